@@ -1,0 +1,199 @@
+// Runs the built body-hash edge bundle (target/edge/body-hash, from `cargo xtask edge`) exactly as
+// Lambda@Edge would: import index.mjs, call handler(event). Expected hashes come from Node's own
+// crypto, not from the code under test.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../../..');
+const bundle = join(process.env.OAC_KIT_EDGE_DIR ?? join(repo, 'target/edge'), 'body-hash');
+const fixtures = join(repo, 'fixtures/cloudfront');
+const { handler } = await import(pathToFileURL(join(bundle, 'index.mjs')).href);
+const { Handler } = createRequire(import.meta.url)(join(bundle, 'addon.node'));
+
+const HASH = 'x-amz-content-sha256';
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+const load = (name) => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
+const clone = (v) => structuredClone(v);
+
+/** An origin-request event around `request` fields (built from the post-json sample). */
+function event({ body, headers = {}, drop = [] } = {}) {
+  const e = load('origin-request-post-json.json');
+  const r = e.Records[0].cf.request;
+  if (body === undefined) delete r.body;
+  else r.body = body;
+  Object.assign(r.headers, headers);
+  for (const h of drop) delete r.headers[h];
+  return e;
+}
+const b64 = (bytes) => ({ action: 'read-only', data: bytes.toString('base64'), encoding: 'base64', inputTruncated: false });
+const header = (key, value) => ({ [key.toLowerCase()]: [{ key, value }] });
+
+function expectForwarded(out, input, expectedHash) {
+  assert.equal(out.status, undefined, `unexpected generated response: ${out.body}`);
+  assert.deepEqual(out.headers[HASH], [{ key: HASH, value: expectedHash }]);
+  // Everything but the hash header is exactly what CloudFront sent, in the same order.
+  const expected = clone(input.Records[0].cf.request);
+  expected.headers[HASH] = out.headers[HASH];
+  assert.deepEqual(out, expected);
+  assert.deepEqual(Object.keys(out.headers), Object.keys(expected.headers));
+}
+
+function expectProblem(out, status, type) {
+  assert.equal(out.status, String(status));
+  assert.equal(out.bodyEncoding, 'text');
+  assert.equal(out.headers['content-type'][0].value, 'application/problem+json');
+  assert.equal(out.headers['cache-control'][0].value, 'no-store');
+  const problem = JSON.parse(out.body);
+  assert.equal(problem.type, `urn:oac-kit:problem:${type}`);
+  assert.equal(problem.status, status);
+  assert.ok(problem.title);
+}
+
+describe('body-hash bundle on the sample events', () => {
+  for (const name of readdirSync(fixtures).filter((n) => n.startsWith('origin-request')).sort()) {
+    it(name, async () => {
+      const input = load(name);
+      const body = input.Records[0].cf.request.body;
+      const out = await handler(clone(input));
+      if (body?.inputTruncated) return expectProblem(out, 413, 'body-truncated');
+      const bytes = !body ? Buffer.alloc(0)
+        : body.encoding === 'text' ? Buffer.from(body.data, 'utf8')
+        : Buffer.from(body.data, 'base64');
+      expectForwarded(out, input, sha256(bytes));
+    });
+  }
+});
+
+describe('body-hash bundle hashes the exact bytes', () => {
+  it('binary body with every byte value', async () => {
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 31) % 256));
+    const input = event({ body: b64(bytes) });
+    expectForwarded(await handler(clone(input)), input, sha256(bytes));
+  });
+
+  it('text body with multi-byte UTF-8', async () => {
+    const text = 'Zoë ✓ 𝄞 日本語 — ünïcödé';
+    const input = event({ body: { action: 'read-only', data: text, encoding: 'text', inputTruncated: false } });
+    expectForwarded(await handler(clone(input)), input, sha256(Buffer.from(text, 'utf8')));
+  });
+
+  it('empty body', async () => {
+    const input = event({ body: b64(Buffer.alloc(0)) });
+    expectForwarded(await handler(clone(input)), input, sha256(Buffer.alloc(0)));
+  });
+
+  it('1 MiB body (the most CloudFront passes whole)', async () => {
+    const bytes = randomBytes(1 << 20);
+    const input = event({ body: b64(bytes) });
+    expectForwarded(await handler(clone(input)), input, sha256(bytes));
+  });
+
+  it('body member without data or encoding (CloudFront defaults)', async () => {
+    const input = event({ body: { inputTruncated: false } });
+    expectForwarded(await handler(clone(input)), input, sha256(Buffer.alloc(0)));
+  });
+
+  it('no body member and nothing declared: GET/HEAD/empty DELETE', async () => {
+    const input = event({ body: undefined });
+    expectForwarded(await handler(clone(input)), input, sha256(Buffer.alloc(0)));
+  });
+
+  it('no body member with content-length 0', async () => {
+    const input = event({ body: undefined, headers: header('Content-Length', '0') });
+    expectForwarded(await handler(clone(input)), input, sha256(Buffer.alloc(0)));
+  });
+
+  it('replaces a viewer-supplied hash', async () => {
+    const input = event({ body: b64(Buffer.from('hello')), headers: header('X-Amz-Content-Sha256', 'UNSIGNED-PAYLOAD') });
+    expectForwarded(await handler(clone(input)), input, sha256(Buffer.from('hello')));
+  });
+});
+
+describe('body-hash bundle rejection paths', () => {
+  it('truncated body → 413', async () => {
+    const body = { ...b64(randomBytes(1024)), inputTruncated: true };
+    expectProblem(await handler(event({ body })), 413, 'body-truncated');
+  });
+
+  for (const [why, data] of [
+    ['invalid alphabet', 'aGV*bG8='],
+    ['missing padding', 'aGVsbG8'],
+    ['embedded newline', 'aGVs\nbG8='],
+    ['non-canonical trailing bits', 'aGVsbG9='],
+    ['padding in the middle', 'QQ==QUFB'],
+  ]) {
+    it(`invalid base64 (${why}) → 400`, async () => {
+      const body = { action: 'read-only', data, encoding: 'base64', inputTruncated: false };
+      expectProblem(await handler(event({ body })), 400, 'invalid-body-encoding');
+    });
+  }
+
+  it('unknown body encoding → 500', async () => {
+    const body = { action: 'read-only', data: 'x', encoding: 'gzip', inputTruncated: false };
+    expectProblem(await handler(event({ body })), 500, 'unsupported-body-encoding');
+  });
+
+  it('no body member but content-length > 0 (IncludeBody off) → 500', async () => {
+    const out = await handler(event({ body: undefined, headers: header('Content-Length', '40') }));
+    expectProblem(out, 500, 'include-body-disabled');
+    assert.match(JSON.parse(out.body).detail, /IncludeBody/);
+  });
+
+  it('no body member but transfer-encoding (IncludeBody off) → 500', async () => {
+    const out = await handler(event({ body: undefined, headers: header('Transfer-Encoding', 'chunked') }));
+    expectProblem(out, 500, 'include-body-disabled');
+  });
+
+  it('unparsable content-length → 400', async () => {
+    const out = await handler(event({ body: undefined, headers: header('Content-Length', '12abc') }));
+    expectProblem(out, 400, 'invalid-content-length');
+  });
+
+  it('event without Records → invocation error, nothing forwarded', async () => {
+    await assert.rejects(handler({}));
+  });
+
+  it('header entry whose value is not a string → invocation error', async () => {
+    const input = event({ body: undefined, headers: { 'content-length': [{ key: 'Content-Length', value: 5 }] } });
+    await assert.rejects(handler(input));
+  });
+
+  it('body data that is not a string → invocation error', async () => {
+    await assert.rejects(handler(event({ body: { data: 42, encoding: 'base64', inputTruncated: false } })));
+  });
+});
+
+describe('build-time configuration', () => {
+  it('the shipped config.json is the default (no Authorization copy)', () => {
+    assert.deepEqual(JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')), {});
+  });
+
+  it('copies Authorization into the configured header, dropping a spoofed one', () => {
+    const core = new Handler(JSON.stringify({ copyAuthorizationTo: 'x-viewer-authorization' }));
+    const input = event({
+      body: b64(Buffer.from('hi')),
+      headers: { ...header('Authorization', 'Bearer t0ken'), ...header('X-Viewer-Authorization', 'spoofed') },
+    });
+    const out = core.handle(clone(input));
+    assert.deepEqual(out.headers['x-viewer-authorization'], [{ key: 'x-viewer-authorization', value: 'Bearer t0ken' }]);
+    assert.deepEqual(out.headers.authorization, [{ key: 'Authorization', value: 'Bearer t0ken' }]);
+  });
+
+  it('drops the target header when there is no Authorization', () => {
+    const core = new Handler(JSON.stringify({ copyAuthorizationTo: 'x-viewer-authorization' }));
+    const out = core.handle(event({ body: undefined, headers: header('X-Viewer-Authorization', 'spoofed') }));
+    assert.equal(out.headers['x-viewer-authorization'], undefined);
+  });
+
+  for (const bad of ['{"copyAuthorizationTo":"via"}', '{"copyAuthorizationTo":"X-Upper"}', '{"unknown":1}', 'not json']) {
+    it(`refuses config ${bad} at init`, () => {
+      assert.throws(() => new Handler(bad));
+    });
+  }
+});

@@ -1,0 +1,129 @@
+//! `cargo xtask edge`: the Lambda@Edge bundles. Each is the shared `index.mjs`, the function's
+//! N-API addon (its Rust core) as `addon.node`, and `config.json` (Lambda@Edge has no environment
+//! variables, so configuration is baked in here), plus `<function>.zip` ready for upload.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail, ensure};
+use clap::Args;
+use zip::write::SimpleFileOptions;
+
+use crate::elf_check::{MAX_GLIBC, check_addon};
+use crate::run::{cargo, root, run};
+
+/// Options of `cargo xtask edge`.
+#[derive(Args, Default)]
+pub struct EdgeArgs {
+    /// body-hash: copy the viewer's Authorization into this header before OAC's `always`
+    /// signing overwrites it (off by default).
+    #[arg(long, value_name = "HEADER")]
+    pub copy_authorization_to: Option<String>,
+}
+
+/// One edge function: its name, the crate of its addon, and its build-time configuration.
+struct EdgeFunction {
+    name: &'static str,
+    package: &'static str,
+    config: fn(&EdgeArgs) -> Result<String>,
+}
+
+const FUNCTIONS: &[EdgeFunction] = &[EdgeFunction {
+    name: "body-hash",
+    package: "body-hash-edge",
+    config: body_hash_config,
+}];
+
+/// The files of a bundle, in zip order.
+pub const BUNDLE_FILES: &[&str] = &["index.mjs", "addon.node", "config.json"];
+
+fn body_hash_config(args: &EdgeArgs) -> Result<String> {
+    let json = match &args.copy_authorization_to {
+        Some(name) => format!("{{\"copyAuthorizationTo\":{name:?}}}"),
+        None => "{}".to_owned(),
+    };
+    // The same validation the addon runs at init: a bad value fails the build, not the deploy.
+    payload_hash::Config::from_json(&json)?;
+    Ok(json)
+}
+
+/// Builds every bundle; returns their directories.
+pub fn build(args: &EdgeArgs) -> Result<Vec<PathBuf>> {
+    let mut cmd = cargo();
+    cmd.args(["build", "--release", "--lib"]);
+    for f in FUNCTIONS {
+        cmd.args(["-p", f.package]);
+    }
+    run(&mut cmd)?;
+    FUNCTIONS.iter().map(|f| assemble(f, args)).collect()
+}
+
+fn assemble(function: &EdgeFunction, args: &EdgeArgs) -> Result<PathBuf> {
+    let root = root();
+    let lib = root
+        .join("target/release")
+        .join(format!("lib{}.so", function.package.replace('-', "_")));
+    let addon = fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
+    let report = check_addon(&addon, MAX_GLIBC)
+        .with_context(|| format!("{} cannot run on Lambda@Edge", lib.display()))?;
+
+    let dir = root.join("target/edge").join(function.name);
+    if dir.exists() {
+        fs::remove_dir_all(&dir)?;
+    }
+    fs::create_dir_all(&dir)?;
+    fs::copy(
+        root.join("shared/edge-napi/js/index.mjs"),
+        dir.join("index.mjs"),
+    )?;
+    fs::write(dir.join("addon.node"), &addon)?;
+    fs::write(dir.join("config.json"), (function.config)(args)?)?;
+
+    let zip_path = dir.join(format!("{}.zip", function.name));
+    write_zip(&dir, &zip_path)?;
+    let zipped = fs::metadata(&zip_path)?.len();
+    eprintln!(
+        "{}: {} (addon {} KiB, zip {} KiB, x86-64 ELF, needs {})",
+        function.name,
+        dir.display(),
+        addon.len() / 1024,
+        zipped / 1024,
+        report
+            .glibc_versions
+            .last()
+            .map_or("no glibc", String::as_str),
+    );
+    Ok(dir)
+}
+
+/// Writes the bundle files into a zip with fixed timestamps (same input, same bytes), then reads
+/// it back to check every file is there, whole.
+fn write_zip(dir: &Path, zip_path: &Path) -> Result<()> {
+    let mut zip = zip::ZipWriter::new(fs::File::create(zip_path)?);
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o644)
+        .last_modified_time(zip::DateTime::default());
+    for name in BUNDLE_FILES {
+        zip.start_file(*name, options)?;
+        zip.write_all(&fs::read(dir.join(name))?)?;
+    }
+    zip.finish()?;
+
+    let mut archive = zip::ZipArchive::new(fs::File::open(zip_path)?)?;
+    ensure!(
+        archive.len() == BUNDLE_FILES.len(),
+        "zip has {} entries",
+        archive.len()
+    );
+    for name in BUNDLE_FILES {
+        let mut entry = archive.by_name(name)?;
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content)?;
+        if content != fs::read(dir.join(name))? {
+            bail!("{name} differs inside {}", zip_path.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! `cargo xtask test` (every check and test), `demo` and `bench`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::edge::{self, EdgeArgs};
+use crate::lambda;
+use crate::run::{cargo, output, root, run};
+
+/// Options of `cargo xtask test`.
+#[derive(Args)]
+pub struct TestArgs {
+    /// Skip `cargo fmt --check` and clippy (for a quick local loop; CI never skips them).
+    #[arg(long)]
+    pub no_lint: bool,
+}
+
+/// Node.js versions the edge bundles are tested on must speak ES modules and `node --test`.
+const MIN_NODE_MAJOR: u32 = 20;
+
+/// fmt, clippy, the Rust tests, the edge bundles and the Node tests against them.
+pub fn run_all(args: &TestArgs) -> Result<()> {
+    let node = check_node()?;
+    if !args.no_lint {
+        run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
+    let python = python_env()?;
+    edge::build(&EdgeArgs::default())?;
+    lambda::check(&path_with(&python)?, &node)?;
+    run(cargo()
+        .args(["test", "--workspace"])
+        .env("OAC_KIT_PYTHON", &python)
+        .env("OAC_KIT_EDGE_DIR", root().join("target/edge")))?;
+    let tests = node_tests()?;
+    run(Command::new(&node)
+        .arg("--test")
+        .args(&tests)
+        .env("OAC_KIT_EDGE_DIR", root().join("target/edge")))?;
+    eprintln!("all checks and tests passed");
+    Ok(())
+}
+
+/// Builds the body-hash bundle and runs it on the sample events.
+pub fn demo() -> Result<()> {
+    let node = check_node()?;
+    let dirs = edge::build(&EdgeArgs::default())?;
+    let bundle = dirs
+        .iter()
+        .find(|d| d.ends_with("body-hash"))
+        .context("body-hash bundle not built")?;
+    run(Command::new(node)
+        .arg("functions/body-hash-edge/scripts/demo.mjs")
+        .arg(bundle)
+        .arg("fixtures/cloudfront"))
+}
+
+/// The body-hash bundle against a plain Node.js handler, then this machine's SHA-256 limit.
+pub fn bench() -> Result<()> {
+    let node = check_node()?;
+    edge::build(&EdgeArgs::default())?;
+    run(Command::new(node)
+        .arg("benches/body-hash.bench.mjs")
+        .arg(root().join("target/edge/body-hash")))?;
+    run(Command::new("openssl").args(["speed", "-seconds", "3", "-bytes", "1048576", "sha256"]))
+}
+
+/// The `node` to use (`$OAC_KIT_NODE` or `node`), checked to be recent enough.
+fn check_node() -> Result<PathBuf> {
+    let node = PathBuf::from(std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into()));
+    let version = output(Command::new(&node).arg("--version"))
+        .context("Node.js is required (the edge bundles are Node.js handlers)")?;
+    let major: u32 = version
+        .trim()
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .with_context(|| format!("unexpected node --version {version:?}"))?;
+    if major < MIN_NODE_MAJOR {
+        bail!("Node.js {version} is too old: need {MIN_NODE_MAJOR} or later");
+    }
+    Ok(node)
+}
+
+/// A Python with the test requirements (botocore, ...): a venv under target/py, made once.
+fn python_env() -> Result<PathBuf> {
+    let root = root();
+    let requirements = root.join("tests/requirements.txt");
+    let venv = root.join("target/py");
+    let python = venv.join("bin/python");
+    let stamp = venv.join("requirements.installed");
+    let wanted = fs::read_to_string(&requirements)?;
+    if fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.exists() {
+        return Ok(python);
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(&requirements))?;
+    fs::write(stamp, wanted)?;
+    Ok(python)
+}
+
+/// `$PATH` with the directory of the test venv's tools (cargo-lambda) first.
+fn path_with(python: &Path) -> Result<String> {
+    let bin = python.parent().context("venv python has no directory")?;
+    let path = std::env::var("PATH").unwrap_or_default();
+    Ok(format!("{}:{path}", bin.display()))
+}
+
+/// Every `*.test.mjs` under `functions/`, `shared/` and `tests/`.
+fn node_tests() -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for top in ["functions", "shared", "tests"] {
+        collect(&root().join(top), &mut found)?;
+    }
+    found.sort();
+    if found.is_empty() {
+        bail!("no Node tests found");
+    }
+    Ok(found)
+}
+
+fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if path.is_dir() && name != "node_modules" && name != "target" {
+            collect(&path, found)?;
+        } else if name.ends_with(".test.mjs") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
