@@ -6,6 +6,8 @@ mod lambda;
 mod run;
 mod test;
 
+use std::process::ExitCode;
+
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
@@ -30,11 +32,18 @@ enum Task {
     Bench,
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().task {
+fn main() -> ExitCode {
+    let result: Result<()> = match Cli::parse().task {
         Task::Edge(args) => edge::build(&args).map(|_| ()),
         Task::Demo => test::demo(),
         Task::Test(args) => test::run_all(&args),
         Task::Bench => test::bench(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }

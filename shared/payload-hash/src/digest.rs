@@ -32,7 +32,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// ```
 pub fn sha256_base64(data: &str) -> Result<String, InvalidBase64> {
     let text = data.as_bytes();
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return Err(InvalidBase64 {
             reason: format!("length {} is not a multiple of 4", text.len()),
         });
