@@ -1,0 +1,47 @@
+//! `X-Fluid-Identity`: a caller proves who it is with a presigned STS `GetCallerIdentity` URL.
+//!
+//! - [`presign`] — the signer (pure: credentials and time are values).
+//! - [`validate`] — the pure verifier step: every rule that can be checked without a network call.
+//! - [`Verifier`] — validate, then one pinned GET to STS through an [`StsClient`], strict
+//!   [`response`] parsing, ARN/account consistency, [`Principal`] normalization, a cache keyed by
+//!   the SHA-256 of the header value with single-flight and a cap on concurrent STS calls.
+//! - [`Allowlist`] — exact ARNs and `*` wildcards grouped into named roles; [`Gate`] combines both.
+//! - [`axum`] — an extractor yielding [`Authorized`]; rejections are RFC 9457 problem+json.
+//!
+//! The design background and threat model are in `docs/identity.md`.
+
+#[cfg(feature = "axum")]
+pub mod axum;
+mod error;
+mod gate;
+mod hosts;
+mod principal;
+pub mod response;
+mod sign;
+mod sts;
+mod validate;
+mod verify;
+
+pub use error::{ConfigError, Rejection};
+pub use gate::{Authenticate, Authorized, BoxFuture, Gate};
+pub use hosts::{
+    AWS_CN_REGIONS, AWS_REGIONS, AWS_US_GOV_REGIONS, FIPS_REGIONS, HostAllowlist, Partition,
+    StsHost,
+};
+pub use principal::{Allowlist, Principal, PrincipalKind};
+pub use response::CallerIdentity;
+pub use sign::{DEFAULT_EXPIRY, SignError, presign, sts_host_for_region};
+#[cfg(feature = "http-client")]
+pub use sts::HttpStsClient;
+pub use sts::{DEFAULT_MAX_RESPONSE_BYTES, FetchError, OutboundRequest, StsClient, StsResponse};
+pub use validate::{
+    DEFAULT_FUTURE_SKEW, DEFAULT_MAX_EXPIRY, DEFAULT_MAX_HEADER_LEN, ValidatedRequest,
+    ValidationPolicy, validate,
+};
+pub use verify::{VerifiedIdentity, Verifier, VerifierConfig};
+
+/// The request header carrying the presigned URL.
+pub const HEADER: &str = "x-fluid-identity";
+
+/// The signed header binding a value to one service (the audience).
+pub const AUDIENCE_HEADER: &str = "x-fluid-audience";

@@ -1,0 +1,289 @@
+//! The `fluid-identity` binary end to end against the local STS stand-in (which checks
+//! signatures with botocore, independently of our code).
+
+#[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use support::StandIn;
+
+const BIN: &str = env!("CARGO_BIN_EXE_fluid-identity");
+
+fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Only what the test sets: no ambient profile, no IMDS.
+        .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("HOME", "/nonexistent");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("run fluid-identity");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn verify(standin: &StandIn, value: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+    let base = standin.base_url();
+    let mut args = vec!["verify", "--sts-endpoint", base.as_str()];
+    args.extend_from_slice(extra);
+    let out = run(&args, value, &[]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {stdout:?} stderr: {:?}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), json)
+}
+
+fn role_value(audience: &str) -> String {
+    let creds = Credentials::new(
+        support::ROLE_AKID,
+        support::ROLE_SECRET,
+        Some(support::ROLE_TOKEN.to_owned()),
+        None,
+        "test",
+    );
+    fluid_identity::presign(
+        &creds,
+        "eu-west-1",
+        audience,
+        Duration::from_secs(60),
+        SystemTime::now(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn sign_with_the_credential_chain_then_verify_round_trips() {
+    let out = run(
+        &["sign", "--region", "us-east-1", "--audience", "orders-api"],
+        "",
+        &[
+            ("AWS_ACCESS_KEY_ID", support::USER_AKID),
+            ("AWS_SECRET_ACCESS_KEY", support::USER_SECRET),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value = String::from_utf8(out.stdout).unwrap();
+    assert!(value.starts_with(
+        "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"
+    ));
+    assert!(value.contains("X-Amz-Expires=60&"));
+
+    let standin = StandIn::start("normal");
+    let (code, json) = verify(
+        &standin,
+        &value,
+        &["--audience", "orders-api", "--allow", "*"],
+    );
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["identity"]["principal"]["arn"], support::USER_ARN);
+    assert_eq!(json["identity"]["principal"]["type"], "user");
+    assert_eq!(json["roles"], serde_json::json!(["allowed"]));
+}
+
+#[test]
+fn sign_without_credentials_fails_with_a_problem() {
+    let out = run(
+        &["sign", "--region", "us-east-1", "--audience", "a"],
+        "",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let problem: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-usage");
+}
+
+#[test]
+fn verify_prints_the_normalized_role_and_its_named_roles() {
+    let standin = StandIn::start("normal");
+    let (code, json) = verify(
+        &standin,
+        &role_value("orders-api"),
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "readers=arn:aws:iam::111122223333:role/*",
+            "--allow",
+            "writers=arn:aws:iam::111122223333:role/deploy/deployer",
+            "--allow",
+            "admins=arn:aws:iam::999988887777:root",
+        ],
+    );
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        json["identity"]["principal"]["arn"],
+        support::ROLE_CANONICAL_ARN
+    );
+    assert_eq!(
+        json["identity"]["caller"]["arn"],
+        "arn:aws:sts::111122223333:assumed-role/deployer/ci-run"
+    );
+    assert_eq!(json["roles"], serde_json::json!(["readers", "writers"]));
+}
+
+#[test]
+fn replay_to_another_audience_is_refused_by_sts() {
+    // Signed for orders-api, presented to billing-api: the verifier sends its own audience, so
+    // the stand-in's (botocore's) signature check fails.
+    let standin = StandIn::start("normal");
+    let (code, problem) = verify(
+        &standin,
+        &role_value("orders-api"),
+        &["--audience", "billing-api", "--allow", "*"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(problem["status"], 401);
+    assert_eq!(
+        problem["detail"],
+        "sts-rejected: STS rejected the identity (403 SignatureDoesNotMatch)"
+    );
+}
+
+#[test]
+fn a_tampered_signature_is_refused_by_sts() {
+    let standin = StandIn::start("normal");
+    let value = role_value("orders-api");
+    let i = value.find("X-Amz-Signature=").unwrap() + "X-Amz-Signature=".len();
+    let flipped = if &value[i..i + 1] == "0" { "1" } else { "0" };
+    let tampered = format!("{}{flipped}{}", &value[..i], &value[i + 1..]);
+    let (code, problem) = verify(
+        &standin,
+        &tampered,
+        &["--audience", "orders-api", "--allow", "*"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("SignatureDoesNotMatch"),
+        "{problem}"
+    );
+}
+
+#[test]
+fn not_allowed_is_a_403_problem() {
+    let standin = StandIn::start("normal");
+    let (code, problem) = verify(
+        &standin,
+        &role_value("orders-api"),
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "arn:aws:iam::111122223333:role/other",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(problem["status"], 403);
+    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-forbidden");
+}
+
+#[test]
+fn invalid_values_never_reach_sts() {
+    let standin = StandIn::start("normal");
+    let ssrf =
+        role_value("orders-api").replacen("sts.eu-west-1.amazonaws.com", "sts.s3.amazonaws.com", 1);
+    let (code, problem) = verify(
+        &standin,
+        &ssrf,
+        &["--audience", "orders-api", "--allow", "*"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        problem["detail"],
+        "host-not-allowed: the URL host is not an allowed STS endpoint"
+    );
+    assert_eq!(standin.count(), 0);
+}
+
+#[test]
+fn max_expiry_and_region_flags_tighten_validation() {
+    let standin = StandIn::start("normal");
+    let value = role_value("orders-api");
+    let (_, problem) = verify(
+        &standin,
+        &value,
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "*",
+            "--max-expiry",
+            "30",
+        ],
+    );
+    assert_eq!(
+        problem["detail"],
+        "expiry-too-long: the URL expiry exceeds the allowed maximum"
+    );
+    let (_, problem) = verify(
+        &standin,
+        &value,
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "*",
+            "--region",
+            "us-east-1",
+        ],
+    );
+    assert_eq!(
+        problem["detail"],
+        "host-not-allowed: the URL host is not an allowed STS endpoint"
+    );
+    assert_eq!(standin.count(), 0);
+}
+
+#[test]
+fn the_problem_never_echoes_the_value() {
+    let standin = StandIn::start("normal");
+    let value = role_value("orders-api");
+    let base = standin.base_url();
+    let out = run(
+        &[
+            "verify",
+            "--sts-endpoint",
+            &base,
+            "--audience",
+            "billing-api",
+            "--allow",
+            "*",
+        ],
+        &value,
+        &[],
+    );
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sig = &value[value.find("X-Amz-Signature=").unwrap() + 16..];
+    assert!(!all.contains(sig));
+    assert!(!all.contains("standin%2Fsession") && !all.contains("standin/session"));
+}
