@@ -13,9 +13,12 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs `cmd` from the workspace root, echoing it; fails on a non-zero exit.
+/// Runs `cmd` (from the workspace root unless it names a directory), echoing it; fails on a
+/// non-zero exit.
 pub fn run(cmd: &mut Command) -> Result<()> {
-    cmd.current_dir(root());
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
     eprintln!("+ {}", describe(cmd));
     let status = cmd
         .status()
@@ -26,9 +29,11 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Runs `cmd` and returns its stdout.
+/// Runs `cmd` (like [`run`]) and returns its stdout.
 pub fn output(cmd: &mut Command) -> Result<String> {
-    cmd.current_dir(root());
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
     let out = cmd
         .output()
         .with_context(|| format!("cannot start {}", describe(cmd)))?;

@@ -48,6 +48,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
         .arg("--test")
         .args(&tests)
         .env("OAC_KIT_EDGE_DIR", root().join("target/edge")))?;
+    cdk_tests()?;
     eprintln!("all checks and tests passed");
     Ok(())
 }
@@ -118,6 +119,21 @@ fn python_env() -> Result<PathBuf> {
         .arg(&requirements))?;
     fs::write(stamp, wanted)?;
     Ok(python)
+}
+
+/// The CDK app's tests (assertions on the synthesized templates, and an offline `cdk synth`),
+/// after `npm ci` from the lockfile when `node_modules` is missing or stale.
+fn cdk_tests() -> Result<()> {
+    let dir = root().join("infra/cdk");
+    let lock = fs::read_to_string(dir.join("package-lock.json"))?;
+    let stamp = dir.join("node_modules/.oac-kit-installed");
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(lock.as_str()) {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir))?;
+        fs::write(&stamp, lock)?;
+    }
+    run(Command::new("npm").arg("test").current_dir(&dir))
 }
 
 /// `$PATH` with the directory of the test venv's tools (cargo-lambda) first.

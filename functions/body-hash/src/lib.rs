@@ -16,7 +16,7 @@ pub fn handle_origin_request(event: Event, config: &Config) -> Result<Value, Str
     let body = match &request.body {
         None => BodyInput::Absent,
         Some(b) => BodyInput::Present {
-            data: b.data.as_deref().unwrap_or(""),
+            data: b.data.as_deref().unwrap_or("").as_bytes(),
             encoding: b.encoding.as_deref(),
             input_truncated: b.input_truncated.unwrap_or(false),
         },

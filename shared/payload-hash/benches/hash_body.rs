@@ -12,7 +12,7 @@ fn bench(c: &mut Criterion) {
         let data = STANDARD.encode(&bytes);
         group.throughput(Throughput::Bytes(size as u64));
         group.bench_with_input(BenchmarkId::new("sha256_base64", size), &data, |b, d| {
-            b.iter(|| payload_hash::sha256_base64(d).unwrap())
+            b.iter(|| payload_hash::sha256_base64(d.as_bytes()).unwrap())
         });
         group.bench_with_input(BenchmarkId::new("sha256_only", size), &bytes, |b, d| {
             b.iter(|| payload_hash::sha256_hex(d))

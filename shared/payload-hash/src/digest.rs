@@ -1,7 +1,5 @@
 //! Streaming SHA-256 of a base64 body, without holding a decoded copy.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
 /// Base64 characters decoded per step: a multiple of 4, and small enough (12 KiB decoded) to stay
@@ -25,13 +23,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 ///
 /// ```
 /// assert_eq!(
-///     payload_hash::sha256_base64("aGVsbG8=").unwrap(),
+///     payload_hash::sha256_base64(b"aGVsbG8=").unwrap(),
 ///     "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
 /// );
-/// assert!(payload_hash::sha256_base64("aGVsbG8").is_err());
+/// assert!(payload_hash::sha256_base64(b"aGVsbG8").is_err());
 /// ```
-pub fn sha256_base64(data: &str) -> Result<String, InvalidBase64> {
-    let text = data.as_bytes();
+pub fn sha256_base64(text: &[u8]) -> Result<String, InvalidBase64> {
     if !text.len().is_multiple_of(4) {
         return Err(InvalidBase64 {
             reason: format!("length {} is not a multiple of 4", text.len()),
@@ -47,12 +44,13 @@ pub fn sha256_base64(data: &str) -> Result<String, InvalidBase64> {
                 reason: "padding before the end".to_owned(),
             });
         }
-        let n = STANDARD
-            .decode_slice(chunk, &mut decoded)
-            .map_err(|e| InvalidBase64 {
-                reason: e.to_string(),
+        // SIMD decoding (AVX2/SSE4.1/NEON, detected at run time): strict, padded, canonical.
+        let out = base64_simd::STANDARD
+            .decode(chunk, base64_simd::Out::from_slice(&mut decoded))
+            .map_err(|_| InvalidBase64 {
+                reason: "invalid character, padding or trailing bits".to_owned(),
             })?;
-        hasher.update(&decoded[..n]);
+        hasher.update(out);
     }
     Ok(hex::encode(hasher.finalize()))
 }

@@ -22,7 +22,7 @@ fn headers(pairs: &[(&str, &str)]) -> Headers {
 
 fn present<'a>(data: &'a str, encoding: Option<&'static str>) -> BodyInput<'a> {
     BodyInput::Present {
-        data,
+        data: data.as_bytes(),
         encoding,
         input_truncated: false,
     }
@@ -143,7 +143,7 @@ fn streaming_matches_whole_buffer_hashing_at_every_chunk_edge() {
         let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 256) as u8).collect();
         let expected = sha256_hex(&bytes);
         assert_eq!(
-            sha256_base64(&STANDARD.encode(&bytes)).unwrap(),
+            sha256_base64(STANDARD.encode(&bytes).as_bytes()).unwrap(),
             expected,
             "len {len}"
         );
@@ -189,7 +189,7 @@ fn viewer_supplied_hash_is_replaced() {
 #[test]
 fn truncated_body_is_refused_with_413() {
     let body = BodyInput::Present {
-        data: "aGVsbG8=",
+        data: b"aGVsbG8=",
         encoding: None,
         input_truncated: true,
     };
@@ -209,18 +209,18 @@ fn invalid_base64_alphabet_is_refused_with_400() {
 
 #[test]
 fn base64_with_bad_length_is_refused() {
-    assert!(sha256_base64("aGVsbG8").is_err());
+    assert!(sha256_base64("aGVsbG8".as_bytes()).is_err());
 }
 
 #[test]
 fn base64_with_whitespace_is_refused() {
-    assert!(sha256_base64("aGVs\nbG8=").is_err());
+    assert!(sha256_base64("aGVs\nbG8=".as_bytes()).is_err());
 }
 
 #[test]
 fn base64_with_non_canonical_trailing_bits_is_refused() {
     // "aGVsbG9=" decodes to "hello" only if trailing bits are ignored.
-    assert!(sha256_base64("aGVsbG9=").is_err());
+    assert!(sha256_base64("aGVsbG9=".as_bytes()).is_err());
 }
 
 #[test]
@@ -229,7 +229,7 @@ fn base64_padding_at_a_chunk_edge_is_refused() {
     let mut data = "A".repeat(CHUNK_FOR_TESTS - 4);
     data.push_str("QQ==");
     data.push_str("QUFB");
-    assert!(sha256_base64(&data).is_err());
+    assert!(sha256_base64(data.as_bytes()).is_err());
 }
 const CHUNK_FOR_TESTS: usize = 16 * 1024;
 

@@ -1,0 +1,27 @@
+// The oac-kit CDK app: one OacProtectedApi for the Lambdalith. Build first (see README):
+//   cargo lambda build --release -p api && cargo xtask edge && cargo xtask cloudfront-function
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import { OacProtectedApi } from '../lib/oac-protected-api.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const target = (p: string) => path.join(process.env.OAC_KIT_TARGET_DIR ?? path.join(repo, 'target'), p);
+
+// Offline synthesis (no AWS credentials, no Docker): nothing is bundled at synth time.
+const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new Stack(app, 'OacKitApi', {
+  // Lambda@Edge functions live in us-east-1; the construct's support stack handles that, but it
+  // needs this stack's region to be explicit.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.OAC_KIT_REGION ?? process.env.CDK_DEFAULT_REGION ?? 'eu-west-1' },
+});
+new OacProtectedApi(stack, 'Api', {
+  artifacts: {
+    apiCode: target(process.env.OAC_KIT_API_ZIP ?? 'lambda/api/bootstrap.zip'),
+    bodyHashBundle: target('edge/body-hash/body-hash.zip'),
+    ipFilterCloudFrontFunction: target('edge/ip-filter.cloudfront.js'),
+    ipFilterBundle: target('edge/ip-filter/ip-filter.zip'),
+  },
+  lambdaOrigin: {},
+  viewerFilter: app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function',
+});

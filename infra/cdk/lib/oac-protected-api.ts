@@ -1,0 +1,253 @@
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Where the build put each artifact (see the README's deploy section). */
+export interface OacArtifacts {
+  /** The Lambdalith: cargo-lambda's `target/lambda/<bin>/bootstrap.zip` (or its directory). */
+  readonly apiCode?: string;
+  /** The body-hash Lambda@Edge bundle: `target/edge/body-hash/body-hash.zip` (or its directory). */
+  readonly bodyHashBundle: string;
+  /** The generated CloudFront Function: `target/edge/ip-filter.cloudfront.js`. */
+  readonly ipFilterCloudFrontFunction?: string;
+  /** The ip-filter Lambda@Edge bundle: `target/edge/ip-filter/ip-filter.zip` (or its directory). */
+  readonly ipFilterBundle?: string;
+}
+
+/** The Lambdalith origin. */
+export interface LambdaOriginProps {
+  /** CPU architecture of the `provided.al2023` function (the build must match). Default x86_64. */
+  readonly architecture?: lambda.Architecture;
+  /** Memory in MiB. Default 256. */
+  readonly memorySize?: number;
+  /** Timeout. Default 10 seconds. */
+  readonly timeout?: Duration;
+  /** Extra environment for the function (the table name and identity settings are added). */
+  readonly environment?: Record<string, string>;
+  /** Log retention of the function's log group. Default one month. */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** How viewer requests are restricted to Cloudflare. */
+export type ViewerFilter = 'cloudfront-function' | 'lambda-edge';
+
+/** Props of {@link OacProtectedApi}: one per service. */
+export interface OacProtectedApiProps {
+  /** Build outputs to deploy. */
+  readonly artifacts: OacArtifacts;
+  /** The Lambdalith origin; omit for a static-only site. */
+  readonly lambdaOrigin?: LambdaOriginProps;
+  /** Serve a private bucket (alone, or for `staticPaths` beside the Lambda). */
+  readonly staticSite?: { readonly bucket?: s3.IBucket };
+  /** Path patterns (e.g. `/assets/*`) routed to the bucket when both origins exist. */
+  readonly staticPaths?: string[];
+  /** Cloudflare-only filter: the cheap CloudFront Function (default) or the Lambda@Edge bundle. */
+  readonly viewerFilter?: ViewerFilter;
+  /** Certificate (us-east-1) for `domainNames`. */
+  readonly certificate?: acm.ICertificate;
+  /** Alternate domain names. Requires `certificate`. */
+  readonly domainNames?: string[];
+  /** Standard access logs to a bucket. Default true. */
+  readonly accessLogs?: boolean;
+}
+
+/** The managed origin request policy that forwards everything but `Host` (a Function URL needs its own). */
+export const ALL_VIEWER_EXCEPT_HOST_HEADER_ID = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+/**
+ * One service behind Cloudflare → CloudFront (OAC) → Lambda Function URL (`AWS_IAM`), and/or a
+ * private bucket behind OAC. Correct by construction: the Function URL is never public, CloudFront
+ * gets both invoke permissions scoped to this distribution, `Host` is never forwarded, every
+ * behavior reaching the Lambda runs body-hash at origin-request with the body included, and every
+ * behavior runs the Cloudflare-only viewer filter.
+ */
+export class OacProtectedApi extends Construct {
+  /** The distribution. */
+  readonly distribution: cloudfront.Distribution;
+  /** The Lambdalith, when there is a Lambda origin. */
+  readonly function?: lambda.Function;
+  /** Its Function URL (`AWS_IAM`). */
+  readonly functionUrl?: lambda.FunctionUrl;
+  /** The audit table of the Lambdalith. */
+  readonly table?: dynamodb.Table;
+  /** The static bucket, when there is one. */
+  readonly bucket?: s3.IBucket;
+  /** The body-hash Lambda@Edge function. */
+  readonly bodyHash?: cloudfront.experimental.EdgeFunction;
+
+  constructor(scope: Construct, id: string, props: OacProtectedApiProps) {
+    super(scope, id);
+    if (!props.lambdaOrigin && !props.staticSite) {
+      throw new Error('OacProtectedApi needs a lambdaOrigin, a staticSite, or both');
+    }
+    if (props.staticPaths?.length && !(props.lambdaOrigin && props.staticSite)) {
+      throw new Error('staticPaths route to the bucket beside a Lambda origin: give both lambdaOrigin and staticSite');
+    }
+    if (props.domainNames?.length && !props.certificate) {
+      throw new Error('domainNames need a certificate (in us-east-1)');
+    }
+
+    const viewer = this.viewerFilter(props);
+    let lambdaBehavior: cloudfront.BehaviorOptions | undefined;
+    if (props.lambdaOrigin) {
+      lambdaBehavior = this.lambdaBehavior(props, props.lambdaOrigin, viewer);
+    }
+    let staticBehavior: cloudfront.BehaviorOptions | undefined;
+    if (props.staticSite) {
+      const bucket = props.staticSite.bucket ?? new s3.Bucket(this, 'StaticBucket', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+      });
+      (this as { bucket?: s3.IBucket }).bucket = bucket;
+      staticBehavior = {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        ...viewer,
+      };
+    }
+
+    const logBucket = props.accessLogs === false ? undefined : new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // Standard (legacy) CloudFront logs are delivered with ACLs.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    if (lambdaBehavior && staticBehavior) {
+      for (const p of props.staticPaths ?? []) additionalBehaviors[p] = staticBehavior;
+    }
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `oac-kit ${id}`,
+      defaultBehavior: (lambdaBehavior ?? staticBehavior)!,
+      additionalBehaviors,
+      certificate: props.certificate,
+      domainNames: props.domainNames,
+      // With the default *.cloudfront.net certificate the policy is fixed by CloudFront (TLSv1);
+      // with a certificate, viewers need TLS 1.2 or later.
+      minimumProtocolVersion: props.certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableLogging: logBucket !== undefined,
+      logBucket,
+      logFilePrefix: logBucket ? 'cloudfront/' : undefined,
+    });
+
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.distribution.distributionDomainName,
+      description: 'Point the Cloudflare DNS record (proxied) here',
+    });
+    new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
+    if (this.functionUrl) {
+      new CfnOutput(this, 'FunctionUrl', {
+        value: this.functionUrl.url,
+        description: 'AWS_IAM: answers 403 to anything but CloudFront-signed requests',
+      });
+    }
+    if (this.table) new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    if (logBucket) new CfnOutput(this, 'AccessLogBucket', { value: logBucket.bucketName });
+  }
+
+  private viewerFilter(props: OacProtectedApiProps): Pick<cloudfront.BehaviorOptions, 'functionAssociations' | 'edgeLambdas'> {
+    if ((props.viewerFilter ?? 'cloudfront-function') === 'cloudfront-function') {
+      const file = required(props.artifacts.ipFilterCloudFrontFunction, 'artifacts.ipFilterCloudFrontFunction');
+      const fn = new cloudfront.Function(this, 'IpFilterFunction', {
+        code: cloudfront.FunctionCode.fromFile({ filePath: file }),
+        runtime: cloudfront.FunctionRuntime.JS_2_0,
+        comment: 'oac-kit: only Cloudflare may call this distribution',
+      });
+      return { functionAssociations: [{ function: fn, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] };
+    }
+    const bundle = required(props.artifacts.ipFilterBundle, 'artifacts.ipFilterBundle');
+    const fn = new cloudfront.experimental.EdgeFunction(this, 'IpFilterEdge', edgeFunctionProps(bundle, 'oac-kit ip-filter (viewer-request)'));
+    return { edgeLambdas: [{ functionVersion: fn.currentVersion, eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST }] };
+  }
+
+  private lambdaBehavior(
+    props: OacProtectedApiProps,
+    o: LambdaOriginProps,
+    viewer: Pick<cloudfront.BehaviorOptions, 'functionAssociations' | 'edgeLambdas'>,
+  ): cloudfront.BehaviorOptions {
+    const table = new dynamodb.Table(this, 'AuditTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const logGroup = new logs.LogGroup(this, 'ApiLogs', {
+      retention: o.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    const fn = new lambda.Function(this, 'Api', {
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      architecture: o.architecture ?? lambda.Architecture.X86_64,
+      handler: 'bootstrap',
+      code: lambda.Code.fromAsset(required(props.artifacts.apiCode, 'artifacts.apiCode')),
+      memorySize: o.memorySize ?? 256,
+      timeout: o.timeout ?? Duration.seconds(10),
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { STORE: 'dynamodb', TABLE_NAME: table.tableName, ...o.environment },
+    });
+    table.grantReadWriteData(fn);
+    const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    Object.assign(this, { function: fn, functionUrl: url, table });
+
+    const bodyHash = new cloudfront.experimental.EdgeFunction(
+      this, 'BodyHash', edgeFunctionProps(props.artifacts.bodyHashBundle, 'oac-kit body-hash (origin-request)'));
+    (this as { bodyHash?: cloudfront.experimental.EdgeFunction }).bodyHash = bodyHash;
+
+    return {
+      // aws-cdk-lib 2.276 grants CloudFront both lambda:InvokeFunctionUrl and lambda:InvokeFunction
+      // (the latter only via the Function URL), scoped to this distribution: URLs created since
+      // October 2025 need both. The tests hold this release to it.
+      origin: origins.FunctionUrlOrigin.withOriginAccessControl(url, {
+        originAccessControl: new cloudfront.FunctionUrlOriginAccessControl(this, 'Oac', {
+          signing: cloudfront.Signing.SIGV4_ALWAYS,
+        }),
+      }),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      functionAssociations: viewer.functionAssociations,
+      edgeLambdas: [
+        ...(viewer.edgeLambdas ?? []),
+        { functionVersion: bodyHash.currentVersion, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true },
+      ],
+    };
+  }
+}
+
+/** Lambda@Edge: Node.js 22, x86_64 (the only architecture it runs), the bundle's `index.handler`. */
+function edgeFunctionProps(bundle: string, description: string): cloudfront.experimental.EdgeFunctionProps {
+  return {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.X86_64,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(bundle),
+    memorySize: 128,
+    timeout: Duration.seconds(5),
+    description,
+  };
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`${name} is required for this configuration`);
+  return path.resolve(value);
+}
+
+/** Re-exported so apps need only this module. */
+export { Stack };

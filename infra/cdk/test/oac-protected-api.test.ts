@@ -1,0 +1,254 @@
+// Assertions on the synthesized templates: every property the chain depends on, per origin shape.
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ALL_VIEWER_EXCEPT_HOST_HEADER_ID, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
+
+const CACHING_DISABLED_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const CACHING_OPTIMIZED_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+
+/** Small stand-ins for the build outputs (the synth only stages them). */
+function artifacts() {
+  const dir = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-'));
+  for (const d of ['api', 'body-hash', 'ip-filter']) mkdirSync(join(dir, d));
+  writeFileSync(join(dir, 'api/bootstrap'), '#!/bin/sh\n');
+  writeFileSync(join(dir, 'body-hash/index.mjs'), 'export async function handler(e) { return e; }\n');
+  writeFileSync(join(dir, 'ip-filter/index.mjs'), 'export async function handler(e) { return e; }\n');
+  writeFileSync(join(dir, 'ip-filter.cloudfront.js'), 'function handler(event) { return event.request; }\n');
+  return {
+    apiCode: join(dir, 'api'),
+    bodyHashBundle: join(dir, 'body-hash'),
+    ipFilterBundle: join(dir, 'ip-filter'),
+    ipFilterCloudFrontFunction: join(dir, 'ip-filter.cloudfront.js'),
+  };
+}
+
+interface Synth { app: App; stack: Stack; template: Template; api: OacProtectedApi }
+
+function synth(props: Partial<OacProtectedApiProps> = {}, region = 'eu-west-1', mutate?: (api: OacProtectedApi) => void): Synth {
+  const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test', { env: { account: '111122223333', region } });
+  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {}, ...props });
+  mutate?.(api);
+  return { app, stack, template: Template.fromStack(stack), api };
+}
+
+/** The us-east-1 support stack CloudFront's EdgeFunction creates for a stack elsewhere. */
+function edgeStack(app: App): Template {
+  const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c) && c.stackName.startsWith('edge-lambda-stack-'));
+  assert.equal(stacks.length, 1, 'one edge support stack');
+  assert.equal(stacks[0].region, 'us-east-1');
+  return Template.fromStack(stacks[0]);
+}
+
+const distributionConfig = (t: Template) => {
+  const ds = Object.values(t.findResources('AWS::CloudFront::Distribution'));
+  assert.equal(ds.length, 1);
+  return ds[0].Properties.DistributionConfig;
+};
+
+/** Both invoke permissions CloudFront needs (URLs created since Oct 2025), scoped to this distribution. */
+function expectBothInvokePermissions(t: Template) {
+  const perms = Object.values(t.findResources('AWS::Lambda::Permission', {
+    Properties: { Principal: 'cloudfront.amazonaws.com' },
+  })).map((r) => r.Properties);
+  const url = perms.filter((p) => p.Action === 'lambda:InvokeFunctionUrl');
+  const invoke = perms.filter((p) => p.Action === 'lambda:InvokeFunction');
+  assert.equal(url.length, 1, 'exactly one lambda:InvokeFunctionUrl grant for CloudFront');
+  assert.equal(invoke.length, 1, 'exactly one lambda:InvokeFunction grant for CloudFront');
+  assert.equal(invoke[0].InvokedViaFunctionUrl, true, 'InvokeFunction only via the Function URL');
+  for (const p of [...url, ...invoke]) {
+    // SourceArn = arn:<partition>:cloudfront::<account>:distribution/<this distribution's id>
+    const joined = JSON.stringify(p.SourceArn);
+    assert.match(joined, /:cloudfront::/);
+    assert.match(joined, /:distribution\//);
+    assert.match(joined, /"Ref":"ApiDistribution[0-9A-F]+"/);
+  }
+}
+
+describe('Lambda origin (the Lambdalith)', () => {
+  const { app, template: t } = synth();
+
+  it('Function URL is AWS_IAM, and no Function URL anywhere is NONE', () => {
+    t.resourceCountIs('AWS::Lambda::Url', 1);
+    t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+    assert.equal(Object.keys(t.findResources('AWS::Lambda::Url', { Properties: { AuthType: 'NONE' } })).length, 0);
+  });
+
+  it('CloudFront gets both invoke permissions, scoped to this distribution', () => {
+    expectBothInvokePermissions(t);
+  });
+
+  it('OAC for Lambda signs always with SigV4', () => {
+    t.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 'lambda', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+    });
+  });
+
+  it('default behavior: all verbs, no caching, AllViewerExceptHostHeader, HTTPS only', () => {
+    const b = distributionConfig(t).DefaultCacheBehavior;
+    assert.equal(b.OriginRequestPolicyId, ALL_VIEWER_EXCEPT_HOST_HEADER_ID);
+    assert.equal(b.CachePolicyId, CACHING_DISABLED_ID);
+    assert.deepEqual([...b.AllowedMethods].sort(), ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    assert.equal(b.ViewerProtocolPolicy, 'redirect-to-https');
+  });
+
+  it('body-hash runs at origin-request with the body included', () => {
+    const b = distributionConfig(t).DefaultCacheBehavior;
+    assert.equal(b.LambdaFunctionAssociations.length, 1);
+    assert.equal(b.LambdaFunctionAssociations[0].EventType, 'origin-request');
+    assert.equal(b.LambdaFunctionAssociations[0].IncludeBody, true);
+  });
+
+  it('the Cloudflare filter is a cloudfront-js-2.0 CloudFront Function at viewer-request', () => {
+    t.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+      AutoPublish: true,
+    });
+    const b = distributionConfig(t).DefaultCacheBehavior;
+    assert.equal(b.FunctionAssociations.length, 1);
+    assert.equal(b.FunctionAssociations[0].EventType, 'viewer-request');
+  });
+
+  it('edge function: us-east-1 support stack, Node.js 22, x86_64, index.handler, edgelambda trust', () => {
+    const edge = edgeStack(app);
+    edge.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Architectures: ['x86_64'],
+    });
+    const roles = Object.values(edge.findResources('AWS::IAM::Role'));
+    assert.equal(roles.length, 1);
+    const trusted = roles[0].Properties.AssumeRolePolicyDocument.Statement
+      .filter((s: { Action: string }) => s.Action === 'sts:AssumeRole')
+      .map((s: { Principal: { Service: string } }) => s.Principal.Service).sort();
+    assert.deepEqual(trusted, ['edgelambda.amazonaws.com', 'lambda.amazonaws.com']);
+  });
+
+  it('the Lambdalith: provided.al2023, x86_64 by default, its table and log retention', () => {
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'provided.al2023',
+      Handler: 'bootstrap',
+      Architectures: ['x86_64'],
+      Environment: { Variables: Match.objectLike({ STORE: 'dynamodb', TABLE_NAME: { Ref: Match.stringLikeRegexp('^ApiAuditTable') } }) },
+    });
+    t.hasResourceProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST' });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('standard access logs go to a bucket; HTTP/2 and 3', () => {
+    const c = distributionConfig(t);
+    assert.ok(c.Logging.Bucket, 'logging bucket');
+    assert.equal(c.HttpVersion, 'http2and3');
+  });
+
+  it('outputs the distribution domain, its id, the Function URL and the table', () => {
+    const outputs = Object.keys(t.toJSON().Outputs);
+    for (const o of ['DistributionDomainName', 'DistributionId', 'FunctionUrl', 'TableName']) {
+      assert.ok(outputs.some((k) => k.includes(o)), `output ${o}`);
+    }
+  });
+});
+
+describe('options', () => {
+  it('arm64 is selectable for the Lambdalith (the edge stays x86_64)', () => {
+    const { app, template } = synth({ lambdaOrigin: { architecture: lambda.Architecture.ARM_64 } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', Architectures: ['arm64'] });
+    edgeStack(app).hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['x86_64'] });
+  });
+
+  it('viewerFilter lambda-edge: the ip-filter bundle at viewer-request, no CloudFront Function', () => {
+    const { app, template } = synth({ viewerFilter: 'lambda-edge' });
+    template.resourceCountIs('AWS::CloudFront::Function', 0);
+    const b = distributionConfig(template).DefaultCacheBehavior;
+    assert.equal(b.FunctionAssociations, undefined);
+    assert.deepEqual(b.LambdaFunctionAssociations.map((a: { EventType: string }) => a.EventType).sort(), ['origin-request', 'viewer-request']);
+    const viewer = b.LambdaFunctionAssociations.find((a: { EventType: string }) => a.EventType === 'viewer-request');
+    assert.equal(viewer.IncludeBody, undefined, 'the viewer filter does not need the body');
+    edgeStack(app).resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  it('a stack in us-east-1 keeps the edge functions in-stack', () => {
+    const { template } = synth({}, 'us-east-1');
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler' });
+  });
+
+  it('certificate and alternate domain names: TLS 1.2 minimum, SNI', () => {
+    const { template } = synth({}, 'eu-west-1', undefined);
+    assert.equal(distributionConfig(template).Aliases, undefined);
+    const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Cert', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:us-east-1:111122223333:certificate/abc');
+    new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {}, certificate, domainNames: ['api.example.com'] });
+    const c = distributionConfig(Template.fromStack(stack));
+    assert.deepEqual(c.Aliases, ['api.example.com']);
+    assert.equal(c.ViewerCertificate.MinimumProtocolVersion, 'TLSv1.2_2021');
+    assert.equal(c.ViewerCertificate.SslSupportMethod, 'sni-only');
+  });
+});
+
+describe('bucket origins', () => {
+  it('bucket alone: private bucket behind OAC, read-only verbs, no Lambda', () => {
+    const { template } = synth({ lambdaOrigin: undefined, staticSite: {} });
+    template.resourceCountIs('AWS::Lambda::Url', 0);
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always' },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    const b = distributionConfig(template).DefaultCacheBehavior;
+    assert.deepEqual([...b.AllowedMethods].sort(), ['GET', 'HEAD']);
+    assert.equal(b.LambdaFunctionAssociations, undefined, 'no body-hash without a Lambda origin');
+    assert.equal(b.FunctionAssociations[0].EventType, 'viewer-request', 'the Cloudflare filter still applies');
+  });
+
+  it('both: staticPaths go to the bucket, everything else to the Lambda with body-hash', () => {
+    const { template } = synth({ staticSite: {}, staticPaths: ['/assets/*', '/favicon.ico'] });
+    const c = distributionConfig(template);
+    assert.deepEqual(c.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern), ['/assets/*', '/favicon.ico']);
+    for (const b of c.CacheBehaviors) {
+      assert.equal(b.CachePolicyId, CACHING_OPTIMIZED_ID);
+      assert.deepEqual([...b.AllowedMethods].sort(), ['GET', 'HEAD']);
+      assert.equal(b.LambdaFunctionAssociations, undefined);
+      assert.equal(b.FunctionAssociations[0].EventType, 'viewer-request');
+    }
+    assert.equal(c.DefaultCacheBehavior.LambdaFunctionAssociations[0].IncludeBody, true);
+    expectBothInvokePermissions(template);
+  });
+});
+
+describe('refuses configurations that cannot work', () => {
+  it('neither origin', () => {
+    assert.throws(() => synth({ lambdaOrigin: undefined }), /needs a lambdaOrigin, a staticSite, or both/);
+  });
+  it('staticPaths without both origins', () => {
+    assert.throws(() => synth({ staticPaths: ['/a/*'] }), /staticPaths/);
+  });
+  it('domain names without a certificate', () => {
+    assert.throws(() => synth({ domainNames: ['api.example.com'] }), /certificate/);
+  });
+  it('the CloudFront Function filter without its generated file', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const a = artifacts();
+    assert.throws(() => new OacProtectedApi(stack, 'Api', { artifacts: { ...a, ipFilterCloudFrontFunction: undefined }, lambdaOrigin: {} }), /ipFilterCloudFrontFunction/);
+  });
+});
+
+describe('the permission check can fail', () => {
+  it('a distribution missing the InvokeFunction grant is caught', () => {
+    const { template } = synth({}, 'eu-west-1', (api) => {
+      const origin = api.distribution.node.findAll().find((c) => c.node.id.startsWith('InvokeFunctionFromCloudFront'));
+      assert.ok(origin, 'the InvokeFunction permission exists before removal');
+      origin.node.scope!.node.tryRemoveChild(origin.node.id);
+    });
+    assert.throws(() => expectBothInvokePermissions(template), /InvokeFunction grant/);
+  });
+});
