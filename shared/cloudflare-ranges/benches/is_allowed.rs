@@ -1,0 +1,55 @@
+//! `cargo bench -p cloudflare-ranges`: time per decision of the ip-filter matcher (target
+//! < 100 ns), text in (parse + lookup, what a request costs) and parsed address in (lookup only),
+//! plus the size of the generated CloudFront Function (printed once).
+
+use std::hint::black_box;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use cloudflare_ranges::{IpFilter, cloudfront_function};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const ADDRESSES: &[(&str, &str)] = &[
+    ("v4_allowed", "172.70.34.12"),
+    ("v4_rejected", "203.0.113.9"),
+    ("v6_allowed", "2606:4700:10::6816:1a2b"),
+    ("v6_rejected", "2001:db8:85a3::8a2e:370:7334"),
+    ("v4_mapped_allowed", "::ffff:104.16.0.1"),
+    ("garbage", "not-an-address"),
+];
+
+fn bench(c: &mut Criterion) {
+    let filter = IpFilter::from_config_json("{}").unwrap();
+    let js = cloudfront_function::generate(filter.ranges(), "bench").unwrap();
+    eprintln!(
+        "generated CloudFront Function: {} bytes (limit {})",
+        js.len(),
+        cloudfront_function::MAX_BYTES
+    );
+
+    let mut group = c.benchmark_group("is_allowed");
+    for (name, address) in ADDRESSES {
+        group.bench_function(*name, |b| b.iter(|| filter.is_allowed(black_box(address))));
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("contains_parsed");
+    for (name, address) in ADDRESSES {
+        let Ok(addr) = address.parse::<IpAddr>() else {
+            continue;
+        };
+        group.bench_function(*name, |b| {
+            b.iter(|| filter.ranges().contains(black_box(addr)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = bench
+}
+criterion_main!(benches);
