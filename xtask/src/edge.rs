@@ -20,20 +20,46 @@ pub struct EdgeArgs {
     /// signing overwrites it (off by default).
     #[arg(long, value_name = "HEADER")]
     pub copy_authorization_to: Option<String>,
+    /// ip-filter (edge bundle and CloudFront Function): also allow this CIDR besides
+    /// Cloudflare's ranges, e.g. an office range for break-glass access (repeatable).
+    #[arg(long = "allow-cidr", value_name = "CIDR")]
+    pub allow_cidrs: Vec<String>,
 }
 
-/// One edge function: its name, the crate of its addon, and its build-time configuration.
+/// One edge function: its name, the crate of its addon, its build-time configuration, and the
+/// CloudFront event it is associated with.
 struct EdgeFunction {
     name: &'static str,
     package: &'static str,
     config: fn(&EdgeArgs) -> Result<String>,
+    trigger: Trigger,
 }
 
-const FUNCTIONS: &[EdgeFunction] = &[EdgeFunction {
-    name: "body-hash",
-    package: "body-hash-edge",
-    config: body_hash_config,
-}];
+/// Which CloudFront events a function takes; viewer triggers have the tighter package quota.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    Viewer,
+    Origin,
+}
+
+/// Zipped size limit of a viewer-trigger bundle: the old Lambda@Edge viewer quota (1 MB), kept
+/// because current docs and older ones disagree.
+pub const VIEWER_ZIP_LIMIT: u64 = 1_000_000;
+
+const FUNCTIONS: &[EdgeFunction] = &[
+    EdgeFunction {
+        name: "body-hash",
+        package: "body-hash-edge",
+        config: body_hash_config,
+        trigger: Trigger::Origin,
+    },
+    EdgeFunction {
+        name: "ip-filter",
+        package: "ip-filter-edge",
+        config: ip_filter_config,
+        trigger: Trigger::Viewer,
+    },
+];
 
 /// The files of a bundle, in zip order.
 pub const BUNDLE_FILES: &[&str] = &["index.mjs", "addon.node", "config.json"];
@@ -46,6 +72,23 @@ fn body_hash_config(args: &EdgeArgs) -> Result<String> {
     // The same validation the addon runs at init: a bad value fails the build, not the deploy.
     payload_hash::Config::from_json(&json)?;
     Ok(json)
+}
+
+/// The ip-filter configuration: `--allow-cidr` values, validated exactly as the addon validates
+/// `config.json` at init (so a bad CIDR fails the build, not the deploy).
+pub fn ip_filter_config(args: &EdgeArgs) -> Result<String> {
+    let config = cloudflare_ranges::Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
+    cloudflare_ranges::IpFilter::new(&config)?;
+    Ok(config.to_json())
+}
+
+/// Where cargo puts build output: `$CARGO_TARGET_DIR` (relative to the workspace root if
+/// relative) or `<root>/target`.
+pub fn cargo_target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
 }
 
 /// Builds every bundle; returns their directories.
@@ -61,8 +104,8 @@ pub fn build(args: &EdgeArgs) -> Result<Vec<PathBuf>> {
 
 fn assemble(function: &EdgeFunction, args: &EdgeArgs) -> Result<PathBuf> {
     let root = root();
-    let lib = root
-        .join("target/release")
+    let lib = cargo_target_dir()
+        .join("release")
         .join(format!("lib{}.so", function.package.replace('-', "_")));
     let addon = fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
     let report = check_addon(&addon, MAX_GLIBC)
@@ -83,6 +126,13 @@ fn assemble(function: &EdgeFunction, args: &EdgeArgs) -> Result<PathBuf> {
     let zip_path = dir.join(format!("{}.zip", function.name));
     write_zip(&dir, &zip_path)?;
     let zipped = fs::metadata(&zip_path)?.len();
+    if function.trigger == Trigger::Viewer {
+        ensure!(
+            zipped <= VIEWER_ZIP_LIMIT,
+            "{} is {zipped} bytes zipped, over the {VIEWER_ZIP_LIMIT}-byte viewer-trigger limit",
+            zip_path.display()
+        );
+    }
     eprintln!(
         "{}: {} (addon {} KiB, zip {} KiB, x86-64 ELF, needs {})",
         function.name,

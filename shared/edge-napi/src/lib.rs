@@ -27,6 +27,18 @@ pub fn optional_string(object: &JsObject, name: &str) -> Result<Option<String>> 
     }
 }
 
+/// A string member of `object` that must be there: a JS exception when absent or not a string.
+pub fn required_string(object: &JsObject, name: &str) -> Result<String> {
+    optional_string(object, name)?
+        .ok_or_else(|| napi::Error::from_reason(format!("{name} is missing")))
+}
+
+/// A configuration error as the JS exception that fails the function's init (a bad
+/// `config.json` must stop the function, never let a request through unchecked).
+pub fn init_error(error: impl std::fmt::Display) -> napi::Error {
+    napi::Error::from_reason(error.to_string())
+}
+
 /// Request headers read lazily from the event's `headers` object. A malformed entry cannot be
 /// reported through [`HeaderLookup`]; it is recorded and [`JsHeaders::finish`] turns it into a JS
 /// exception, so a decision made on unreadable headers is never returned.
