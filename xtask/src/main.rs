@@ -1,5 +1,7 @@
 //! `cargo xtask <task>`: oac-kit's build chores, in Rust so they run wherever cargo does.
 
+mod cloudflare_ips;
+mod cloudfront_function;
 mod edge;
 mod elf_check;
 mod lambda;
@@ -30,6 +32,12 @@ enum Task {
     Test(test::TestArgs),
     /// Benchmarks: body-hash bundle vs a plain Node.js handler, and this machine's SHA-256 limit.
     Bench,
+    /// Generate the ip-filter CloudFront Function (cloudfront-js-2.0, viewer-request) into
+    /// target/edge/ip-filter.cloudfront.js from the bundled Cloudflare ranges (checked < 10 KB).
+    CloudfrontFunction(edge::EdgeArgs),
+    /// Refresh shared/cloudflare-ranges/ranges.json from Cloudflare's API; prints the diff and
+    /// the new etag.
+    CloudflareIps(cloudflare_ips::CloudflareIpsArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +46,8 @@ fn main() -> ExitCode {
         Task::Demo => test::demo(),
         Task::Test(args) => test::run_all(&args),
         Task::Bench => test::bench(),
+        Task::CloudfrontFunction(args) => cloudfront_function::build(&args).map(|_| ()),
+        Task::CloudflareIps(args) => cloudflare_ips::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

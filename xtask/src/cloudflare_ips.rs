@@ -1,0 +1,286 @@
+//! `cargo xtask cloudflare-ips`: refreshes `shared/cloudflare-ranges/ranges.json` from
+//! Cloudflare's API (`GET <base>/client/v4/ips`), validated by `cloudflare_ranges::refresh`
+//! (`success: true`, non-empty lists, every CIDR strict, no shrink of more than a third without
+//! `--force`), then prints the diff and the new etag.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use cloudflare_ranges::Snapshot;
+use cloudflare_ranges::refresh::{Diff, plan};
+
+use crate::run::root;
+
+/// Options of `cargo xtask cloudflare-ips`.
+#[derive(Args)]
+pub struct CloudflareIpsArgs {
+    /// Base URL of Cloudflare's API (the path /client/v4/ips is appended).
+    #[arg(long, default_value = "https://api.cloudflare.com")]
+    pub base_url: String,
+    /// Write the new lists even if one shrinks by more than a third.
+    #[arg(long)]
+    pub force: bool,
+    /// The snapshot to rewrite (relative to the workspace root).
+    #[arg(long, default_value = "shared/cloudflare-ranges/ranges.json")]
+    pub snapshot: PathBuf,
+}
+
+/// What a refresh wrote.
+#[derive(Debug)]
+pub struct Refreshed {
+    /// The changes to the ranges.
+    pub diff: Diff,
+    /// The API's new etag, if it sent one.
+    pub etag: Option<String>,
+}
+
+/// Fetches, validates, rewrites the snapshot and prints the diff and etag.
+pub fn run(args: &CloudflareIpsArgs) -> Result<()> {
+    let refreshed = refresh(args)?;
+    print!("{}", refreshed.diff);
+    println!(
+        "etag: {}",
+        refreshed.etag.as_deref().unwrap_or("(none in the answer)")
+    );
+    Ok(())
+}
+
+/// Does the refresh; the snapshot file is left untouched on any error.
+pub fn refresh(args: &CloudflareIpsArgs) -> Result<Refreshed> {
+    let path = root().join(&args.snapshot);
+    let old = Snapshot::from_json(
+        &fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
+    )
+    .with_context(|| format!("current snapshot {}", path.display()))?;
+    let url = format!("{}/client/v4/ips", args.base_url.trim_end_matches('/'));
+    let body = fetch(&url)?;
+    let refresh = plan(&old, &body, &url, &today(), args.force)
+        .with_context(|| format!("answer from {url}"))?;
+    write_atomically(&path, &refresh.snapshot.to_json())?;
+    Ok(Refreshed {
+        diff: refresh.diff,
+        etag: refresh.snapshot.etag,
+    })
+}
+
+fn fetch(url: &str) -> Result<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        let response = client
+            .get(url)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .with_context(|| format!("GET {url}"))?;
+        let status = response.status();
+        let body = response.text().await?;
+        if !status.is_success() {
+            let start: String = body.chars().take(300).collect();
+            bail!("GET {url} answered {status}: {start}");
+        }
+        Ok(body)
+    })
+}
+
+fn write_atomically(path: &Path, content: &str) -> Result<()> {
+    let tmp = path.with_extension("json.tmp");
+    fs::write(&tmp, content)?;
+    fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// Today's UTC date as `YYYY-MM-DD` (civil-from-days, proleptic Gregorian).
+fn today() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date(secs / 86_400)
+}
+
+fn civil_date(days_since_epoch: u64) -> String {
+    let z = days_since_epoch as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    //! The refresh against a local HTTP server on 127.0.0.1 serving recorded answers
+    //! (`shared/cloudflare-ranges/tests/api/`); no internet needed.
+
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::thread;
+
+    use super::*;
+    use crate::edge::cargo_target_dir;
+
+    /// Serves one request with `status` and `body`; returns the base URL and a handle that
+    /// yields the request line the server saw.
+    fn serve(status: u16, body: String) -> (String, thread::JoinHandle<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let handle = thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+            }
+            write!(
+                stream,
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            let text = String::from_utf8_lossy(&request).into_owned();
+            text.lines().next().unwrap_or_default().to_owned()
+        });
+        (base, handle)
+    }
+
+    fn recorded(name: &str) -> String {
+        fs::read_to_string(root().join("shared/cloudflare-ranges/tests/api").join(name)).unwrap()
+    }
+
+    /// A scratch copy of the bundled snapshot; returns its path (absolute).
+    fn scratch_snapshot(test: &str) -> PathBuf {
+        let dir =
+            cargo_target_dir().join(format!("tmp-cloudflare-ips/{test}-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ranges.json");
+        fs::write(&path, cloudflare_ranges::SNAPSHOT_JSON).unwrap();
+        path
+    }
+
+    fn run_against(
+        test: &str,
+        status: u16,
+        answer: &str,
+        force: bool,
+    ) -> (Result<Refreshed>, PathBuf) {
+        let path = scratch_snapshot(test);
+        let (base_url, server) = serve(status, recorded(answer));
+        let result = refresh(&CloudflareIpsArgs {
+            base_url: format!("{base_url}/"),
+            force,
+            snapshot: path.clone(),
+        });
+        let request_line = server.join().unwrap();
+        assert_eq!(request_line, "GET /client/v4/ips HTTP/1.1");
+        (result, path)
+    }
+
+    fn assert_untouched(path: &Path) {
+        assert_eq!(
+            fs::read_to_string(path).unwrap(),
+            cloudflare_ranges::SNAPSHOT_JSON
+        );
+    }
+
+    #[test]
+    fn unchanged_lists_rewrite_date_and_etag_only() {
+        let (result, path) = run_against("same", 200, "good-same.json", false);
+        let refreshed = result.unwrap();
+        assert!(refreshed.diff.is_empty());
+        assert_eq!(refreshed.etag.as_deref(), Some("fixture-etag-same"));
+        let written = Snapshot::from_json(&fs::read_to_string(&path).unwrap()).unwrap();
+        let bundled = Snapshot::bundled().unwrap();
+        assert_eq!(written.ipv4_cidrs, bundled.ipv4_cidrs);
+        assert_eq!(written.ipv6_cidrs, bundled.ipv6_cidrs);
+        assert_eq!(written.etag.as_deref(), Some("fixture-etag-same"));
+        assert!(written.source.ends_with("/client/v4/ips"));
+        assert_eq!(written.date, today());
+        assert_eq!(written.note, None);
+    }
+
+    #[test]
+    fn changed_lists_are_written_and_diffed() {
+        let (result, path) = run_against("changed", 200, "good-changed.json", false);
+        let refreshed = result.unwrap();
+        assert_eq!(refreshed.diff.removed_v4, ["131.0.72.0/22"]);
+        assert_eq!(refreshed.diff.added_v4, ["198.51.100.0/22"]);
+        assert_eq!(refreshed.diff.added_v6, ["2001:db8::/32"]);
+        assert!(refreshed.diff.removed_v6.is_empty());
+        assert_eq!(
+            refreshed.diff.to_string(),
+            "- 131.0.72.0/22\n+ 198.51.100.0/22\n+ 2001:db8::/32\n"
+        );
+        let written = Snapshot::from_json(&fs::read_to_string(&path).unwrap()).unwrap();
+        assert!(written.ipv4_cidrs.contains(&"198.51.100.0/22".to_owned()));
+        assert_eq!(written.etag.as_deref(), Some("fixture-etag-changed"));
+    }
+
+    #[test]
+    fn success_false_is_refused() {
+        let (result, path) = run_against("unsuccessful", 200, "bad-success-false.json", false);
+        assert!(format!("{:#}", result.unwrap_err()).contains("success: false"));
+        assert_untouched(&path);
+    }
+
+    #[test]
+    fn empty_list_is_refused() {
+        let (result, path) = run_against("empty", 200, "bad-empty-ipv6.json", true);
+        assert!(format!("{:#}", result.unwrap_err()).contains("IPv6 list is empty"));
+        assert_untouched(&path);
+    }
+
+    #[test]
+    fn unparsable_cidr_is_refused() {
+        let (result, path) = run_against("cidr", 200, "bad-cidr.json", true);
+        assert!(format!("{:#}", result.unwrap_err()).contains("104.16.0.0/33"));
+        assert_untouched(&path);
+    }
+
+    #[test]
+    fn big_shrink_needs_force() {
+        let (result, path) = run_against("shrink", 200, "shrunk.json", false);
+        assert!(format!("{:#}", result.unwrap_err()).contains("shrink from 15 to 5"));
+        assert_untouched(&path);
+
+        let (result, path) = run_against("shrink-forced", 200, "shrunk.json", true);
+        assert_eq!(result.unwrap().diff.removed_v4.len(), 10);
+        let written = Snapshot::from_json(&fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(written.ipv4_cidrs.len(), 5);
+    }
+
+    #[test]
+    fn http_error_is_refused() {
+        let (result, path) = run_against("http-500", 500, "bad-success-false.json", true);
+        assert!(format!("{:#}", result.unwrap_err()).contains("500"));
+        assert_untouched(&path);
+    }
+
+    #[test]
+    fn non_json_is_refused() {
+        let (result, path) = run_against("html", 200, "bad-not-json.html", true);
+        assert!(format!("{:#}", result.unwrap_err()).contains("not a Cloudflare"));
+        assert_untouched(&path);
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_415), "2025-11-23");
+    }
+}
