@@ -16,6 +16,7 @@
 //! the Rust matcher (the N-API addon) and with Python's `ipaddress` on every range boundary.
 
 use std::fmt::Write as _;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::matcher::RangeSet;
 use crate::viewer::forbidden_problem;
@@ -147,15 +148,29 @@ pub fn generate(ranges: &RangeSet, provenance: &str) -> Result<String, TooLarge>
         "// Passes event.request unchanged when event.viewer.ip is in the ranges; anything else,\n\
          // unparsable included, gets the 403 problem+json of the Rust core.\n",
     );
-    js.push_str("var V4 = [");
-    for (i, (first, last)) in ranges.v4_intervals().iter().enumerate() {
-        let sep = if i == 0 { "" } else { ", " };
-        let _ = write!(js, "{sep}{first}, {last}");
+    // One interval a line, with its dotted / colon form as a comment, so a reviewer can read
+    // the table against ranges.json.
+    js.push_str("var V4 = [\n");
+    let v4 = ranges.v4_intervals();
+    for (i, (first, last)) in v4.iter().enumerate() {
+        let sep = if i + 1 == v4.len() { ' ' } else { ',' };
+        let _ = writeln!(
+            js,
+            "  {first}, {last}{sep} // {} - {}",
+            Ipv4Addr::from(*first),
+            Ipv4Addr::from(*last)
+        );
     }
-    js.push_str("];\nvar V6 = [");
-    for (i, (first, last)) in ranges.v6_intervals().iter().enumerate() {
-        let sep = if i == 0 { "" } else { ",\n  " };
-        let _ = write!(js, "{sep}'{first:032x}', '{last:032x}'");
+    js.push_str("];\nvar V6 = [\n");
+    let v6 = ranges.v6_intervals();
+    for (i, (first, last)) in v6.iter().enumerate() {
+        let sep = if i + 1 == v6.len() { ' ' } else { ',' };
+        let _ = writeln!(
+            js,
+            "  '{first:032x}', '{last:032x}'{sep} // {} - {}",
+            Ipv6Addr::from(*first),
+            Ipv6Addr::from(*last)
+        );
     }
     js.push_str("];\n");
     // JSON string literals are JavaScript string literals.
