@@ -47,6 +47,7 @@ fn benches(c: &mut Criterion) {
     let now = UNIX_EPOCH + Duration::from_secs(SIGNED_AT + 5);
     let value = value();
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .unwrap();
     let verifier = Verifier::new(VerifierConfig::new("orders-api"), FixedSts);

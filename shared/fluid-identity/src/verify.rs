@@ -67,6 +67,8 @@ enum Slot {
 }
 
 /// Verifies `X-Fluid-Identity` values. Cheap to share behind an `Arc`.
+///
+/// Runs on a Tokio runtime with timers enabled (the fetch-slot wait is a `tokio::time::timeout`).
 pub struct Verifier<C> {
     config: VerifierConfig,
     client: C,

@@ -59,6 +59,13 @@ async fn a_genuine_role_value_verifies_via_json() {
 }
 
 #[tokio::test]
+async fn the_verifier_sends_only_host_audience_and_accept_json() {
+    // In this mode the stand-in answers 400 to any other header set.
+    let id = verify_in("strict-client", &role_value()).await.unwrap();
+    assert_eq!(id.principal.arn, support::ROLE_CANONICAL_ARN);
+}
+
+#[tokio::test]
 async fn xml_answers_verify_too() {
     let id = verify_in("xml", &role_value()).await.unwrap();
     assert_eq!(id.principal.arn, support::ROLE_CANONICAL_ARN);

@@ -116,6 +116,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             COUNT += 1
         if self.headers.get("Content-Length") not in (None, "0"):
             return self.error(400, "InvalidRequest", "unexpected body")
+        if MODE == "strict-client":
+            # The verifier must send exactly Host, the audience and Accept: application/json.
+            sent = sorted(k.lower() for k in self.headers.keys())
+            if sent != ["accept", "host", "x-fluid-audience"] or self.headers.get("Accept") != "application/json":
+                return self.error(400, "UnexpectedClientHeaders", "headers: " + ",".join(sent))
         try:
             arn = self.check_signature(parts.query)
         except SignatureError as e:
@@ -210,7 +215,7 @@ def main():
     parser.add_argument(
         "--mode",
         default="normal",
-        choices=["normal", "xml", "redirect", "slow", "throttle", "oversized", "malformed", "duplicate-keys", "account-mismatch"],
+        choices=["normal", "strict-client", "xml", "redirect", "slow", "throttle", "oversized", "malformed", "duplicate-keys", "account-mismatch"],
     )
     MODE = parser.parse_args().mode
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
