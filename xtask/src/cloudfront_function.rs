@@ -6,16 +6,25 @@ use std::fs;
 use std::path::PathBuf;
 
 use anyhow::{Result, ensure};
+use clap::Args;
 use cloudflare_ranges::{Config, Snapshot, cloudfront_function};
 
-use crate::edge::EdgeArgs;
 use crate::run::root;
 
 /// Where the function is written, relative to the workspace root.
 pub const OUTPUT: &str = "target/edge/ip-filter.cloudfront.js";
 
+/// Options of `cargo xtask cloudfront-function`.
+#[derive(Args, Default)]
+pub struct CloudfrontFunctionArgs {
+    /// Also allow this CIDR besides Cloudflare's ranges, e.g. an office range for break-glass
+    /// access (repeatable; give the edge bundle the same ones).
+    #[arg(long = "allow-cidr", value_name = "CIDR")]
+    pub allow_cidrs: Vec<String>,
+}
+
 /// Generates the function and writes it; returns its path.
-pub fn build(args: &EdgeArgs) -> Result<PathBuf> {
+pub fn build(args: &CloudfrontFunctionArgs) -> Result<PathBuf> {
     let config = Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
     let ranges = config.range_set()?;
     let snapshot = Snapshot::bundled()?;

@@ -20,8 +20,8 @@ pub struct EdgeArgs {
     /// signing overwrites it (off by default).
     #[arg(long, value_name = "HEADER")]
     pub copy_authorization_to: Option<String>,
-    /// ip-filter (edge bundle and CloudFront Function): also allow this CIDR besides
-    /// Cloudflare's ranges, e.g. an office range for break-glass access (repeatable).
+    /// ip-filter: also allow this CIDR besides Cloudflare's ranges, e.g. an office range for
+    /// break-glass access (repeatable; give `cloudfront-function` the same ones).
     #[arg(long = "allow-cidr", value_name = "CIDR")]
     pub allow_cidrs: Vec<String>,
 }
@@ -93,16 +93,26 @@ pub fn cargo_target_dir() -> PathBuf {
 
 /// Builds every bundle; returns their directories.
 pub fn build(args: &EdgeArgs) -> Result<Vec<PathBuf>> {
+    // Every configuration is validated before anything is built or replaced: a bad flag leaves
+    // the previous bundles as they were.
+    let configs = FUNCTIONS
+        .iter()
+        .map(|f| (f.config)(args))
+        .collect::<Result<Vec<_>>>()?;
     let mut cmd = cargo();
     cmd.args(["build", "--release", "--lib"]);
     for f in FUNCTIONS {
         cmd.args(["-p", f.package]);
     }
     run(&mut cmd)?;
-    FUNCTIONS.iter().map(|f| assemble(f, args)).collect()
+    FUNCTIONS
+        .iter()
+        .zip(&configs)
+        .map(|(f, config)| assemble(f, config))
+        .collect()
 }
 
-fn assemble(function: &EdgeFunction, args: &EdgeArgs) -> Result<PathBuf> {
+fn assemble(function: &EdgeFunction, config: &str) -> Result<PathBuf> {
     let root = root();
     let lib = cargo_target_dir()
         .join("release")
@@ -121,7 +131,7 @@ fn assemble(function: &EdgeFunction, args: &EdgeArgs) -> Result<PathBuf> {
         dir.join("index.mjs"),
     )?;
     fs::write(dir.join("addon.node"), &addon)?;
-    fs::write(dir.join("config.json"), (function.config)(args)?)?;
+    fs::write(dir.join("config.json"), config)?;
 
     let zip_path = dir.join(format!("{}.zip", function.name));
     write_zip(&dir, &zip_path)?;

@@ -38,7 +38,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     }
     let python = python_env()?;
     edge::build(&EdgeArgs::default())?;
-    crate::cloudfront_function::build(&EdgeArgs::default())?;
+    crate::cloudfront_function::build(&Default::default())?;
     lambda::check(&path_with(&python)?, &node)?;
     run(cargo()
         .args(["test", "--workspace"])

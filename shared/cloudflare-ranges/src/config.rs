@@ -30,10 +30,10 @@ pub struct Config {
 pub enum ConfigError {
     /// Not JSON of the expected shape.
     #[error("ip-filter config is not valid: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(serde_json::Error),
     /// An extra CIDR that does not parse strictly.
     #[error("extraCidrs: {0}")]
-    Cidr(#[from] ParseError),
+    Cidr(ParseError),
     /// An extra IPv6 CIDR inside `::ffff:0:0/96`: mapped addresses are judged as IPv4, so it
     /// would never match; write the IPv4 form instead.
     #[error("extraCidrs: {0} lies in ::ffff:0:0/96 (IPv4-mapped): give the IPv4 CIDR instead")]
@@ -46,7 +46,9 @@ pub enum ConfigError {
 impl Config {
     /// Parses and validates the JSON configuration (`{}` is the default).
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let config: Config = serde_json::from_str(json)?;
+        // The errors carry their cause in their message (not as a `source`), so a report prints
+        // it once.
+        let config: Config = serde_json::from_str(json).map_err(ConfigError::Json)?;
         config.extra_nets()?;
         Ok(config)
     }
@@ -77,7 +79,7 @@ impl Config {
         self.extra_cidrs
             .iter()
             .map(|c| {
-                let net = parse_cidr(c)?;
+                let net = parse_cidr(c).map_err(ConfigError::Cidr)?;
                 let overlaps = match net {
                     IpNet::V6(_) => mapped.contains(&net) || net.contains(&mapped),
                     IpNet::V4(_) => false,
