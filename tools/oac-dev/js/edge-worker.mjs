@@ -1,0 +1,52 @@
+// oac-dev's long-lived Node.js worker: runs the real edge artifacts — the generated CloudFront
+// Function (cloudfront-js-2.0) and/or the Lambda@Edge bundles (index.mjs + addon.node) — exactly
+// as built for upload. One JSON request per stdin line:
+//   {"id": n, "stage": "viewer" | "origin", "event": {...}}
+// one JSON answer per stdout line: {"id": n, "result": ...} or {"id": n, "error": "..."}.
+//
+// usage: node edge-worker.mjs [--viewer-cloudfront-function FILE] [--viewer-bundle DIR] [--origin-bundle DIR]
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+const stages = {};
+const cfFile = option('--viewer-cloudfront-function');
+if (cfFile) {
+  // cloudfront-js-2.0 is a script defining `function handler(event)`, not a module.
+  const code = readFileSync(cfFile, 'utf8');
+  const handler = vm.runInNewContext(`${code}\n;handler`, {}, { filename: cfFile });
+  stages.viewer = async (event) => handler(event);
+}
+for (const [flag, stage] of [['--viewer-bundle', 'viewer'], ['--origin-bundle', 'origin']]) {
+  const dir = option(flag);
+  if (dir) {
+    const { handler } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
+    stages[stage] = handler;
+  }
+}
+
+const write = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+write({ ready: Object.keys(stages) });
+
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  if (!line) continue;
+  let id;
+  try {
+    const msg = JSON.parse(line);
+    id = msg.id;
+    const run = stages[msg.stage];
+    if (!run) throw new Error(`no ${msg.stage} function loaded`);
+    write({ id, result: await run(msg.event) });
+  } catch (e) {
+    write({ id, error: String(e?.stack ?? e) });
+  }
+}

@@ -1,0 +1,126 @@
+//! `oac-dev --listen 127.0.0.1:8080 --function target/release/api`: the chain on localhost.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, ValueEnum};
+use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
+use oac_sigv4::Grants;
+
+/// Cloudflare → CloudFront (OAC) → Lambda Function URL, on localhost, with the real artifacts.
+#[derive(Parser)]
+#[command(name = "oac-dev", version)]
+struct Args {
+    /// Address to listen on, like a CloudFront distribution.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The function behind the Function URL (a lambda_http binary, e.g. target/release/api).
+    #[arg(long)]
+    function: PathBuf,
+    /// Environment for the function, KEY=VALUE (repeatable).
+    #[arg(long = "function-env", value_name = "KEY=VALUE", value_parser = key_value)]
+    function_env: Vec<(String, String)>,
+    /// Function instances (Lambda's concurrency).
+    #[arg(long, default_value_t = 2)]
+    instances: usize,
+    /// Function timeout in seconds.
+    #[arg(long, default_value_t = 30)]
+    function_timeout: u64,
+    /// The built edge artifacts (`cargo xtask edge` and `cargo xtask cloudfront-function`).
+    #[arg(long, default_value = "target/edge")]
+    edge_dir: PathBuf,
+    /// The viewer-request Cloudflare filter.
+    #[arg(long, value_enum, default_value_t = FilterArg::CloudfrontFunction)]
+    viewer_filter: FilterArg,
+    /// Present every viewer as this address (e.g. a Cloudflare edge address) instead of the
+    /// socket's. Without it, a local curl is a non-Cloudflare viewer and gets the filter's 403.
+    #[arg(long)]
+    viewer_ip: Option<IpAddr>,
+    /// Honour the `x-oac-dev-viewer-ip` request header (for tests that present many viewers).
+    #[arg(long)]
+    trust_viewer_ip_header: bool,
+    /// Misconfiguration: no body-hash function at origin-request.
+    #[arg(long)]
+    no_body_hash: bool,
+    /// Misconfiguration: body-hash associated without IncludeBody.
+    #[arg(long)]
+    no_include_body: bool,
+    /// Misconfiguration: the origin request policy forwards the viewer's Host.
+    #[arg(long)]
+    forward_host: bool,
+    /// Misconfiguration: the resource policy lacks lambda:InvokeFunction (URLs since Oct 2025).
+    #[arg(long)]
+    missing_invoke_function_permission: bool,
+    /// Node.js binary for the edge functions.
+    #[arg(long, default_value = "node")]
+    node: PathBuf,
+    /// Node.js edge workers.
+    #[arg(long, default_value_t = 1)]
+    edge_workers: usize,
+    /// Don't print a line per request.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FilterArg {
+    CloudfrontFunction,
+    LambdaEdge,
+    None,
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("{s:?} is not KEY=VALUE"))
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    if args.no_include_body && args.no_body_hash {
+        bail!("--no-include-body needs the body-hash function (drop --no-body-hash)");
+    }
+    let config = ChainConfig {
+        edge_dir: args.edge_dir,
+        viewer_filter: match args.viewer_filter {
+            FilterArg::CloudfrontFunction => ViewerFilter::CloudFrontFunction,
+            FilterArg::LambdaEdge => ViewerFilter::LambdaEdge,
+            FilterArg::None => ViewerFilter::Off,
+        },
+        body_hash: !args.no_body_hash,
+        include_body: !args.no_include_body,
+        forward_host: args.forward_host,
+        grants: Grants {
+            invoke_function_url: true,
+            invoke_function: !args.missing_invoke_function_permission,
+        },
+        function: args.function,
+        function_env: args.function_env,
+        instances: args.instances,
+        function_timeout: Duration::from_secs(args.function_timeout),
+        node: args.node,
+        edge_workers: args.edge_workers,
+        viewer_ip: args.viewer_ip,
+        trust_viewer_ip_header: args.trust_viewer_ip_header,
+        log_requests: !args.quiet,
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    let viewer = match (config.viewer_ip, config.trust_viewer_ip_header) {
+        (Some(ip), _) => format!("every viewer is presented as {ip}"),
+        (None, true) => format!("viewer address from the socket, or the {VIEWER_IP_HEADER} header"),
+        (None, false) => "viewer address from the socket".to_owned(),
+    };
+    let chain = Chain::start(config).await?;
+    eprintln!("oac-dev: CloudFront → OAC → Function URL listening on http://{address} ({viewer})");
+    eprintln!("  try: curl -i http://{address}/health");
+    tokio::select! {
+        served = chain.serve(listener) => served,
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}

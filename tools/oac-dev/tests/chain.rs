@@ -1,0 +1,384 @@
+//! The chain end to end: real edge artifacts under Node.js, real SigV4, the real `oac-echo`
+//! function through the Runtime API, over loopback HTTP. Needs `target/edge` built
+//! (`cargo xtask test` builds it first; `OAC_KIT_EDGE_DIR` overrides the location).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
+use oac_sigv4::Grants;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const CLOUDFLARE_V4: &str = "173.245.48.10";
+const CLOUDFLARE_V6: &str = "2606:4700::6810:84e5";
+const DIRECT: &str = "203.0.113.9";
+
+fn edge_dir() -> PathBuf {
+    std::env::var_os("OAC_KIT_EDGE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/edge"))
+}
+
+fn config() -> ChainConfig {
+    ChainConfig {
+        edge_dir: edge_dir(),
+        viewer_filter: ViewerFilter::CloudFrontFunction,
+        body_hash: true,
+        include_body: true,
+        forward_host: false,
+        grants: Grants::BOTH,
+        function: PathBuf::from(env!("CARGO_BIN_EXE_oac-echo")),
+        function_env: vec![],
+        instances: 1,
+        function_timeout: Duration::from_secs(10),
+        node: PathBuf::from(std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into())),
+        edge_workers: 1,
+        viewer_ip: None,
+        trust_viewer_ip_header: true,
+        log_requests: false,
+    }
+}
+
+struct Running {
+    address: SocketAddr,
+    client: reqwest::Client,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+async fn start(config: ChainConfig) -> Running {
+    let chain = Chain::start(config)
+        .await
+        .expect("chain starts (is target/edge built?)");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let _ = chain.serve(listener).await;
+    });
+    Running {
+        address,
+        client: reqwest::Client::new(),
+        _server: server,
+    }
+}
+
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+impl Running {
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        viewer: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Answer {
+        let response = self
+            .client
+            .request(
+                method.parse().unwrap(),
+                format!("http://{}{path}", self.address),
+            )
+            .header(VIEWER_IP_HEADER, viewer)
+            .header("content-type", content_type)
+            .header("host", "api.example.com")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Answer {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.bytes().await.unwrap().to_vec(),
+        }
+    }
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+fn problem_type(a: &Answer) -> String {
+    assert_eq!(
+        a.headers["content-type"],
+        "application/problem+json",
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    a.json()["type"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("urn:oac-kit:problem:")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_method_and_body_shape_arrives_byte_identical() {
+    let chain = start(config()).await;
+    let one_mib: Vec<u8> = (0..1usize << 20).map(|i| (i * 7 % 256) as u8).collect();
+    let cases: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("GET", "application/json", vec![]),
+        (
+            "POST",
+            "application/json",
+            br#"{"event":"login","user":"ana","note":"Zo\u00eb \u2713"}"#.to_vec(),
+        ),
+        (
+            "PUT",
+            "application/octet-stream",
+            (0..=255u8).cycle().take(70_000).collect(),
+        ),
+        (
+            "PATCH",
+            "text/plain; charset=utf-8",
+            "Zoë ✓ 𝄞".as_bytes().to_vec(),
+        ),
+        ("DELETE", "application/json", vec![]),
+        ("POST", "application/json", vec![]),
+        ("PUT", "application/octet-stream", one_mib),
+    ];
+    for (method, content_type, body) in cases {
+        let a = chain
+            .send(
+                method,
+                "/v1/items/42?b=2&a=x%20y",
+                CLOUDFLARE_V4,
+                content_type,
+                body.clone(),
+            )
+            .await;
+        assert_eq!(
+            a.status,
+            200,
+            "{method} {} bytes: {}",
+            body.len(),
+            String::from_utf8_lossy(&a.body)
+        );
+        let echo = a.json();
+        assert_eq!(echo["method"], method);
+        assert_eq!(echo["path"], "/v1/items/42");
+        assert_eq!(echo["query"], "b=2&a=x%20y");
+        assert_eq!(echo["bodyLength"], body.len(), "{method}");
+        assert_eq!(
+            echo["bodySha256"],
+            sha256_hex(&body),
+            "{method} body changed on the way"
+        );
+        assert_eq!(echo["headers"]["x-amz-content-sha256"], sha256_hex(&body));
+        assert_eq!(
+            echo["headers"]["host"],
+            oac_dev::FUNCTION_HOST,
+            "viewer Host is not forwarded"
+        );
+        assert_eq!(
+            echo["requestContext"]["authorizer"]["iam"]["accessKey"],
+            "AKIAOACDEVCLOUDFRONT"
+        );
+        assert_eq!(a.headers["x-cache"], "Miss from cloudfront");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_over_one_mib_is_refused_by_body_hash_with_413() {
+    let chain = start(config()).await;
+    let body = vec![b'x'; (1 << 20) + 1];
+    let a = chain
+        .send(
+            "POST",
+            "/v1/items",
+            CLOUDFLARE_V4,
+            "application/octet-stream",
+            body,
+        )
+        .await;
+    assert_eq!(a.status, 413);
+    assert_eq!(problem_type(&a), "body-truncated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewers_outside_cloudflare_get_403_and_cloudflare_v6_passes() {
+    let chain = start(config()).await;
+    let a = chain
+        .send("GET", "/health", DIRECT, "text/plain", vec![])
+        .await;
+    assert_eq!(a.status, 403);
+    assert_eq!(problem_type(&a), "not-from-cloudflare");
+    assert_eq!(
+        a.headers["x-cache"],
+        "FunctionGeneratedResponse from cloudfront"
+    );
+    let a = chain
+        .send("GET", "/health", CLOUDFLARE_V6, "text/plain", vec![])
+        .await;
+    assert_eq!(a.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lambda_edge_viewer_filter_rejects_the_same_way() {
+    let chain = start(ChainConfig {
+        viewer_filter: ViewerFilter::LambdaEdge,
+        ..config()
+    })
+    .await;
+    let a = chain
+        .send("GET", "/health", DIRECT, "text/plain", vec![])
+        .await;
+    assert_eq!(a.status, 403);
+    assert_eq!(problem_type(&a), "not-from-cloudflare");
+    assert_eq!(
+        a.headers["x-cache"],
+        "LambdaGeneratedResponse from cloudfront"
+    );
+    assert_eq!(
+        chain
+            .send("GET", "/health", CLOUDFLARE_V4, "text/plain", vec![])
+            .await
+            .status,
+        200
+    );
+}
+
+/// Lambda's answer to a bad signature, as seen through CloudFront.
+fn assert_lambda_invalid_signature(a: &Answer) {
+    assert_eq!(a.status, 403, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.headers["x-amzn-errortype"], "InvalidSignatureException");
+    assert!(
+        a.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The request signature we calculated does not match")
+    );
+}
+
+fn assert_lambda_forbidden(a: &Answer) {
+    assert_eq!(a.status, 403, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.headers["x-amzn-errortype"], "AccessDeniedException");
+    assert!(
+        a.json()["Message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Forbidden.")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_body_hash_gets_work_and_bodies_fail_lambdas_signature_check() {
+    let chain = start(ChainConfig {
+        body_hash: false,
+        ..config()
+    })
+    .await;
+    assert_eq!(
+        chain
+            .send("GET", "/health", CLOUDFLARE_V4, "text/plain", vec![])
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        chain
+            .send("DELETE", "/v1/items/1", CLOUDFLARE_V4, "text/plain", vec![])
+            .await
+            .status,
+        200
+    );
+    let a = chain
+        .send(
+            "POST",
+            "/v1/items",
+            CLOUDFLARE_V4,
+            "application/json",
+            b"{\"a\":1}".to_vec(),
+        )
+        .await;
+    assert_lambda_invalid_signature(&a);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn include_body_off_is_named_by_body_hash() {
+    let chain = start(ChainConfig {
+        include_body: false,
+        ..config()
+    })
+    .await;
+    let a = chain
+        .send(
+            "POST",
+            "/v1/items",
+            CLOUDFLARE_V4,
+            "application/json",
+            b"{\"a\":1}".to_vec(),
+        )
+        .await;
+    assert_eq!(a.status, 500);
+    assert_eq!(problem_type(&a), "include-body-disabled");
+    assert_eq!(
+        chain
+            .send("GET", "/health", CLOUDFLARE_V4, "text/plain", vec![])
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarding_the_viewer_host_is_forbidden() {
+    let chain = start(ChainConfig {
+        forward_host: true,
+        ..config()
+    })
+    .await;
+    assert_lambda_forbidden(
+        &chain
+            .send("GET", "/health", CLOUDFLARE_V4, "text/plain", vec![])
+            .await,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_invoke_function_grant_is_forbidden_and_never_invokes() {
+    let chain = start(ChainConfig {
+        grants: Grants {
+            invoke_function_url: true,
+            invoke_function: false,
+        },
+        ..config()
+    })
+    .await;
+    assert_lambda_forbidden(
+        &chain
+            .send("GET", "/health", CLOUDFLARE_V4, "text/plain", vec![])
+            .await,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_viewers_authorization_is_replaced_by_oac() {
+    let chain = start(config()).await;
+    let response = chain
+        .client
+        .get(format!("http://{}/whoami", chain.address))
+        .header(VIEWER_IP_HEADER, CLOUDFLARE_V4)
+        .header("authorization", "Bearer viewer-token")
+        .send()
+        .await
+        .unwrap();
+    let echo: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    let auth = echo["headers"]["authorization"].as_str().unwrap();
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIAOACDEVCLOUDFRONT/"),
+        "{auth}"
+    );
+}
