@@ -104,3 +104,10 @@ fn the_verifier_rebuilds_exactly_the_url_botocore_signed() {
     .unwrap();
     assert_eq!(validated.url(), url);
 }
+
+#[test]
+#[should_panic(expected = "cannot run the Python interpreter")]
+fn a_missing_interpreter_fails_loudly_instead_of_skipping() {
+    let mut child = support::spawn_python_with("/nonexistent/python3", "botocore_presign.py", &[]);
+    let _ = child.wait();
+}

@@ -36,8 +36,12 @@ pub fn python() -> String {
 }
 
 fn spawn_python(script: &str, args: &[&str]) -> Child {
-    let py = python();
-    Command::new(&py)
+    spawn_python_with(&python(), script, args)
+}
+
+/// Like `spawn_python`, with an explicit interpreter (tests of the failure message use it).
+pub fn spawn_python_with(py: &str, script: &str, args: &[&str]) -> Child {
+    Command::new(py)
         .arg(format!("{}/{script}", support_dir()))
         .args(args)
         .stdin(Stdio::piped())
