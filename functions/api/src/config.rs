@@ -1,0 +1,337 @@
+//! Configuration from environment variables, validated once at start.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `STORE` | `sqlite` | `sqlite` (embedded file) or `dynamodb` |
+//! | `SQLITE_PATH` | `api.sqlite3` | the SQLite file (`STORE=sqlite`) |
+//! | `TABLE_NAME` | — (required for `dynamodb`) | the DynamoDB table (`pk`/`sk` string keys) |
+//! | `IDENTITY_AUDIENCE` | `oac-kit-api` | the `x-fluid-audience` callers must sign for |
+//! | `IDENTITY_READERS` | empty | comma-separated IAM ARN patterns allowed to read |
+//! | `IDENTITY_WRITERS` | empty | comma-separated IAM ARN patterns allowed to append (and read) |
+//! | `IDENTITY_STS_REGIONS` | all standard regions | comma-separated regions whose STS hosts are accepted |
+//! | `IDENTITY_STS_TIMEOUT_MS` | `2000` | total timeout of one STS call |
+//! | `UNSAFE_STS_ENDPOINT_OVERRIDE` | unset | send validated STS calls to this base URL (local stand-ins only) |
+//! | `MAX_BODY_BYTES` | `65536` | request body limit (413 above it) |
+//! | `PORT` | `3000` | loopback port when not running on Lambda |
+//! | `LOG_LEVEL` | `info` | `tracing` filter directive |
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fluid_identity::{Allowlist, HostAllowlist};
+
+/// Allowlist role for readers.
+pub const READERS: &str = "readers";
+/// Allowlist role for writers.
+pub const WRITERS: &str = "writers";
+
+/// Which store to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// The embedded SQLite file.
+    Sqlite {
+        /// Database file.
+        path: PathBuf,
+    },
+    /// DynamoDB.
+    DynamoDb {
+        /// Table name.
+        table: String,
+    },
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Storage backend.
+    pub store: StoreConfig,
+    /// `x-fluid-audience` of this service.
+    pub audience: String,
+    /// Reader and writer patterns, as roles [`READERS`] and [`WRITERS`].
+    pub allowlist: Allowlist,
+    /// Number of reader and writer patterns (for the startup log).
+    pub pattern_counts: (usize, usize),
+    /// Accepted STS hosts.
+    pub sts_hosts: HostAllowlist,
+    /// STS call timeout.
+    pub sts_timeout: Duration,
+    /// Operator override of the STS base URL (tests and local stand-ins only).
+    pub unsafe_sts_endpoint: Option<String>,
+    /// Request body limit in bytes.
+    pub max_body_bytes: usize,
+    /// Loopback port for the HTTP server.
+    pub port: u16,
+    /// `tracing` filter.
+    pub log_level: String,
+}
+
+/// Everything wrong with the environment, one line per variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration:\n  {}", .0.join("\n  "))]
+pub struct ConfigError(pub Vec<String>);
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(&std::env::vars().collect())
+    }
+
+    /// Reads a variable map (tests).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let vars = HashMap::from([("STORE".to_owned(), "dynamodb".to_owned())]);
+    /// let err = api::config::Config::from_vars(&vars).unwrap_err();
+    /// assert!(err.to_string().contains("TABLE_NAME"));
+    /// ```
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let mut errors = Vec::new();
+
+        let store = match get("STORE").unwrap_or("sqlite") {
+            "sqlite" => Some(StoreConfig::Sqlite {
+                path: PathBuf::from(get("SQLITE_PATH").unwrap_or("api.sqlite3")),
+            }),
+            "dynamodb" => match get("TABLE_NAME") {
+                Some(table) if is_table_name(table) => Some(StoreConfig::DynamoDb {
+                    table: table.to_owned(),
+                }),
+                Some(table) => {
+                    errors.push(format!(
+                        "TABLE_NAME={table:?}: a DynamoDB table name is 3-255 characters of A-Z a-z 0-9 _ - ."
+                    ));
+                    None
+                }
+                None => {
+                    errors.push("TABLE_NAME: required when STORE=dynamodb".to_owned());
+                    None
+                }
+            },
+            other => {
+                errors.push(format!(
+                    "STORE={other:?}: expected \"sqlite\" or \"dynamodb\""
+                ));
+                None
+            }
+        };
+
+        let audience = get("IDENTITY_AUDIENCE").unwrap_or("oac-kit-api").to_owned();
+        if audience.len() > 128 || !audience.bytes().all(|b| b.is_ascii_graphic()) {
+            errors.push(format!(
+                "IDENTITY_AUDIENCE={audience:?}: 1-128 visible ASCII characters"
+            ));
+        }
+
+        let mut allowlist = Allowlist::new();
+        let mut counts = [0usize; 2];
+        for (i, (var, role)) in [("IDENTITY_READERS", READERS), ("IDENTITY_WRITERS", WRITERS)]
+            .into_iter()
+            .enumerate()
+        {
+            for pattern in get(var).unwrap_or("").split(',').map(str::trim) {
+                if pattern.is_empty() {
+                    continue;
+                }
+                match allowlist.add(role, pattern) {
+                    Ok(()) => counts[i] += 1,
+                    Err(e) => errors.push(format!("{var}: pattern {pattern:?}: {e}")),
+                }
+            }
+        }
+
+        let sts_hosts = match get("IDENTITY_STS_REGIONS") {
+            None => HostAllowlist::standard(),
+            Some(list) => {
+                let regions: Vec<&str> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .collect();
+                match HostAllowlist::for_regions(&regions) {
+                    Ok(hosts) if !regions.is_empty() => hosts,
+                    Ok(_) => {
+                        errors.push("IDENTITY_STS_REGIONS: no region listed".to_owned());
+                        HostAllowlist::standard()
+                    }
+                    Err(e) => {
+                        errors.push(format!("IDENTITY_STS_REGIONS: {e}"));
+                        HostAllowlist::standard()
+                    }
+                }
+            }
+        };
+
+        let sts_timeout_ms = number(
+            &mut errors,
+            get("IDENTITY_STS_TIMEOUT_MS"),
+            "IDENTITY_STS_TIMEOUT_MS",
+            2000,
+            100..=30_000,
+        );
+        let max_body_bytes = number(
+            &mut errors,
+            get("MAX_BODY_BYTES"),
+            "MAX_BODY_BYTES",
+            65_536,
+            1024..=6_000_000,
+        );
+        let port = number(&mut errors, get("PORT"), "PORT", 3000, 1..=65_535);
+
+        let unsafe_sts_endpoint = get("UNSAFE_STS_ENDPOINT_OVERRIDE").and_then(|url| {
+            let ok = (url.starts_with("http://") || url.starts_with("https://"))
+                && !url.contains(['?', '#', '@', ' '])
+                && url.len() > "https://".len();
+            if ok {
+                Some(url.to_owned())
+            } else {
+                errors.push(format!(
+                    "UNSAFE_STS_ENDPOINT_OVERRIDE={url:?}: an http(s) base URL without userinfo, query or fragment"
+                ));
+                None
+            }
+        });
+
+        let log_level = get("LOG_LEVEL").unwrap_or("info").to_owned();
+        if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
+            errors.push(format!(
+                "LOG_LEVEL={log_level:?}: not a tracing filter directive"
+            ));
+        }
+
+        match store {
+            Some(store) if errors.is_empty() => Ok(Config {
+                store,
+                audience,
+                allowlist,
+                pattern_counts: (counts[0], counts[1]),
+                sts_hosts,
+                sts_timeout: Duration::from_millis(sts_timeout_ms as u64),
+                unsafe_sts_endpoint,
+                max_body_bytes,
+                port: port as u16,
+                log_level,
+            }),
+            _ => Err(ConfigError(errors)),
+        }
+    }
+}
+
+fn number(
+    errors: &mut Vec<String>,
+    value: Option<&str>,
+    name: &str,
+    default: usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> usize {
+    let Some(value) = value else { return default };
+    match value.parse::<usize>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            errors.push(format!(
+                "{name}={value:?}: expected an integer in {}..={}",
+                range.start(),
+                range.end()
+            ));
+            default
+        }
+    }
+}
+
+fn is_table_name(name: &str) -> bool {
+    (3..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_run_locally_on_sqlite() {
+        let c = Config::from_vars(&HashMap::new()).unwrap();
+        assert_eq!(
+            c.store,
+            StoreConfig::Sqlite {
+                path: "api.sqlite3".into()
+            }
+        );
+        assert_eq!((c.port, c.max_body_bytes), (3000, 65_536));
+        assert_eq!(c.unsafe_sts_endpoint, None);
+    }
+
+    #[test]
+    fn dynamodb_takes_the_table_name() {
+        let c = Config::from_vars(&vars(&[
+            ("STORE", "dynamodb"),
+            ("TABLE_NAME", "oac-kit-api"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            c.store,
+            StoreConfig::DynamoDb {
+                table: "oac-kit-api".into()
+            }
+        );
+    }
+
+    #[test]
+    fn every_bad_variable_is_reported_at_once() {
+        let err = Config::from_vars(&vars(&[
+            ("STORE", "postgres"),
+            ("MAX_BODY_BYTES", "lots"),
+            ("IDENTITY_WRITERS", "arn:aws:iam::111122223333:role/team/*"),
+            ("UNSAFE_STS_ENDPOINT_OVERRIDE", "ftp://x"),
+            ("PORT", "0"),
+        ]))
+        .unwrap_err();
+        let text = err.to_string();
+        for name in [
+            "STORE",
+            "MAX_BODY_BYTES",
+            "IDENTITY_WRITERS",
+            "UNSAFE_STS_ENDPOINT_OVERRIDE",
+            "PORT",
+        ] {
+            assert!(text.contains(name), "{name} missing from {text}");
+        }
+        assert_eq!(err.0.len(), 5);
+    }
+
+    #[test]
+    fn patterns_are_split_on_commas_into_roles() {
+        let c = Config::from_vars(&vars(&[
+            (
+                "IDENTITY_READERS",
+                "arn:aws:iam::111122223333:role/*, arn:aws:iam::444455556666:root",
+            ),
+            (
+                "IDENTITY_WRITERS",
+                "arn:aws:iam::111122223333:role/deployer",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(c.pattern_counts, (2, 1));
+        let p = fluid_identity::Principal::from_caller_arn(
+            "arn:aws:sts::111122223333:assumed-role/deployer/s",
+        )
+        .unwrap();
+        assert_eq!(c.allowlist.roles_of(&p), vec![READERS, WRITERS]);
+    }
+
+    #[test]
+    fn malformed_regions_are_refused() {
+        let err =
+            Config::from_vars(&vars(&[("IDENTITY_STS_REGIONS", "eu-west-1,EU WEST")])).unwrap_err();
+        assert!(err.to_string().contains("IDENTITY_STS_REGIONS"));
+    }
+}

@@ -1,0 +1,129 @@
+//! Every error the API answers, as RFC 9457 `application/problem+json` with a stable type.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use problem_details::Problem;
+
+/// An API error; each variant has one stable problem type `urn:oac-kit:problem:<slug>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// 404 `not-found`: no such route.
+    RouteNotFound,
+    /// 405 `method-not-allowed`.
+    MethodNotAllowed,
+    /// 413 `payload-too-large`, with the limit.
+    PayloadTooLarge(usize),
+    /// 400 `invalid-body-encoding`: a base64 Lambda event body that does not decode.
+    InvalidBodyEncoding,
+    /// 400 `invalid-request`: a Lambda event that cannot be turned into an HTTP request.
+    InvalidRequest,
+    /// 400 `body-unreadable`: the body could not be read.
+    BodyUnreadable,
+    /// 415 `unsupported-media-type`: not `application/json`.
+    UnsupportedMediaType,
+    /// 400 `malformed-json`, with the parser's position and reason.
+    MalformedJson(String),
+    /// 422 `invalid-audit-event`, with the rule broken.
+    InvalidAuditEvent(String),
+    /// 400 `invalid-idempotency-key`.
+    InvalidIdempotencyKey,
+    /// 409 `idempotency-key-reused`: same key, different body.
+    IdempotencyKeyReused,
+    /// 400 `invalid-query`, with which parameter.
+    InvalidQuery(String),
+    /// 400 `invalid-cursor`.
+    InvalidCursor,
+    /// 404 `audit-event-not-found`.
+    AuditEventNotFound,
+    /// 403 `identity-forbidden`: verified and allowlisted, but not in the role this route needs.
+    MissingRole(&'static str),
+    /// 503 `storage-unavailable` (details only in the log).
+    StorageUnavailable,
+    /// 500 `internal-error` (a bug; details only in the log).
+    Internal,
+}
+
+impl ApiError {
+    /// The problem body.
+    ///
+    /// ```
+    /// use api::error::ApiError;
+    /// let p = ApiError::IdempotencyKeyReused.to_problem();
+    /// assert_eq!((p.status(), p.slug()), (409, Some("idempotency-key-reused")));
+    /// ```
+    pub fn to_problem(&self) -> Problem {
+        use ApiError::*;
+        match self {
+            RouteNotFound => Problem::new("not-found", "Not found", 404)
+                .with_detail("No route matches this path."),
+            MethodNotAllowed => Problem::new("method-not-allowed", "Method not allowed", 405)
+                .with_detail("This path does not accept this method; see the Allow header."),
+            PayloadTooLarge(limit) => {
+                Problem::new("payload-too-large", "Request body too large", 413)
+                    .with_detail(format!("The body limit is {limit} bytes."))
+            }
+            InvalidBodyEncoding => {
+                Problem::new("invalid-body-encoding", "Invalid body encoding", 400)
+                    .with_detail("The event body is marked base64 but is not valid base64.")
+            }
+            InvalidRequest => Problem::new("invalid-request", "Invalid request", 400)
+                .with_detail("The request could not be interpreted as HTTP."),
+            BodyUnreadable => Problem::new("body-unreadable", "Request body unreadable", 400),
+            UnsupportedMediaType => {
+                Problem::new("unsupported-media-type", "Unsupported media type", 415)
+                    .with_detail("Send Content-Type: application/json.")
+            }
+            MalformedJson(why) => {
+                Problem::new("malformed-json", "Malformed JSON", 400).with_detail(why.clone())
+            }
+            InvalidAuditEvent(why) => {
+                Problem::new("invalid-audit-event", "Invalid audit event", 422)
+                    .with_detail(why.clone())
+            }
+            InvalidIdempotencyKey => {
+                Problem::new("invalid-idempotency-key", "Invalid Idempotency-Key", 400).with_detail(
+                    "Idempotency-Key must be 1-128 visible ASCII characters, sent once.",
+                )
+            }
+            IdempotencyKeyReused => {
+                Problem::new("idempotency-key-reused", "Idempotency-Key reused", 409)
+                    .with_detail("This Idempotency-Key was used with a different body.")
+            }
+            InvalidQuery(why) => {
+                Problem::new("invalid-query", "Invalid query", 400).with_detail(why.clone())
+            }
+            InvalidCursor => Problem::new("invalid-cursor", "Invalid cursor", 400)
+                .with_detail("Pass back a cursor exactly as a previous page returned it."),
+            AuditEventNotFound => {
+                Problem::new("audit-event-not-found", "Audit event not found", 404)
+            }
+            MissingRole(role) => Problem::new("identity-forbidden", "Identity not allowed", 403)
+                .with_detail(format!(
+                    "missing-role: this operation needs the {role} role"
+                )),
+            StorageUnavailable => Problem::new("storage-unavailable", "Storage unavailable", 503)
+                .with_detail("Try again later."),
+            Internal => Problem::new("internal-error", "Internal error", 500),
+        }
+    }
+}
+
+/// A problem as an HTTP response (`application/problem+json`, `cache-control: no-store`).
+pub fn problem_response(problem: &Problem) -> Response {
+    let status =
+        StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, problem.to_json()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(problem_details::CONTENT_TYPE),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        problem_response(&self.to_problem())
+    }
+}

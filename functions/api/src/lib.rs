@@ -1,0 +1,138 @@
+//! The oac-kit Lambdalith: one axum [`Router`] served by `lambda_http` behind the Function URL, or
+//! over HTTP on loopback for local runs — the same routes, errors and logs either way.
+//!
+//! - [`router`] builds the service from a store, an identity gate and limits.
+//! - [`build`] does it from a validated [`config::Config`] (what `main` calls).
+//! - [`lambda::handle_event`] is the Lambda adapter, with the guard that keeps malformed events
+//!   (invalid base64 bodies) from reaching `lambda_http`'s panicking conversion.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use fluid_identity::{Allowlist, Gate, HttpStsClient, Verifier, VerifierConfig};
+//! use fluid_identity::axum::IdentityGate;
+//! let client = HttpStsClient::new(std::time::Duration::from_secs(2), 16 * 1024).unwrap();
+//! let gate = IdentityGate::new(Gate::new(Verifier::new(VerifierConfig::new("oac-kit-api"), client), Allowlist::new()));
+//! let store = Arc::new(api::store::SqliteStore::in_memory().unwrap());
+//! let app: axum::Router = api::router(store, gate, 64 * 1024);
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod identity;
+pub mod lambda;
+pub mod model;
+pub mod observe;
+pub mod routes;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Extension, Router, middleware};
+use fluid_identity::axum::IdentityGate;
+use fluid_identity::{
+    DEFAULT_MAX_RESPONSE_BYTES, Gate, HttpStsClient, ValidationPolicy, Verifier, VerifierConfig,
+};
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::config::{Config, StoreConfig};
+use crate::error::ApiError;
+use crate::store::{AuditStore, DynamoStore, SqliteStore};
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The audit-event store.
+    pub store: Arc<dyn AuditStore>,
+    /// The request body limit (for the 413 detail).
+    pub max_body_bytes: usize,
+}
+
+/// The service: routes, 404/405 problems, body limit, identity gate, request IDs and access logs,
+/// and a panic guard answering 500 `internal-error` (a panic is a bug, never the caller's fault).
+pub fn router(store: Arc<dyn AuditStore>, gate: IdentityGate, max_body_bytes: usize) -> Router {
+    let state = AppState {
+        store,
+        max_body_bytes,
+    };
+    Router::new()
+        .route("/health", get(routes::health))
+        .route("/v1/whoami", get(routes::whoami))
+        .route(
+            "/v1/audit-events",
+            get(routes::list_events).post(routes::append_event),
+        )
+        .route("/v1/audit-events/{id}", get(routes::get_event))
+        .route("/openapi.json", get(routes::openapi_json))
+        .fallback(|| async { ApiError::RouteNotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(Extension(gate))
+        .layer(CatchPanicLayer::custom(
+            |_panic: Box<dyn std::any::Any + Send>| {
+                tracing::error!("handler panicked");
+                error::problem_response(&ApiError::Internal.to_problem())
+            },
+        ))
+        .layer(middleware::from_fn(observe::observe))
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store could not be opened.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// The STS HTTP client could not be built.
+    #[error("STS client: {0}")]
+    StsClient(String),
+}
+
+/// The identity gate for a configuration: the real verifier and HTTP STS client, readers and
+/// writers allowlist. Logs a warning when `UNSAFE_STS_ENDPOINT_OVERRIDE` is set.
+pub fn identity_gate(config: &Config) -> Result<IdentityGate, StartError> {
+    let mut client = HttpStsClient::new(config.sts_timeout, DEFAULT_MAX_RESPONSE_BYTES)
+        .map_err(|e| StartError::StsClient(e.to_string()))?;
+    if let Some(endpoint) = &config.unsafe_sts_endpoint {
+        tracing::warn!(
+            endpoint = %endpoint,
+            "UNSAFE_STS_ENDPOINT_OVERRIDE is set: identity checks go to this endpoint, not to AWS STS; never set it in production"
+        );
+        client = client.with_endpoint(endpoint);
+    }
+    let mut verifier = VerifierConfig::new(config.audience.clone());
+    verifier.policy = ValidationPolicy {
+        hosts: config.sts_hosts.clone(),
+        ..ValidationPolicy::default()
+    };
+    Ok(IdentityGate::new(Gate::new(
+        Verifier::new(verifier, client),
+        config.allowlist.clone(),
+    )))
+}
+
+/// The service for a configuration: opens the store, builds the gate, logs the effective setup.
+pub async fn build(config: &Config) -> Result<Router, StartError> {
+    let store: Arc<dyn AuditStore> = match &config.store {
+        StoreConfig::Sqlite { path } => Arc::new(SqliteStore::open(path)?),
+        StoreConfig::DynamoDb { table } => Arc::new(DynamoStore::from_env(table.clone()).await),
+    };
+    let gate = identity_gate(config)?;
+    let (readers, writers) = config.pattern_counts;
+    if readers + writers == 0 {
+        tracing::warn!(
+            "IDENTITY_READERS and IDENTITY_WRITERS are empty: every identity-gated route answers 403"
+        );
+    }
+    tracing::info!(
+        store = ?config.store,
+        audience = %config.audience,
+        reader_patterns = readers,
+        writer_patterns = writers,
+        max_body_bytes = config.max_body_bytes,
+        "api configured"
+    );
+    Ok(router(store, gate, config.max_body_bytes))
+}
