@@ -1,0 +1,166 @@
+//! `whoami` and the writer gate end to end with the real verifier and HTTP STS client (built from
+//! the service's own configuration, `UNSAFE_STS_ENDPOINT_OVERRIDE` pointing at the Python STS
+//! stand-in of `fluid-identity`, which recomputes every signature with botocore).
+
+#[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use fluid_identity::presign;
+use serde_json::Value;
+use support::StandIn;
+use tower::ServiceExt;
+
+const AUDIENCE: &str = "oac-kit-api";
+
+fn app(standin: &StandIn) -> Router {
+    let vars: HashMap<String, String> = [
+        ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
+        ("IDENTITY_READERS", support::USER_ARN.to_owned()),
+        ("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN.to_owned()),
+        ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let config = api::config::Config::from_vars(&vars).unwrap();
+    let gate = api::identity_gate(&config).unwrap();
+    let store = Arc::new(api::store::SqliteStore::in_memory().unwrap());
+    api::router(store, gate, config.max_body_bytes)
+}
+
+fn value(akid: &str, secret: &str, token: Option<&str>, audience: &str) -> String {
+    let creds = Credentials::new(akid, secret, token.map(str::to_owned), None, "test");
+    presign(
+        &creds,
+        "us-west-2",
+        audience,
+        Duration::from_secs(60),
+        SystemTime::now(),
+    )
+    .unwrap()
+}
+
+fn role() -> String {
+    value(
+        support::ROLE_AKID,
+        support::ROLE_SECRET,
+        Some(support::ROLE_TOKEN),
+        AUDIENCE,
+    )
+}
+
+fn user() -> String {
+    value(support::USER_AKID, support::USER_SECRET, None, AUDIENCE)
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    path: &str,
+    identity: &str,
+    body: &str,
+) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("x-fluid-identity", identity)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn whoami_returns_the_principal_sts_vouched_for() {
+    let standin = StandIn::start("normal");
+    let (status, body) = call(&app(&standin), "GET", "/v1/whoami", &role(), "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["arn"], support::ROLE_CANONICAL_ARN);
+    assert_eq!(body["account"], "111122223333");
+    assert_eq!(body["role_name"], "deployer");
+    assert_eq!(
+        body["caller_arn"],
+        "arn:aws:sts::111122223333:assumed-role/deployer/ci-run"
+    );
+    assert_eq!(body["roles"], serde_json::json!(["writers"]));
+}
+
+#[tokio::test]
+async fn a_writer_role_appends_and_a_reader_user_only_reads() {
+    let standin = StandIn::start("normal");
+    let app = app(&standin);
+    let event = r#"{"action":"deploy.started","resource":"api"}"#;
+
+    let (status, created) = call(&app, "POST", "/v1/audit-events", &role(), event).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["actor"], support::ROLE_CANONICAL_ARN);
+
+    let (status, problem) = call(&app, "POST", "/v1/audit-events", &user(), event).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-forbidden");
+
+    let (status, page) = call(&app, "GET", "/v1/audit-events", &user(), "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["events"][0]["id"], created["id"]);
+}
+
+#[tokio::test]
+async fn a_value_signed_for_another_audience_is_401() {
+    let standin = StandIn::start("normal");
+    let other = value(
+        support::ROLE_AKID,
+        support::ROLE_SECRET,
+        Some(support::ROLE_TOKEN),
+        "some-other-service",
+    );
+    let (status, problem) = call(&app(&standin), "GET", "/v1/whoami", &other, "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-invalid");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("SignatureDoesNotMatch"),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn a_genuine_identity_outside_the_allowlist_is_403() {
+    let standin = StandIn::start("normal");
+    let sso = value(
+        support::SSO_AKID,
+        support::SSO_SECRET,
+        Some(support::SSO_TOKEN),
+        AUDIENCE,
+    );
+    let (status, problem) = call(&app(&standin), "GET", "/v1/whoami", &sso, "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-forbidden");
+}
+
+#[tokio::test]
+async fn sts_unreachable_is_503_not_a_pass() {
+    let standin = StandIn::start("normal");
+    let app = app(&standin);
+    drop(standin);
+    let (status, problem) = call(&app, "GET", "/v1/whoami", &role(), "").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-unavailable");
+}

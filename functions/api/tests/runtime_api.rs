@@ -1,0 +1,129 @@
+//! The real `api` binary driven through the emulated Lambda Runtime API (`lambda-runtime-api`),
+//! and its start-up refusal of a bad configuration.
+
+use std::process::Command;
+use std::time::Duration;
+
+use base64::Engine;
+use lambda_runtime_api::{FunctionProcess, RuntimeApi};
+use serde_json::{Value, json};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_api");
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn event(method: &str, path: &str, headers: Value, body: Option<(&str, bool)>) -> Vec<u8> {
+    let mut e = json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {
+            "accountId": "anonymous",
+            "apiId": "abcdefghij",
+            "domainName": "abcdefghij.lambda-url.us-east-1.on.aws",
+            "domainPrefix": "abcdefghij",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
+                     "sourceIp": "130.176.0.1", "userAgent": "Amazon CloudFront"},
+            "requestId": "r-1",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "23/Nov/2026:12:00:00 +0000",
+            "timeEpoch": 1795435200000u64
+        },
+        "isBase64Encoded": false
+    });
+    if let Some((body, base64)) = body {
+        e["body"] = json!(body);
+        e["isBase64Encoded"] = json!(base64);
+    }
+    serde_json::to_vec(&e).unwrap()
+}
+
+fn body_of(answer: &Value) -> Value {
+    serde_json::from_str(answer["body"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("api.sqlite3");
+    let api = RuntimeApi::start().await.unwrap();
+    let _function = FunctionProcess::spawn(
+        BINARY,
+        "api",
+        &api,
+        &[("STORE", "sqlite"), ("SQLITE_PATH", db.to_str().unwrap())],
+    )
+    .unwrap();
+    let invoke = |payload: Vec<u8>| async {
+        let raw = api.invoke(payload, TIMEOUT).await.expect("an answer");
+        serde_json::from_slice::<Value>(&raw).unwrap()
+    };
+
+    let health = invoke(event(
+        "GET",
+        "/health",
+        json!({"host": "abcdefghij.lambda-url.us-east-1.on.aws", "x-amz-cf-id": "cf-1"}),
+        None,
+    ))
+    .await;
+    assert_eq!(health["statusCode"], 200);
+    assert_eq!(health["headers"]["x-request-id"], "cf-1");
+    assert_eq!(body_of(&health), json!({"status": "ok"}));
+
+    // lambda_http would panic on this body; the function answers 400 and keeps serving.
+    let bad = invoke(event(
+        "POST",
+        "/v1/audit-events",
+        json!({"host": "abcdefghij.lambda-url.us-east-1.on.aws", "content-type": "application/json"}),
+        Some(("%%%not-base64", true)),
+    ))
+    .await;
+    assert_eq!(bad["statusCode"], 400);
+    assert_eq!(
+        body_of(&bad)["type"],
+        "urn:oac-kit:problem:invalid-body-encoding"
+    );
+
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(r#"{"action":"a","resource":"r"}"#);
+    let unauthenticated = invoke(event(
+        "POST",
+        "/v1/audit-events",
+        json!({"host": "abcdefghij.lambda-url.us-east-1.on.aws", "content-type": "application/json"}),
+        Some((&encoded, true)),
+    ))
+    .await;
+    assert_eq!(unauthenticated["statusCode"], 401);
+    assert_eq!(
+        body_of(&unauthenticated)["type"],
+        "urn:oac-kit:problem:identity-missing"
+    );
+
+    let missing = invoke(event(
+        "GET",
+        "/nope",
+        json!({"host": "abcdefghij.lambda-url.us-east-1.on.aws"}),
+        None,
+    ))
+    .await;
+    assert_eq!(missing["statusCode"], 404);
+}
+
+#[test]
+fn a_bad_configuration_stops_the_binary_with_every_reason() {
+    let out = Command::new(BINARY)
+        .env_clear()
+        .env("STORE", "dynamodb")
+        .env("MAX_BODY_BYTES", "huge")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("TABLE_NAME: required when STORE=dynamodb"),
+        "{err}"
+    );
+    assert!(err.contains("MAX_BODY_BYTES"), "{err}");
+}
