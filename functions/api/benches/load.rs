@@ -1,1 +1,299 @@
-fn main() {}
+//! `cargo bench -p api --bench load`: a bounded load run on loopback against the release `api`
+//! binary (embedded SQLite store, JSON access logs on), plus binary size and cold init.
+//!
+//! - `GET /health` and `POST /v1/audit-events` (writer identity verified once against the Python
+//!   STS stand-in, then served from the verifier's cache as in production; a fresh
+//!   `Idempotency-Key` per request): a fixed number of requests over keep-alive connections from a
+//!   small hand-rolled HTTP/1.1 client; requests/s and latency percentiles. Every answer must have
+//!   the expected status or the run fails.
+//! - cold init: process start → first response through the emulated Lambda Runtime API.
+//!
+//! Stops by itself; prints a Markdown table. Needs the Python of the tests (`OAC_KIT_PYTHON`).
+
+#[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use lambda_runtime_api::{FunctionProcess, RuntimeApi};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_api");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Reads one response; returns its status code.
+async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> u16 {
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buf[..end]).expect("ASCII head");
+            let status: u16 = head[9..12].parse().expect("status");
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .expect("content-length");
+            let total = end + 4 + length;
+            while buf.len() < total {
+                let mut chunk = [0u8; 8192];
+                let n = stream.read(&mut chunk).await.expect("read");
+                assert!(n > 0, "connection closed");
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            buf.drain(..total);
+            return status;
+        }
+        let mut chunk = [0u8; 8192];
+        let n = stream.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "connection closed");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+struct Result {
+    requests: usize,
+    elapsed: Duration,
+    latencies_us: Vec<u64>,
+}
+
+/// `total` requests over `connections` keep-alive connections; `request(i)` builds request `i`.
+async fn load(
+    port: u16,
+    connections: usize,
+    total: usize,
+    expect: u16,
+    request: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>,
+) -> Result {
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..connections)
+        .map(|c| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+                stream.set_nodelay(true).unwrap();
+                let mut buf = Vec::with_capacity(16 * 1024);
+                let mut latencies = Vec::with_capacity(total / connections + 1);
+                let mut i = c;
+                while i < total {
+                    let bytes = request(i);
+                    let t = Instant::now();
+                    stream.write_all(&bytes).await.unwrap();
+                    let status = read_response(&mut stream, &mut buf).await;
+                    latencies.push(t.elapsed().as_micros() as u64);
+                    assert_eq!(status, expect, "request {i}");
+                    i += connections;
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies_us = Vec::with_capacity(total);
+    for t in tasks {
+        latencies_us.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    latencies_us.sort_unstable();
+    Result {
+        requests: latencies_us.len(),
+        elapsed,
+        latencies_us,
+    }
+}
+
+fn pct(sorted: &[u64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i] as f64 / 1000.0
+}
+
+fn row(name: &str, conns: usize, r: &Result) {
+    println!(
+        "| {name} | {} | {conns} | {:.0} | {:.2} | {:.2} | {:.2} |",
+        r.requests,
+        r.requests as f64 / r.elapsed.as_secs_f64(),
+        pct(&r.latencies_us, 0.50),
+        pct(&r.latencies_us, 0.99),
+        pct(&r.latencies_us, 1.0),
+    );
+}
+
+fn writer_identity() -> String {
+    let creds = aws_credential_types::Credentials::new(
+        support::ROLE_AKID,
+        support::ROLE_SECRET,
+        Some(support::ROLE_TOKEN.to_owned()),
+        None,
+        "bench",
+    );
+    fluid_identity::presign(
+        &creds,
+        "us-west-2",
+        "oac-kit-api",
+        Duration::from_secs(900),
+        SystemTime::now(),
+    )
+    .unwrap()
+}
+
+async fn http_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let standin = support::StandIn::start("normal");
+    let port = free_port();
+    let _server = Server(
+        Command::new(BINARY)
+            .env("PORT", port.to_string())
+            .env("STORE", "sqlite")
+            .env("SQLITE_PATH", dir.path().join("bench.sqlite3"))
+            .env("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN)
+            .env("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url())
+            .env_remove("AWS_LAMBDA_RUNTIME_API")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    println!("| route | requests | connections | req/s | p50 ms | p99 ms | max ms |");
+    println!("|---|---|---|---|---|---|---|");
+    let health: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync> = Arc::new(|_| {
+        b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nx-amz-cf-id: bench\r\n\r\n".to_vec()
+    });
+    // Warm-up, then the measured run.
+    load(port, 32, 5_000, 200, health.clone()).await;
+    let r = load(port, 32, 200_000, 200, health).await;
+    row("GET /health", 32, &r);
+
+    let identity = writer_identity();
+    let post: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync> = Arc::new(move |i| {
+        let body = format!(
+            r#"{{"action":"bench.append","resource":"arn:aws:s3:::bench/{i}","detail":{{"n":{i}}}}}"#
+        );
+        format!(
+            "POST /v1/audit-events HTTP/1.1\r\nhost: 127.0.0.1\r\nx-fluid-identity: {identity}\r\n\
+             content-type: application/json\r\nidempotency-key: bench-{i}\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    });
+    let r = load(port, 16, 20_000, 201, post).await;
+    row("POST /v1/audit-events", 16, &r);
+    assert_eq!(
+        standin.count(),
+        1,
+        "the identity was verified once, then cached"
+    );
+}
+
+/// Cold init with `env`; a fresh database directory per run unless `db_dir` is given.
+async fn cold_init(label: &str, db_dir: Option<&std::path::Path>, extra: &[(&str, &str)]) {
+    let event = br#"{"version":"2.0","routeKey":"$default","rawPath":"/health","rawQueryString":"","headers":{"host":"x.lambda-url.us-east-1.on.aws"},"requestContext":{"accountId":"anonymous","apiId":"x","domainName":"x.lambda-url.us-east-1.on.aws","domainPrefix":"x","http":{"method":"GET","path":"/health","protocol":"HTTP/1.1","sourceIp":"130.176.0.1","userAgent":"bench"},"requestId":"r","routeKey":"$default","stage":"$default","time":"23/Nov/2026:12:00:00 +0000","timeEpoch":1795435200000},"isBase64Encoded":false}"#;
+    let mut samples = Vec::new();
+    for _ in 0..20 {
+        let fresh = tempfile::tempdir().unwrap();
+        let db = db_dir.unwrap_or(fresh.path()).join("cold.sqlite3");
+        let db = db.to_str().unwrap().to_owned();
+        let mut env: Vec<(&str, &str)> = vec![("SQLITE_PATH", &db)];
+        env.extend_from_slice(extra);
+        let api = RuntimeApi::start().await.unwrap();
+        let started = Instant::now();
+        let _function = FunctionProcess::spawn(BINARY, "api", &api, &env).unwrap();
+        let answer = api
+            .invoke(event.to_vec(), Duration::from_secs(10))
+            .await
+            .unwrap();
+        samples.push(started.elapsed().as_micros() as u64);
+        assert!(String::from_utf8_lossy(&answer).contains("\"statusCode\":200"));
+    }
+    samples.sort_unstable();
+    println!(
+        "| {label} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+        samples.len(),
+        pct(&samples, 0.0),
+        pct(&samples, 0.5),
+        pct(&samples, 0.9),
+        pct(&samples, 1.0)
+    );
+}
+
+async fn cold_inits() {
+    println!("\ncold init: spawn → first `/health` answer through the Runtime API (ms)\n");
+    println!("| store | runs | min | median | p90 | max |");
+    println!("|---|---|---|---|---|---|");
+    let existing = tempfile::tempdir().unwrap();
+    drop(api::store::SqliteStore::open(&existing.path().join("cold.sqlite3")).unwrap());
+    cold_init(
+        "SQLite, existing database",
+        Some(existing.path()),
+        &[("STORE", "sqlite")],
+    )
+    .await;
+    cold_init("SQLite, new database", None, &[("STORE", "sqlite")]).await;
+    // No network at init: the SDK resolves credentials and connects on first use.
+    cold_init(
+        "DynamoDB (as deployed)",
+        None,
+        &[
+            ("STORE", "dynamodb"),
+            ("TABLE_NAME", "bench"),
+            ("AWS_ACCESS_KEY_ID", "AKIDBENCH"),
+            ("AWS_SECRET_ACCESS_KEY", "bench"),
+            ("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9"),
+        ],
+    )
+    .await;
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("load: run with `cargo bench -p api --bench load`");
+        return;
+    }
+    let size = std::fs::metadata(BINARY).unwrap().len();
+    println!(
+        "bench host: {} cores, load average {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
+    println!(
+        "release binary: {BINARY} = {:.1} MiB ({size} bytes)\n",
+        size as f64 / 1048576.0
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        http_load().await;
+        cold_inits().await;
+    });
+}

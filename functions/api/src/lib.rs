@@ -90,16 +90,26 @@ pub enum StartError {
     StsClient(String),
 }
 
-/// The identity gate for a configuration: the real verifier and HTTP STS client, readers and
-/// writers allowlist. Logs a warning when `UNSAFE_STS_ENDPOINT_OVERRIDE` is set.
-pub fn identity_gate(config: &Config) -> Result<IdentityGate, StartError> {
-    let mut client = HttpStsClient::new(config.sts_timeout, DEFAULT_MAX_RESPONSE_BYTES)
-        .map_err(|e| StartError::StsClient(e.to_string()))?;
+fn warn_unsafe_sts_endpoint(config: &Config) {
     if let Some(endpoint) = &config.unsafe_sts_endpoint {
         tracing::warn!(
             endpoint = %endpoint,
             "UNSAFE_STS_ENDPOINT_OVERRIDE is set: identity checks go to this endpoint, not to AWS STS; never set it in production"
         );
+    }
+}
+
+/// The identity gate for a configuration: the real verifier and HTTP STS client, readers and
+/// writers allowlist. Logs a warning when `UNSAFE_STS_ENDPOINT_OVERRIDE` is set.
+pub fn identity_gate(config: &Config) -> Result<IdentityGate, StartError> {
+    warn_unsafe_sts_endpoint(config);
+    verifier_gate(config).map(IdentityGate::new)
+}
+
+fn verifier_gate(config: &Config) -> Result<Gate<HttpStsClient>, StartError> {
+    let mut client = HttpStsClient::new(config.sts_timeout, DEFAULT_MAX_RESPONSE_BYTES)
+        .map_err(|e| StartError::StsClient(e.to_string()))?;
+    if let Some(endpoint) = &config.unsafe_sts_endpoint {
         client = client.with_endpoint(endpoint);
     }
     let mut verifier = VerifierConfig::new(config.audience.clone());
@@ -107,19 +117,76 @@ pub fn identity_gate(config: &Config) -> Result<IdentityGate, StartError> {
         hosts: config.sts_hosts.clone(),
         ..ValidationPolicy::default()
     };
-    Ok(IdentityGate::new(Gate::new(
+    Ok(Gate::new(
         Verifier::new(verifier, client),
         config.allowlist.clone(),
-    )))
+    ))
 }
 
-/// The service for a configuration: opens the store, builds the gate, logs the effective setup.
+/// Builds the real gate on first use, on a blocking thread, so that loading the TLS trust store for
+/// the STS client overlaps the wait for the first event instead of delaying it. `build` starts the
+/// construction at once; a request that needs identity before it is done waits for it. If the
+/// client cannot be built, identity-gated routes answer 503 (fail closed) and the error is logged.
+struct DeferredGate {
+    config: Config,
+    gate: tokio::sync::OnceCell<Option<Gate<HttpStsClient>>>,
+}
+
+impl DeferredGate {
+    async fn gate(&self) -> Option<&Gate<HttpStsClient>> {
+        self.gate
+            .get_or_init(|| async {
+                let config = self.config.clone();
+                match tokio::task::spawn_blocking(move || verifier_gate(&config)).await {
+                    Ok(Ok(gate)) => Some(gate),
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %e, "identity verifier unavailable");
+                        None
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "identity verifier construction failed");
+                        None
+                    }
+                }
+            })
+            .await
+            .as_ref()
+    }
+}
+
+struct SharedDeferredGate(Arc<DeferredGate>);
+
+impl fluid_identity::Authenticate for SharedDeferredGate {
+    fn authenticate<'a>(
+        &'a self,
+        value: &'a str,
+    ) -> fluid_identity::BoxFuture<'a, Result<fluid_identity::Authorized, fluid_identity::Rejection>>
+    {
+        Box::pin(async move {
+            match self.0.gate().await {
+                Some(gate) => gate.authenticate(value).await,
+                None => Err(fluid_identity::Rejection::StsUnavailable),
+            }
+        })
+    }
+}
+
+/// The service for a configuration: opens the store, starts building the gate, logs the setup.
 pub async fn build(config: &Config) -> Result<Router, StartError> {
+    warn_unsafe_sts_endpoint(config);
+    let deferred = Arc::new(DeferredGate {
+        config: config.clone(),
+        gate: tokio::sync::OnceCell::new(),
+    });
+    let warm = deferred.clone();
+    tokio::spawn(async move {
+        warm.gate().await;
+    });
     let store: Arc<dyn AuditStore> = match &config.store {
         StoreConfig::Sqlite { path } => Arc::new(SqliteStore::open(path)?),
         StoreConfig::DynamoDb { table } => Arc::new(DynamoStore::from_env(table.clone()).await),
     };
-    let gate = identity_gate(config)?;
+    let gate = IdentityGate::new(SharedDeferredGate(deferred));
     let (readers, writers) = config.pattern_counts;
     if readers + writers == 0 {
         tracing::warn!(

@@ -164,3 +164,32 @@ async fn sts_unreachable_is_503_not_a_pass() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(problem["type"], "urn:oac-kit:problem:identity-unavailable");
 }
+
+#[tokio::test]
+async fn the_service_built_from_configuration_verifies_through_the_deferred_gate() {
+    let standin = StandIn::start("normal");
+    let dir = tempfile::tempdir().unwrap();
+    let vars: HashMap<String, String> = [
+        ("STORE", "sqlite".to_owned()),
+        (
+            "SQLITE_PATH",
+            dir.path().join("api.sqlite3").to_str().unwrap().to_owned(),
+        ),
+        ("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN.to_owned()),
+        ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let config = api::config::Config::from_vars(&vars).unwrap();
+    let app = api::build(&config).await.unwrap();
+    let (status, body) = call(&app, "GET", "/v1/whoami", &role(), "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["arn"], support::ROLE_CANONICAL_ARN);
+    let (status, _) = call(&app, "GET", "/v1/whoami", &user(), "").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the user is in no allowlist here"
+    );
+}
