@@ -40,10 +40,18 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     edge::build(&EdgeArgs::default())?;
     crate::cloudfront_function::build(&Default::default())?;
     lambda::check(&path_with(&python)?, &node)?;
+    // The chain's end-to-end tests run the real `api` binary: build it first, explicitly, so
+    // they never run a stale one.
+    run(cargo().args(["build", "-p", "api", "--bin", "api"]))?;
     run(cargo()
         .args(["test", "--workspace"])
         .env("OAC_KIT_PYTHON", &python)
-        .env("OAC_KIT_EDGE_DIR", root().join("target/edge")))?;
+        .env("OAC_KIT_EDGE_DIR", root().join("target/edge"))
+        .env(
+            "OAC_KIT_API_BIN",
+            edge::cargo_target_dir().join("debug/api"),
+        ))?;
+    fuzz_validate_url()?;
     let tests = node_tests()?;
     run(Command::new(&node)
         .arg("--test")
@@ -52,6 +60,56 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     cdk_tests()?;
     eprintln!("all checks and tests passed");
     Ok(())
+}
+
+/// A bounded run (20 s) of the identity URL validator's fuzz target, built for stable Rust with
+/// libFuzzer's coverage instrumentation as `docs/identity.md` describes (no cargo-fuzz, no
+/// nightly). Fails on any finding; the crash input is left under `target/fuzz/artifacts/`.
+fn fuzz_validate_url() -> Result<()> {
+    let dir = root().join("shared/fluid-identity/fuzz");
+    let target_dir = edge::cargo_target_dir().join("fuzz");
+    let host = output(Command::new("rustc").arg("-vV"))?
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        .context("rustc -vV names no host")?;
+    let rustflags = [
+        "-Cpasses=sancov-module",
+        "-Cllvm-args=-sanitizer-coverage-level=4",
+        "-Cllvm-args=-sanitizer-coverage-inline-8bit-counters",
+        "-Cllvm-args=-sanitizer-coverage-pc-table",
+        "-Cllvm-args=-sanitizer-coverage-trace-compares",
+        "--cfg fuzzing",
+        "-Cdebug-assertions",
+        "-Coverflow-checks",
+    ]
+    .join(" ");
+    // `--target` keeps the instrumentation off build scripts and proc macros.
+    run(cargo()
+        .args([
+            "build",
+            "--locked",
+            "--release",
+            "--bin",
+            "validate_url",
+            "--target",
+            &host,
+        ])
+        .env("RUSTFLAGS", rustflags)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .current_dir(&dir))?;
+    let corpus = target_dir.join("corpus/validate_url");
+    let artifacts = target_dir.join("artifacts");
+    fs::create_dir_all(&corpus)?;
+    fs::create_dir_all(&artifacts)?;
+    run(
+        Command::new(target_dir.join(format!("{host}/release/validate_url")))
+            .arg(&corpus)
+            .arg(dir.join("seeds/validate_url"))
+            .arg("-max_total_time=20")
+            .arg("-max_len=4200")
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .current_dir(&dir),
+    )
 }
 
 /// Builds the body-hash bundle and runs it on the sample events.

@@ -2,126 +2,26 @@
 //! function through the Runtime API, over loopback HTTP. Needs `target/edge` built
 //! (`cargo xtask test` builds it first; `OAC_KIT_EDGE_DIR` overrides the location).
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
+mod common;
 
-use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
+use std::path::PathBuf;
+
+use common::{
+    CLOUDFLARE_V4, CLOUDFLARE_V6, DIRECT, assert_lambda_forbidden, assert_lambda_invalid_signature,
+    problem_type, start,
+};
+use oac_dev::{ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
 use oac_sigv4::Grants;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-const CLOUDFLARE_V4: &str = "173.245.48.10";
-const CLOUDFLARE_V6: &str = "2606:4700::6810:84e5";
-const DIRECT: &str = "203.0.113.9";
-
-fn edge_dir() -> PathBuf {
-    std::env::var_os("OAC_KIT_EDGE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/edge"))
-}
-
+/// The deployed chain with the echo function.
 fn config() -> ChainConfig {
-    ChainConfig {
-        edge_dir: edge_dir(),
-        viewer_filter: ViewerFilter::CloudFrontFunction,
-        body_hash: true,
-        include_body: true,
-        forward_host: false,
-        grants: Grants::BOTH,
-        function: PathBuf::from(env!("CARGO_BIN_EXE_oac-echo")),
-        function_env: vec![],
-        instances: 1,
-        function_timeout: Duration::from_secs(10),
-        node: PathBuf::from(std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into())),
-        edge_workers: 1,
-        viewer_ip: None,
-        trust_viewer_ip_header: true,
-        log_requests: false,
-    }
-}
-
-struct Running {
-    address: SocketAddr,
-    client: reqwest::Client,
-    _server: tokio::task::JoinHandle<()>,
-}
-
-async fn start(config: ChainConfig) -> Running {
-    let chain = Chain::start(config)
-        .await
-        .expect("chain starts (is target/edge built?)");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let _ = chain.serve(listener).await;
-    });
-    Running {
-        address,
-        client: reqwest::Client::new(),
-        _server: server,
-    }
-}
-
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
-    }
-}
-
-impl Running {
-    async fn send(
-        &self,
-        method: &str,
-        path: &str,
-        viewer: &str,
-        content_type: &str,
-        body: Vec<u8>,
-    ) -> Answer {
-        let response = self
-            .client
-            .request(
-                method.parse().unwrap(),
-                format!("http://{}{path}", self.address),
-            )
-            .header(VIEWER_IP_HEADER, viewer)
-            .header("content-type", content_type)
-            .header("host", "api.example.com")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        Answer {
-            status: response.status().as_u16(),
-            headers: response.headers().clone(),
-            body: response.bytes().await.unwrap().to_vec(),
-        }
-    }
+    common::config(PathBuf::from(env!("CARGO_BIN_EXE_oac-echo")), vec![])
 }
 
 fn sha256_hex(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))
-}
-
-fn problem_type(a: &Answer) -> String {
-    assert_eq!(
-        a.headers["content-type"],
-        "application/problem+json",
-        "{}",
-        String::from_utf8_lossy(&a.body)
-    );
-    a.json()["type"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("urn:oac-kit:problem:")
-        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -247,29 +147,6 @@ async fn the_lambda_edge_viewer_filter_rejects_the_same_way() {
             .await
             .status,
         200
-    );
-}
-
-/// Lambda's answer to a bad signature, as seen through CloudFront.
-fn assert_lambda_invalid_signature(a: &Answer) {
-    assert_eq!(a.status, 403, "{}", String::from_utf8_lossy(&a.body));
-    assert_eq!(a.headers["x-amzn-errortype"], "InvalidSignatureException");
-    assert!(
-        a.json()["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("The request signature we calculated does not match")
-    );
-}
-
-fn assert_lambda_forbidden(a: &Answer) {
-    assert_eq!(a.status, 403, "{}", String::from_utf8_lossy(&a.body));
-    assert_eq!(a.headers["x-amzn-errortype"], "AccessDeniedException");
-    assert!(
-        a.json()["Message"]
-            .as_str()
-            .unwrap()
-            .starts_with("Forbidden.")
     );
 }
 
