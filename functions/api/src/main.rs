@@ -56,8 +56,29 @@ fn main() -> ExitCode {
             }
         };
         tracing::info!(address = %format!("http://127.0.0.1:{}", config.port), "listening");
+        // Ctrl-C or SIGTERM (containers, systemd): finish in-flight requests, then exit.
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            #[cfg(unix)]
+            {
+                let mut term =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+                match term.as_mut() {
+                    Ok(term) => {
+                        tokio::select! {
+                            _ = tokio::signal::ctrl_c() => {}
+                            _ = term.recv() => {}
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+            tracing::info!("shutting down");
         };
         match axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
