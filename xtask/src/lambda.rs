@@ -1,5 +1,6 @@
 //! cargo-lambda checks: `cargo-lambda.toml` is the configuration cargo-lambda really uses, and
-//! `cargo lambda invoke` on the sample events gives what the edge bundle gives.
+//! `cargo lambda invoke` of each edge function's `lambda_runtime` binary on its sample events gives
+//! exactly what its edge bundle gives (one core, two adapters, same answers).
 
 use std::fs;
 use std::os::unix::process::CommandExt;
@@ -14,29 +15,49 @@ use crate::run::{cargo, output, root, run};
 /// Port of `cargo lambda watch` during the check (its default, 9000, is often taken).
 const WATCH_PORT: &str = "9127";
 
-/// `cargo lambda build` picks up `output_format = "zip"` from cargo-lambda.toml, and the
-/// `lambda_runtime` binary answers every sample event exactly as the edge bundle does.
+/// Edge functions with a `lambda_runtime` binary, and the sample events (file name prefix) they take.
+const FUNCTIONS: &[(&str, &str)] = &[
+    ("body-hash", "origin-request"),
+    ("ip-filter", "viewer-request"),
+];
+
+/// `cargo lambda build` picks up `output_format = "zip"` from cargo-lambda.toml, and each
+/// `lambda_runtime` binary answers every sample event exactly as its edge bundle does.
 pub fn check(path_with_cargo_lambda: &str, node: &Path) -> Result<()> {
     let root = root();
-    let out_dir = root.join("target/lambda/body-hash");
-    if out_dir.exists() {
-        fs::remove_dir_all(&out_dir)?;
+    let mut build = cargo();
+    build.args(["lambda", "build", "--release"]);
+    for (function, _) in FUNCTIONS {
+        let out_dir = root.join("target/lambda").join(function);
+        if out_dir.exists() {
+            fs::remove_dir_all(&out_dir)?;
+        }
+        build.args(["-p", function]);
     }
     // No --output-format flag: the zip can only come from the configuration file.
-    run(cargo()
-        .args(["lambda", "build", "--release", "-p", "body-hash"])
+    run(build
         .env("PATH", path_with_cargo_lambda)
         .env_remove("CARGO_LAMBDA_GLOBAL"))?;
-    ensure!(
-        out_dir.join("bootstrap.zip").exists(),
-        "cargo lambda build did not apply cargo-lambda.toml (no {}/bootstrap.zip)",
-        out_dir.display()
-    );
-    eprintln!(
-        "cargo-lambda.toml applied: {}/bootstrap.zip",
-        out_dir.display()
-    );
+    for (function, _) in FUNCTIONS {
+        let zip = root
+            .join("target/lambda")
+            .join(function)
+            .join("bootstrap.zip");
+        ensure!(
+            zip.exists(),
+            "cargo lambda build did not apply cargo-lambda.toml (no {})",
+            zip.display()
+        );
+    }
+    eprintln!("cargo-lambda.toml applied: target/lambda/<function>/bootstrap.zip");
+    for (function, prefix) in FUNCTIONS {
+        compare_with_bundle(path_with_cargo_lambda, node, function, prefix)?;
+    }
+    Ok(())
+}
 
+fn compare_with_bundle(path: &str, node: &Path, function: &str, prefix: &str) -> Result<()> {
+    let root = root();
     // Its own process group, so stopping it also stops the function process it starts.
     let watch = WatchGuard(
         cargo()
@@ -46,9 +67,9 @@ pub fn check(path_with_cargo_lambda: &str, node: &Path) -> Result<()> {
                 "--invoke-port",
                 WATCH_PORT,
                 "-p",
-                "body-hash",
+                function,
             ])
-            .env("PATH", path_with_cargo_lambda)
+            .env("PATH", path)
             .current_dir(&root)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -56,49 +77,49 @@ pub fn check(path_with_cargo_lambda: &str, node: &Path) -> Result<()> {
             .spawn()
             .context("starting cargo lambda watch")?,
     );
-    let bundle = root.join("target/edge/body-hash");
+    let bundle = root.join("target/edge").join(function);
     let mut checked = 0;
     for entry in fs::read_dir(root.join("fixtures/cloudfront"))? {
-        let path = entry?.path();
-        let name = path
+        let path_buf = entry?.path();
+        let name = path_buf
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        if !name.starts_with("origin-request") {
+        if !name.starts_with(prefix) {
             continue;
         }
-        let from_lambda = invoke_when_ready(path_with_cargo_lambda, &path)?;
+        let from_lambda = invoke_when_ready(path, function, &path_buf)?;
         let from_bundle = output(
             Command::new(node)
-                .arg("functions/body-hash-edge/scripts/invoke.mjs")
+                .arg("shared/edge-napi/js/invoke.mjs")
                 .arg(&bundle)
-                .arg(&path),
+                .arg(&path_buf),
         )?;
         let a: serde_json::Value = serde_json::from_str(&from_lambda)
             .with_context(|| format!("{name}: cargo lambda invoke printed {from_lambda}"))?;
         let b: serde_json::Value = serde_json::from_str(&from_bundle)?;
         ensure!(
             a == b,
-            "{name}: lambda binary and edge bundle disagree:\n{a}\n{b}"
+            "{function} {name}: lambda binary and edge bundle disagree:\n{a}\n{b}"
         );
         checked += 1;
     }
     drop(watch);
-    ensure!(checked > 0, "no origin-request samples");
-    eprintln!("cargo lambda invoke == edge bundle on {checked} sample events");
+    ensure!(checked > 0, "no {prefix} samples");
+    eprintln!("{function}: cargo lambda invoke == edge bundle on {checked} sample events");
     Ok(())
 }
 
 /// `cargo lambda invoke`, retried while `watch` is still compiling and starting.
-fn invoke_when_ready(path: &str, event: &Path) -> Result<String> {
+fn invoke_when_ready(path: &str, function: &str, event: &Path) -> Result<String> {
     let started = Instant::now();
     loop {
         let out = cargo()
             .args([
                 "lambda",
                 "invoke",
-                "body-hash",
+                function,
                 "--invoke-port",
                 WATCH_PORT,
                 "--data-file",

@@ -2,6 +2,7 @@
 
 mod cloudflare_ips;
 mod cloudfront_function;
+mod dev;
 mod edge;
 mod elf_check;
 mod lambda;
@@ -25,6 +26,9 @@ enum Task {
     /// Build the Lambda@Edge bundles into target/edge/<function>/ (index.mjs, addon.node,
     /// config.json, <function>.zip), checking the addon loads on Node.js 22 / Amazon Linux 2023.
     Edge(edge::EdgeArgs),
+    /// The local chain serving the Lambdalith: Cloudflare filter, body-hash, OAC, Function URL,
+    /// api (builds everything it needs; Ctrl-C stops it).
+    Dev(dev::DevArgs),
     /// Build the body-hash bundle and run it under Node.js on the sample events, printing the
     /// x-amz-content-sha256 it set (or the response it generated).
     Demo,
@@ -43,6 +47,7 @@ enum Task {
 fn main() -> ExitCode {
     let result: Result<()> = match Cli::parse().task {
         Task::Edge(args) => edge::build(&args).map(|_| ()),
+        Task::Dev(args) => dev::run_dev(&args),
         Task::Demo => test::demo(),
         Task::Test(args) => test::run_all(&args),
         Task::Bench => test::bench(),

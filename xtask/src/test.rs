@@ -137,7 +137,7 @@ pub fn bench() -> Result<()> {
 }
 
 /// The `node` to use (`$OAC_KIT_NODE` or `node`), checked to be recent enough.
-fn check_node() -> Result<PathBuf> {
+pub fn check_node() -> Result<PathBuf> {
     let node = PathBuf::from(std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into()));
     let version = output(Command::new(&node).arg("--version"))
         .context("Node.js is required (the edge bundles are Node.js handlers)")?;
@@ -155,7 +155,7 @@ fn check_node() -> Result<PathBuf> {
 }
 
 /// A Python with the test requirements (botocore, ...): a venv under target/py, made once.
-fn python_env() -> Result<PathBuf> {
+pub fn python_env() -> Result<PathBuf> {
     let root = root();
     let requirements = root.join("tests/requirements.txt");
     let venv = root.join("target/py");

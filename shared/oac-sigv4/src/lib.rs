@@ -12,7 +12,10 @@ mod sign;
 mod verify;
 
 pub use sign::{SignError, sign_origin_request};
-pub use verify::{Caller, Denial, FunctionUrlAuth, Grants, ReceivedRequest, SigningIdentity};
+pub use verify::{
+    Caller, Denial, FunctionUrlAuth, Grants, ReceivedRequest, SigningIdentity, format_amz_date,
+    percent_decode,
+};
 
 /// SHA-256 of zero bytes, lowercase hex.
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -391,7 +391,7 @@ fn canonical_query(raw: &str) -> Result<String, String> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for part in raw.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        pairs.push((encode(&decode(k)?), encode(&decode(v)?)));
+        pairs.push((encode(&percent_decode(k)?), encode(&percent_decode(v)?)));
     }
     pairs.sort();
     Ok(pairs
@@ -401,7 +401,9 @@ fn canonical_query(raw: &str) -> Result<String, String> {
         .join("&"))
 }
 
-fn decode(s: &str) -> Result<Vec<u8>, String> {
+/// Decodes `%XX` escapes (and nothing else: `+` stays `+`); an incomplete or non-hex escape is
+/// an error.
+pub fn percent_decode(s: &str) -> Result<Vec<u8>, String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -463,8 +465,8 @@ fn parse_amz_date(s: &str) -> Option<u64> {
     Some(days_from_civil(y, mo, d)? * 86_400 + h * 3600 + mi * 60 + se)
 }
 
-/// Seconds since the epoch → `YYYYMMDDTHHMMSSZ`.
-pub(crate) fn format_amz_date(secs: u64) -> String {
+/// Seconds since the epoch → `YYYYMMDDTHHMMSSZ` (SigV4's `x-amz-date`).
+pub fn format_amz_date(secs: u64) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (y, m, d) = civil_from_days(days);
     format!(

@@ -131,8 +131,18 @@ async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<()> {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
-    let args = Arc::new(Args::parse());
+async fn main() -> std::process::ExitCode {
+    match load(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("http-load: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn load(args: Args) -> Result<()> {
+    let args = Arc::new(args);
     let target = Arc::new(parse_url(&args.url)?);
     let next = Arc::new(AtomicU64::new(0));
     let started = Instant::now();

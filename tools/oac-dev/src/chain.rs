@@ -404,11 +404,7 @@ impl Chain {
         // 6. The function, through the Lambda Runtime API.
         let event = function_url::event(
             &UrlRequest {
-                method: &origin.method,
-                raw_path: &origin.uri,
-                raw_query: &origin.querystring,
-                headers: &signed,
-                body: &body,
+                request: &received,
                 host: FUNCTION_HOST,
                 source_ip: "127.0.0.1",
                 caller: &caller,
@@ -550,19 +546,25 @@ fn apply_edge_request(mut hop: Hop, result: &Value) -> Hop {
     if let Some(q) = result["querystring"].as_str() {
         hop.querystring = q.to_owned();
     }
-    if let Some(headers) = result["headers"].as_object() {
-        hop.headers = headers
-            .iter()
-            .flat_map(|(name, entries)| {
-                entries
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(move |e| Some((name.clone(), e["value"].as_str()?.to_owned())))
-            })
-            .collect();
+    if result["headers"].is_object() {
+        hop.headers = edge_headers(&result["headers"]);
     }
     hop
+}
+
+/// A Lambda@Edge header map (`name → [{key, value}]`) as `(name, value)` pairs, in order.
+fn edge_headers(map: &Value) -> Vec<(String, String)> {
+    map.as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(name, entries)| {
+            entries
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(move |e| Some((name.clone(), e["value"].as_str()?.to_owned())))
+        })
+        .collect()
 }
 
 /// A generated Lambda@Edge response as HTTP.
@@ -571,20 +573,7 @@ fn edge_response(result: &Value) -> HttpResponse {
         .as_str()
         .and_then(|s| s.parse().ok())
         .unwrap_or(502);
-    let headers = result["headers"]
-        .as_object()
-        .map(|h| {
-            h.iter()
-                .flat_map(|(name, entries)| {
-                    entries
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(move |e| Some((name.clone(), e["value"].as_str()?.to_owned())))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let headers = edge_headers(&result["headers"]);
     let body = match (result["body"].as_str(), result["bodyEncoding"].as_str()) {
         (Some(b), Some("base64")) => STANDARD.decode(b).unwrap_or_default(),
         (Some(b), _) => b.as_bytes().to_vec(),

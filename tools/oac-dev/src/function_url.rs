@@ -6,21 +6,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use oac_sigv4::Caller;
+use oac_sigv4::{Caller, ReceivedRequest, format_amz_date, percent_decode};
 use serde_json::{Map, Value, json};
 
 /// What the Function URL forwards to the function.
 pub struct UrlRequest<'a> {
-    /// Method.
-    pub method: &'a str,
-    /// Path as received.
-    pub raw_path: &'a str,
-    /// Query string as received.
-    pub raw_query: &'a str,
-    /// Headers as received (any case).
-    pub headers: &'a [(String, String)],
-    /// Body.
-    pub body: &'a [u8],
+    /// The request as the Function URL received (and verified) it.
+    pub request: &'a ReceivedRequest<'a>,
     /// The Function URL's host.
     pub host: &'a str,
     /// The address that connected to the Function URL (CloudFront's).
@@ -47,7 +39,8 @@ fn is_text(content_type: Option<&str>) -> bool {
 }
 
 /// The payload 2.0 event.
-pub fn event(r: &UrlRequest<'_>, now: SystemTime) -> Value {
+pub fn event(url: &UrlRequest<'_>, now: SystemTime) -> Value {
+    let r = url.request;
     let mut headers = Map::new();
     let mut cookies = Vec::new();
     let mut user_agent = String::new();
@@ -77,7 +70,7 @@ pub fn event(r: &UrlRequest<'_>, now: SystemTime) -> Value {
     let mut query = Map::new();
     for part in r.raw_query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        let (k, v) = (percent_decode(k), percent_decode(v));
+        let (k, v) = (lossy_decode(k), lossy_decode(v));
         match query.get_mut(&k) {
             Some(Value::String(existing)) => {
                 existing.push(',');
@@ -102,7 +95,7 @@ pub fn event(r: &UrlRequest<'_>, now: SystemTime) -> Value {
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_millis() as u64;
-    let url_id = r.host.split('.').next().unwrap_or_default();
+    let url_id = url.host.split('.').next().unwrap_or_default();
     let mut event = json!({
         "version": "2.0",
         "routeKey": "$default",
@@ -110,27 +103,27 @@ pub fn event(r: &UrlRequest<'_>, now: SystemTime) -> Value {
         "rawQueryString": r.raw_query,
         "headers": headers,
         "requestContext": {
-            "accountId": r.caller.account_id,
+            "accountId": url.caller.account_id,
             "apiId": url_id,
             "authorizer": {"iam": {
-                "accessKey": r.caller.access_key_id,
-                "accountId": r.caller.account_id,
-                "callerId": r.caller.access_key_id,
+                "accessKey": url.caller.access_key_id,
+                "accountId": url.caller.account_id,
+                "callerId": url.caller.access_key_id,
                 "cognitoIdentity": null,
                 "principalOrgId": null,
-                "userArn": r.caller.principal_arn,
-                "userId": r.caller.access_key_id,
+                "userArn": url.caller.principal_arn,
+                "userId": url.caller.access_key_id,
             }},
-            "domainName": r.host,
+            "domainName": url.host,
             "domainPrefix": url_id,
             "http": {
                 "method": r.method,
                 "path": r.raw_path,
                 "protocol": "HTTP/1.1",
-                "sourceIp": r.source_ip,
+                "sourceIp": url.source_ip,
                 "userAgent": user_agent,
             },
-            "requestId": r.request_id,
+            "requestId": url.request_id,
             "routeKey": "$default",
             "stage": "$default",
             "time": clf_time(epoch_ms / 1000),
@@ -213,55 +206,29 @@ pub fn response(payload: &[u8]) -> HttpResponse {
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .filter(|_| bytes[i] == b'%')
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match hex {
-            Some(b) => {
-                out.push(b);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
+/// Query values as Lambda passes them: escapes decoded, invalid ones kept as they are.
+fn lossy_decode(s: &str) -> String {
+    match percent_decode(s) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(_) => s.to_owned(),
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
-/// `23/Nov/2026:12:00:00 +0000`.
+/// `23/Nov/2026:12:00:00 +0000`, from SigV4's `20261123T120000Z`.
 fn clf_time(secs: u64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 {
-        yoe + era * 400 + 1
-    } else {
-        yoe + era * 400
-    };
+    let d = format_amz_date(secs);
+    let month: usize = d[4..6].parse().unwrap_or(1);
     format!(
-        "{d:02}/{}/{y}:{:02}:{:02}:{:02} +0000",
-        MONTHS[(m - 1) as usize],
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
+        "{}/{}/{}:{}:{}:{} +0000",
+        &d[6..8],
+        MONTHS[month - 1],
+        &d[0..4],
+        &d[9..11],
+        &d[11..13],
+        &d[13..15]
     )
 }
 

@@ -78,8 +78,17 @@ fn key_value(s: &str) -> Result<(String, String), String> {
 }
 
 #[tokio::main]
-async fn main() -> Result<()> {
-    let args = Args::parse();
+async fn main() -> std::process::ExitCode {
+    match serve(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("oac-dev: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: Args) -> Result<()> {
     if args.no_include_body && args.no_body_hash {
         bail!("--no-include-body needs the body-hash function (drop --no-body-hash)");
     }

@@ -1,0 +1,167 @@
+//! `cargo xtask dev`: the README's first command. Builds what the local chain needs and serves
+//! the Lambdalith behind it: Cloudflare filter → body-hash → OAC → Function URL → `api`.
+
+use std::io::{BufRead, BufReader};
+use std::net::{IpAddr, SocketAddr};
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::cloudfront_function;
+use crate::edge::{self, EdgeArgs};
+use crate::run::{cargo, root, run};
+use crate::test::{check_node, python_env};
+
+/// The audience the local api verifies X-Fluid-Identity values for.
+const AUDIENCE: &str = "oac-kit-dev";
+/// Test credentials the local STS stand-in knows (not AWS credentials: they exist only there).
+const STANDIN_USER: (&str, &str) = ("AKIASTANDINUSER00001", "standin-user-secret");
+const STANDIN_ROLE: (&str, &str, &str) = (
+    "ASIASTANDINROLE00001",
+    "standin-role-secret",
+    "standin/session+token==",
+);
+
+/// Options of `cargo xtask dev`.
+#[derive(Args)]
+pub struct DevArgs {
+    /// Where the emulated distribution listens.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Present every viewer as this address. The default is a Cloudflare edge address, so a local
+    /// curl passes the Cloudflare-only filter; give a non-Cloudflare address to watch it refuse.
+    #[arg(long, default_value = "173.245.48.1")]
+    pub viewer_ip: IpAddr,
+    /// Extra flags for oac-dev (e.g. `--forward-host`, `--no-body-hash`), after `--`.
+    #[arg(last = true)]
+    pub oac_dev_args: Vec<String>,
+}
+
+/// Builds the edge artifacts, the api, oac-dev and the signer CLI (release), starts the local STS
+/// stand-in, and runs the chain in the foreground until Ctrl-C.
+pub fn run_dev(args: &DevArgs) -> Result<()> {
+    let node = check_node()?;
+    let python = python_env()?;
+    edge::build(&EdgeArgs::default())?;
+    cloudfront_function::build(&Default::default())?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "api",
+        "-p",
+        "oac-dev",
+        "-p",
+        "fluid-identity-cli",
+    ]))?;
+
+    let root = root();
+    let data = root.join("target/dev");
+    std::fs::create_dir_all(&data)?;
+    let mut standin = StandIn::start(&python)?;
+    let sts = format!("http://127.0.0.1:{}", standin.port);
+    let release = root.join("target/release");
+    let env = [
+        ("STORE", "sqlite".to_owned()),
+        ("SQLITE_PATH", data.join("api.sqlite").display().to_string()),
+        ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
+        (
+            "IDENTITY_READERS",
+            "arn:aws:iam::111122223333:user/eng/*".to_owned(),
+        ),
+        (
+            "IDENTITY_WRITERS",
+            "arn:aws:iam::111122223333:role/deployer".to_owned(),
+        ),
+        ("UNSAFE_STS_ENDPOINT_OVERRIDE", sts.clone()),
+        ("LOG_LEVEL", "warn".to_owned()),
+    ];
+    let mut oac_dev = Command::new(release.join("oac-dev"));
+    oac_dev
+        .arg("--listen")
+        .arg(args.listen.to_string())
+        .arg("--function")
+        .arg(release.join("api"))
+        .arg("--viewer-ip")
+        .arg(args.viewer_ip.to_string())
+        .arg("--node")
+        .arg(&node)
+        .arg("--edge-dir")
+        .arg(root.join("target/edge"));
+    for (k, v) in &env {
+        oac_dev.arg("--function-env").arg(format!("{k}={v}"));
+    }
+    oac_dev.args(&args.oac_dev_args);
+
+    let url = format!("http://{}", args.listen);
+    let sign = |(akid, secret): (&str, &str), token: Option<&str>| {
+        let token = token.map_or(String::new(), |t| format!("AWS_SESSION_TOKEN='{t}' "));
+        format!(
+            "AWS_ACCESS_KEY_ID={akid} AWS_SECRET_ACCESS_KEY={secret} {token}{} sign --region us-east-1 --audience {AUDIENCE}",
+            release.join("fluid-identity").display()
+        )
+    };
+    eprintln!(
+        "\n\
+         oac-kit local chain: {url}\n\
+         viewers are presented as {viewer} (Cloudflare); the api stores in {db}\n\
+         X-Fluid-Identity values are checked by a local STS stand-in at {sts} (test credentials only)\n\n\
+         try:\n\
+         \x20 curl -i {url}/health\n\
+         \x20 curl -s {url}/openapi.json | head -c 300\n\
+         \x20 READER=$({reader})\n\
+         \x20 curl -s -H \"x-fluid-identity: $READER\" {url}/v1/whoami\n\
+         \x20 WRITER=$({writer})\n\
+         \x20 curl -s -H \"x-fluid-identity: $WRITER\" -H 'content-type: application/json' -H 'idempotency-key: demo-1' \\\n\
+         \x20      -d '{{\"action\":\"deploy\",\"resource\":\"orders-api\"}}' {url}/v1/audit-events\n\
+         \x20 curl -s -H \"x-fluid-identity: $READER\" '{url}/v1/audit-events?limit=10'\n",
+        viewer = args.viewer_ip,
+        db = data.join("api.sqlite").display(),
+        reader = sign(STANDIN_USER, None),
+        writer = sign((STANDIN_ROLE.0, STANDIN_ROLE.1), Some(STANDIN_ROLE.2)),
+    );
+    eprintln!("+ oac-dev (Ctrl-C stops it)");
+    let status = oac_dev.status().context("starting oac-dev")?;
+    standin.stop();
+    if !status.success() {
+        bail!("oac-dev exited with {status}");
+    }
+    Ok(())
+}
+
+/// The Python STS stand-in of the identity tests, serving on an ephemeral loopback port.
+struct StandIn {
+    child: Child,
+    port: u16,
+}
+
+impl StandIn {
+    fn start(python: &std::path::Path) -> Result<Self> {
+        let script = root().join("shared/fluid-identity/tests/support/sts_standin.py");
+        let mut child = Command::new(python)
+            .arg(script)
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("starting the STS stand-in")?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().context("stand-in stdout")?).read_line(&mut line)?;
+        let port = line
+            .trim()
+            .strip_prefix("PORT ")
+            .and_then(|p| p.parse().ok())
+            .with_context(|| format!("the STS stand-in did not start: {line:?}"))?;
+        Ok(Self { child, port })
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
