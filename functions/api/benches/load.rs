@@ -167,6 +167,11 @@ async fn http_load() {
             .env("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN)
             .env("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url())
             .env_remove("AWS_LAMBDA_RUNTIME_API")
+            // `API_BENCH_LOG_LEVEL=warn` measures without the access log (default: as deployed).
+            .env(
+                "LOG_LEVEL",
+                std::env::var("API_BENCH_LOG_LEVEL").unwrap_or_else(|_| "info".into()),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
