@@ -82,9 +82,14 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// Installs the JSON log subscriber (stdout, one object per line, span fields included).
-/// `level` is a `tracing` filter directive (validated by [`crate::config::Config`]).
+/// Installs the JSON log subscriber (stdout, one object per line, span fields included) and a
+/// panic hook that logs panics as JSON lines in the current request span (a caught panic is still
+/// a bug worth finding by request ID). `level` is a `tracing` filter directive (validated by
+/// [`crate::config::Config`]).
 pub fn init_logging(level: &str) {
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(panic = %info, "panic");
+    }));
     let filter = tracing_subscriber::EnvFilter::try_new(level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()

@@ -101,6 +101,14 @@ async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
         "urn:oac-kit:problem:identity-missing"
     );
 
+    // A host lambda_http cannot parse panics its conversion; caught, answered, still serving.
+    let unparsable = invoke(event("GET", "/health", json!({"host": "exa mple"}), None)).await;
+    assert_eq!(unparsable["statusCode"], 400);
+    assert_eq!(
+        body_of(&unparsable)["type"],
+        "urn:oac-kit:problem:invalid-request"
+    );
+
     let missing = invoke(event(
         "GET",
         "/nope",
