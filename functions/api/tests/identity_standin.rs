@@ -193,3 +193,47 @@ async fn the_service_built_from_configuration_verifies_through_the_deferred_gate
         "the user is in no allowlist here"
     );
 }
+
+#[test]
+fn the_sts_endpoint_override_is_logged_as_a_warning() {
+    #[derive(Clone, Default)]
+    struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Logs {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let config = |vars: &[(&str, &str)]| {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        api::config::Config::from_vars(&vars).unwrap()
+    };
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        api::identity_gate(&config(&[])).unwrap();
+        assert!(
+            logs.0.lock().unwrap().is_empty(),
+            "no warning without the override"
+        );
+        api::identity_gate(&config(&[(
+            "UNSAFE_STS_ENDPOINT_OVERRIDE",
+            "http://127.0.0.1:8080",
+        )]))
+        .unwrap();
+    });
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("\"level\":\"WARN\""), "{text}");
+    assert!(text.contains("UNSAFE_STS_ENDPOINT_OVERRIDE"), "{text}");
+    assert!(text.contains("http://127.0.0.1:8080"), "{text}");
+}
