@@ -8,6 +8,12 @@ import { OacProtectedApi } from '../lib/oac-protected-api.js';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const target = (p: string) => path.join(process.env.OAC_KIT_TARGET_DIR ?? path.join(repo, 'target'), p);
 
+/** A comma-separated `-c name=a,b` context value as a list. */
+function listContext(name: string): string[] {
+  const v = app.node.tryGetContext(name);
+  return typeof v === 'string' && v.length > 0 ? v.split(',') : [];
+}
+
 // Offline synthesis (no AWS credentials, no Docker): nothing is bundled at synth time.
 const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
 const stack = new Stack(app, 'OacKitApi', {
@@ -22,6 +28,12 @@ new OacProtectedApi(stack, 'Api', {
     ipFilterCloudFrontFunction: target('edge/ip-filter.cloudfront.js'),
     ipFilterBundle: target('edge/ip-filter/ip-filter.zip'),
   },
-  lambdaOrigin: {},
+  lambdaOrigin: {
+    identity: {
+      audience: app.node.tryGetContext('audience') ?? 'oac-kit-api',
+      readers: listContext('readers'),
+      writers: listContext('writers'),
+    },
+  },
   viewerFilter: app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function',
 });

@@ -33,6 +33,18 @@ export interface LambdaOriginProps {
   readonly environment?: Record<string, string>;
   /** Log retention of the function's log group. Default one month. */
   readonly logRetention?: logs.RetentionDays;
+  /** X-Fluid-Identity: this service's audience and the IAM ARN patterns of its readers and writers. */
+  readonly identity?: IdentityProps;
+}
+
+/** Who may call the Lambdalith (see docs/identity.md for the pattern syntax). */
+export interface IdentityProps {
+  /** The `x-fluid-audience` values must be signed for. Default `oac-kit-api`. */
+  readonly audience?: string;
+  /** ARN patterns (`*` wildcards) allowed to read. */
+  readonly readers?: string[];
+  /** ARN patterns allowed to append (and read). */
+  readonly writers?: string[];
 }
 
 /** How viewer requests are restricted to Cloudflare. */
@@ -185,6 +197,8 @@ export class OacProtectedApi extends Construct {
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Idempotency records expire after 24 h (the api writes `expires_at`).
+      timeToLiveAttribute: 'expires_at',
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const logGroup = new logs.LogGroup(this, 'ApiLogs', {
@@ -199,7 +213,14 @@ export class OacProtectedApi extends Construct {
       timeout: o.timeout ?? Duration.seconds(10),
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: { STORE: 'dynamodb', TABLE_NAME: table.tableName, ...o.environment },
+      environment: {
+        STORE: 'dynamodb',
+        TABLE_NAME: table.tableName,
+        IDENTITY_AUDIENCE: o.identity?.audience ?? 'oac-kit-api',
+        IDENTITY_READERS: (o.identity?.readers ?? []).join(','),
+        IDENTITY_WRITERS: (o.identity?.writers ?? []).join(','),
+        ...o.environment,
+      },
     });
     table.grantReadWriteData(fn);
     const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });

@@ -138,7 +138,11 @@ describe('Lambda origin (the Lambdalith)', () => {
       Architectures: ['x86_64'],
       Environment: { Variables: Match.objectLike({ STORE: 'dynamodb', TABLE_NAME: { Ref: Match.stringLikeRegexp('^ApiAuditTable') } }) },
     });
-    t.hasResourceProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST' });
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+    });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
@@ -157,6 +161,20 @@ describe('Lambda origin (the Lambdalith)', () => {
 });
 
 describe('options', () => {
+  it('identity settings reach the function as its IDENTITY_* variables', () => {
+    const { template } = synth({
+      lambdaOrigin: { identity: { audience: 'orders-api', readers: ['arn:aws:iam::1:role/r*'], writers: ['arn:aws:iam::1:role/ci', 'arn:aws:iam::1:role/deployer'] } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'provided.al2023',
+      Environment: { Variables: Match.objectLike({
+        IDENTITY_AUDIENCE: 'orders-api',
+        IDENTITY_READERS: 'arn:aws:iam::1:role/r*',
+        IDENTITY_WRITERS: 'arn:aws:iam::1:role/ci,arn:aws:iam::1:role/deployer',
+      }) },
+    });
+  });
+
   it('arm64 is selectable for the Lambdalith (the edge stays x86_64)', () => {
     const { app, template } = synth({ lambdaOrigin: { architecture: lambda.Architecture.ARM_64 } });
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', Architectures: ['arm64'] });
