@@ -169,7 +169,13 @@ fn lambda_node() -> Result<PathBuf> {
     if fs::read_to_string(&stamp).ok().as_deref() != Some(LAMBDA_NODE) || !node.exists() {
         fs::create_dir_all(&dir)?;
         run(Command::new("npm")
-            .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+            .args([
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
             .arg(&dir)
             .arg(LAMBDA_NODE))?;
         fs::write(&stamp, LAMBDA_NODE)?;
