@@ -79,21 +79,17 @@ fn row(name: &str, conns: u64, r: &http_load::Run) {
 }
 
 fn writer_identity() -> String {
-    let creds = aws_credential_types::Credentials::new(
-        support::ROLE_AKID,
-        support::ROLE_SECRET,
-        Some(support::ROLE_TOKEN.to_owned()),
-        None,
-        "bench",
-    );
-    fluid_identity::presign(
-        &creds,
+    support::presign_as(
+        (
+            support::ROLE_AKID,
+            support::ROLE_SECRET,
+            Some(support::ROLE_TOKEN),
+        ),
         "us-west-2",
         "oac-kit-api",
         Duration::from_secs(900),
         SystemTime::now(),
     )
-    .unwrap()
 }
 
 async fn http_load() {

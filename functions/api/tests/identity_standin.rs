@@ -9,11 +9,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use aws_credential_types::Credentials;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use fluid_identity::presign;
 use serde_json::Value;
 use support::StandIn;
 use tower::ServiceExt;
@@ -37,15 +35,13 @@ fn app(standin: &StandIn) -> Router {
 }
 
 fn value(akid: &str, secret: &str, token: Option<&str>, audience: &str) -> String {
-    let creds = Credentials::new(akid, secret, token.map(str::to_owned), None, "test");
-    presign(
-        &creds,
+    support::presign_as(
+        (akid, secret, token),
         "us-west-2",
         audience,
         Duration::from_secs(60),
         SystemTime::now(),
     )
-    .unwrap()
 }
 
 fn role() -> String {

@@ -15,7 +15,6 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use aws_credential_types::Credentials;
 use common::{
     Answer, CLOUDFLARE_V4, DIRECT, Running, answer, assert_lambda_invalid_signature, problem_type,
     start,
@@ -90,15 +89,13 @@ fn presigned(
     audience: &str,
     time: SystemTime,
 ) -> String {
-    let credentials = Credentials::new(akid, secret, token.map(str::to_owned), None, "test");
-    fluid_identity::presign(
-        &credentials,
+    support::presign_as(
+        (akid, secret, token),
         REGION,
         audience,
         Duration::from_secs(60),
         time,
     )
-    .unwrap()
 }
 
 /// The stand-in's `deployer` role (a writer), signed now for the api.

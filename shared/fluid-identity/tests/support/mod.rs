@@ -27,6 +27,25 @@ pub fn support_dir() -> String {
     .to_owned()
 }
 
+/// An X-Fluid-Identity value presigned at `time` with the credentials `(akid, secret, token)`
+/// (usually the stand-in's), valid `expires`.
+pub fn presign_as(
+    (akid, secret, token): (&str, &str, Option<&str>),
+    region: &str,
+    audience: &str,
+    expires: std::time::Duration,
+    time: std::time::SystemTime,
+) -> String {
+    let credentials = aws_credential_types::Credentials::new(
+        akid,
+        secret,
+        token.map(str::to_owned),
+        None,
+        "test",
+    );
+    fluid_identity::presign(&credentials, region, audience, expires, time).expect("presign")
+}
+
 /// The interpreter: `OAC_KIT_PYTHON`, else `python3`.
 pub fn python() -> String {
     std::env::var("OAC_KIT_PYTHON")
