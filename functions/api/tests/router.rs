@@ -133,6 +133,7 @@ async fn a_writer_appends_and_a_reader_reads_it_back() {
         format!("/v1/audit-events/{id}")
     );
     assert_eq!(created.body["actor"], WRITER_ARN);
+    assert_eq!(created.body["actor_session"], WRITER_SESSION_ARN);
     assert_eq!(created.body["action"], "deploy.started");
     assert_eq!(created.body["detail"], json!({"commit": "abc123"}));
     assert!(!created.headers.contains_key("idempotent-replayed"));
@@ -247,6 +248,35 @@ async fn idempotency_keys_are_scoped_to_the_caller() {
     assert!(!theirs.headers.contains_key("idempotent-replayed"));
     assert_ne!(mine.body["id"], theirs.body["id"]);
     assert_eq!(theirs.body["actor"], OTHER_WRITER_ARN);
+}
+
+#[tokio::test]
+async fn two_sessions_of_one_role_using_the_same_key_do_not_collide() {
+    let app = app();
+    let first = send(&app, post_json(Some(WRITER), Some("run-1"), EVENT)).await;
+    let other = send(
+        &app,
+        post_json(Some(WRITER_OTHER_SESSION), Some("run-1"), EVENT),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::CREATED);
+    assert!(!other.headers.contains_key("idempotent-replayed"));
+    assert_ne!(first.body["id"], other.body["id"]);
+    assert_eq!(first.body["actor"], other.body["actor"], "one role");
+    assert_eq!(other.body["actor_session"], WRITER_OTHER_SESSION_ARN);
+}
+
+#[tokio::test]
+async fn another_session_of_the_role_is_not_refused_for_a_key_used_with_another_body() {
+    let app = app();
+    send(&app, post_json(Some(WRITER), Some("run-2"), EVENT)).await;
+    let other = r#"{"action":"deploy.finished","resource":"x"}"#;
+    let a = send(
+        &app,
+        post_json(Some(WRITER_OTHER_SESSION), Some("run-2"), other),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
 }
 
 #[tokio::test]
@@ -376,6 +406,8 @@ async fn openapi_is_3_1_and_documents_every_route() {
         assert!(paths[path].get(method).is_some(), "{method} {path}");
     }
     assert_eq!(paths.len(), 5);
+    let event = &a.body["components"]["schemas"]["AuditEvent"]["properties"];
+    assert!(event.get("actor_session").is_some(), "{event}");
     let schemas = &a.body["components"]["schemas"];
     assert!(
         schemas["NewAuditEvent"]["required"]
@@ -510,6 +542,7 @@ async fn access_logs_are_json_with_request_id_and_caller_but_never_the_identity_
         .find(|l| l["message"] == "request served")
         .expect("access log line");
     assert_eq!(access["span"]["caller"], WRITER_ARN);
+    assert_eq!(access["span"]["caller_session"], WRITER_SESSION_ARN);
     assert_eq!(access["status"], 201);
     assert_eq!(access["method"], "POST");
     assert_eq!(access["path"], "/v1/audit-events");
