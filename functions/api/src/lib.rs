@@ -24,6 +24,7 @@ pub mod model;
 pub mod observe;
 pub mod routes;
 pub mod store;
+pub mod sts_override;
 
 use std::sync::Arc;
 

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_api");
 const TIMEOUT: Duration = Duration::from_secs(20);
+/// The one required variable (there is no shared default audience).
+const AUDIENCE: (&str, &str) = ("IDENTITY_AUDIENCE", "runtime-api-test");
 
 fn event(method: &str, path: &str, headers: Value, body: Option<(&str, bool)>) -> Vec<u8> {
     let mut e = json!({
@@ -53,7 +55,11 @@ async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
         BINARY,
         "api",
         &api,
-        &[("STORE", "sqlite"), ("SQLITE_PATH", db.to_str().unwrap())],
+        &[
+            ("STORE", "sqlite"),
+            ("SQLITE_PATH", db.to_str().unwrap()),
+            AUDIENCE,
+        ],
     )
     .unwrap();
     let invoke = |payload: Vec<u8>| async {
@@ -137,6 +143,62 @@ fn a_bad_configuration_stops_the_binary_with_every_reason() {
 }
 
 #[test]
+fn without_an_audience_the_binary_refuses_to_start() {
+    let out = Command::new(BINARY)
+        .env_clear()
+        .env("STORE", "sqlite")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("IDENTITY_AUDIENCE: required"), "{err}");
+}
+
+/// The binary's exit code and stderr for an otherwise valid environment plus `extra`.
+fn start_with(extra: &[(&str, &str)]) -> (Option<i32>, String) {
+    let out = Command::new(BINARY)
+        .env_clear()
+        .env(AUDIENCE.0, AUDIENCE.1)
+        .envs(extra.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn on_lambda_the_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        ("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"),
+        ("LAMBDA_TASK_ROOT", "/var/task"),
+        ("UNSAFE_STS_ENDPOINT_OVERRIDE", "http://127.0.0.1:8080"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("UNSAFE_STS_ENDPOINT_OVERRIDE") && err.contains("refused on AWS Lambda"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_non_loopback_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[(
+        "UNSAFE_STS_ENDPOINT_OVERRIDE",
+        "http://127.0.0.1@sts.evil.example",
+    )]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("UNSAFE_STS_ENDPOINT_OVERRIDE"), "{err}");
+    let (code, err) = start_with(&[(
+        "UNSAFE_STS_ENDPOINT_OVERRIDE",
+        "http://127.0.0.1.evil.example:8080",
+    )]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is not loopback"), "{err}");
+}
+
+#[test]
 fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigterm() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
@@ -148,6 +210,7 @@ fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigte
     let mut child = Command::new(BINARY)
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env("PORT", port.to_string())
+        .env(AUDIENCE.0, AUDIENCE.1)
         .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
