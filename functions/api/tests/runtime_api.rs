@@ -142,24 +142,15 @@ fn a_bad_configuration_stops_the_binary_with_every_reason() {
     assert!(err.contains("MAX_BODY_BYTES"), "{err}");
 }
 
-#[test]
-fn without_an_audience_the_binary_refuses_to_start() {
+/// The binary's exit code and stderr with only `env` (and a private SQLite path). Were the
+/// configuration accepted, the binary would exit at once on the unreachable Runtime API (never 2).
+fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
     let out = Command::new(BINARY)
         .env_clear()
-        .env("STORE", "sqlite")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("IDENTITY_AUDIENCE: required"), "{err}");
-}
-
-/// The binary's exit code and stderr for an otherwise valid environment plus `extra`.
-fn start_with(extra: &[(&str, &str)]) -> (Option<i32>, String) {
-    let out = Command::new(BINARY)
-        .env_clear()
-        .env(AUDIENCE.0, AUDIENCE.1)
-        .envs(extra.iter().copied())
+        .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
+        .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     (
@@ -169,9 +160,16 @@ fn start_with(extra: &[(&str, &str)]) -> (Option<i32>, String) {
 }
 
 #[test]
+fn without_an_audience_the_binary_refuses_to_start() {
+    let (code, err) = start_with(&[("STORE", "sqlite")]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("IDENTITY_AUDIENCE: required"), "{err}");
+}
+
+#[test]
 fn on_lambda_the_sts_endpoint_override_stops_the_binary() {
     let (code, err) = start_with(&[
-        ("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"),
+        AUDIENCE,
         ("LAMBDA_TASK_ROOT", "/var/task"),
         ("UNSAFE_STS_ENDPOINT_OVERRIDE", "http://127.0.0.1:8080"),
     ]);
@@ -183,17 +181,27 @@ fn on_lambda_the_sts_endpoint_override_stops_the_binary() {
 }
 
 #[test]
-fn a_non_loopback_sts_endpoint_override_stops_the_binary() {
-    let (code, err) = start_with(&[(
-        "UNSAFE_STS_ENDPOINT_OVERRIDE",
-        "http://127.0.0.1@sts.evil.example",
-    )]);
+fn userinfo_in_the_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        (
+            "UNSAFE_STS_ENDPOINT_OVERRIDE",
+            "http://127.0.0.1@sts.evil.example",
+        ),
+    ]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("UNSAFE_STS_ENDPOINT_OVERRIDE"), "{err}");
-    let (code, err) = start_with(&[(
-        "UNSAFE_STS_ENDPOINT_OVERRIDE",
-        "http://127.0.0.1.evil.example:8080",
-    )]);
+    assert!(err.contains("userinfo"), "{err}");
+}
+
+#[test]
+fn a_non_loopback_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        (
+            "UNSAFE_STS_ENDPOINT_OVERRIDE",
+            "http://127.0.0.1.evil.example:8080",
+        ),
+    ]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("is not loopback"), "{err}");
 }

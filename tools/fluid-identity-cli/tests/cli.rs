@@ -119,7 +119,10 @@ fn sign_without_credentials_fails_with_a_problem() {
 /// Credentials the signer would use, so only the missing `--audience` can stop it.
 const CREDENTIALS: [(&str, &str); 2] = [
     ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
-    ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
 ];
 
 #[test]
