@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_api");
 const TIMEOUT: Duration = Duration::from_secs(20);
+/// The one required variable (there is no shared default audience).
+const AUDIENCE: (&str, &str) = ("IDENTITY_AUDIENCE", "runtime-api-test");
 
 fn event(method: &str, path: &str, headers: Value, body: Option<(&str, bool)>) -> Vec<u8> {
     let mut e = json!({
@@ -53,7 +55,11 @@ async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
         BINARY,
         "api",
         &api,
-        &[("STORE", "sqlite"), ("SQLITE_PATH", db.to_str().unwrap())],
+        &[
+            ("STORE", "sqlite"),
+            ("SQLITE_PATH", db.to_str().unwrap()),
+            AUDIENCE,
+        ],
     )
     .unwrap();
     let invoke = |payload: Vec<u8>| async {
@@ -136,6 +142,70 @@ fn a_bad_configuration_stops_the_binary_with_every_reason() {
     assert!(err.contains("MAX_BODY_BYTES"), "{err}");
 }
 
+/// The binary's exit code and stderr with only `env` (and a private SQLite path). Were the
+/// configuration accepted, the binary would exit at once on the unreachable Runtime API (never 2).
+fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BINARY)
+        .env_clear()
+        .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
+        .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn without_an_audience_the_binary_refuses_to_start() {
+    let (code, err) = start_with(&[("STORE", "sqlite")]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("IDENTITY_AUDIENCE: required"), "{err}");
+}
+
+#[test]
+fn on_lambda_the_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        ("LAMBDA_TASK_ROOT", "/var/task"),
+        ("UNSAFE_STS_ENDPOINT_OVERRIDE", "http://127.0.0.1:8080"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("UNSAFE_STS_ENDPOINT_OVERRIDE") && err.contains("refused on AWS Lambda"),
+        "{err}"
+    );
+}
+
+#[test]
+fn userinfo_in_the_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        (
+            "UNSAFE_STS_ENDPOINT_OVERRIDE",
+            "http://127.0.0.1@sts.evil.example",
+        ),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("userinfo"), "{err}");
+}
+
+#[test]
+fn a_non_loopback_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        (
+            "UNSAFE_STS_ENDPOINT_OVERRIDE",
+            "http://127.0.0.1.evil.example:8080",
+        ),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is not loopback"), "{err}");
+}
+
 #[test]
 fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigterm() {
     use std::io::{Read, Write};
@@ -148,6 +218,7 @@ fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigte
     let mut child = Command::new(BINARY)
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env("PORT", port.to_string())
+        .env(AUDIENCE.0, AUDIENCE.1)
         .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
