@@ -100,6 +100,18 @@ pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Con
     Outcome::Forward(edits)
 }
 
+/// The request headers [`hash_body`] may look up under `config`. An adapter that reads headers
+/// up front (the N-API addon reads them out of the JS event before the core runs) reads exactly
+/// these; a test runs the core's scenarios through a recording lookup against this list.
+pub fn headers_read(config: &Config) -> &'static [&'static str] {
+    const DECLARED_BODY: &[&str] = &["transfer-encoding", "content-length"];
+    const WITH_AUTHORIZATION: &[&str] = &["transfer-encoding", "content-length", "authorization"];
+    match config.copy_authorization_to() {
+        Some(_) => WITH_AUTHORIZATION,
+        None => DECLARED_BODY,
+    }
+}
+
 /// Whether the headers say a body was sent: `content-length` > 0 or any `transfer-encoding`.
 /// A `content-length` that is not one agreed non-negative integer is a bad request.
 fn declared_body(headers: &impl HeaderLookup) -> Result<bool, Problem> {
@@ -186,5 +198,7 @@ fn invalid_content_length(value: &str) -> Problem {
     ))
 }
 
+#[cfg(test)]
+mod headers_read_tests;
 #[cfg(test)]
 mod tests;
