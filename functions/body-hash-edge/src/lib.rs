@@ -1,10 +1,10 @@
 //! N-API adapter of the body-hash function. `index.mjs` (from `shared/edge-napi/js`) constructs
 //! `Handler` once with `config.json` and calls `handle(event)` per request.
 //!
-//! One invocation reads everything the core needs out of the event first (the request, the
-//! headers [`payload_hash::headers_read`] lists, the body members), then copies the body and runs
-//! the pure core — neither calls into JS — and only then edits the request. No borrow is held
-//! across a call into JS, so a getter in the event that re-enters the handler cannot break it.
+//! One invocation reads the body members, copies `body.data` out of V8, reads the headers
+//! [`payload_hash::headers_read`] lists for that body, runs the pure core on those Rust values and
+//! only then edits the request. No borrow is held across a call into JS, so a getter in the event
+//! that re-enters the handler cannot break it.
 
 mod body;
 
@@ -12,7 +12,7 @@ use std::cell::Cell;
 
 use body::{BodyMembers, copy_body_data, read_body};
 use edge_napi::member::record;
-use edge_napi::{ReadHeaders, apply_edits, read_headers, request_of, response_to_js};
+use edge_napi::{apply_edits, read_headers, request_of, response_to_js};
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
 use payload_hash::{BodyInput, Config, Outcome, hash_body, headers_read};
@@ -22,8 +22,8 @@ use payload_hash::{BodyInput, Config, Outcome, hash_body, headers_read};
 pub struct Handler {
     config: Config,
     /// `body.data` is copied here; kept between invocations so a 1.33 MB body does not cost a
-    /// fresh allocation (and its page faults) every time. Taken out for the copy and put back
-    /// after (a `Cell`, never borrowed): a re-entrant call finds it empty and allocates its own.
+    /// fresh allocation (and its page faults) every time. A `Cell`, never borrowed: taken out
+    /// for an invocation and put back after.
     body_buffer: Cell<Vec<u8>>,
 }
 
@@ -46,11 +46,13 @@ impl Handler {
     pub fn handle(&self, env: Env, event: JsObject) -> Result<JsUnknown> {
         let request = request_of(&event)?;
         let mut headers_object = record(&request, "headers")?;
-        let headers = read_headers(&headers_object, headers_read(&self.config))?;
         let body = read_body(&request)?;
-        // From here until the edits, no JS runs.
-        let outcome = self.decide(&env, &headers, body)?;
-        match outcome {
+        // The buffer is taken out of its Cell, not borrowed: a getter that re-enters the handler
+        // while the headers are read below finds the Cell empty and uses a buffer of its own.
+        let mut buf = self.body_buffer.take();
+        let outcome = self.decide(&env, &headers_object, body, &mut buf);
+        self.body_buffer.set(buf);
+        match outcome? {
             Outcome::Forward(edits) => {
                 // `headers_object` is the request's own object: editing it edits the request.
                 apply_edits(&env, &mut headers_object, &edits)?;
@@ -62,28 +64,27 @@ impl Handler {
 }
 
 impl Handler {
-    /// Copies the body out of V8 and runs the core on it.
+    /// Copies the body out of V8 (no JS runs), reads the headers the core needs for it, then
+    /// runs the core on Rust values.
     fn decide(
         &self,
         env: &Env,
-        headers: &ReadHeaders<'_>,
+        headers_object: &JsObject,
         body: Option<BodyMembers>,
+        buf: &mut Vec<u8>,
     ) -> Result<Outcome> {
-        let Some(body) = body else {
-            return Ok(hash_body(&BodyInput::Absent, headers, &self.config));
+        let input = match &body {
+            None => BodyInput::Absent,
+            Some(body) => BodyInput::Present {
+                data: match &body.data {
+                    Some(data) => copy_body_data(env, data, body.encoding.as_deref(), buf)?,
+                    None => &[],
+                },
+                encoding: body.encoding.as_deref(),
+                input_truncated: body.input_truncated,
+            },
         };
-        let mut buf = self.body_buffer.take();
-        let data = match body.data {
-            Some(s) => copy_body_data(env, s, body.encoding.as_deref(), &mut buf)?,
-            None => &[],
-        };
-        let input = BodyInput::Present {
-            data,
-            encoding: body.encoding.as_deref(),
-            input_truncated: body.input_truncated,
-        };
-        let outcome = hash_body(&input, headers, &self.config);
-        self.body_buffer.set(buf);
-        Ok(outcome)
+        let headers = read_headers(headers_object, headers_read(&input, &self.config))?;
+        Ok(hash_body(&input, &headers, &self.config))
     }
 }

@@ -7,9 +7,7 @@ use std::borrow::Cow;
 use cloudfront_event::HeaderLookup;
 use napi::{JsObject, Result};
 
-use crate::member::{
-    as_array, as_record, as_string, element, is_absent, malformed, member, to_rust_string,
-};
+use crate::member::{as_array, as_record, as_string, element, malformed, member, to_rust_string};
 
 /// The most entries one header may have. A request head is at most 20,480 bytes
 /// (CloudFront's quota) and an entry takes at least a name, `:` and CRLF, so no real request comes
@@ -47,7 +45,7 @@ pub fn read_headers<'n>(headers: &JsObject, names: &[&'n str]) -> Result<ReadHea
     let mut read = Vec::with_capacity(names.len());
     for &name in names {
         let entries = member(headers, name)?;
-        if is_absent(&entries)? {
+        if entries.is_absent() {
             continue;
         }
         let (entries, len) = as_array(
@@ -66,7 +64,7 @@ pub fn read_headers<'n>(headers: &JsObject, names: &[&'n str]) -> Result<ReadHea
                 format_args!("headers[{name:?}][{i}].value"),
                 MAX_HEADER_CHARS,
             )?;
-            budget = budget.checked_sub(value.utf16_len()?).ok_or_else(|| {
+            budget = budget.checked_sub(value.chars).ok_or_else(|| {
                 malformed(
                     format_args!("headers[{name:?}][{i}].value"),
                     format_args!(
@@ -75,7 +73,7 @@ pub fn read_headers<'n>(headers: &JsObject, names: &[&'n str]) -> Result<ReadHea
                     ),
                 )
             })?;
-            values.push(to_rust_string(value)?);
+            values.push(to_rust_string(value.string)?);
         }
         read.push((name, values));
     }

@@ -19,23 +19,49 @@ pub fn malformed(what: impl Display, problem: impl Display) -> napi::Error {
     )
 }
 
-/// Member `name` of `object` as is (`undefined` when absent). Runs a getter or Proxy trap if the
+/// A JS value with its `typeof`, asked once.
+pub struct Member {
+    value: JsUnknown,
+    kind: ValueType,
+}
+
+impl Member {
+    fn of(value: JsUnknown) -> Result<Self> {
+        let kind = value.get_type()?;
+        Ok(Self { value, kind })
+    }
+
+    /// Whether the value is `undefined`, i.e. the member is absent.
+    pub fn is_absent(&self) -> bool {
+        self.kind == ValueType::Undefined
+    }
+}
+
+/// A string checked against its cap, still in V8, with its length in UTF-16 code units.
+pub struct CappedString {
+    /// The string.
+    pub string: JsString,
+    /// Its length in UTF-16 code units.
+    pub chars: usize,
+}
+
+/// Member `name` of `object` (`undefined` when absent). Runs a getter or Proxy trap if the
 /// event has one: the caller must hold no borrow across this call.
-pub fn member(object: &JsObject, name: &str) -> Result<JsUnknown> {
-    object.get_named_property_unchecked::<JsUnknown>(name)
+pub fn member(object: &JsObject, name: &str) -> Result<Member> {
+    Member::of(object.get_named_property_unchecked::<JsUnknown>(name)?)
 }
 
-/// Element `index` of `array` as is (`undefined` for a hole).
-pub fn element(array: &JsObject, index: u32) -> Result<JsUnknown> {
-    array.get_element::<JsUnknown>(index)
+/// Element `index` of `array` (`undefined` for a hole).
+pub fn element(array: &JsObject, index: u32) -> Result<Member> {
+    Member::of(array.get_element::<JsUnknown>(index)?)
 }
 
-/// `value` as a plain object: not `null`, an array or a function.
-pub fn as_record(value: JsUnknown, what: impl Display) -> Result<JsObject> {
-    match value.get_type()? {
+/// `member` as a plain object: not `null`, an array or a function.
+pub fn as_record(member: Member, what: impl Display) -> Result<JsObject> {
+    match member.kind {
         ValueType::Object => {
-            // SAFETY: `typeof value` is "object" and it is not null (null has its own ValueType).
-            let object: JsObject = unsafe { value.cast() };
+            // SAFETY: `typeof` is "object" and it is not null (null has its own ValueType).
+            let object: JsObject = unsafe { member.value.cast() };
             if object.is_array()? {
                 return Err(malformed(what, "must be an object, got an array"));
             }
@@ -48,14 +74,14 @@ pub fn as_record(value: JsUnknown, what: impl Display) -> Result<JsObject> {
     }
 }
 
-/// `value` as an array of at most `max_len` elements, with its length. A Proxy is not an array
+/// `member` as an array of at most `max_len` elements, with its length. A Proxy is not an array
 /// here (N-API's `IsArray` does not look through it).
-pub fn as_array(value: JsUnknown, what: impl Display, max_len: u32) -> Result<(JsObject, u32)> {
-    let ValueType::Object = value.get_type()? else {
+pub fn as_array(member: Member, what: impl Display, max_len: u32) -> Result<(JsObject, u32)> {
+    let ValueType::Object = member.kind else {
         return Err(malformed(what, "must be an array"));
     };
-    // SAFETY: `typeof value` is "object".
-    let object: JsObject = unsafe { value.cast() };
+    // SAFETY: `typeof` is "object".
+    let object: JsObject = unsafe { member.value.cast() };
     if !object.is_array()? {
         return Err(malformed(what, "must be an array"));
     }
@@ -69,37 +95,31 @@ pub fn as_array(value: JsUnknown, what: impl Display, max_len: u32) -> Result<(J
     Ok((object, len))
 }
 
-/// `value` as a string of at most `max_chars` UTF-16 code units (checked before anything is
+/// `member` as a string of at most `max_chars` UTF-16 code units (checked before anything is
 /// copied: V8 knows a string's length without reading it).
-pub fn as_string(value: JsUnknown, what: impl Display, max_chars: usize) -> Result<JsString> {
-    match value.get_type()? {
-        ValueType::String => {
-            // SAFETY: `typeof value` is "string".
-            let s: JsString = unsafe { value.cast() };
-            let len = s.utf16_len()?;
-            if len > max_chars {
-                return Err(malformed(
-                    what,
-                    format_args!("is {len} characters long, at most {max_chars} allowed"),
-                ));
-            }
-            Ok(s)
-        }
-        other => Err(malformed(
+pub fn as_string(member: Member, what: impl Display, max_chars: usize) -> Result<CappedString> {
+    let ValueType::String = member.kind else {
+        let kind = member.kind;
+        return Err(malformed(
             what,
-            format_args!("must be a string, got {other}"),
-        )),
+            format_args!("must be a string, got {kind}"),
+        ));
+    };
+    // SAFETY: `typeof` is "string".
+    let string: JsString = unsafe { member.value.cast() };
+    let chars = string.utf16_len()?;
+    if chars > max_chars {
+        return Err(malformed(
+            what,
+            format_args!("is {chars} characters long, at most {max_chars} allowed"),
+        ));
     }
+    Ok(CappedString { string, chars })
 }
 
 /// A JS string copied out as UTF-8.
 pub fn to_rust_string(s: JsString) -> Result<String> {
     s.into_utf8()?.into_owned()
-}
-
-/// Whether `value` is `undefined`, i.e. the member is absent.
-pub fn is_absent(value: &JsUnknown) -> Result<bool> {
-    Ok(value.get_type()? == ValueType::Undefined)
 }
 
 /// A member that must be a plain object.
@@ -110,20 +130,20 @@ pub fn record(object: &JsObject, name: &str) -> Result<JsObject> {
 /// A member that is a plain object or absent.
 pub fn optional_record(object: &JsObject, name: &str) -> Result<Option<JsObject>> {
     let value = member(object, name)?;
-    if is_absent(&value)? {
+    if value.is_absent() {
         return Ok(None);
     }
     as_record(value, name).map(Some)
 }
 
 /// A member that is a string of at most `max_chars`, or absent; still in V8 (see [`as_string`]).
-pub fn optional_js_string(
+pub fn optional_capped_string(
     object: &JsObject,
     name: &str,
     max_chars: usize,
-) -> Result<Option<JsString>> {
+) -> Result<Option<CappedString>> {
     let value = member(object, name)?;
-    if is_absent(&value)? {
+    if value.is_absent() {
         return Ok(None);
     }
     as_string(value, name, max_chars).map(Some)
@@ -131,8 +151,8 @@ pub fn optional_js_string(
 
 /// A member that is a string of at most `max_chars`, or absent.
 pub fn optional_string(object: &JsObject, name: &str, max_chars: usize) -> Result<Option<String>> {
-    optional_js_string(object, name, max_chars)?
-        .map(to_rust_string)
+    optional_capped_string(object, name, max_chars)?
+        .map(|s| to_rust_string(s.string))
         .transpose()
 }
 
@@ -144,10 +164,12 @@ pub fn required_string(object: &JsObject, name: &str, max_chars: usize) -> Resul
 /// A member that is a boolean, or absent.
 pub fn optional_bool(object: &JsObject, name: &str) -> Result<Option<bool>> {
     let value = member(object, name)?;
-    match value.get_type()? {
+    match value.kind {
         ValueType::Undefined => Ok(None),
-        // SAFETY: `typeof value` is "boolean".
-        ValueType::Boolean => unsafe { value.cast::<JsBoolean>() }.get_value().map(Some),
+        // SAFETY: `typeof` is "boolean".
+        ValueType::Boolean => unsafe { value.value.cast::<JsBoolean>() }
+            .get_value()
+            .map(Some),
         other => Err(malformed(
             name,
             format_args!("must be a boolean, got {other}"),

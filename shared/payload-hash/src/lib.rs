@@ -100,15 +100,16 @@ pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Con
     Outcome::Forward(edits)
 }
 
-/// The request headers [`hash_body`] may look up under `config`. An adapter that reads headers
-/// up front (the N-API addon reads them out of the JS event before the core runs) reads exactly
-/// these; a test runs the core's scenarios through a recording lookup against this list.
-pub fn headers_read(config: &Config) -> &'static [&'static str] {
-    const DECLARED_BODY: &[&str] = &["transfer-encoding", "content-length"];
-    const WITH_AUTHORIZATION: &[&str] = &["transfer-encoding", "content-length", "authorization"];
-    match config.copy_authorization_to() {
-        Some(_) => WITH_AUTHORIZATION,
-        None => DECLARED_BODY,
+/// The request headers [`hash_body`] may look up for `body` under `config`. An adapter that
+/// reads headers up front (the N-API addon reads them out of the JS event before the core runs)
+/// reads exactly these; a test runs the core's scenarios through a recording lookup against it.
+/// A body that is present needs no header unless `Authorization` is copied.
+pub fn headers_read(body: &BodyInput<'_>, config: &Config) -> &'static [&'static str] {
+    match (body, config.copy_authorization_to()) {
+        (BodyInput::Absent, None) => &["transfer-encoding", "content-length"],
+        (BodyInput::Absent, Some(_)) => &["transfer-encoding", "content-length", "authorization"],
+        (BodyInput::Present { .. }, None) => &[],
+        (BodyInput::Present { .. }, Some(_)) => &["authorization"],
     }
 }
 
