@@ -17,7 +17,7 @@ use crate::error::Rejection;
 use crate::principal::Principal;
 use crate::response::{CallerIdentity, parse_caller_identity, parse_error_code};
 use crate::sts::{FetchError, OutboundRequest, StsClient, StsResponse};
-use crate::validate::{ValidationPolicy, validate};
+use crate::validate::{ValidatedRequest, ValidationPolicy, validate};
 
 /// Verifier settings.
 #[derive(Debug, Clone)]
@@ -236,7 +236,7 @@ impl<C: StsClient> Verifier<C> {
     }
 
     /// The STS call under the concurrency cap, the answer judged, the identity admitted or not.
-    async fn ask_sts(&self, validated: &crate::ValidatedRequest) -> Outcome {
+    async fn ask_sts(&self, validated: &ValidatedRequest) -> Outcome {
         let request = OutboundRequest::new(validated, &self.config.audience);
         let response = {
             let _permit =
