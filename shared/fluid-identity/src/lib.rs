@@ -15,6 +15,8 @@ pub mod axum;
 mod error;
 mod gate;
 mod hosts;
+mod pattern;
+mod pattern_error;
 mod principal;
 pub mod response;
 mod sign;
@@ -28,6 +30,8 @@ pub use hosts::{
     AWS_CN_REGIONS, AWS_REGIONS, AWS_US_GOV_REGIONS, FIPS_REGIONS, HostAllowlist, Partition,
     StsHost,
 };
+pub use pattern::AllowlistPolicy;
+pub use pattern_error::{PatternError, PatternRule};
 pub use principal::{Allowlist, Principal, PrincipalKind};
 pub use response::CallerIdentity;
 pub use sign::{DEFAULT_EXPIRY, SignError, presign, sts_host_for_region};
