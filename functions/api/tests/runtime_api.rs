@@ -137,6 +137,23 @@ fn a_bad_configuration_stops_the_binary_with_every_reason() {
 }
 
 #[test]
+fn a_loose_allowlist_stops_the_binary_naming_the_entry_and_the_rule() {
+    let out = Command::new(BINARY)
+        .env_clear()
+        .env("IDENTITY_READERS", "arn:aws:iam::*:role/auditor")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "IDENTITY_READERS: allowlist entry \"arn:aws:iam::*:role/auditor\" breaks rule any-account-not-allowed"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigterm() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
