@@ -138,11 +138,31 @@ fn a_bad_configuration_stops_the_binary_with_every_reason() {
 
 #[test]
 fn a_loose_allowlist_stops_the_binary_naming_the_entry_and_the_rule() {
-    let out = Command::new(BINARY)
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(BINARY)
         .env_clear()
         .env("IDENTITY_READERS", "arn:aws:iam::*:role/auditor")
-        .output()
+        .env("PORT", port.to_string())
+        .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    // A guard against a binary that starts anyway (it would serve until killed), not a timing check.
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the binary started with an any-account allowlist");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
