@@ -1,28 +1,39 @@
 //! `cargo xtask cloudflare-ips`: refreshes `shared/cloudflare-ranges/ranges.json` from
-//! Cloudflare's API (`GET <base>/client/v4/ips`), validated by `cloudflare_ranges::refresh`
-//! (`success: true`, non-empty lists, every CIDR strict, no shrink of more than a third without
-//! `--force`), then prints the diff and the new etag.
+//! Cloudflare's API (`GET <base>/client/v4/ips`, fetched by [`crate::ranges_fetch`]: https only,
+//! no redirects, no environment proxy unless asked, a body cap, timeouts), validated by
+//! `cloudflare_ranges::refresh` (`success: true`, non-empty lists, every CIDR strict, the range
+//! rules, a printable etag; no shrink of more than a third of the entries and no more than
+//! doubling of the addresses without `--force`), then prints the diff and the new etag.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use cloudflare_ranges::Snapshot;
 use cloudflare_ranges::refresh::{Diff, plan};
 
+use crate::ranges_fetch::{FetchPolicy, MAX_BODY_BYTES, fetch};
 use crate::run::root;
 
 /// Options of `cargo xtask cloudflare-ips`.
 #[derive(Args)]
 pub struct CloudflareIpsArgs {
-    /// Base URL of Cloudflare's API (the path /client/v4/ips is appended).
+    /// Base URL of Cloudflare's API (the path /client/v4/ips is appended); https, or http to a
+    /// loopback address.
     #[arg(long, default_value = "https://api.cloudflare.com")]
     pub base_url: String,
-    /// Write the new lists even if one shrinks by more than a third.
+    /// Write the new lists even if one shrinks by more than a third of its entries or a family's
+    /// addresses more than double (the range rules still apply).
     #[arg(long)]
     pub force: bool,
+    /// Use the proxy named by HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (ignored otherwise).
+    #[arg(long)]
+    pub use_env_proxy: bool,
+    /// Give up on the fetch after this many seconds (connecting takes at most 10 of them).
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub timeout: u64,
     /// The snapshot to rewrite (relative to the workspace root).
     #[arg(long, default_value = "shared/cloudflare-ranges/ranges.json")]
     pub snapshot: PathBuf,
@@ -56,37 +67,20 @@ pub fn refresh(args: &CloudflareIpsArgs) -> Result<Refreshed> {
     )
     .with_context(|| format!("current snapshot {}", path.display()))?;
     let url = format!("{}/client/v4/ips", args.base_url.trim_end_matches('/'));
-    let body = fetch(&url)?;
+    let body = fetch(
+        &url,
+        &FetchPolicy {
+            timeout: Duration::from_secs(args.timeout),
+            max_body_bytes: MAX_BODY_BYTES,
+            use_env_proxy: args.use_env_proxy,
+        },
+    )?;
     let refresh = plan(&old, &body, &url, &today(), args.force)
         .with_context(|| format!("answer from {url}"))?;
     write_atomically(&path, &refresh.snapshot.to_json())?;
     Ok(Refreshed {
         diff: refresh.diff,
         etag: refresh.snapshot.etag,
-    })
-}
-
-fn fetch(url: &str) -> Result<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()?;
-        let response = client
-            .get(url)
-            .header("accept", "application/json")
-            .send()
-            .await
-            .with_context(|| format!("GET {url}"))?;
-        let status = response.status();
-        let body = response.text().await?;
-        if !status.is_success() {
-            let start: String = body.chars().take(300).collect();
-            bail!("GET {url} answered {status}: {start}");
-        }
-        Ok(body)
     })
 }
 
@@ -123,40 +117,9 @@ mod tests {
     //! The refresh against a local HTTP server on 127.0.0.1 serving recorded answers
     //! (`shared/cloudflare-ranges/tests/api/`); no internet needed.
 
-    use std::io::{Read, Write};
-    use std::net::TcpListener;
-    use std::thread;
-
     use super::*;
     use crate::edge::cargo_target_dir;
-
-    /// Serves one request with `status` and `body`; returns the base URL and a handle that
-    /// yields the request line the server saw.
-    fn serve(status: u16, body: String) -> (String, thread::JoinHandle<String>) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let handle = thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                let n = stream.read(&mut buf).unwrap();
-                if n == 0 {
-                    break;
-                }
-                request.extend_from_slice(&buf[..n]);
-            }
-            write!(
-                stream,
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            )
-            .unwrap();
-            let text = String::from_utf8_lossy(&request).into_owned();
-            text.lines().next().unwrap_or_default().to_owned()
-        });
-        (base, handle)
-    }
+    use crate::test_server::serve_answer;
 
     fn recorded(name: &str) -> String {
         fs::read_to_string(root().join("shared/cloudflare-ranges/tests/api").join(name)).unwrap()
@@ -179,10 +142,12 @@ mod tests {
         force: bool,
     ) -> (Result<Refreshed>, PathBuf) {
         let path = scratch_snapshot(test);
-        let (base_url, server) = serve(status, recorded(answer));
+        let (base_url, server) = serve_answer(status, "", recorded(answer));
         let result = refresh(&CloudflareIpsArgs {
             base_url: format!("{base_url}/"),
             force,
+            use_env_proxy: false,
+            timeout: 30,
             snapshot: path.clone(),
         });
         let request_line = server.join().unwrap();
@@ -218,15 +183,15 @@ mod tests {
         let (result, path) = run_against("changed", 200, "good-changed.json", false);
         let refreshed = result.unwrap();
         assert_eq!(refreshed.diff.removed_v4, ["131.0.72.0/22"]);
-        assert_eq!(refreshed.diff.added_v4, ["198.51.100.0/22"]);
-        assert_eq!(refreshed.diff.added_v6, ["2001:db8::/32"]);
+        assert_eq!(refreshed.diff.added_v4, ["1.1.1.0/24"]);
+        assert_eq!(refreshed.diff.added_v6, ["2400:cb01::/32"]);
         assert!(refreshed.diff.removed_v6.is_empty());
         assert_eq!(
             refreshed.diff.to_string(),
-            "- 131.0.72.0/22\n+ 198.51.100.0/22\n+ 2001:db8::/32\n"
+            "- 131.0.72.0/22\n+ 1.1.1.0/24\n+ 2400:cb01::/32\n"
         );
         let written = Snapshot::from_json(&fs::read_to_string(&path).unwrap()).unwrap();
-        assert!(written.ipv4_cidrs.contains(&"198.51.100.0/22".to_owned()));
+        assert!(written.ipv4_cidrs.contains(&"1.1.1.0/24".to_owned()));
         assert_eq!(written.etag.as_deref(), Some("fixture-etag-changed"));
     }
 
@@ -261,6 +226,84 @@ mod tests {
         assert_eq!(result.unwrap().diff.removed_v4.len(), 10);
         let written = Snapshot::from_json(&fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(written.ipv4_cidrs.len(), 5);
+    }
+
+    /// A poisoned answer is refused, `--force` or not, and the snapshot is left as it was.
+    fn assert_poisoned_answer_refused(test: &str, answer: &str, reason: &str) {
+        let (result, path) = run_against(test, 200, answer, true);
+        let e = format!("{:#}", result.unwrap_err());
+        assert!(e.contains(reason), "{e}");
+        assert_untouched(&path);
+    }
+
+    #[test]
+    fn answer_with_all_of_ipv4_is_refused() {
+        assert_poisoned_answer_refused(
+            "all-v4",
+            "poisoned-all-ipv4.json",
+            "0.0.0.0/0 is too large: the shortest IPv4 prefix accepted is /12",
+        );
+    }
+
+    #[test]
+    fn answer_with_all_of_ipv6_is_refused() {
+        assert_poisoned_answer_refused(
+            "all-v6",
+            "poisoned-all-ipv6.json",
+            "::/0 is too large: the shortest IPv6 prefix accepted is /24",
+        );
+    }
+
+    #[test]
+    fn answer_with_a_slash_one_is_refused() {
+        assert_poisoned_answer_refused(
+            "slash-one",
+            "poisoned-slash-one.json",
+            "128.0.0.0/1 is too large",
+        );
+    }
+
+    #[test]
+    fn answer_with_a_private_range_is_refused() {
+        assert_poisoned_answer_refused(
+            "private",
+            "poisoned-private.json",
+            "10.0.0.0/16 overlaps 10.0.0.0/8 (private-use, RFC 1918)",
+        );
+    }
+
+    #[test]
+    fn answer_with_a_line_separator_in_the_etag_is_refused() {
+        assert_poisoned_answer_refused("etag", "poisoned-etag.json", "provenance field etag");
+    }
+
+    #[test]
+    fn answer_doubling_the_addresses_needs_force() {
+        let (result, path) = run_against("growth", 200, "grown.json", false);
+        let e = format!("{:#}", result.unwrap_err());
+        assert!(e.contains("the IPv4 ranges would grow"), "{e}");
+        assert_untouched(&path);
+
+        let (result, _) = run_against("growth-forced", 200, "grown.json", true);
+        assert_eq!(
+            result.unwrap().diff.added_v4,
+            ["45.0.0.0/12", "46.0.0.0/12"]
+        );
+    }
+
+    #[test]
+    fn plain_http_base_url_is_refused_before_any_request() {
+        let path = scratch_snapshot("plain-http");
+        let e = refresh(&CloudflareIpsArgs {
+            base_url: "http://api.cloudflare.com".into(),
+            force: false,
+            use_env_proxy: false,
+            timeout: 30,
+            snapshot: path.clone(),
+        })
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("plain http"), "{e:#}");
+        assert_untouched(&path);
     }
 
     #[test]

@@ -26,20 +26,7 @@ pub struct CloudfrontFunctionArgs {
 /// Generates the function and writes it; returns its path.
 pub fn build(args: &CloudfrontFunctionArgs) -> Result<PathBuf> {
     let config = Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
-    let ranges = config.range_set()?;
-    let snapshot = Snapshot::bundled()?;
-    let extras = if config.extra_cidrs().is_empty() {
-        String::new()
-    } else {
-        format!(" plus {}", config.extra_cidrs().join(", "))
-    };
-    let provenance = format!(
-        "Cloudflare snapshot of {} (etag {}) from {}{extras}",
-        snapshot.date,
-        snapshot.etag.as_deref().unwrap_or("unknown"),
-        snapshot.source,
-    );
-    let js = cloudfront_function::generate(&ranges, &provenance)?;
+    let js = render(&Snapshot::bundled()?, &config)?;
     // generate() refuses oversize code already; the limit is CloudFront's, so check what is
     // written, not what was meant.
     ensure!(
@@ -57,4 +44,59 @@ pub fn build(args: &CloudfrontFunctionArgs) -> Result<PathBuf> {
         cloudfront_function::MAX_BYTES
     );
     Ok(path)
+}
+
+/// The function for `snapshot` plus the extra CIDRs of `config`, its provenance in the header
+/// comment. Refuses a snapshot that breaks the range rules (a hand-edited `ranges.json`) and
+/// provenance that is not printable ASCII.
+fn render(snapshot: &Snapshot, config: &Config) -> Result<String> {
+    let ranges = config.range_set_over(snapshot)?;
+    let extras = config.extra_cidrs().join(", ");
+    let mut provenance = vec![
+        ("Cloudflare snapshot date", snapshot.date.as_str()),
+        (
+            "Cloudflare snapshot etag",
+            snapshot.etag.as_deref().unwrap_or("unknown"),
+        ),
+        ("Cloudflare snapshot source", snapshot.source.as_str()),
+    ];
+    if !extras.is_empty() {
+        provenance.push(("extra CIDRs", extras.as_str()));
+    }
+    Ok(cloudfront_function::generate(&ranges, &provenance)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_snapshot_renders_with_its_provenance() {
+        let config = Config::with_extra_cidrs(["198.51.100.0/24"]).unwrap();
+        let js = render(&Snapshot::bundled().unwrap(), &config).unwrap();
+        assert!(
+            js.contains("\n// Cloudflare snapshot date: 2026-11-23\n"),
+            "{js}"
+        );
+        assert!(js.contains("\n// extra CIDRs: 198.51.100.0/24\n"));
+    }
+
+    #[test]
+    fn hand_edited_snapshot_opening_everything_is_refused() {
+        let mut snapshot = Snapshot::bundled().unwrap();
+        snapshot.ipv4_cidrs.push("0.0.0.0/0".into());
+        let e = render(&snapshot, &Config::default()).unwrap_err();
+        assert!(format!("{e:#}").contains("0.0.0.0/0 is too large"), "{e:#}");
+    }
+
+    #[test]
+    fn snapshot_etag_with_a_line_separator_is_refused() {
+        let mut snapshot = Snapshot::bundled().unwrap();
+        snapshot.etag = Some("e\u{2028}var V4 = [0, 4294967295];".into());
+        let e = render(&snapshot, &Config::default()).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("Cloudflare snapshot etag"),
+            "{e:#}"
+        );
+    }
 }

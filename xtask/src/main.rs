@@ -6,8 +6,11 @@ mod dev;
 mod edge;
 mod elf_check;
 mod lambda;
+mod ranges_fetch;
 mod run;
 mod test;
+#[cfg(test)]
+mod test_server;
 
 use std::process::ExitCode;
 

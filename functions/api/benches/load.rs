@@ -21,6 +21,8 @@ use lambda_runtime_api::{FunctionProcess, RuntimeApi};
 use tokio::net::TcpStream;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_api");
+/// The audience the benchmarked api verifies (required: there is no default).
+const AUDIENCE: &str = "api-bench";
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind(("127.0.0.1", 0))
@@ -86,7 +88,7 @@ fn writer_identity() -> String {
             Some(support::ROLE_TOKEN),
         ),
         "us-west-2",
-        "oac-kit-api",
+        AUDIENCE,
         Duration::from_secs(900),
         SystemTime::now(),
     )
@@ -101,6 +103,7 @@ async fn http_load() {
             .env("PORT", port.to_string())
             .env("STORE", "sqlite")
             .env("SQLITE_PATH", dir.path().join("bench.sqlite3"))
+            .env("IDENTITY_AUDIENCE", AUDIENCE)
             .env("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN)
             .env("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url())
             .env_remove("AWS_LAMBDA_RUNTIME_API")
@@ -159,7 +162,8 @@ async fn cold_init(label: &str, db_dir: Option<&std::path::Path>, extra: &[(&str
         let fresh = tempfile::tempdir().unwrap();
         let db = db_dir.unwrap_or(fresh.path()).join("cold.sqlite3");
         let db = db.to_str().unwrap().to_owned();
-        let mut env: Vec<(&str, &str)> = vec![("SQLITE_PATH", &db)];
+        let mut env: Vec<(&str, &str)> =
+            vec![("SQLITE_PATH", &db), ("IDENTITY_AUDIENCE", AUDIENCE)];
         env.extend_from_slice(extra);
         let api = RuntimeApi::start().await.unwrap();
         let started = Instant::now();

@@ -5,14 +5,14 @@
 //! | `STORE` | `sqlite` | `sqlite` (embedded file) or `dynamodb` |
 //! | `SQLITE_PATH` | `api.sqlite3` | the SQLite file (`STORE=sqlite`) |
 //! | `TABLE_NAME` | — (required for `dynamodb`) | the DynamoDB table (`pk`/`sk` string keys) |
-//! | `IDENTITY_AUDIENCE` | `oac-kit-api` | the `x-fluid-audience` callers must sign for |
+//! | `IDENTITY_AUDIENCE` | — (required) | the `x-fluid-audience` callers must sign for, unique to this deployment |
 //! | `IDENTITY_READERS` | empty | comma-separated IAM ARN patterns allowed to read |
 //! | `IDENTITY_WRITERS` | empty | comma-separated IAM ARN patterns allowed to append (and read) |
 //! | `IDENTITY_ALLOW_FEDERATED_USERS` | `false` | `true` accepts `federated-user/…` patterns (names the caller chose) |
 //! | `IDENTITY_ALLOW_ANY_ACCOUNT` | `false` | `true` accepts a wildcard account and the bare `*` (every AWS account) |
 //! | `IDENTITY_STS_REGIONS` | all standard regions | comma-separated regions whose STS hosts are accepted |
 //! | `IDENTITY_STS_TIMEOUT_MS` | `2000` | total timeout of one STS call |
-//! | `UNSAFE_STS_ENDPOINT_OVERRIDE` | unset | send validated STS calls to this base URL (local stand-ins only) |
+//! | `UNSAFE_STS_ENDPOINT_OVERRIDE` | unset | send validated STS calls to this loopback base URL (local stand-ins; refused on Lambda, see [`crate::sts_override`]) |
 //! | `MAX_BODY_BYTES` | `65536` | request body limit (413 above it) |
 //! | `PORT` | `3000` | loopback port when not running on Lambda |
 //! | `LOG_LEVEL` | `info` | `tracing` filter directive |
@@ -22,6 +22,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use fluid_identity::{Allowlist, HostAllowlist};
+
+use crate::sts_override;
 
 mod allowlist;
 pub use allowlist::{ALLOW_ANY_ACCOUNT, ALLOW_FEDERATED_USERS};
@@ -121,12 +123,24 @@ impl Config {
             }
         };
 
-        let audience = get("IDENTITY_AUDIENCE").unwrap_or("oac-kit-api").to_owned();
-        if audience.len() > 128 || !audience.bytes().all(|b| b.is_ascii_graphic()) {
-            errors.push(format!(
-                "IDENTITY_AUDIENCE={audience:?}: 1-128 visible ASCII characters"
-            ));
-        }
+        // No default: a shared audience would let a value minted for one deployment replay at
+        // another until it expires.
+        let audience = match get("IDENTITY_AUDIENCE") {
+            None => {
+                errors.push(
+                    "IDENTITY_AUDIENCE: required: the x-fluid-audience callers sign for, unique to this deployment".to_owned(),
+                );
+                String::new()
+            }
+            Some(audience) => {
+                if audience.len() > 128 || !audience.bytes().all(|b| b.is_ascii_graphic()) {
+                    errors.push(format!(
+                        "IDENTITY_AUDIENCE={audience:?}: 1-128 visible ASCII characters"
+                    ));
+                }
+                audience.to_owned()
+            }
+        };
 
         let (allowlist, counts) = allowlist::allowlist_from_vars(get, &mut errors);
 
@@ -168,19 +182,16 @@ impl Config {
         );
         let port = number(&mut errors, get("PORT"), "PORT", 3000, 1..=65_535);
 
-        let unsafe_sts_endpoint = get("UNSAFE_STS_ENDPOINT_OVERRIDE").and_then(|url| {
-            let ok = (url.starts_with("http://") || url.starts_with("https://"))
-                && !url.contains(['?', '#', '@', ' '])
-                && url.len() > "https://".len();
-            if ok {
-                Some(url.to_owned())
-            } else {
-                errors.push(format!(
-                    "UNSAFE_STS_ENDPOINT_OVERRIDE={url:?}: an http(s) base URL without userinfo, query or fragment"
-                ));
-                None
-            }
-        });
+        let unsafe_sts_endpoint =
+            get(sts_override::VAR).and_then(|url| {
+                match sts_override::check(url, |name| vars.contains_key(name)) {
+                    Ok(url) => Some(url),
+                    Err(e) => {
+                        errors.push(format!("{}={url:?}: {e}", sts_override::VAR));
+                        None
+                    }
+                }
+            });
 
         let log_level = get("LOG_LEVEL").unwrap_or("info").to_owned();
         if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
@@ -239,16 +250,16 @@ fn is_table_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// `pairs` plus the one required variable, `IDENTITY_AUDIENCE` (unless given).
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        let mut vars = HashMap::from([("IDENTITY_AUDIENCE".to_owned(), "test-api".to_owned())]);
+        vars.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        vars
     }
 
     #[test]
     fn defaults_run_locally_on_sqlite() {
-        let c = Config::from_vars(&HashMap::new()).unwrap();
+        let c = Config::from_vars(&vars(&[])).unwrap();
         assert_eq!(
             c.store,
             StoreConfig::Sqlite {

@@ -2,8 +2,9 @@
 //!
 //! Any allowlisted caller (role `readers` or `writers`) may call [`Caller`] routes; [`Writer`]
 //! routes also need the `writers` role. A verified identity that no allowlist entry admits gets
-//! 403 everywhere (fail closed: strangers learn nothing). The verified principal ARN is recorded on
-//! the request span for the access log.
+//! 403 everywhere (fail closed: strangers learn nothing). The verified principal ARN (`caller`) and
+//! the ARN STS returned (`caller_session`: for a role, the session) are recorded on the request span
+//! for the access log.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -26,7 +27,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let authorized = Authorized::from_request_parts(parts, state).await?;
-        tracing::Span::current().record("caller", authorized.identity.principal.arn.as_str());
+        let span = tracing::Span::current();
+        span.record("caller", authorized.identity.principal.arn.as_str());
+        span.record("caller_session", authorized.identity.caller.arn.as_str());
         Ok(Caller(authorized))
     }
 }

@@ -43,6 +43,11 @@ pub struct AuditEvent {
     pub recorded_at: String,
     /// The verified principal ARN of the writer (from `X-Fluid-Identity`, never from the body).
     pub actor: String,
+    /// The ARN STS returned for the writer, verbatim: for an assumed role the session ARN
+    /// (`arn:aws:sts::A:assumed-role/ROLE/SESSION`), telling apart the SSO users and CI runs that
+    /// share one role. Absent only on events recorded before it was stored.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub actor_session: Option<String>,
     /// See [`NewAuditEvent::action`].
     pub action: String,
     /// See [`NewAuditEvent::resource`].
@@ -106,13 +111,15 @@ impl NewAuditEvent {
         Ok(())
     }
 
-    /// The stored event: a fresh time-ordered ID, the current time and the verified actor.
-    pub fn into_event(self, actor: &str) -> AuditEvent {
+    /// The stored event: a fresh time-ordered ID, the current time, the verified actor (normalized
+    /// principal ARN) and its session (the ARN STS returned).
+    pub fn into_event(self, actor: &str, actor_session: &str) -> AuditEvent {
         let id = uuid::Uuid::now_v7();
         AuditEvent {
             id: id.hyphenated().to_string(),
             recorded_at: rfc3339_millis(std::time::SystemTime::now()),
             actor: actor.to_owned(),
+            actor_session: Some(actor_session.to_owned()),
             action: self.action,
             resource: self.resource,
             detail: self.detail,
@@ -231,8 +238,8 @@ mod tests {
             resource: "r".into(),
             detail: None,
         };
-        let first = a.clone().into_event("x").id;
-        let second = a.into_event("x").id;
+        let first = a.clone().into_event("x", "x").id;
+        let second = a.into_event("x", "x").id;
         assert!(first < second);
     }
 }

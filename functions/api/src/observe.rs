@@ -3,7 +3,8 @@
 //! The request ID is CloudFront's `x-amz-cf-id` when present and well-formed, else a fresh UUID;
 //! it is echoed as `x-request-id` and is a field of the `request` span, so every log line written
 //! while serving the request carries it. The access log names the caller by its verified principal
-//! ARN (recorded by the identity extractors), never by the `X-Fluid-Identity` value.
+//! ARN and its session ARN (recorded by the identity extractors), never by the `X-Fluid-Identity`
+//! value.
 
 use std::time::Instant;
 
@@ -55,6 +56,7 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
         "request",
         request_id = %request_id,
         caller = tracing::field::Empty,
+        caller_session = tracing::field::Empty,
     );
     let method = request.method().clone();
     let path = request.uri().path().to_owned();

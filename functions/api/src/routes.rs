@@ -49,7 +49,8 @@ pub struct WhoAmI {
     /// For roles: the role name (session dropped).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub role_name: Option<String>,
-    /// The ARN STS reported (for roles, the session ARN).
+    /// The ARN STS reported, verbatim (for roles, the session ARN): what an audit event stores as
+    /// `actor_session` and what `Idempotency-Key`s are scoped to.
     pub caller_arn: String,
     /// The allowlist roles the caller holds (`readers`, `writers`).
     pub roles: Vec<String>,
@@ -184,14 +185,16 @@ pub(crate) async fn append_event(
     new.validate()
         .map_err(|e| ApiError::InvalidAuditEvent(e.0))?;
     let actor = writer.identity.principal.arn.as_str();
+    let session = writer.identity.caller.arn.as_str();
+    // Scoped to the session, not the role: two SSO users or CI runs of one role never collide.
     let claim = key.map(|key| IdempotencyClaim {
-        scope: actor.to_owned(),
+        scope: session.to_owned(),
         key,
         request_hash: hex::encode(Sha256::digest(&body)),
     });
     let outcome = state
         .store
-        .append(new.into_event(actor), claim)
+        .append(new.into_event(actor, session), claim)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "append failed");

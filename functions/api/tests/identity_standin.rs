@@ -16,7 +16,7 @@ use serde_json::Value;
 use support::StandIn;
 use tower::ServiceExt;
 
-const AUDIENCE: &str = "oac-kit-api";
+const AUDIENCE: &str = "standin-test-api";
 
 fn app(standin: &StandIn) -> Router {
     let vars: HashMap<String, String> = [
@@ -171,6 +171,7 @@ async fn the_service_built_from_configuration_verifies_through_the_deferred_gate
             "SQLITE_PATH",
             dir.path().join("api.sqlite3").to_str().unwrap().to_owned(),
         ),
+        ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
         ("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN.to_owned()),
         ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
     ]
@@ -204,8 +205,9 @@ fn the_sts_endpoint_override_is_logged_as_a_warning() {
         }
     }
     let config = |vars: &[(&str, &str)]| {
-        let vars: HashMap<String, String> = vars
+        let vars: HashMap<String, String> = [("IDENTITY_AUDIENCE", AUDIENCE)]
             .iter()
+            .chain(vars)
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         api::config::Config::from_vars(&vars).unwrap()

@@ -133,6 +133,7 @@ async fn a_writer_appends_and_a_reader_reads_it_back() {
         format!("/v1/audit-events/{id}")
     );
     assert_eq!(created.body["actor"], WRITER_ARN);
+    assert_eq!(created.body["actor_session"], WRITER_SESSION_ARN);
     assert_eq!(created.body["action"], "deploy.started");
     assert_eq!(created.body["detail"], json!({"commit": "abc123"}));
     assert!(!created.headers.contains_key("idempotent-replayed"));
@@ -376,6 +377,8 @@ async fn openapi_is_3_1_and_documents_every_route() {
         assert!(paths[path].get(method).is_some(), "{method} {path}");
     }
     assert_eq!(paths.len(), 5);
+    let event = &a.body["components"]["schemas"]["AuditEvent"]["properties"];
+    assert!(event.get("actor_session").is_some(), "{event}");
     let schemas = &a.body["components"]["schemas"];
     assert!(
         schemas["NewAuditEvent"]["required"]
@@ -510,6 +513,7 @@ async fn access_logs_are_json_with_request_id_and_caller_but_never_the_identity_
         .find(|l| l["message"] == "request served")
         .expect("access log line");
     assert_eq!(access["span"]["caller"], WRITER_ARN);
+    assert_eq!(access["span"]["caller_session"], WRITER_SESSION_ARN);
     assert_eq!(access["status"], 201);
     assert_eq!(access["method"], "POST");
     assert_eq!(access["path"], "/v1/audit-events");

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_api");
 const TIMEOUT: Duration = Duration::from_secs(20);
+/// The one required variable (there is no shared default audience).
+const AUDIENCE: (&str, &str) = ("IDENTITY_AUDIENCE", "runtime-api-test");
 
 fn event(method: &str, path: &str, headers: Value, body: Option<(&str, bool)>) -> Vec<u8> {
     let mut e = json!({
@@ -53,7 +55,11 @@ async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
         BINARY,
         "api",
         &api,
-        &[("STORE", "sqlite"), ("SQLITE_PATH", db.to_str().unwrap())],
+        &[
+            ("STORE", "sqlite"),
+            ("SQLITE_PATH", db.to_str().unwrap()),
+            AUDIENCE,
+        ],
     )
     .unwrap();
     let invoke = |payload: Vec<u8>| async {
@@ -136,35 +142,77 @@ fn a_bad_configuration_stops_the_binary_with_every_reason() {
     assert!(err.contains("MAX_BODY_BYTES"), "{err}");
 }
 
+/// The binary's exit code and stderr with only `env` (and a private SQLite path). Were the
+/// configuration accepted, the binary would exit at once on the unreachable Runtime API (never 2).
+fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BINARY)
+        .env_clear()
+        .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
+        .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn without_an_audience_the_binary_refuses_to_start() {
+    let (code, err) = start_with(&[("STORE", "sqlite")]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("IDENTITY_AUDIENCE: required"), "{err}");
+}
+
+#[test]
+fn on_lambda_the_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        ("LAMBDA_TASK_ROOT", "/var/task"),
+        ("UNSAFE_STS_ENDPOINT_OVERRIDE", "http://127.0.0.1:8080"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("UNSAFE_STS_ENDPOINT_OVERRIDE") && err.contains("refused on AWS Lambda"),
+        "{err}"
+    );
+}
+
+#[test]
+fn userinfo_in_the_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        (
+            "UNSAFE_STS_ENDPOINT_OVERRIDE",
+            "http://127.0.0.1@sts.evil.example",
+        ),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("userinfo"), "{err}");
+}
+
+#[test]
+fn a_non_loopback_sts_endpoint_override_stops_the_binary() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        (
+            "UNSAFE_STS_ENDPOINT_OVERRIDE",
+            "http://127.0.0.1.evil.example:8080",
+        ),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is not loopback"), "{err}");
+}
+
 #[test]
 fn a_loose_allowlist_stops_the_binary_naming_the_entry_and_the_rule() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(BINARY)
-        .env_clear()
-        .env("IDENTITY_READERS", "arn:aws:iam::*:role/auditor")
-        .env("PORT", port.to_string())
-        .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A guard against a binary that starts anyway (it would serve until killed), not a timing check.
-    let deadline = std::time::Instant::now() + TIMEOUT;
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the binary started with an any-account allowlist");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        ("IDENTITY_READERS", "arn:aws:iam::*:role/auditor"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
     assert!(
         err.contains(
             "IDENTITY_READERS: allowlist entry \"arn:aws:iam::*:role/auditor\" breaks rule any-account-not-allowed"
@@ -185,6 +233,7 @@ fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigte
     let mut child = Command::new(BINARY)
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env("PORT", port.to_string())
+        .env(AUDIENCE.0, AUDIENCE.1)
         .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

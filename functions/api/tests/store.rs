@@ -17,7 +17,7 @@ fn event(action: &str) -> AuditEvent {
         resource: "arn:aws:s3:::bucket".to_owned(),
         detail: serde_json::from_str(r#"{"n":1,"nested":{"ok":true}}"#).unwrap(),
     }
-    .into_event("arn:aws:iam::111122223333:role/deployer")
+    .into_event(ME, ME_SESSION)
 }
 
 fn claim(scope: &str, key: &str, body: &str) -> Option<IdempotencyClaim> {
@@ -29,6 +29,7 @@ fn claim(scope: &str, key: &str, body: &str) -> Option<IdempotencyClaim> {
 }
 
 const ME: &str = "arn:aws:iam::111122223333:role/deployer";
+const ME_SESSION: &str = "arn:aws:sts::111122223333:assumed-role/deployer/ci-run-7";
 const YOU: &str = "arn:aws:iam::111122223333:role/release";
 
 async fn appends_and_reads_back(store: Arc<dyn AuditStore>) {
@@ -235,6 +236,7 @@ async fn dynamodb_items_use_the_documented_pk_sk_layout() {
         .expect("event item");
     assert_eq!(s(event_item.get("sk")), format!("EVENT#{}", e.id));
     assert_eq!(s(event_item.get("actor")), ME);
+    assert_eq!(s(event_item.get("actor_session")), ME_SESSION);
     let key_item = items
         .iter()
         .find(|i| s(i.get("pk")).starts_with("IDEMPOTENCY#"))

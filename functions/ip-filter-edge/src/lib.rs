@@ -2,9 +2,14 @@
 //! `Handler` once with `config.json` and calls `handle(event)` per request.
 
 use cloudflare_ranges::{IpFilter, Outcome};
-use edge_napi::{init_error, request_of, required_string, response_to_js};
+use edge_napi::member::required_string;
+use edge_napi::{init_error, request_of, response_to_js};
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
+
+/// The most characters `clientIp` may hold: the longest textual IPv6 address (with an embedded
+/// IPv4 address) is 45, so anything longer is not an address CloudFront sent.
+const MAX_CLIENT_IP_CHARS: usize = 45;
 
 /// The ip-filter core with its build-time configuration (bundled ranges plus extra CIDRs).
 #[napi]
@@ -23,11 +28,12 @@ impl Handler {
 
     /// Handles one viewer-request event: returns `Records[0].cf.request` untouched (the same
     /// object) when `clientIp` is in the ranges, else the generated 403 problem response.
-    /// A missing or non-string `clientIp` throws: nothing is forwarded unjudged.
+    /// A malformed event, or a `clientIp` that is missing, not a string or longer than an address
+    /// can be, throws: nothing is forwarded unjudged.
     #[napi]
     pub fn handle(&self, env: Env, event: JsObject) -> Result<JsUnknown> {
         let request = request_of(&event)?;
-        let client_ip = required_string(&request, "clientIp")?;
+        let client_ip = required_string(&request, "clientIp", MAX_CLIENT_IP_CHARS)?;
         match self.filter.decide(&client_ip) {
             Outcome::Forward => Ok(request.into_unknown()),
             Outcome::Respond(response) => response_to_js(&env, &response),

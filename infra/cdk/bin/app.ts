@@ -30,7 +30,8 @@ new OacProtectedApi(stack, 'Api', {
   },
   lambdaOrigin: {
     identity: {
-      audience: app.node.tryGetContext('audience') ?? 'oac-kit-api',
+      // Unset: the construct derives one for this deployment (stack output `Audience`).
+      audience: app.node.tryGetContext('audience'),
       readers: listContext('readers'),
       writers: listContext('writers'),
     },

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { apiEnvironment, checkAudience, deploymentAudience } from './api-environment.js';
 
 /** Where the build put each artifact (see the README's deploy section). */
 export interface OacArtifacts {
@@ -29,7 +30,11 @@ export interface LambdaOriginProps {
   readonly memorySize?: number;
   /** Timeout. Default 10 seconds. */
   readonly timeout?: Duration;
-  /** Extra environment for the function (the table name and identity settings are added). */
+  /**
+   * Extra environment for the function (e.g. `LOG_LEVEL`, `MAX_BODY_BYTES`). Keys the construct
+   * owns — `STORE`, `TABLE_NAME`, `SQLITE_PATH`, `AWS_ENDPOINT_URL[_DYNAMODB]`, `IDENTITY_*`,
+   * `UNSAFE_*` — are refused at synth (identity settings go in `identity`).
+   */
   readonly environment?: Record<string, string>;
   /** Log retention of the function's log group. Default one month. */
   readonly logRetention?: logs.RetentionDays;
@@ -39,7 +44,10 @@ export interface LambdaOriginProps {
 
 /** Who may call the Lambdalith (see docs/identity.md for the pattern syntax). */
 export interface IdentityProps {
-  /** The `x-fluid-audience` values must be signed for. Default `oac-kit-api`. */
+  /**
+   * The `x-fluid-audience` values must be signed for (1–128 visible ASCII). Default: one derived
+   * for this deployment, `<account>:<region>:<stack name>/<construct path>` (output `Audience`).
+   */
   readonly audience?: string;
   /** ARN patterns (`*` wildcards) allowed to read. */
   readonly readers?: string[];
@@ -93,6 +101,8 @@ export class OacProtectedApi extends Construct {
   readonly bucket?: s3.IBucket;
   /** The body-hash Lambda@Edge function. */
   readonly bodyHash?: cloudfront.experimental.EdgeFunction;
+  /** The audience callers sign X-Fluid-Identity values for, when there is a Lambda origin. */
+  readonly audience?: string;
 
   constructor(scope: Construct, id: string, props: OacProtectedApiProps) {
     super(scope, id);
@@ -169,6 +179,12 @@ export class OacProtectedApi extends Construct {
       });
     }
     if (this.table) new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    if (this.audience) {
+      new CfnOutput(this, 'Audience', {
+        value: this.audience,
+        description: 'Sign X-Fluid-Identity values for this: fluid-identity sign --audience <value>',
+      });
+    }
     if (logBucket) new CfnOutput(this, 'AccessLogBucket', { value: logBucket.bucketName });
   }
 
@@ -201,6 +217,8 @@ export class OacProtectedApi extends Construct {
       timeToLiveAttribute: 'expires_at',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Per deployment unless given: a shared default would let values replay across deployments.
+    const audience = checkAudience(o.identity?.audience ?? deploymentAudience(this));
     const logGroup = new logs.LogGroup(this, 'ApiLogs', {
       retention: o.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
@@ -213,18 +231,17 @@ export class OacProtectedApi extends Construct {
       timeout: o.timeout ?? Duration.seconds(10),
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: {
+      environment: apiEnvironment({
         STORE: 'dynamodb',
         TABLE_NAME: table.tableName,
-        IDENTITY_AUDIENCE: o.identity?.audience ?? 'oac-kit-api',
+        IDENTITY_AUDIENCE: audience,
         IDENTITY_READERS: (o.identity?.readers ?? []).join(','),
         IDENTITY_WRITERS: (o.identity?.writers ?? []).join(','),
-        ...o.environment,
-      },
+      }, o.environment),
     });
     table.grantReadWriteData(fn);
     const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
-    Object.assign(this, { function: fn, functionUrl: url, table });
+    Object.assign(this, { function: fn, functionUrl: url, table, audience });
 
     const bodyHash = new cloudfront.experimental.EdgeFunction(
       this, 'BodyHash', edgeFunctionProps(props.artifacts.bodyHashBundle, 'oac-kit body-hash (origin-request)'));

@@ -8,6 +8,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { deploymentAudience } from '../lib/api-environment.js';
 import { ALL_VIEWER_EXCEPT_HOST_HEADER_ID, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
 
 const CACHING_DISABLED_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -172,6 +174,68 @@ describe('options', () => {
         IDENTITY_READERS: 'arn:aws:iam::1:role/r*',
         IDENTITY_WRITERS: 'arn:aws:iam::1:role/ci,arn:aws:iam::1:role/deployer',
       }) },
+    });
+  });
+
+  it('without an audience each deployment gets its own: account, region, stack and construct', () => {
+    const audienceOf = (account: string, region: string, stackName: string): string => {
+      const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+      const stack = new Stack(app, 'S', { env: { account, region }, stackName });
+      new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {} });
+      const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Runtime: 'provided.al2023' } }));
+      return fns[0].Properties.Environment.Variables.IDENTITY_AUDIENCE;
+    };
+    const staging = audienceOf('111122223333', 'eu-west-1', 'orders-staging');
+    assert.equal(staging, '111122223333:eu-west-1:orders-staging/Api');
+    assert.notEqual(staging, 'oac-kit-api');
+    assert.equal(audienceOf('111122223333', 'eu-west-1', 'orders-staging'), staging, 'deterministic');
+    const others = [
+      audienceOf('111122223333', 'eu-west-1', 'orders-prod'),
+      audienceOf('444455556666', 'eu-west-1', 'orders-staging'),
+      audienceOf('111122223333', 'us-east-1', 'orders-staging'),
+    ];
+    assert.equal(new Set([staging, ...others]).size, 4, `${[staging, ...others]}`);
+    const t = Template.fromStack(synth().stack);
+    assert.ok(Object.keys(t.toJSON().Outputs).some((k) => k.includes('Audience')), 'output Audience');
+  });
+
+  it('two constructs in one stack get different audiences', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '111122223333', region: 'eu-west-1' } });
+    assert.notEqual(deploymentAudience(new Construct(stack, 'Orders')), deploymentAudience(new Construct(stack, 'Billing')));
+  });
+
+  it('a stack without an explicit account derives its audience from the deploy-time account', () => {
+    const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'NoAccount', { env: { region: 'eu-west-1' } });
+    const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {} });
+    const resolved = JSON.stringify(stack.resolve(api.audience));
+    assert.match(resolved, /AWS::AccountId/);
+    assert.match(resolved, /:eu-west-1:NoAccount\/Api/);
+  });
+
+  it('a construct id outside the audience alphabet is replaced and hashed, within 128 characters', () => {
+    const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'S', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const api = new OacProtectedApi(stack, `Orders API ${'x'.repeat(200)}`, { artifacts: artifacts(), lambdaOrigin: {} });
+    assert.match(api.audience!, /^111122223333:eu-west-1:S\/Orders-API-x+~[0-9a-f]{12}$/);
+    assert.ok(api.audience!.length <= 128, api.audience);
+  });
+
+  it('an audience the api would refuse is refused at synth', () => {
+    assert.throws(() => synth({ lambdaOrigin: { identity: { audience: 'has space' } } }), /identity.audience/);
+    assert.throws(() => synth({ lambdaOrigin: { identity: { audience: 'a'.repeat(129) } } }), /identity.audience/);
+  });
+
+  it('environment entries overriding keys the construct owns are refused at synth', () => {
+    for (const key of ['STORE', 'TABLE_NAME', 'IDENTITY_AUDIENCE', 'IDENTITY_WRITERS', 'UNSAFE_STS_ENDPOINT_OVERRIDE', 'AWS_ENDPOINT_URL_DYNAMODB', 'identity_readers']) {
+      assert.throws(() => synth({ lambdaOrigin: { environment: { [key]: 'x' } } }), new RegExp(`must not set ${key}`), key);
+    }
+  });
+
+  it('other environment entries reach the function beside the construct-owned ones', () => {
+    const { template } = synth({ lambdaOrigin: { environment: { LOG_LEVEL: 'debug', MAX_BODY_BYTES: '1048576' } } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'debug', MAX_BODY_BYTES: '1048576', STORE: 'dynamodb' }) },
     });
   });
 

@@ -23,7 +23,7 @@ const ADDRESSES: &[(&str, &str)] = &[
 
 fn bench(c: &mut Criterion) {
     let filter = IpFilter::from_config_json("{}").unwrap();
-    let js = cloudfront_function::generate(filter.ranges(), "bench").unwrap();
+    let js = cloudfront_function::generate(filter.ranges(), &[]).unwrap();
     eprintln!(
         "generated CloudFront Function: {} bytes (limit {})",
         js.len(),

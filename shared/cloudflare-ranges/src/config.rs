@@ -38,8 +38,8 @@ pub enum ConfigError {
     /// would never match; write the IPv4 form instead.
     #[error("extraCidrs: {0} lies in ::ffff:0:0/96 (IPv4-mapped): give the IPv4 CIDR instead")]
     Ipv4Mapped(String),
-    /// The compiled-in snapshot is unusable (a broken refresh).
-    #[error("the bundled Cloudflare snapshot is not valid: {0}")]
+    /// The Cloudflare snapshot is unusable (a broken refresh or a hand edit that breaks a rule).
+    #[error("the Cloudflare snapshot is not valid: {0}")]
     Snapshot(ParseError),
 }
 
@@ -94,9 +94,13 @@ impl Config {
 
     /// The ranges to allow: the bundled Cloudflare snapshot plus the extra CIDRs.
     pub fn range_set(&self) -> Result<RangeSet, ConfigError> {
-        let mut nets = Snapshot::bundled()
-            .and_then(|s| s.nets())
-            .map_err(ConfigError::Snapshot)?;
+        self.range_set_over(&Snapshot::bundled().map_err(ConfigError::Snapshot)?)
+    }
+
+    /// The ranges to allow: `snapshot`'s (which must pass [`crate::rules`]) plus the extra
+    /// CIDRs.
+    pub fn range_set_over(&self, snapshot: &Snapshot) -> Result<RangeSet, ConfigError> {
+        let mut nets = snapshot.nets().map_err(ConfigError::Snapshot)?;
         nets.extend(self.extra_nets()?);
         Ok(RangeSet::new(nets))
     }

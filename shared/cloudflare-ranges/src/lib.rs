@@ -13,7 +13,11 @@
 //! - [`IpFilter`] / [`viewer`]: the pure viewer-request core (forward unchanged or a 403
 //!   problem+json), configured with extra CIDRs at build time ([`Config`]);
 //! - [`cloudfront_function`]: the same table and verdicts as a `cloudfront-js-2.0` function;
-//! - [`refresh`]: validating a fresh API answer against the snapshot (shrink guard, diff).
+//! - [`rules`] and [`special_purpose`]: what every range list must meet before it is written or
+//!   embedded (prefix lengths, no special-purpose blocks, no duplicates or nesting);
+//! - [`refresh`]: validating a fresh API answer against the snapshot (shrink and growth guards,
+//!   diff);
+//! - [`provenance`]: the printable-ASCII rule for provenance written into generated code.
 //!
 //! ```
 //! let filter = cloudflare_ranges::IpFilter::from_config_json("{}").unwrap();
@@ -27,8 +31,11 @@ pub mod cloudfront_function;
 mod config;
 mod matcher;
 pub mod parse;
+pub mod provenance;
 pub mod refresh;
+pub mod rules;
 mod snapshot;
+pub mod special_purpose;
 pub mod viewer;
 
 pub use config::{Config, ConfigError, IpFilter};

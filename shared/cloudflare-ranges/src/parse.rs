@@ -3,6 +3,8 @@
 use ipnet::IpNet;
 use serde::Deserialize;
 
+use crate::rules::RuleError;
+
 /// Why a range list (or one CIDR in it) is not usable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
@@ -29,6 +31,10 @@ pub enum ParseError {
     /// A list is empty: never true of Cloudflare, so refused rather than locking everyone out.
     #[error("the {0} list is empty")]
     Empty(&'static str),
+    /// Every CIDR parses but the lists break a rule of [`crate::rules`] (too large,
+    /// special-purpose, duplicate, nested).
+    #[error(transparent)]
+    Rule(#[from] RuleError),
 }
 
 /// Address family of a list.

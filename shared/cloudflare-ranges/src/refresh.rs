@@ -1,10 +1,19 @@
-//! Refreshing the snapshot from Cloudflare's API: validation, the shrink guard and the diff.
-//! Pure: the fetch and the file write live in `cargo xtask cloudflare-ips`.
+//! Refreshing the snapshot from Cloudflare's API: validation ([`crate::rules`], provenance), the
+//! shrink and growth guards and the diff. Pure: the fetch and the file write live in
+//! `cargo xtask cloudflare-ips`.
 
 use std::fmt;
 
 use crate::parse::{ApiRanges, ParseError, parse_api_response};
+use crate::provenance::{ProvenanceError, check_field};
+use crate::rules::AddressSpace;
 use crate::snapshot::Snapshot;
+
+/// How many times the addresses of a family may multiply in one refresh without `force`.
+/// Cloudflare's largest blocks (an IPv4 /13 is a third of today's IPv4 space, an IPv6 /29 eight
+/// fourteenths of today's IPv6 space) fit; a poisoned answer that passes every other rule can at
+/// most double what the filter lets through before someone looks and passes `--force`.
+pub const MAX_GROWTH_FACTOR: u128 = 2;
 
 /// A refresh that must not be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,6 +35,23 @@ pub enum RefreshError {
         /// Entries in the answer.
         after: usize,
     },
+    /// A family would cover more than [`MAX_GROWTH_FACTOR`] times the addresses it covers now:
+    /// more likely a poisoned answer than Cloudflare doubling its network; `--force` writes it.
+    #[error(
+        "the {family} ranges would grow from {before} to {after} addresses (more than \
+         {MAX_GROWTH_FACTOR} times); check the answer and rerun with --force if it is right"
+    )]
+    Growth {
+        /// `IPv4` or `IPv6`.
+        family: &'static str,
+        /// Addresses in the snapshot.
+        before: u128,
+        /// Addresses in the answer.
+        after: u128,
+    },
+    /// The etag or source is not fit to be written into generated code.
+    #[error(transparent)]
+    Provenance(#[from] ProvenanceError),
 }
 
 /// What changed between two snapshots, per family.
@@ -90,8 +116,10 @@ pub struct Refresh {
 }
 
 /// Checks an API answer against the current snapshot and builds the new one (dated `date`,
-/// sourced from `source`). Fails on an invalid answer, or on a shrink of more than a third of
-/// either list unless `force`.
+/// sourced from `source`). Fails on an invalid answer (including one that breaks
+/// [`crate::rules`] or carries an etag that is not printable ASCII), or, unless `force`, on a
+/// shrink of more than a third of either list or a growth of either family's address space by
+/// more than [`MAX_GROWTH_FACTOR`].
 ///
 /// ```
 /// use cloudflare_ranges::{Snapshot, refresh::plan};
@@ -114,19 +142,10 @@ pub fn plan(
         ipv6_cidrs,
         etag,
     } = parse_api_response(body)?;
-    if !force {
-        for (family, before, after) in [
-            ("IPv4", old.ipv4_cidrs.len(), ipv4_cidrs.len()),
-            ("IPv6", old.ipv6_cidrs.len(), ipv6_cidrs.len()),
-        ] {
-            if after * 3 < before * 2 {
-                return Err(RefreshError::Shrink {
-                    family,
-                    before,
-                    after,
-                });
-            }
-        }
+    check_field("source", source)?;
+    check_field("date", date)?;
+    if let Some(etag) = &etag {
+        check_field("etag", etag)?;
     }
     let snapshot = Snapshot {
         source: source.to_owned(),
@@ -136,8 +155,46 @@ pub fn plan(
         ipv4_cidrs,
         ipv6_cidrs,
     };
+    // The same rules the generator and the filters apply to the snapshot they embed.
+    let new_nets = snapshot.nets()?;
+    if !force {
+        check_shrink(old, &snapshot)?;
+        check_growth(
+            &AddressSpace::of(&old.nets()?),
+            &AddressSpace::of(&new_nets),
+        )?;
+    }
     let diff = Diff::between(old, &snapshot);
     Ok(Refresh { snapshot, diff })
+}
+
+fn check_shrink(old: &Snapshot, new: &Snapshot) -> Result<(), RefreshError> {
+    for (family, before, after) in [
+        ("IPv4", old.ipv4_cidrs.len(), new.ipv4_cidrs.len()),
+        ("IPv6", old.ipv6_cidrs.len(), new.ipv6_cidrs.len()),
+    ] {
+        if after * 3 < before * 2 {
+            return Err(RefreshError::Shrink {
+                family,
+                before,
+                after,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_growth(old: &AddressSpace, new: &AddressSpace) -> Result<(), RefreshError> {
+    for (family, before, after) in [("IPv4", old.v4, new.v4), ("IPv6", old.v6, new.v6)] {
+        if after > before.saturating_mul(MAX_GROWTH_FACTOR) {
+            return Err(RefreshError::Growth {
+                family,
+                before,
+                after,
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -152,18 +209,23 @@ mod tests {
             date: "2026-01-01".into(),
             etag: None,
             note: Some("n".into()),
-            ipv4_cidrs: (0..v4).map(|i| format!("10.{i}.0.0/16")).collect(),
-            ipv6_cidrs: (0..v6).map(|i| format!("2001:db8:{i:x}::/48")).collect(),
+            // Ordinary unicast space (RIPE), one /16 or /32 an entry.
+            ipv4_cidrs: (0..v4).map(|i| format!("45.{i}.0.0/16")).collect(),
+            ipv6_cidrs: (0..v6).map(|i| format!("2a01:{i:x}::/32")).collect(),
         }
+    }
+
+    fn answer_with(ipv4: &[String], ipv6: &[String], etag: &str) -> String {
+        serde_json::json!({
+            "result": {"ipv4_cidrs": ipv4, "ipv6_cidrs": ipv6, "etag": etag},
+            "success": true, "errors": [], "messages": []
+        })
+        .to_string()
     }
 
     fn answer(v4: usize, v6: usize) -> String {
         let s = old(v4, v6);
-        serde_json::json!({
-            "result": {"ipv4_cidrs": s.ipv4_cidrs, "ipv6_cidrs": s.ipv6_cidrs, "etag": "e2"},
-            "success": true, "errors": [], "messages": []
-        })
-        .to_string()
+        answer_with(&s.ipv4_cidrs, &s.ipv6_cidrs, "e2")
     }
 
     #[test]
@@ -179,8 +241,8 @@ mod tests {
     #[test]
     fn growth_is_listed_in_the_diff() {
         let r = plan(&old(15, 7), &answer(16, 7), SOURCE, "d", false).unwrap();
-        assert_eq!(r.diff.added_v4, ["10.15.0.0/16"]);
-        assert_eq!(r.diff.to_string(), "+ 10.15.0.0/16\n");
+        assert_eq!(r.diff.added_v4, ["45.15.0.0/16"]);
+        assert_eq!(r.diff.to_string(), "+ 45.15.0.0/16\n");
     }
 
     #[test]
@@ -210,6 +272,76 @@ mod tests {
         assert!(matches!(
             plan(&old(15, 7), &answer(0, 1), SOURCE, "d", true),
             Err(RefreshError::Invalid(ParseError::Empty("IPv4")))
+        ));
+    }
+
+    #[test]
+    fn ipv4_growth_to_double_is_allowed_more_is_not() {
+        assert!(plan(&old(4, 7), &answer(8, 7), SOURCE, "d", false).is_ok());
+        assert_eq!(
+            plan(&old(4, 7), &answer(9, 7), SOURCE, "d", false),
+            Err(RefreshError::Growth {
+                family: "IPv4",
+                before: 4 << 16,
+                after: 9 << 16
+            })
+        );
+    }
+
+    #[test]
+    fn ipv6_growth_beyond_double_is_refused() {
+        assert!(matches!(
+            plan(&old(15, 2), &answer(15, 5), SOURCE, "d", false),
+            Err(RefreshError::Growth { family: "IPv6", .. })
+        ));
+    }
+
+    #[test]
+    fn growth_counts_addresses_not_entries() {
+        // Same number of entries, but one /16 became a /12: 16 times the addresses.
+        let mut v4 = old(5, 7).ipv4_cidrs;
+        v4[0] = "46.16.0.0/12".into();
+        let body = answer_with(&v4, &old(5, 7).ipv6_cidrs, "e2");
+        assert!(matches!(
+            plan(&old(5, 7), &body, SOURCE, "d", false),
+            Err(RefreshError::Growth { family: "IPv4", .. })
+        ));
+    }
+
+    #[test]
+    fn force_accepts_a_big_growth() {
+        assert!(plan(&old(4, 2), &answer(15, 7), SOURCE, "d", true).is_ok());
+    }
+
+    #[test]
+    fn force_does_not_override_the_range_rules() {
+        let mut v4 = old(15, 7).ipv4_cidrs;
+        v4.push("0.0.0.0/0".into());
+        let body = answer_with(&v4, &old(15, 7).ipv6_cidrs, "e2");
+        assert!(matches!(
+            plan(&old(15, 7), &body, SOURCE, "d", true),
+            Err(RefreshError::Invalid(ParseError::Rule(
+                crate::rules::RuleError::PrefixTooShort { .. }
+            )))
+        ));
+    }
+
+    #[test]
+    fn etag_with_a_line_separator_is_refused() {
+        let s = old(15, 7);
+        let body = answer_with(
+            &s.ipv4_cidrs,
+            &s.ipv6_cidrs,
+            "e\u{2028}var V4 = [0, 4294967295];",
+        );
+        assert!(matches!(
+            plan(&s, &body, SOURCE, "d", true),
+            Err(RefreshError::Provenance(
+                ProvenanceError::NotPrintableAscii {
+                    field: "etag",
+                    found: '\u{2028}'
+                }
+            ))
         ));
     }
 }

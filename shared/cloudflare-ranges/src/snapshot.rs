@@ -4,6 +4,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
 use crate::parse::{Family, ParseError, parse_list};
+use crate::rules::check_ranges;
 
 /// `ranges.json`, compiled in. Refresh it with `cargo xtask cloudflare-ips`.
 pub const SNAPSHOT_JSON: &str = include_str!("../ranges.json");
@@ -38,7 +39,8 @@ impl Snapshot {
         Self::from_json(SNAPSHOT_JSON)
     }
 
-    /// Parses and validates a snapshot (both lists non-empty, every CIDR strict).
+    /// Parses and validates a snapshot (both lists non-empty, every CIDR strict, the lists
+    /// meeting [`crate::rules`]).
     pub fn from_json(json: &str) -> Result<Self, ParseError> {
         let snapshot: Snapshot =
             serde_json::from_str(json).map_err(|e| ParseError::Json(e.to_string()))?;
@@ -46,10 +48,13 @@ impl Snapshot {
         Ok(snapshot)
     }
 
-    /// Every network of the snapshot, IPv4 then IPv6.
+    /// Every network of the snapshot, IPv4 then IPv6, once the lists pass
+    /// [`check_ranges`]: whatever builds a filter from a snapshot (the generated CloudFront
+    /// Function, the edge bundle, the Lambda binary) refuses a poisoned one.
     pub fn nets(&self) -> Result<Vec<IpNet>, ParseError> {
         let mut nets = parse_list(&self.ipv4_cidrs, Family::V4)?;
         nets.extend(parse_list(&self.ipv6_cidrs, Family::V6)?);
+        check_ranges(&nets)?;
         Ok(nets)
     }
 
@@ -64,6 +69,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::RuleError;
 
     #[test]
     fn bundled_snapshot_is_the_2026_list() {
@@ -120,5 +126,23 @@ mod tests {
         let mut s = Snapshot::bundled().unwrap();
         s.ipv4_cidrs.push("104.16.0.0/12x".into());
         assert!(Snapshot::from_json(&s.to_json()).is_err());
+    }
+
+    #[test]
+    fn refuses_a_snapshot_that_breaks_a_range_rule() {
+        // A hand-edited ranges.json: every CIDR parses, but 0.0.0.0/0 lets everyone through.
+        let mut s = Snapshot::bundled().unwrap();
+        s.ipv4_cidrs.push("0.0.0.0/0".into());
+        assert!(matches!(
+            Snapshot::from_json(&s.to_json()),
+            Err(ParseError::Rule(RuleError::PrefixTooShort { .. }))
+        ));
+        // Built in code rather than parsed: nets() refuses it all the same.
+        let mut s = Snapshot::bundled().unwrap();
+        s.ipv6_cidrs.push("fd00::/24".into());
+        assert!(matches!(
+            s.nets(),
+            Err(ParseError::Rule(RuleError::SpecialPurpose { .. }))
+        ));
     }
 }

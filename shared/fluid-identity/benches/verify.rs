@@ -1,5 +1,6 @@
-//! `cargo bench -p fluid-identity`: the hot path (a cache hit) and the cost of validating a value
-//! before any fetch (accepting a genuine one, rejecting an SSRF attempt).
+//! `cargo bench -p fluid-identity`: the hot path (a cache hit, with an almost empty and with a full
+//! cache), a verification that evicts from a full cache, and the cost of validating a value before
+//! any fetch (accepting a genuine one, rejecting an SSRF attempt).
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -25,9 +26,16 @@ impl StsClient for FixedSts {
     }
 }
 
+/// The default cache capacity (`VerifierConfig::new`).
+const FULL: usize = 10_000;
+
 fn value() -> String {
+    value_for("ASIAEXAMPLE000000001")
+}
+
+fn value_for(akid: &str) -> String {
     let creds = Credentials::new(
-        "ASIAEXAMPLE000000001",
+        akid,
         "secret",
         Some("IQoJb3JpZ2luX2VjEB4aCXVzLWVhc3QtMSJHMEUCIQD".repeat(8)),
         None,
@@ -57,6 +65,36 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             runtime
                 .block_on(verifier.verify_at(black_box(&value), now))
+                .unwrap()
+        })
+    });
+
+    let full = Verifier::new(VerifierConfig::new("orders-api"), FixedSts);
+    for n in 1..FULL {
+        let other = value_for(&format!("ASIAFILLER{n:010}"));
+        runtime.block_on(full.verify_at(&other, now)).unwrap();
+    }
+    runtime.block_on(full.verify_at(&value, now)).unwrap();
+    c.bench_function("verify_cache_hit_full_cache", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(full.verify_at(black_box(&value), now))
+                .unwrap()
+        })
+    });
+
+    // Twice as many values as the cache holds, cycled: each one was evicted before it comes
+    // round again, so every iteration is a miss that inserts into a full cache (one STS answer
+    // from memory, parse, admission, eviction of the least recently used entry).
+    let fresh: Vec<String> = (0..2 * FULL)
+        .map(|n| value_for(&format!("ASIAFRESH{n:011}")))
+        .collect();
+    let mut next = fresh.iter().cycle();
+    c.bench_function("verify_miss_into_full_cache", |b| {
+        b.iter(|| {
+            let value = next.next().expect("cycle");
+            runtime
+                .block_on(full.verify_at(black_box(value), now))
                 .unwrap()
         })
     });

@@ -6,6 +6,10 @@
 
 use problem_details::Problem;
 
+/// `Retry-After` for rejections where the verifier could not decide: a fetch slot, STS's
+/// throttling window and most STS blips free up within about a second.
+pub const RETRY_AFTER_SECS: u64 = 1;
+
 /// A rejected identity. `Clone` because one verification outcome is shared by every concurrent
 /// caller that presented the same header value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -188,8 +192,37 @@ impl Rejection {
         }
     }
 
+    /// Whether this is a final verdict on the value from STS's answer (or the admission check):
+    /// STS refusing it with a 4xx (`SignatureDoesNotMatch`, `InvalidClientTokenId`,
+    /// `ExpiredToken`, …), a principal this verifier refuses, or one not admitted. Asking again
+    /// gives the same answer, so the verifier may remember it briefly. Transient outcomes — STS
+    /// unreachable, 5xx, throttling, no free fetch slot, an oversized or malformed answer (trouble
+    /// on the path to STS, not in the value) — are not final.
+    pub(crate) fn is_final_verdict(&self) -> bool {
+        match self {
+            Rejection::StsRejected { status, .. } => (400..=499).contains(status),
+            Rejection::AccountMismatch
+            | Rejection::UnsupportedPrincipal
+            | Rejection::NotAllowed => true,
+            _ => false,
+        }
+    }
+
+    /// Seconds a client should wait before retrying (`Retry-After`), for the 503 rejections only:
+    /// the verifier could not decide now, the value may well be good.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Rejection::StsThrottled | Rejection::StsUnavailable | Rejection::Busy => {
+                Some(RETRY_AFTER_SECS)
+            }
+            _ => None,
+        }
+    }
+
     /// HTTP status: 401 for a missing or invalid identity, 403 for a valid one that is not allowed,
-    /// 503 when the verifier itself could not decide (STS unreachable or throttling, overload).
+    /// 503 when the verifier itself could not decide (STS unreachable, 5xx or throttling, no free
+    /// fetch slot). Throttling is 503, not 429: STS limits the verifier's calls, which says nothing
+    /// about how fast this client called the service.
     pub fn status(&self) -> u16 {
         match self {
             Rejection::NotAllowed => 403,

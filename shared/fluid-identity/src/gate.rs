@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use crate::error::Rejection;
 use crate::principal::Allowlist;
@@ -35,17 +36,21 @@ pub trait Authenticate: Send + Sync {
     fn authenticate<'a>(&'a self, value: &'a str) -> BoxFuture<'a, Result<Authorized, Rejection>>;
 }
 
-/// A [`Verifier`] with an [`Allowlist`].
+/// A [`Verifier`] with an [`Allowlist`]. The verifier admits only identities the allowlist
+/// admits, so only those are cached; every other genuine identity is a briefly remembered
+/// [`Rejection::NotAllowed`].
 pub struct Gate<C> {
     verifier: Verifier<C>,
-    allowlist: Allowlist,
+    allowlist: Arc<Allowlist>,
 }
 
 impl<C: StsClient> Gate<C> {
-    /// Combines a verifier and an allowlist.
+    /// Combines a verifier and an allowlist (the verifier's cache starts empty).
     pub fn new(verifier: Verifier<C>, allowlist: Allowlist) -> Self {
+        let allowlist = Arc::new(allowlist);
+        let admits = allowlist.clone();
         Self {
-            verifier,
+            verifier: verifier.admitting(move |principal| !admits.roles_of(principal).is_empty()),
             allowlist,
         }
     }
@@ -54,22 +59,31 @@ impl<C: StsClient> Gate<C> {
     pub fn verifier(&self) -> &Verifier<C> {
         &self.verifier
     }
+
+    /// Authenticates and authorizes one header value as of `now` (see [`Verifier::verify_at`]).
+    pub async fn authenticate_at(
+        &self,
+        value: &str,
+        now: SystemTime,
+    ) -> Result<Authorized, Rejection> {
+        let identity = self.verifier.verify_at(value, now).await?;
+        let roles: Vec<String> = self
+            .allowlist
+            .roles_of(&identity.principal)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        // The verifier admitted it by the same allowlist; checked again so a gate never yields
+        // an identity without a role.
+        if roles.is_empty() {
+            return Err(Rejection::NotAllowed);
+        }
+        Ok(Authorized { identity, roles })
+    }
 }
 
 impl<C: StsClient + 'static> Authenticate for Gate<C> {
     fn authenticate<'a>(&'a self, value: &'a str) -> BoxFuture<'a, Result<Authorized, Rejection>> {
-        Box::pin(async move {
-            let identity = self.verifier.verify(value).await?;
-            let roles: Vec<String> = self
-                .allowlist
-                .roles_of(&identity.principal)
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            if roles.is_empty() {
-                return Err(Rejection::NotAllowed);
-            }
-            Ok(Authorized { identity, roles })
-        })
+        Box::pin(self.authenticate_at(value, SystemTime::now()))
     }
 }

@@ -3,8 +3,9 @@
 //! - [`presign`] — the signer (pure: credentials and time are values).
 //! - [`validate`] — the pure verifier step: every rule that can be checked without a network call.
 //! - [`Verifier`] — validate, then one pinned GET to STS through an [`StsClient`], strict
-//!   [`response`] parsing, ARN/account consistency, [`Principal`] normalization, a cache keyed by
-//!   the SHA-256 of the header value with single-flight and a cap on concurrent STS calls.
+//!   [`response`] parsing, ARN/account consistency, [`Principal`] normalization, O(1) LRU caches
+//!   (admitted identities; final refusals, briefly) keyed by the SHA-256 of the header value,
+//!   single-flight and a cap on concurrent STS calls.
 //! - [`Allowlist`] — exact ARNs and `*` wildcards grouped into named roles; [`Gate`] combines both.
 //! - [`axum`] — an extractor yielding [`Authorized`]; rejections are RFC 9457 problem+json.
 //!
@@ -12,6 +13,7 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+mod cache;
 mod error;
 mod gate;
 mod hosts;
@@ -24,7 +26,7 @@ mod sts;
 mod validate;
 mod verify;
 
-pub use error::{ConfigError, Rejection};
+pub use error::{ConfigError, RETRY_AFTER_SECS, Rejection};
 pub use gate::{Authenticate, Authorized, BoxFuture, Gate};
 pub use hosts::{
     AWS_CN_REGIONS, AWS_REGIONS, AWS_US_GOV_REGIONS, FIPS_REGIONS, HostAllowlist, Partition,

@@ -234,6 +234,39 @@ async fn throttling_is_reported_as_unavailable() {
 }
 
 #[tokio::test]
+async fn an_sts_outage_is_unavailable_not_an_invalid_identity() {
+    let err = verify_in("unavailable", &role_value()).await.unwrap_err();
+    assert_eq!(err, Rejection::StsUnavailable);
+    assert_eq!(err.status(), 503);
+}
+
+#[tokio::test]
+async fn a_value_sts_refused_is_not_sent_to_sts_again() {
+    let standin = StandIn::start("normal");
+    let v = verifier_for(&standin, Duration::from_secs(5));
+    let c = creds(
+        support::ROLE_AKID,
+        "not-the-secret",
+        Some(support::ROLE_TOKEN),
+    );
+    let bogus = presign(
+        &c,
+        "us-west-2",
+        "orders-api",
+        Duration::from_secs(60),
+        SystemTime::now(),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        assert!(matches!(
+            v.verify(&bogus).await,
+            Err(Rejection::StsRejected { status: 403, .. })
+        ));
+    }
+    assert_eq!(standin.count(), 1);
+}
+
+#[tokio::test]
 async fn invalid_values_never_reach_sts_and_hits_are_served_from_cache() {
     let standin = StandIn::start("normal");
     let v = verifier_for(&standin, Duration::from_secs(5));

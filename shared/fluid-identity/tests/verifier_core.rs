@@ -1,95 +1,15 @@
 //! The verifier around the pure step, with a scripted in-memory STS: what is sent, how answers
 //! are judged, caching, single-flight, failure handling and the concurrency cap.
 
+mod scripted_sts;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use aws_credential_types::Credentials;
-use fluid_identity::{
-    FetchError, OutboundRequest, Rejection, StsClient, StsResponse, Verifier, VerifierConfig,
-    presign,
-};
-use tokio::sync::{Notify, Semaphore};
-
-const SIGNED_AT: u64 = 1_740_832_496;
-const ROLE_ARN: &str = "arn:aws:sts::111122223333:assumed-role/deployer/ci-run";
-
-fn at(secs: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(secs)
-}
-
-fn value_for(akid: &str, region: &str, expires: u64) -> String {
-    let creds = Credentials::new(akid, "secret", None, None, "test");
-    presign(
-        &creds,
-        region,
-        "orders-api",
-        Duration::from_secs(expires),
-        at(SIGNED_AT),
-    )
-    .unwrap()
-}
-
-fn value() -> String {
-    value_for("AKIAEXAMPLE000000001", "us-east-1", 60)
-}
-
-fn json_answer(arn: &str, account: &str) -> StsResponse {
-    StsResponse {
-        status: 200,
-        content_type: Some("application/json".into()),
-        body: format!(
-            r#"{{"GetCallerIdentityResponse":{{"GetCallerIdentityResult":{{"Account":"{account}","Arn":"{arn}","UserId":"AROAEXAMPLE:ci-run"}},"ResponseMetadata":{{"RequestId":"r"}}}}}}"#
-        )
-        .into_bytes(),
-    }
-}
-
-/// An in-memory STS: counts calls, records requests, can hold calls until released.
-struct ScriptedSts {
-    answer: Box<dyn Fn() -> Result<StsResponse, FetchError> + Send + Sync>,
-    calls: AtomicUsize,
-    requests: std::sync::Mutex<Vec<OutboundRequest>>,
-    /// When set, each call waits for a permit (the test releases them).
-    gate: Option<Arc<Semaphore>>,
-    entered: Arc<Notify>,
-}
-
-impl ScriptedSts {
-    fn answering(
-        answer: impl Fn() -> Result<StsResponse, FetchError> + Send + Sync + 'static,
-    ) -> Self {
-        Self {
-            answer: Box::new(answer),
-            calls: AtomicUsize::new(0),
-            requests: Default::default(),
-            gate: None,
-            entered: Arc::new(Notify::new()),
-        }
-    }
-
-    fn gated(mut self, gate: Arc<Semaphore>) -> Self {
-        self.gate = Some(gate);
-        self
-    }
-}
-
-impl StsClient for ScriptedSts {
-    async fn get(&self, request: &OutboundRequest) -> Result<StsResponse, FetchError> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        self.requests.lock().unwrap().push(request.clone());
-        self.entered.notify_one();
-        if let Some(gate) = &self.gate {
-            gate.acquire().await.unwrap().forget();
-        }
-        (self.answer)()
-    }
-}
-
-fn verifier(sts: &Arc<ScriptedSts>) -> Verifier<Arc<ScriptedSts>> {
-    Verifier::new(VerifierConfig::new("orders-api"), sts.clone())
-}
+use fluid_identity::{FetchError, Rejection, StsResponse, Verifier, VerifierConfig};
+use scripted_sts::{ROLE_ARN, SIGNED_AT, ScriptedSts, at, json_answer, value, value_for, verifier};
+use tokio::sync::Semaphore;
 
 #[tokio::test]
 async fn a_genuine_answer_yields_the_normalized_principal() {

@@ -100,6 +100,19 @@ pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Con
     Outcome::Forward(edits)
 }
 
+/// The request headers [`hash_body`] may look up for `body` under `config`. An adapter that
+/// reads headers up front (the N-API addon reads them out of the JS event before the core runs)
+/// reads exactly these; a test runs the core's scenarios through a recording lookup against it.
+/// A body that is present needs no header unless `Authorization` is copied.
+pub fn headers_read(body: &BodyInput<'_>, config: &Config) -> &'static [&'static str] {
+    match (body, config.copy_authorization_to()) {
+        (BodyInput::Absent, None) => &["transfer-encoding", "content-length"],
+        (BodyInput::Absent, Some(_)) => &["transfer-encoding", "content-length", "authorization"],
+        (BodyInput::Present { .. }, None) => &[],
+        (BodyInput::Present { .. }, Some(_)) => &["authorization"],
+    }
+}
+
 /// Whether the headers say a body was sent: `content-length` > 0 or any `transfer-encoding`.
 /// A `content-length` that is not one agreed non-negative integer is a bad request.
 fn declared_body(headers: &impl HeaderLookup) -> Result<bool, Problem> {
@@ -186,5 +199,7 @@ fn invalid_content_length(value: &str) -> Problem {
     ))
 }
 
+#[cfg(test)]
+mod headers_read_tests;
 #[cfg(test)]
 mod tests;

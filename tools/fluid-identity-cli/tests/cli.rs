@@ -121,6 +121,31 @@ fn sign_without_credentials_fails_with_a_problem() {
     assert_eq!(problem["type"], "urn:oac-kit:problem:identity-usage");
 }
 
+/// Credentials the signer would use, so only the missing `--audience` can stop it.
+const CREDENTIALS: [(&str, &str); 2] = [
+    ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
+];
+
+#[test]
+fn sign_without_an_audience_is_a_usage_error() {
+    // No default audience: a value signed for a shared default would verify at every deployment.
+    let out = run(&["sign", "--region", "us-east-1"], "", &CREDENTIALS);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no value is printed");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--audience"));
+}
+
+#[test]
+fn verify_without_an_audience_is_a_usage_error() {
+    let out = run(&["verify", "--allow", "*"], "", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--audience"));
+}
+
 #[test]
 fn verify_prints_the_normalized_role_and_its_named_roles() {
     let standin = StandIn::start("normal");

@@ -3,7 +3,7 @@
 //!
 //! | item | `pk` | `sk` | other attributes |
 //! |---|---|---|---|
-//! | audit event | `AUDIT_EVENTS` | `EVENT#<id>` | `id`, `recorded_at`, `actor`, `action`, `resource`, `detail` (JSON string, optional) |
+//! | audit event | `AUDIT_EVENTS` | `EVENT#<id>` | `id`, `recorded_at`, `actor`, `actor_session` (optional on old items), `action`, `resource`, `detail` (JSON string, optional) |
 //! | idempotency record | `IDEMPOTENCY#<sha256(scope, key)>` | `IDEMPOTENCY` | `request_hash`, `event_id`, `expires_at` (epoch seconds; enable TTL on it) |
 //!
 //! All events share one partition so a `Query` returns them in ID (= time) order for cursor
@@ -73,6 +73,9 @@ fn event_item(event: &AuditEvent) -> Result<Item, StoreError> {
         ("action".to_owned(), s(&event.action)),
         ("resource".to_owned(), s(&event.resource)),
     ]);
+    if let Some(session) = &event.actor_session {
+        item.insert("actor_session".to_owned(), s(session));
+    }
     if let Some(detail) = &event.detail {
         let json = serde_json::to_string(detail).map_err(|e| StoreError(e.to_string()))?;
         item.insert("detail".to_owned(), AttributeValue::S(json));
@@ -96,10 +99,20 @@ fn event_from_item(item: &Item) -> Result<AuditEvent, StoreError> {
         }
         Some(_) => return Err(StoreError("event item detail is not a string".into())),
     };
+    let actor_session = match item.get("actor_session") {
+        None => None,
+        Some(AttributeValue::S(v)) => Some(v.clone()),
+        Some(_) => {
+            return Err(StoreError(
+                "event item actor_session is not a string".into(),
+            ));
+        }
+    };
     Ok(AuditEvent {
         id: field("id")?,
         recorded_at: field("recorded_at")?,
         actor: field("actor")?,
+        actor_session,
         action: field("action")?,
         resource: field("resource")?,
         detail,

@@ -23,7 +23,8 @@ pub const IDEMPOTENCY_TTL_SECS: u64 = 24 * 3600;
 /// An `Idempotency-Key` claim, scoped to the caller that sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyClaim {
-    /// The verified principal ARN: keys of different callers never collide.
+    /// The verified caller's ARN as STS returned it (for an assumed role, the session ARN): keys
+    /// of different callers — and of different sessions of one role — never collide.
     pub scope: String,
     /// The header value.
     pub key: String,

@@ -16,10 +16,14 @@ use tower::ServiceExt;
 
 pub const READER: &str = "token-reader";
 pub const WRITER: &str = "token-writer";
+/// The writer's role in another session (another SSO user or CI run of the same role).
+pub const WRITER_OTHER_SESSION: &str = "token-writer-other-session";
 pub const OTHER_WRITER: &str = "token-other-writer";
 pub const STRANGER: &str = "token-stranger";
 pub const READER_ARN: &str = "arn:aws:iam::111122223333:role/auditor";
 pub const WRITER_ARN: &str = "arn:aws:iam::111122223333:role/deployer";
+pub const WRITER_SESSION_ARN: &str = "arn:aws:sts::111122223333:assumed-role/deployer/s2";
+pub const WRITER_OTHER_SESSION_ARN: &str = "arn:aws:sts::111122223333:assumed-role/deployer/s9";
 pub const OTHER_WRITER_ARN: &str = "arn:aws:iam::111122223333:role/release";
 
 /// Maps fixed header values to identities; anything else is an invalid identity. Stands in for
@@ -50,10 +54,8 @@ impl Authenticate for TestGate {
                     "arn:aws:sts::111122223333:assumed-role/auditor/s1",
                     &["readers"],
                 )),
-                WRITER => Ok(authorized(
-                    "arn:aws:sts::111122223333:assumed-role/deployer/s2",
-                    &["writers"],
-                )),
+                WRITER => Ok(authorized(WRITER_SESSION_ARN, &["writers"])),
+                WRITER_OTHER_SESSION => Ok(authorized(WRITER_OTHER_SESSION_ARN, &["writers"])),
                 OTHER_WRITER => Ok(authorized(
                     "arn:aws:sts::111122223333:assumed-role/release/s3",
                     &["readers", "writers"],

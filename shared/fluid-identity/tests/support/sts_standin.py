@@ -3,7 +3,7 @@
 It checks the presigned SigV4 query signature with known test credentials by recomputing it with
 botocore (independently of the Rust code under test) and answers like STS: JSON when asked with
 `Accept: application/json`, XML otherwise; STS-style error documents; and, on demand (`--mode`),
-redirects, slowness, oversized, malformed and duplicate-key bodies, throttling.
+redirects, slowness, oversized, malformed and duplicate-key bodies, throttling, an outage (503).
 
 Prints `PORT <n>` on stdout once listening. `GET /__count` returns how many identity requests
 (path `/`) it has served.
@@ -116,6 +116,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             COUNT += 1
         if self.headers.get("Content-Length") not in (None, "0"):
             return self.error(400, "InvalidRequest", "unexpected body")
+        if MODE == "unavailable":
+            # An STS outage: a 5xx whatever the request.
+            return self.error(503, "ServiceUnavailable", "Service is unavailable")
         if MODE == "strict-client":
             # The verifier must send exactly Host, the audience and Accept: application/json.
             sent = sorted(k.lower() for k in self.headers.keys())
@@ -215,7 +218,7 @@ def main():
     parser.add_argument(
         "--mode",
         default="normal",
-        choices=["normal", "strict-client", "xml", "redirect", "slow", "throttle", "oversized", "malformed", "duplicate-keys", "account-mismatch"],
+        choices=["normal", "strict-client", "xml", "redirect", "slow", "throttle", "unavailable", "oversized", "malformed", "duplicate-keys", "account-mismatch"],
     )
     MODE = parser.parse_args().mode
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

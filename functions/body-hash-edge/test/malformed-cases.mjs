@@ -1,0 +1,148 @@
+// Event shapes the body-hash bundle must refuse (malformed.test.mjs runs each in its own process
+// through shared/edge-napi/test/run-case.mjs). Each builder edits the well-formed sample
+// (origin-request-post-json.json) in exactly one way and returns the event.
+import {
+  hostile,
+  hostileEnvelopes,
+  loadFixture,
+  malformedEnvelopes,
+  requestOf,
+} from '../../../shared/edge-napi/test/isolated.mjs';
+
+export const FIXTURE = 'origin-request-post-json.json';
+
+/** A request with no body whose `content-length` entry list is `entries`. */
+function withContentLength(e, entries) {
+  const r = requestOf(e);
+  delete r.body;
+  r.headers['content-length'] = entries;
+  return e;
+}
+const withBody = (e, body) => {
+  requestOf(e).body = { ...requestOf(e).body, ...body };
+  return e;
+};
+const withBodyMember = (e, body) => {
+  requestOf(e).body = body;
+  return e;
+};
+const sparse = (length) => {
+  const a = [];
+  a.length = length;
+  return a;
+};
+
+/** Members of the wrong type or size: the addon's own "malformed event" exception. */
+export const malformed = {
+  ...malformedEnvelopes,
+  'headers missing': (e) => {
+    delete requestOf(e).headers;
+    return e;
+  },
+  'headers a string': (e) => {
+    requestOf(e).headers = 'content-length: 5';
+    return e;
+  },
+  'headers an array': (e) => {
+    requestOf(e).headers = Object.values(requestOf(e).headers);
+    return e;
+  },
+  'header entry list an object, not an array': (e) =>
+    withContentLength(e, { key: 'Content-Length', value: '5' }),
+  'header entry list an array-like with length 2**32-1': (e) =>
+    withContentLength(e, { length: 2 ** 32 - 1, 0: { key: 'Content-Length', value: '5' } }),
+  'header entry list a sparse array of length 1e9': (e) => withContentLength(e, sparse(1e9)),
+  'header entry list with 257 entries': (e) =>
+    withContentLength(e, Array.from({ length: 257 }, () => ({ key: 'Content-Length', value: '0' }))),
+  'header entry list with a hole': (e) => withContentLength(e, [, { key: 'Content-Length', value: '5' }]),
+  'header entry a string': (e) => withContentLength(e, ['5']),
+  'header entry null': (e) => withContentLength(e, [null]),
+  'header value a number': (e) => withContentLength(e, [{ key: 'Content-Length', value: 5 }]),
+  'header value an object with toString': (e) =>
+    withContentLength(e, [{ key: 'Content-Length', value: { toString: () => '0' } }]),
+  'header value missing': (e) => withContentLength(e, [{ key: 'Content-Length' }]),
+  'header value over 20480 characters': (e) =>
+    withContentLength(e, [{ key: 'Content-Length', value: '0'.repeat(20_481) }]),
+  'header values together over 20480 characters': (e) =>
+    withContentLength(e, [
+      { key: 'Content-Length', value: '0'.repeat(10_241) },
+      { key: 'Content-Length', value: '0'.repeat(10_240) },
+    ]),
+  'body a number': (e) => withBodyMember(e, 42),
+  'body a string': (e) => withBodyMember(e, requestOf(e).body.data),
+  'body null': (e) => withBodyMember(e, null),
+  'body an array': (e) => withBodyMember(e, [requestOf(e).body]),
+  'body.data a number': (e) => withBody(e, { data: 42 }),
+  'body.data an object with toString': (e) => withBody(e, { data: { toString: () => 'aGVsbG8=' } }),
+  'body.data over 1398104 characters (base64 of 1 MiB)': (e) =>
+    withBody(e, { data: 'A'.repeat(1_398_108) }),
+  'body.encoding a number': (e) => withBody(e, { encoding: 64 }),
+  'body.encoding an array': (e) => withBody(e, { encoding: ['base64'] }),
+  'body.encoding over 32 characters': (e) => withBody(e, { encoding: 'x'.repeat(33) }),
+  'body.inputTruncated a string': (e) => withBody(e, { inputTruncated: 'false' }),
+  'body.inputTruncated a number': (e) => withBody(e, { inputTruncated: 0 }),
+};
+
+/** Getters and Proxy traps that throw: their exception must fail the invocation unchanged. */
+export const hostileGetters = {
+  ...hostileEnvelopes,
+  'headers a Proxy whose get trap throws (no body: the headers are read)': (e) => {
+    delete requestOf(e).body;
+    requestOf(e).headers = new Proxy(requestOf(e).headers, { get: hostile });
+    return e;
+  },
+  'header value getter throws': (e) => {
+    const entry = { key: 'Content-Length' };
+    Object.defineProperty(entry, 'value', { get: hostile, enumerable: true });
+    return withContentLength(e, [entry]);
+  },
+  'body.data getter throws': (e) => {
+    Object.defineProperty(requestOf(e).body, 'data', { get: hostile });
+    return e;
+  },
+};
+
+/**
+ * Getters that call the handler again while it reads the event; each still returns the value the
+ * sample holds, so both the outer and the nested invocation must succeed.
+ */
+export const reentrant = {
+  'body.data getter re-enters the handler': (e, { reenter }) => {
+    const body = requestOf(e).body;
+    const data = body.data;
+    Object.defineProperty(body, 'data', {
+      enumerable: true,
+      get() {
+        reenter(loadFixture(FIXTURE));
+        return data;
+      },
+    });
+    return e;
+  },
+  'header value getter reads other headers and re-enters the handler': (e, { reenter }) => {
+    const headers = requestOf(e).headers;
+    delete requestOf(e).body;
+    const entry = { key: 'Content-Length' };
+    let entered = false; // once: the test harness reads the returned headers again
+    Object.defineProperty(entry, 'value', {
+      enumerable: true,
+      get() {
+        if (!entered) reenter(loadFixture(FIXTURE));
+        entered = true;
+        void headers['content-type'][0].value;
+        return '0';
+      },
+    });
+    headers['content-length'] = [entry];
+    return e;
+  },
+};
+
+/** The event of case `name` (run-case.mjs calls this in the child process). */
+export function build(name, ctx) {
+  const e = loadFixture(FIXTURE);
+  if (name === 'well-formed') return e;
+  const edit = malformed[name] ?? hostileGetters[name] ?? reentrant[name];
+  if (!edit) throw new Error(`no case ${name}`);
+  return edit(e, ctx);
+}

@@ -1,0 +1,81 @@
+//! The request headers a core needs, read out of the event's `headers` object in one pass before
+//! the core runs. The core then decides on plain Rust values: no call into JS (a getter, a Proxy
+//! trap) happens while it runs, and nothing is borrowed across one.
+
+use std::borrow::Cow;
+
+use cloudfront_event::HeaderLookup;
+use napi::{JsObject, Result};
+
+use crate::member::{as_array, as_record, as_string, element, malformed, member, to_rust_string};
+
+/// The most entries one header may have. A request head is at most 20,480 bytes
+/// (CloudFront's quota) and an entry takes at least a name, `:` and CRLF, so no real request comes
+/// near this; the cap stops a hostile `length` before anything is read.
+pub const MAX_ENTRIES_PER_HEADER: u32 = 256;
+
+/// The most characters all the values read may hold together: CloudFront's 20,480-byte quota on
+/// a request's headers and query string (a value cannot be longer than the head it came in).
+pub const MAX_HEADER_CHARS: usize = 20_480;
+
+/// Values of the headers in `names`, as the request carries them (absent names have none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadHeaders<'n> {
+    headers: Vec<(&'n str, Vec<String>)>,
+}
+
+impl HeaderLookup for ReadHeaders<'_> {
+    /// The values of `lowercase_name`. Only names passed to [`read_headers`] were read; a core's
+    /// list of the headers it reads is tested against the core itself (see `payload_hash`).
+    fn values(&self, lowercase_name: &str) -> Vec<Cow<'_, str>> {
+        self.headers
+            .iter()
+            .find(|(name, _)| *name == lowercase_name)
+            .map(|(_, values)| values.iter().map(|v| Cow::Borrowed(v.as_str())).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads every value of the headers `names` (lowercase) from the request's `headers` object. A JS
+/// exception if an entry list is not an array or holds more than [`MAX_ENTRIES_PER_HEADER`]
+/// entries, an entry is not an object, a `value` is not a string, or the values together pass
+/// [`MAX_HEADER_CHARS`].
+pub fn read_headers<'n>(headers: &JsObject, names: &[&'n str]) -> Result<ReadHeaders<'n>> {
+    let mut budget = MAX_HEADER_CHARS;
+    let mut read = Vec::with_capacity(names.len());
+    for &name in names {
+        let entries = member(headers, name)?;
+        if entries.is_absent() {
+            continue;
+        }
+        let (entries, len) = as_array(
+            entries,
+            format_args!("headers[{name:?}]"),
+            MAX_ENTRIES_PER_HEADER,
+        )?;
+        let mut values = Vec::with_capacity(len as usize);
+        for i in 0..len {
+            let entry = as_record(
+                element(&entries, i)?,
+                format_args!("headers[{name:?}][{i}]"),
+            )?;
+            let value = as_string(
+                member(&entry, "value")?,
+                format_args!("headers[{name:?}][{i}].value"),
+                MAX_HEADER_CHARS,
+            )?;
+            budget = budget.checked_sub(value.chars).ok_or_else(|| {
+                malformed(
+                    format_args!("headers[{name:?}][{i}].value"),
+                    format_args!(
+                        "makes the headers read longer than {MAX_HEADER_CHARS} characters \
+                         (CloudFront's request-head quota)"
+                    ),
+                )
+            })?;
+            values.push(to_rust_string(value.string)?);
+        }
+        read.push((name, values));
+    }
+    Ok(ReadHeaders { headers: read })
+}
