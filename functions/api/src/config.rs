@@ -8,6 +8,8 @@
 //! | `IDENTITY_AUDIENCE` | — (required) | the `x-fluid-audience` callers must sign for, unique to this deployment |
 //! | `IDENTITY_READERS` | empty | comma-separated IAM ARN patterns allowed to read |
 //! | `IDENTITY_WRITERS` | empty | comma-separated IAM ARN patterns allowed to append (and read) |
+//! | `IDENTITY_ALLOW_FEDERATED_USERS` | `false` | `true` accepts `federated-user/…` patterns (names the caller chose) |
+//! | `IDENTITY_ALLOW_ANY_ACCOUNT` | `false` | `true` accepts a wildcard account and the bare `*` (every AWS account) |
 //! | `IDENTITY_STS_REGIONS` | all standard regions | comma-separated regions whose STS hosts are accepted |
 //! | `IDENTITY_STS_TIMEOUT_MS` | `2000` | total timeout of one STS call |
 //! | `UNSAFE_STS_ENDPOINT_OVERRIDE` | unset | send validated STS calls to this loopback base URL (local stand-ins; refused on Lambda, see [`crate::sts_override`]) |
@@ -22,6 +24,9 @@ use std::time::Duration;
 use fluid_identity::{Allowlist, HostAllowlist};
 
 use crate::sts_override;
+
+mod allowlist;
+pub use allowlist::{ALLOW_ANY_ACCOUNT, ALLOW_FEDERATED_USERS};
 
 /// Allowlist role for readers.
 pub const READERS: &str = "readers";
@@ -137,22 +142,7 @@ impl Config {
             }
         };
 
-        let mut allowlist = Allowlist::new();
-        let mut counts = [0usize; 2];
-        for (i, (var, role)) in [("IDENTITY_READERS", READERS), ("IDENTITY_WRITERS", WRITERS)]
-            .into_iter()
-            .enumerate()
-        {
-            for pattern in get(var).unwrap_or("").split(',').map(str::trim) {
-                if pattern.is_empty() {
-                    continue;
-                }
-                match allowlist.add(role, pattern) {
-                    Ok(()) => counts[i] += 1,
-                    Err(e) => errors.push(format!("{var}: pattern {pattern:?}: {e}")),
-                }
-            }
-        }
+        let (allowlist, counts) = allowlist::allowlist_from_vars(get, &mut errors);
 
         let sts_hosts = match get("IDENTITY_STS_REGIONS") {
             None => HostAllowlist::standard(),
@@ -215,7 +205,7 @@ impl Config {
                 store,
                 audience,
                 allowlist,
-                pattern_counts: (counts[0], counts[1]),
+                pattern_counts: counts,
                 sts_hosts,
                 sts_timeout: Duration::from_millis(sts_timeout_ms as u64),
                 unsafe_sts_endpoint,

@@ -207,6 +207,21 @@ fn a_non_loopback_sts_endpoint_override_stops_the_binary() {
 }
 
 #[test]
+fn a_loose_allowlist_stops_the_binary_naming_the_entry_and_the_rule() {
+    let (code, err) = start_with(&[
+        AUDIENCE,
+        ("IDENTITY_READERS", "arn:aws:iam::*:role/auditor"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            "IDENTITY_READERS: allowlist entry \"arn:aws:iam::*:role/auditor\" breaks rule any-account-not-allowed"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigterm() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();

@@ -17,6 +17,8 @@ mod cache;
 mod error;
 mod gate;
 mod hosts;
+mod pattern;
+mod pattern_error;
 mod principal;
 pub mod response;
 mod sign;
@@ -30,6 +32,8 @@ pub use hosts::{
     AWS_CN_REGIONS, AWS_REGIONS, AWS_US_GOV_REGIONS, FIPS_REGIONS, HostAllowlist, Partition,
     StsHost,
 };
+pub use pattern::AllowlistPolicy;
+pub use pattern_error::{PatternError, PatternRule};
 pub use principal::{Allowlist, Principal, PrincipalKind};
 pub use response::CallerIdentity;
 pub use sign::{DEFAULT_EXPIRY, SignError, presign, sts_host_for_region};

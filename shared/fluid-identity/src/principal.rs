@@ -7,8 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::ConfigError;
 use crate::hosts::Partition;
+use crate::pattern::{AllowlistPolicy, Pattern};
+use crate::pattern_error::PatternError;
 
 /// What kind of IAM identity signed the request.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -142,56 +143,58 @@ fn is_name(s: &str) -> bool {
 
 /// Allowlist entries grouped into named roles (`readers`, `writers`, …).
 ///
-/// Patterns are canonical ARNs with `*` wildcards matching any run of characters (Vault's
-/// `bound_iam_principal_arn` semantics), compared ASCII-case-insensitively (IAM names are unique
-/// case-insensitively). A role pattern with a path, `arn:aws:iam::A:role/team/deployer`, is
-/// matched by name as `…:role/deployer`, because assumed-role ARNs carry no path; a wildcard in
-/// such a pattern's name is refused (it would silently widen to every path), except under the
-/// SSO path `aws-reserved/sso.amazonaws.com/`, whose `AWSReservedSSO_` names only IAM Identity
-/// Center can create. Assumed-role ARNs are normalized before matching; a pattern never sees a
-/// session name.
+/// Patterns are canonical ARNs with `*` wildcards matching any run of characters within the
+/// resource (Vault's `bound_iam_principal_arn` semantics), compared ASCII-case-insensitively
+/// (IAM names are unique case-insensitively). Every pattern is checked when it is added, against
+/// the rules in `docs/identity.md` ("Allowlist rules"); a refused pattern is a [`PatternError`]
+/// naming the entry and the rule. In short: role paths are matched by name (assumed-role ARNs
+/// carry no path) so a wildcard under a path is refused; under the SSO path
+/// `aws-reserved/sso.amazonaws.com/` a pattern must be `AWSReservedSSO_<set>_*` (or the full
+/// 16-hex suffix) and matches only that permission set's roles; federated users and any-account
+/// patterns need the opt-ins of [`AllowlistPolicy`]. Assumed-role patterns are refused: a pattern
+/// never sees a session name.
 ///
 /// ```
 /// use fluid_identity::{Allowlist, Principal};
 /// let mut allow = Allowlist::new();
 /// allow.add("readers", "arn:aws:iam::111122223333:role/*").unwrap();
 /// allow.add("writers", "arn:aws:iam::111122223333:role/team/deployer").unwrap();
+/// assert!(allow.add("readers", "arn:aws:iam::*:role/deployer").is_err());
 /// let p = Principal::from_caller_arn("arn:aws:sts::111122223333:assumed-role/deployer/s").unwrap();
 /// assert_eq!(allow.roles_of(&p), vec!["readers", "writers"]);
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Allowlist {
-    roles: BTreeMap<String, Vec<String>>,
+    policy: AllowlistPolicy,
+    roles: BTreeMap<String, Vec<Pattern>>,
 }
 
-const SSO_PATH_PREFIX: &str = "role/aws-reserved/sso.amazonaws.com/";
-
 impl Allowlist {
-    /// An empty allowlist: admits nobody.
+    /// An empty allowlist with no opt-ins: admits nobody.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Adds `pattern` to the named role.
-    pub fn add(&mut self, role: &str, pattern: &str) -> Result<(), ConfigError> {
-        let normalized = normalize_pattern(pattern)?;
-        self.roles
-            .entry(role.to_owned())
-            .or_default()
-            .push(normalized);
+    /// An empty allowlist whose patterns are checked under `policy`'s opt-ins.
+    pub fn with_policy(policy: AllowlistPolicy) -> Self {
+        Self {
+            policy,
+            roles: BTreeMap::new(),
+        }
+    }
+
+    /// Adds `pattern` to the named role, or says which rule it breaks.
+    pub fn add(&mut self, role: &str, pattern: &str) -> Result<(), PatternError> {
+        let parsed = Pattern::parse(pattern, self.policy)?;
+        self.roles.entry(role.to_owned()).or_default().push(parsed);
         Ok(())
     }
 
     /// The roles whose patterns match the principal, sorted; empty when not allowed.
     pub fn roles_of(&self, principal: &Principal) -> Vec<&str> {
-        let arn = principal.arn.to_ascii_lowercase();
         self.roles
             .iter()
-            .filter(|(_, patterns)| {
-                patterns
-                    .iter()
-                    .any(|p| glob_match(p.as_bytes(), arn.as_bytes()))
-            })
+            .filter(|(_, patterns)| patterns.iter().any(|p| p.matches(principal)))
             .map(|(role, _)| role.as_str())
             .collect()
     }
@@ -200,63 +203,6 @@ impl Allowlist {
     pub fn allows(&self, principal: &Principal) -> bool {
         !self.roles_of(principal).is_empty()
     }
-}
-
-fn normalize_pattern(pattern: &str) -> Result<String, ConfigError> {
-    let bad = |why: &str| ConfigError(format!("allowlist pattern {pattern:?}: {why}"));
-    if pattern == "*" {
-        return Ok("*".to_owned());
-    }
-    if !pattern.starts_with("arn:") || !pattern.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(bad("must be an ARN (or `*`)"));
-    }
-    let lower = pattern.to_ascii_lowercase();
-    if lower.contains(":assumed-role/") {
-        return Err(bad(
-            "use the role ARN (arn:P:iam::A:role/NAME), not an assumed-role ARN",
-        ));
-    }
-    // Role patterns with a path: match by name.
-    let Some(at) = lower.find(":role/") else {
-        return Ok(lower);
-    };
-    let (head, tail) = lower.split_at(at + 1); // tail = "role/…"
-    let Some((path, name)) = tail["role/".len()..].rsplit_once('/') else {
-        return Ok(lower);
-    };
-    let is_sso = tail.starts_with(&SSO_PATH_PREFIX.to_ascii_lowercase());
-    if path.contains('*') || (name.contains('*') && !is_sso) {
-        return Err(bad(
-            "role paths are not visible in assumed-role ARNs; a wildcard with a path would widen to every path",
-        ));
-    }
-    Ok(format!("{head}role/{name}"))
-}
-
-/// `*` matches any run (including empty) of bytes; everything else literally.
-fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
-    let (mut p, mut t) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while t < text.len() {
-        if p < pattern.len() && pattern[p] != b'*' && pattern[p] == text[t] {
-            p += 1;
-            t += 1;
-        } else if p < pattern.len() && pattern[p] == b'*' {
-            star = Some(p);
-            p += 1;
-            mark = t;
-        } else if let Some(s) = star {
-            p = s + 1;
-            mark += 1;
-            t = mark;
-        } else {
-            return false;
-        }
-    }
-    while p < pattern.len() && pattern[p] == b'*' {
-        p += 1;
-    }
-    p == pattern.len()
 }
 
 #[cfg(test)]
@@ -346,85 +292,5 @@ mod tests {
         ] {
             assert_eq!(Principal::from_caller_arn(arn), None, "{arn}");
         }
-    }
-
-    #[test]
-    fn exact_patterns_match_only_that_principal_case_insensitively() {
-        let mut a = Allowlist::new();
-        a.add("writers", "arn:aws:iam::111122223333:role/Deployer")
-            .unwrap();
-        assert!(a.allows(&p("arn:aws:sts::111122223333:assumed-role/deployer/x")));
-        assert!(!a.allows(&p("arn:aws:sts::999988887777:assumed-role/deployer/x")));
-        assert!(!a.allows(&p("arn:aws:sts::111122223333:assumed-role/deployer2/x")));
-    }
-
-    #[test]
-    fn wildcards_follow_glob_semantics() {
-        let mut a = Allowlist::new();
-        a.add("readers", "arn:aws:iam::111122223333:user/eng/*")
-            .unwrap();
-        assert!(a.allows(&p("arn:aws:iam::111122223333:user/eng/alice")));
-        assert!(a.allows(&p("arn:aws:iam::111122223333:user/eng/sub/alice")));
-        assert!(!a.allows(&p("arn:aws:iam::111122223333:user/ops/alice")));
-        assert!(glob_match(b"a*b*c", b"aXXbYc"));
-        assert!(!glob_match(b"a*b*c", b"aXXbY"));
-    }
-
-    #[test]
-    fn role_patterns_with_a_path_match_by_name() {
-        let mut a = Allowlist::new();
-        a.add("w", "arn:aws:iam::111122223333:role/team/deployer")
-            .unwrap();
-        assert!(a.allows(&p("arn:aws:sts::111122223333:assumed-role/deployer/s")));
-    }
-
-    #[test]
-    fn wildcard_role_names_under_a_path_are_refused_except_sso() {
-        let mut a = Allowlist::new();
-        assert!(a.add("w", "arn:aws:iam::111122223333:role/team/*").is_err());
-        assert!(
-            a.add("w", "arn:aws:iam::111122223333:role/*/deployer")
-                .is_err()
-        );
-        a.add(
-            "admins",
-            "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*",
-        )
-        .unwrap();
-        assert!(a.allows(&p(
-            "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123/alice"
-        )));
-        assert!(!a.allows(&p(
-            "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Read_0123/alice"
-        )));
-    }
-
-    #[test]
-    fn assumed_role_patterns_are_refused_so_nobody_authorizes_on_session_names() {
-        assert!(
-            Allowlist::new()
-                .add("w", "arn:aws:sts::111122223333:assumed-role/r/alice")
-                .is_err()
-        );
-    }
-
-    #[test]
-    fn roles_are_reported_per_group() {
-        let mut a = Allowlist::new();
-        a.add("readers", "*").unwrap();
-        a.add("writers", "arn:aws:iam::111122223333:root").unwrap();
-        assert_eq!(
-            a.roles_of(&p("arn:aws:iam::111122223333:user/x")),
-            vec!["readers"]
-        );
-        assert_eq!(
-            a.roles_of(&p("arn:aws:iam::111122223333:root")),
-            vec!["readers", "writers"]
-        );
-        assert!(
-            Allowlist::new()
-                .roles_of(&p("arn:aws:iam::111122223333:root"))
-                .is_empty()
-        );
     }
 }

@@ -83,7 +83,7 @@ async fn an_allowed_caller_reaches_the_handler_with_its_principal_and_roles() {
 
 #[tokio::test]
 async fn a_missing_header_is_a_401_problem() {
-    let (status, ct, body) = call(app("*"), &[]).await;
+    let (status, ct, body) = call(app("arn:aws:iam::111122223333:role/deployer"), &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(ct.as_deref(), Some("application/problem+json"));
     let p: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -94,7 +94,7 @@ async fn a_missing_header_is_a_401_problem() {
 #[tokio::test]
 async fn two_headers_are_a_401_problem() {
     let v = value();
-    let (status, _, body) = call(app("*"), &[&v, &v]).await;
+    let (status, _, body) = call(app("arn:aws:iam::111122223333:role/deployer"), &[&v, &v]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(body.contains("multiple-values"), "{body}");
 }
@@ -102,7 +102,7 @@ async fn two_headers_are_a_401_problem() {
 #[tokio::test]
 async fn an_invalid_value_is_a_401_problem_that_does_not_echo_it() {
     let v = value().replacen("sts.eu-west-1.amazonaws.com", "sts.s3.amazonaws.com", 1);
-    let (status, ct, body) = call(app("*"), &[&v]).await;
+    let (status, ct, body) = call(app("arn:aws:iam::111122223333:role/deployer"), &[&v]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(ct.as_deref(), Some("application/problem+json"));
     assert!(body.contains("host-not-allowed"), "{body}");

@@ -15,8 +15,8 @@ use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::ProvideCredentials;
 use clap::{Parser, Subcommand};
 use fluid_identity::{
-    Allowlist, Authenticate, DEFAULT_MAX_RESPONSE_BYTES, Gate, HostAllowlist, HttpStsClient,
-    Verifier, VerifierConfig, presign,
+    Allowlist, AllowlistPolicy, Authenticate, DEFAULT_MAX_RESPONSE_BYTES, Gate, HostAllowlist,
+    HttpStsClient, Verifier, VerifierConfig, presign,
 };
 use problem_details::Problem;
 
@@ -55,6 +55,13 @@ enum Command {
         /// in a named role (default role: `allowed`). Repeatable; at least one.
         #[arg(long = "allow", required = true)]
         allow: Vec<String>,
+        /// Accept `arn:P:sts::A:federated-user/…` entries: their names are chosen by whoever calls
+        /// `sts:GetFederationToken`.
+        #[arg(long)]
+        allow_federated_users: bool,
+        /// Accept a wildcard account (`arn:P:iam::*:…`) and the bare `*`: every AWS account.
+        #[arg(long)]
+        allow_any_account: bool,
         /// Send the validated request to this base URL (e.g. `http://127.0.0.1:8080`) instead of
         /// the STS host, keeping the `Host` header. For tests against a local STS.
         #[arg(long)]
@@ -87,14 +94,21 @@ fn main() -> ExitCode {
             Command::Verify {
                 audience,
                 allow,
+                allow_federated_users,
+                allow_any_account,
                 sts_endpoint,
                 max_expiry,
                 timeout_ms,
                 regions,
             } => {
+                let policy = AllowlistPolicy {
+                    allow_federated_users,
+                    allow_any_account,
+                };
                 verify(
                     audience,
                     allow,
+                    policy,
                     sts_endpoint,
                     max_expiry,
                     timeout_ms,
@@ -136,12 +150,13 @@ async fn sign(region: String, audience: String, expires: u64) -> ExitCode {
 async fn verify(
     audience: String,
     allow: Vec<String>,
+    policy: AllowlistPolicy,
     sts_endpoint: Option<String>,
     max_expiry: u64,
     timeout_ms: u64,
     regions: Vec<String>,
 ) -> ExitCode {
-    let mut allowlist = Allowlist::new();
+    let mut allowlist = Allowlist::with_policy(policy);
     for entry in &allow {
         let (role, pattern) = match entry.split_once('=') {
             Some((role, pattern)) if !role.contains(':') => (role, pattern),

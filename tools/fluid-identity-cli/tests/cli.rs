@@ -96,7 +96,12 @@ fn sign_with_the_credential_chain_then_verify_round_trips() {
     let (code, json) = verify(
         &standin,
         &value,
-        &["--audience", "orders-api", "--allow", "*"],
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "arn:aws:iam::111122223333:user/*",
+        ],
     );
     assert_eq!(code, 0, "{json}");
     assert_eq!(json["identity"]["principal"]["arn"], support::USER_ARN);
@@ -178,7 +183,12 @@ fn replay_to_another_audience_is_refused_by_sts() {
     let (code, problem) = verify(
         &standin,
         &role_value("orders-api"),
-        &["--audience", "billing-api", "--allow", "*"],
+        &[
+            "--audience",
+            "billing-api",
+            "--allow",
+            "arn:aws:iam::111122223333:role/*",
+        ],
     );
     assert_eq!(code, 1);
     assert_eq!(problem["status"], 401);
@@ -198,7 +208,12 @@ fn a_tampered_signature_is_refused_by_sts() {
     let (code, problem) = verify(
         &standin,
         &tampered,
-        &["--audience", "orders-api", "--allow", "*"],
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "arn:aws:iam::111122223333:role/*",
+        ],
     );
     assert_eq!(code, 1);
     assert!(
@@ -236,7 +251,12 @@ fn invalid_values_never_reach_sts() {
     let (code, problem) = verify(
         &standin,
         &ssrf,
-        &["--audience", "orders-api", "--allow", "*"],
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "arn:aws:iam::111122223333:role/*",
+        ],
     );
     assert_eq!(code, 1);
     assert_eq!(
@@ -257,7 +277,7 @@ fn max_expiry_and_region_flags_tighten_validation() {
             "--audience",
             "orders-api",
             "--allow",
-            "*",
+            "arn:aws:iam::111122223333:role/*",
             "--max-expiry",
             "30",
         ],
@@ -273,7 +293,7 @@ fn max_expiry_and_region_flags_tighten_validation() {
             "--audience",
             "orders-api",
             "--allow",
-            "*",
+            "arn:aws:iam::111122223333:role/*",
             "--region",
             "us-east-1",
         ],
@@ -298,7 +318,7 @@ fn the_problem_never_echoes_the_value() {
             "--audience",
             "billing-api",
             "--allow",
-            "*",
+            "arn:aws:iam::111122223333:role/*",
         ],
         &value,
         &[],
@@ -311,4 +331,90 @@ fn the_problem_never_echoes_the_value() {
     let sig = &value[value.find("X-Amz-Signature=").unwrap() + 16..];
     assert!(!all.contains(sig));
     assert!(!all.contains("standin%2Fsession") && !all.contains("standin/session"));
+}
+
+/// `verify` with `args` and no value: for allowlist entries refused before anything is read.
+fn refused_allowlist(args: &[&str]) -> (Option<i32>, String) {
+    let mut all = vec!["verify", "--audience", "orders-api"];
+    all.extend_from_slice(args);
+    let out = run(&all, "", &[]);
+    let problem: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| {
+        panic!(
+            "stderr is not a problem ({e}): {:?}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-usage");
+    (
+        out.status.code(),
+        problem["detail"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn a_loose_sso_entry_exits_2_naming_the_entry_and_the_rule() {
+    let entry = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*";
+    let (code, detail) = refused_allowlist(&["--allow", entry]);
+    assert_eq!(code, Some(2));
+    assert!(
+        detail.contains(&format!(
+            "allowlist entry {entry:?} breaks rule sso-role-prefix"
+        )),
+        "{detail}"
+    );
+}
+
+#[test]
+fn a_federated_user_entry_exits_2_without_the_opt_in_flag() {
+    let (code, detail) =
+        refused_allowlist(&["--allow", "arn:aws:sts::111122223333:federated-user/ci"]);
+    assert_eq!(code, Some(2));
+    assert!(detail.contains("federated-user-not-allowed"), "{detail}");
+}
+
+#[test]
+fn a_wildcard_account_entry_exits_2_without_the_opt_in_flag() {
+    let (code, detail) = refused_allowlist(&["--allow", "arn:aws:iam::*:role/deployer"]);
+    assert_eq!(code, Some(2));
+    assert!(detail.contains("any-account-not-allowed"), "{detail}");
+}
+
+#[test]
+fn with_the_opt_in_flag_a_wildcard_account_entry_admits_the_role() {
+    let standin = StandIn::start("normal");
+    let (code, json) = verify(
+        &standin,
+        &role_value("orders-api"),
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "arn:aws:iam::*:role/deployer",
+            "--allow-any-account",
+        ],
+    );
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        json["identity"]["principal"]["arn"],
+        support::ROLE_CANONICAL_ARN
+    );
+}
+
+#[test]
+fn with_the_opt_in_flag_a_federated_user_entry_is_accepted() {
+    let standin = StandIn::start("normal");
+    let (code, problem) = verify(
+        &standin,
+        &role_value("orders-api"),
+        &[
+            "--audience",
+            "orders-api",
+            "--allow",
+            "arn:aws:sts::111122223333:federated-user/ci",
+            "--allow-federated-users",
+        ],
+    );
+    // Accepted: the role is verified and then simply not in the list (403, exit 1, not 2).
+    assert_eq!(code, 1);
+    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-forbidden");
 }
