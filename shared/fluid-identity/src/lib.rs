@@ -11,6 +11,7 @@
 //!
 //! The design background and threat model are in `docs/identity.md`.
 
+mod amz_time;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod cache;
@@ -20,9 +21,11 @@ mod hosts;
 mod pattern;
 mod pattern_error;
 mod principal;
+mod query_params;
 pub mod response;
 mod sign;
 mod sts;
+mod uri_encoding;
 mod validate;
 mod verify;
 

@@ -13,7 +13,8 @@ use aws_sigv4::sign::v4;
 
 use crate::AUDIENCE_HEADER;
 use crate::hosts::Partition;
-use crate::validate::aws_uri_encode_into;
+use crate::query_params::AUTH_PARAMS;
+use crate::uri_encoding::aws_uri_encode_into;
 
 /// Default validity of a signed identity.
 pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(60);
@@ -110,23 +111,14 @@ pub fn presign(
 
     // Assemble the query ourselves in botocore's order rather than `apply_to_request_http1x`, so
     // the URL is byte-stable and matches what the verifier rebuilds.
-    const ORDER: [&str; 7] = [
-        "X-Amz-Algorithm",
-        "X-Amz-Credential",
-        "X-Amz-Date",
-        "X-Amz-Expires",
-        "X-Amz-SignedHeaders",
-        "X-Amz-Security-Token",
-        "X-Amz-Signature",
-    ];
     let params = instructions.params();
-    if let Some((unexpected, _)) = params.iter().find(|(n, _)| !ORDER.contains(n)) {
+    if let Some((unexpected, _)) = params.iter().find(|(n, _)| !AUTH_PARAMS.contains(n)) {
         return Err(SignError::Signing(format!(
             "unexpected signing parameter {unexpected}"
         )));
     }
     let mut out = url;
-    for name in ORDER {
+    for &name in AUTH_PARAMS {
         if let Some((_, value)) = params.iter().find(|(n, _)| *n == name) {
             out.push('&');
             out.push_str(name);
