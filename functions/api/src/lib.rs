@@ -11,7 +11,7 @@
 //! use fluid_identity::{Allowlist, Gate, HttpStsClient, Verifier, VerifierConfig};
 //! use fluid_identity::axum::IdentityGate;
 //! let client = HttpStsClient::new(std::time::Duration::from_secs(2), 16 * 1024).unwrap();
-//! let gate = IdentityGate::new(Gate::new(Verifier::new(VerifierConfig::new("orders-api"), client), Allowlist::new()));
+//! let gate = IdentityGate::new(Gate::new(Verifier::new(VerifierConfig::new("orders-api".parse().unwrap()), client), Allowlist::new()));
 //! let store = Arc::new(api::store::SqliteStore::in_memory().unwrap());
 //! let app: axum::Router = api::router(store, gate, 64 * 1024);
 //! ```

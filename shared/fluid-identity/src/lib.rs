@@ -1,6 +1,7 @@
 //! `X-Fluid-Identity`: a caller proves who it is with a presigned STS `GetCallerIdentity` URL.
 //!
 //! - [`presign`] — the signer (pure: credentials and time are values).
+//! - [`check_audience`] / [`Audience`] — the one rule for `x-fluid-audience` values.
 //! - [`validate`] — the pure verifier step: every rule that can be checked without a network call.
 //! - [`Verifier`] — validate, then one pinned GET to STS through an [`StsClient`], strict
 //!   [`response`] parsing, ARN/account consistency, [`Principal`] normalization, O(1) LRU caches
@@ -12,6 +13,7 @@
 //! The design background and threat model are in `docs/identity.md`.
 
 mod amz_time;
+mod audience;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod cache;
@@ -29,6 +31,7 @@ mod uri_encoding;
 mod validate;
 mod verify;
 
+pub use audience::{Audience, AudienceError, MAX_AUDIENCE_LEN, check_audience};
 pub use error::{ConfigError, RETRY_AFTER_SECS, Rejection};
 pub use gate::{Authenticate, Authorized, BoxFuture, Gate};
 pub use hosts::{
