@@ -87,11 +87,7 @@ fn sign_checks_the_audience_before_asking_for_credentials() {
 
 #[test]
 fn verify_with_an_empty_audience_is_a_usage_error() {
-    let out = run(
-        &["verify", "--audience", "", "--allow", ALLOW],
-        "value",
-        &[],
-    );
+    let out = run(&["verify", "--audience", "", "--allow", ALLOW], "", &[]);
     let problem = usage_problem(&out);
     assert_eq!(problem["type"], "urn:oac-kit:problem:identity-usage");
     assert!(
@@ -106,7 +102,7 @@ fn verify_with_an_empty_audience_is_a_usage_error() {
 fn verify_with_a_space_in_the_audience_is_a_usage_error() {
     let out = run(
         &["verify", "--audience", "orders api", "--allow", ALLOW],
-        "value",
+        "",
         &[],
     );
     let problem = usage_problem(&out);
