@@ -7,7 +7,8 @@
 //!   [`response`] parsing, ARN/account consistency, [`Principal`] normalization, O(1) LRU caches
 //!   (admitted identities; final refusals, briefly) keyed by the SHA-256 of the header value,
 //!   single-flight and a cap on concurrent STS calls.
-//! - [`Allowlist`] — exact ARNs and `*` wildcards grouped into named roles; [`Gate`] combines both.
+//! - [`Allowlist`] — exact ARNs and `*` wildcards grouped into named roles; [`Gate`] combines both;
+//!   [`LazyGate`] builds one off the start-up path, failing closed.
 //! - [`axum`] — an extractor yielding [`Authorized`]; rejections are RFC 9457 problem+json.
 //!
 //! The design background and threat model are in `docs/identity.md`.
@@ -20,6 +21,7 @@ mod cache;
 mod error;
 mod gate;
 mod hosts;
+mod lazy_gate;
 mod pattern;
 mod pattern_error;
 mod principal;
@@ -38,6 +40,7 @@ pub use hosts::{
     AWS_CN_REGIONS, AWS_REGIONS, AWS_US_GOV_REGIONS, FIPS_REGIONS, HostAllowlist, Partition,
     StsHost,
 };
+pub use lazy_gate::LazyGate;
 pub use pattern::AllowlistPolicy;
 pub use pattern_error::{PatternError, PatternRule};
 pub use principal::{Allowlist, Principal, PrincipalKind};
