@@ -1,6 +1,6 @@
 //! `X-Fluid-Identity`: a caller proves who it is with a presigned STS `GetCallerIdentity` URL.
 //!
-//! - [`presign`] — the signer (pure: credentials and time are values).
+//! - `presign` (feature `sign`) — the signer (pure: credentials and time are values).
 //! - [`check_audience`] / [`Audience`] — the one rule for `x-fluid-audience` values.
 //! - [`validate`] — the pure verifier step: every rule that can be checked without a network call.
 //! - [`Verifier`] — validate, then one pinned GET to STS through an [`StsClient`], strict
@@ -27,6 +27,7 @@ mod pattern_error;
 mod principal;
 mod query_params;
 pub mod response;
+#[cfg(feature = "sign")]
 mod sign;
 mod sts;
 mod uri_encoding;
@@ -45,6 +46,7 @@ pub use pattern::AllowlistPolicy;
 pub use pattern_error::{PatternError, PatternRule};
 pub use principal::{Allowlist, Principal, PrincipalKind};
 pub use response::CallerIdentity;
+#[cfg(feature = "sign")]
 pub use sign::{DEFAULT_EXPIRY, SignError, presign, sts_host_for_region};
 #[cfg(feature = "http-client")]
 pub use sts::HttpStsClient;

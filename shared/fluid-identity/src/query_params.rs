@@ -17,6 +17,7 @@ pub(crate) const QUERY_PARAMS: [&str; 9] = [
 ];
 
 /// The SigV4 query-auth parameters (`X-Amz-*`), in URL order: the tail of [`QUERY_PARAMS`].
+#[cfg(feature = "sign")]
 pub(crate) const AUTH_PARAMS: &[&str] = QUERY_PARAMS.split_at(2).1;
 
 /// The position of `name` in [`QUERY_PARAMS`] (exact, case-sensitive match).
@@ -24,7 +25,7 @@ pub(crate) fn position(name: &str) -> Option<usize> {
     QUERY_PARAMS.iter().position(|p| *p == name)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sign"))]
 mod tests {
     use super::*;
 
