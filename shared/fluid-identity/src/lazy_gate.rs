@@ -170,10 +170,16 @@ mod tests {
         let builds = Arc::new(AtomicUsize::new(0));
         let gate = counting(&builds, true);
         gate.warm();
-        // The warm-up runs on the blocking pool; wait for it without sending a request.
-        while !gate.is_ready() {
-            tokio::task::yield_now().await;
-        }
+        // The warm-up runs on the blocking pool; wait for it without sending a request. The bound
+        // only turns a broken warm() into a failure instead of a hang; nothing is timed.
+        let ready = async {
+            while !gate.is_ready() {
+                tokio::task::yield_now().await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(60), ready)
+            .await
+            .expect("warm() never built the gate");
         assert_eq!(builds.load(Ordering::SeqCst), 1);
     }
 
