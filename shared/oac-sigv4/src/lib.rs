@@ -14,6 +14,8 @@
 //! `lambda_errors` holds Lambda's 403 answers, `grants` the resource policy, `verify` the check.
 
 mod authorization;
+#[cfg(test)]
+mod aws_test_suite;
 mod canonical_request;
 mod date_time;
 mod grants;
