@@ -80,35 +80,7 @@ fn tamperings(arrived: &Arrived, rng: &mut fastrand::Rng) -> Vec<(String, Arrive
         "query: a pair added".into(),
         arrived.with(|a| a.query = format!("{}&x=1", a.query)),
     ));
-    let pairs: Vec<&str> = arrived.query.split('&').filter(|p| !p.is_empty()).collect();
-    if !pairs.is_empty() {
-        let i = rng.usize(..pairs.len());
-        let rebuilt = |pairs: Vec<String>| pairs.join("&");
-        let mut renamed: Vec<String> = pairs.iter().map(|p| p.to_string()).collect();
-        renamed[i] = match renamed[i].split_once('=') {
-            Some((k, v)) => format!("{k}x={v}"),
-            None => format!("{}x", renamed[i]),
-        };
-        out.push((
-            format!("query: name of pair {i}"),
-            arrived.with(|a| a.query = rebuilt(renamed)),
-        ));
-        let mut revalued: Vec<String> = pairs.iter().map(|p| p.to_string()).collect();
-        revalued[i] = match revalued[i].split_once('=') {
-            Some((k, v)) => format!("{k}={v}x"),
-            None => format!("{}=x", revalued[i]),
-        };
-        out.push((
-            format!("query: value of pair {i}"),
-            arrived.with(|a| a.query = rebuilt(revalued)),
-        ));
-        let mut dropped: Vec<String> = pairs.iter().map(|p| p.to_string()).collect();
-        dropped.remove(i);
-        out.push((
-            format!("query: pair {i} dropped"),
-            arrived.with(|a| a.query = rebuilt(dropped)),
-        ));
-    }
+    out.extend(query_tamperings(arrived, rng));
     for (i, (name, _)) in arrived.headers.iter().enumerate() {
         if name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("x-amz-date") {
             continue;
@@ -155,6 +127,42 @@ fn tamperings(arrived: &Arrived, rng: &mut fastrand::Rng) -> Vec<(String, Arrive
             let last = auth.1.pop().unwrap();
             auth.1.push(if last == '0' { '1' } else { '0' });
         }),
+    ));
+    out
+}
+
+/// A query name or value changed, or a pair dropped (one pair, picked at random).
+fn query_tamperings(arrived: &Arrived, rng: &mut fastrand::Rng) -> Vec<(String, Arrived)> {
+    let mut out = Vec::new();
+    let pairs: Vec<&str> = arrived.query.split('&').filter(|p| !p.is_empty()).collect();
+    if pairs.is_empty() {
+        return out;
+    }
+    let i = rng.usize(..pairs.len());
+    let rebuilt = |pairs: Vec<String>| pairs.join("&");
+    let mut renamed: Vec<String> = pairs.iter().map(|p| p.to_string()).collect();
+    renamed[i] = match renamed[i].split_once('=') {
+        Some((k, v)) => format!("{k}x={v}"),
+        None => format!("{}x", renamed[i]),
+    };
+    out.push((
+        format!("query: name of pair {i}"),
+        arrived.with(|a| a.query = rebuilt(renamed)),
+    ));
+    let mut revalued: Vec<String> = pairs.iter().map(|p| p.to_string()).collect();
+    revalued[i] = match revalued[i].split_once('=') {
+        Some((k, v)) => format!("{k}={v}x"),
+        None => format!("{}=x", revalued[i]),
+    };
+    out.push((
+        format!("query: value of pair {i}"),
+        arrived.with(|a| a.query = rebuilt(revalued)),
+    ));
+    let mut dropped: Vec<String> = pairs.iter().map(|p| p.to_string()).collect();
+    dropped.remove(i);
+    out.push((
+        format!("query: pair {i} dropped"),
+        arrived.with(|a| a.query = rebuilt(dropped)),
     ));
     out
 }
