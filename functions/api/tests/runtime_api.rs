@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine;
-use lambda_runtime_api::{FunctionProcess, RuntimeApi};
+use oac_dev::runtime_api::{FunctionProcess, RuntimeApi};
 use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_api");

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use anyhow::{Context, Result};
 use aws_credential_types::Credentials;
 use axum::body::{Body, Bytes};
@@ -12,12 +13,11 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use lambda_runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use oac_sigv4::{FunctionUrlAuth, Grants, ReceivedRequest, SigningIdentity, sign_origin_request};
 use serde_json::{Map, Value, json};
 
+use crate::edge_worker::{EdgeWorkers, Stage, WorkerSpec};
 use crate::function_url::{self, HttpResponse, UrlRequest};
-use crate::worker::{EdgeWorkers, Stage, WorkerSpec};
 
 /// CloudFront hands an origin-request function at most this much body.
 pub const ORIGIN_BODY_LIMIT: usize = 1 << 20;

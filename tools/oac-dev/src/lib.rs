@@ -9,7 +9,8 @@
 //! answering Lambda's 403s), and the real function binary through an emulated Lambda Runtime API.
 
 pub mod chain;
+pub mod edge_worker;
 pub mod function_url;
-pub mod worker;
+pub mod runtime_api;
 
 pub use chain::{Chain, ChainConfig, FUNCTION_HOST, VIEWER_IP_HEADER, ViewerFilter};
