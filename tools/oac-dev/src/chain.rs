@@ -227,7 +227,7 @@ impl Chain {
             time: SystemTime::now(),
         };
         let event = function_url::payload::event(request, body, &invocation);
-        let payload = serde_json::to_vec(&event).expect("a payload 2.0 event serializes");
+        let payload = function_url::payload::to_json(&event);
         match self
             .runtime
             .invoke(payload, self.config.function_timeout)

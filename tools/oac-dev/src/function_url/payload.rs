@@ -65,10 +65,6 @@ pub fn event(request: &HttpRequest, body: &[u8], at: &Invocation<'_>) -> ApiGate
     context.http = http;
 
     let mut event = ApiGatewayV2httpRequest::default();
-    #[allow(deprecated)] // the typed model's top-level method; payload 2.0 readers use `http`
-    {
-        event.http_method = request.method.clone();
-    }
     event.version = Some("2.0".into());
     event.route_key = Some("$default".into());
     event.raw_path = Some(request.raw_path.clone());
@@ -80,6 +76,29 @@ pub fn event(request: &HttpRequest, body: &[u8], at: &Invocation<'_>) -> ApiGate
     event.body = body;
     event.is_base64_encoded = is_base64_encoded;
     event
+}
+
+/// Members of the typed model that only Custom Authorizer v1 payloads have; a Function URL's
+/// payload 2.0 event never carries them, so they are left off the wire.
+const CUSTOM_AUTHORIZER_MEMBERS: [&str; 6] = [
+    "type",
+    "methodArn",
+    "httpMethod",
+    "identitySource",
+    "authorizationToken",
+    "resource",
+];
+
+/// The event as the Function URL sends it to the Runtime API: the typed event's JSON without
+/// [`CUSTOM_AUTHORIZER_MEMBERS`].
+pub fn to_json(event: &ApiGatewayV2httpRequest) -> Vec<u8> {
+    let mut value = serde_json::to_value(event).expect("a payload 2.0 event serializes");
+    if let Some(members) = value.as_object_mut() {
+        for name in CUSTOM_AUTHORIZER_MEMBERS {
+            members.remove(name);
+        }
+    }
+    serde_json::to_vec(&value).expect("a JSON value serializes")
 }
 
 /// `requestContext.authorizer.iam` for an `AWS_IAM` Function URL.
