@@ -1,4 +1,4 @@
-//! The real `api` binary driven through the emulated Lambda Runtime API (`lambda-runtime-api`),
+//! The real `api` binary driven through the emulated Lambda Runtime API (`oac_dev::runtime_api`),
 //! and its start-up refusal of a bad configuration.
 
 use std::process::Command;
