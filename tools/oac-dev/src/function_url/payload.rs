@@ -89,8 +89,8 @@ const CUSTOM_AUTHORIZER_MEMBERS: [&str; 6] = [
     "resource",
 ];
 
-/// The event as the Function URL sends it to the Runtime API: the typed event's JSON without
-/// [`CUSTOM_AUTHORIZER_MEMBERS`].
+/// The event as the Function URL sends it to the Runtime API: the typed event's JSON without the
+/// members only Custom Authorizer v1 payloads have (`httpMethod`, `methodArn`, ...).
 pub fn to_json(event: &ApiGatewayV2httpRequest) -> Vec<u8> {
     let mut value = serde_json::to_value(event).expect("a payload 2.0 event serializes");
     if let Some(members) = value.as_object_mut() {
