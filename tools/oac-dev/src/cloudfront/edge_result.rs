@@ -101,6 +101,28 @@ mod tests {
     }
 
     #[test]
+    fn a_forwarded_request_keeps_cloudfronts_read_only_members() {
+        let ours: Request = serde_json::from_str(
+            r#"{"clientIp":"173.245.48.1","headers":{},"method":"POST","querystring":"","uri":"/a"}"#,
+        )
+        .unwrap();
+        let returned: Request = serde_json::from_str(
+            r#"{"clientIp":"10.0.0.1","headers":{"x-a":[{"value":"1"}]},"method":"GET","querystring":"q=1","uri":"/b"}"#,
+        )
+        .unwrap();
+        let forwarded = forward(ours, returned);
+        assert_eq!(
+            (forwarded.client_ip.as_str(), forwarded.method.as_str()),
+            ("173.245.48.1", "POST")
+        );
+        assert_eq!(
+            (forwarded.uri.as_str(), forwarded.querystring.as_str()),
+            ("/b", "q=1")
+        );
+        assert_eq!(forwarded.headers.names().collect::<Vec<_>>(), ["x-a"]);
+    }
+
+    #[test]
     fn a_result_that_is_neither_is_refused() {
         let result = serde_json::from_str::<EdgeResult>(r#"{"status":413}"#);
         assert!(result.is_err());
