@@ -208,6 +208,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_repeated_header_carries_every_value_and_a_repeated_query_key_its_first() {
+        let request: Request = serde_json::from_str(
+            r#"{"clientIp":"173.245.48.1","method":"GET","querystring":"a=1&a=2&b","uri":"/",
+                "headers":{"accept":[{"key":"accept","value":"text/html"},{"key":"accept","value":"*/*"}],
+                           "host":[{"key":"host","value":"d.example"}]}}"#,
+        )
+        .unwrap();
+        let event = event(&request, "id");
+        let accept = &event.request.headers["accept"];
+        let every: Vec<&str> = accept
+            .multi_value
+            .iter()
+            .flatten()
+            .map(|v| v.value.as_str())
+            .collect();
+        assert_eq!(
+            (accept.value.as_str(), every),
+            ("text/html", vec!["text/html", "*/*"])
+        );
+        assert_eq!(event.request.headers["host"].multi_value, None);
+        assert_eq!(event.request.querystring["a"].value, "1");
+        assert_eq!(event.request.querystring["b"].value, "");
+        assert_eq!(event.viewer.ip, "173.245.48.1");
+    }
+
+    #[test]
     fn a_generated_response_is_told_from_a_forwarded_request() {
         let respond: FunctionResult = serde_json::from_str(
             r#"{"statusCode":403,"headers":{"content-type":{"value":"application/problem+json"}},"body":{"data":"e30=","encoding":"base64"}}"#,
