@@ -71,3 +71,62 @@ pub fn response(r: HttpResponse, x_cache: &str, request_id: &str) -> Response<Bo
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use oac_sigv4::Grants;
+
+    use super::*;
+    use crate::config::ViewerFilter;
+
+    fn config(trust_viewer_ip_header: bool) -> ChainConfig {
+        ChainConfig {
+            edge_dir: "target/edge".into(),
+            viewer_filter: ViewerFilter::Off,
+            body_hash: true,
+            include_body: true,
+            forward_host: false,
+            grants: Grants::BOTH,
+            function: "api".into(),
+            function_env: vec![],
+            instances: 1,
+            function_timeout: Duration::from_secs(1),
+            node: "node".into(),
+            edge_workers: 1,
+            viewer_ip: None,
+            trust_viewer_ip_header,
+            log_requests: false,
+        }
+    }
+
+    fn parts() -> Parts {
+        let request = axum::http::Request::builder()
+            .uri("/v1/x?a=1")
+            .header(VIEWER_IP_HEADER, "173.245.48.1")
+            .body(())
+            .unwrap();
+        request.into_parts().0
+    }
+
+    const PEER: &str = "203.0.113.9:50000";
+
+    #[test]
+    fn an_untrusted_viewer_ip_header_is_dropped_and_the_socket_address_used() {
+        let request = request(&parts(), PEER.parse().unwrap(), &config(false));
+        assert_eq!(request.client_ip, "203.0.113.9");
+        assert!(!request.headers.0.contains_key(VIEWER_IP_HEADER));
+    }
+
+    #[test]
+    fn a_trusted_viewer_ip_header_presents_that_viewer() {
+        let request = request(&parts(), PEER.parse().unwrap(), &config(true));
+        assert_eq!(request.client_ip, "173.245.48.1");
+        assert!(!request.headers.0.contains_key(VIEWER_IP_HEADER));
+        assert_eq!(
+            (request.uri.as_str(), request.querystring.as_str()),
+            ("/v1/x", "a=1")
+        );
+    }
+}
