@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+use crate::function_url::sigv4::Caller;
 use anyhow::{Context, Result};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{Request, Response};
 use cloudfront_event::Request as CfRequest;
-use oac_sigv4::Caller;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -203,7 +203,7 @@ impl Chain {
         let hash = forwarded
             .headers
             .0
-            .get(oac_sigv4::CONTENT_SHA256)
+            .get(crate::function_url::sigv4::CONTENT_SHA256)
             .and_then(|entries| entries.first())
             .map(|e| e.value.as_str())
             .unwrap_or_default();

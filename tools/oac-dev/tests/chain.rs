@@ -10,8 +10,8 @@ use common::{
     CLOUDFLARE_V4, CLOUDFLARE_V6, DIRECT, assert_lambda_forbidden, assert_lambda_invalid_signature,
     problem_type, start,
 };
+use oac_dev::function_url::Grants;
 use oac_dev::{ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
-use oac_sigv4::Grants;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 

@@ -10,8 +10,8 @@ use axum::http::Method;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use oac_dev::FUNCTION_HOST;
 use oac_dev::function_url::payload::{self, Invocation};
+use oac_dev::function_url::sigv4::Caller;
 use oac_dev::http::HttpRequest;
-use oac_sigv4::Caller;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 

@@ -9,6 +9,7 @@ pub mod function_event;
 pub mod oac_sign;
 pub mod origin_policy;
 pub mod origin_request;
+pub mod sigv4_sign;
 pub mod viewer;
 
 use base64::Engine as _;

@@ -1,13 +1,14 @@
 //! Origin Access Control, signing `always`: the viewer's `Authorization` dropped, SigV4 for service
-//! `lambda` (with `aws-sigv4`, through `oac_sigv4`), the payload hash from `x-amz-content-sha256`
+//! `lambda` (with `aws-sigv4`, [`super::sigv4_sign`]), the payload hash from `x-amz-content-sha256`
 //! or the empty-body hash.
 
 use std::time::SystemTime;
 
+use super::sigv4_sign::sign_origin_request;
+use crate::function_url::sigv4::SigningIdentity;
 use aws_credential_types::Credentials;
 use axum::http::Method;
 use cloudfront_event::Request;
-use oac_sigv4::{SigningIdentity, sign_origin_request};
 
 use super::edge_result::flatten;
 use crate::config::{FUNCTION_HOST, REGION};

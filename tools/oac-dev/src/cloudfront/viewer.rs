@@ -76,7 +76,7 @@ pub fn response(r: HttpResponse, x_cache: &str, request_id: &str) -> Response<Bo
 mod tests {
     use std::time::Duration;
 
-    use oac_sigv4::Grants;
+    use crate::function_url::Grants;
 
     use super::*;
     use crate::config::ViewerFilter;

@@ -1,9 +1,10 @@
 //! What the Function URL checks before it invokes the function: the payload limit, then IAM
-//! (SigV4 with an independent verifier, `oac_sigv4`, and the resource policy's grants).
+//! (SigV4 with an independent verifier, [`super::sigv4`], and the resource policy's grants).
 
 use std::time::{Duration, SystemTime};
 
-use oac_sigv4::{Caller, Denial, FunctionUrlAuth, Grants, ReceivedRequest};
+use super::sigv4::{Caller, FunctionUrlAuth, ReceivedRequest};
+use super::{Denial, Grants};
 
 use crate::cloudfront::oac_sign::cloudfront_identity;
 use crate::config::{FUNCTION_HOST, REGION};

@@ -4,8 +4,13 @@
 //! <https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html>
 
 pub mod auth;
+pub mod grants;
+pub mod lambda_errors;
 pub mod payload;
 pub mod response;
+pub mod sigv4;
 
 pub use auth::FunctionUrl;
+pub use grants::Grants;
+pub use lambda_errors::Denial;
 pub use payload::Invocation;

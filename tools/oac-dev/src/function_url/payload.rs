@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::sigv4::{Caller, format_amz_date, percent_decode};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use lambda_http::aws_lambda_events::apigw::{
@@ -15,7 +16,6 @@ use lambda_http::aws_lambda_events::apigw::{
 };
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::http::{HeaderMap, HeaderName, HeaderValue};
-use oac_sigv4::{Caller, format_amz_date, percent_decode};
 
 use crate::http::HttpRequest;
 

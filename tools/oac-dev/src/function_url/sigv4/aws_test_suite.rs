@@ -3,8 +3,8 @@
 //! whose request line is already in wire form (percent-encoded), plus the suite's two
 //! double-encoding cases — one of them a Lambda API path.
 
-use crate::canonical_request::canonical_request;
-use crate::verify::ReceivedRequest;
+use super::canonical_request::canonical_request;
+use super::verify::ReceivedRequest;
 
 /// A case name, a request (method, path, query, headers besides `Host`) and the expected start
 /// of its canonical request.

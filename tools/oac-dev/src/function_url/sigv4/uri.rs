@@ -2,7 +2,7 @@
 //! segments removed (RFC 3986 §5.2.4, as for every service but S3), then percent-encoded once
 //! more, so an escape such as `%2F` is signed as `%252F` ("double encoding").
 
-use crate::url_escape::encode_into;
+use super::url_escape::encode_into;
 
 /// `raw_path` (percent-encoded, as received) → the canonical URI line.
 pub(crate) fn canonical_uri(raw_path: &str) -> String {

@@ -5,15 +5,17 @@
 //!
 //! Seeded: `OAC_SIGV4_SEED=<n>` replays a run; every failure names its seed and case.
 
-mod support;
+mod sigv4_support;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use oac_sigv4::FunctionUrlAuth;
+use oac_dev::function_url::sigv4::FunctionUrlAuth;
 use serde_json::json;
-use support::requests::{Generated, METHODS, Signer, generate};
-use support::{AKID, HOST, REGION, SECRET, botocore_sign, cloudfront_sign, function_url, received};
+use sigv4_support::requests::{Generated, METHODS, Signer, generate};
+use sigv4_support::{
+    AKID, HOST, REGION, SECRET, botocore_sign, cloudfront_sign, function_url, received,
+};
 
 const CASES: usize = 2_000;
 

@@ -1,4 +1,4 @@
-//! What the oac-sigv4 tests share: the emulated Function URL, requests as it receives them,
+//! What the SigV4 tests share: the emulated Function URL, requests as it receives them,
 //! CloudFront's signing, and botocore as an oracle (one Python process for every case).
 #![allow(dead_code)] // each test file uses a part
 
@@ -9,7 +9,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use oac_sigv4::{FunctionUrlAuth, Grants, ReceivedRequest, SigningIdentity, sign_origin_request};
+use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
+use oac_dev::function_url::Grants;
+use oac_dev::function_url::sigv4::{FunctionUrlAuth, ReceivedRequest, SigningIdentity};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -30,7 +32,7 @@ pub fn botocore_sign(cases: &[Value]) -> Vec<BotocoreSigned> {
     let python = std::env::var("OAC_KIT_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/support/botocore_sigv4.py"
+        "/tests/sigv4_support/botocore_sigv4.py"
     );
     let mut child = Command::new(&python)
         .arg(script)

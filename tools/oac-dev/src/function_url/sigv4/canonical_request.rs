@@ -1,8 +1,8 @@
 //! SigV4's canonical request for a request as the Function URL received it.
 
-use crate::query::canonical_query;
-use crate::uri::canonical_uri;
-use crate::verify::ReceivedRequest;
+use super::query::canonical_query;
+use super::uri::canonical_uri;
+use super::verify::ReceivedRequest;
 
 /// The canonical request: method, URI, query, the signed headers (`name:value`, values trimmed
 /// and inner runs of spaces collapsed, repeated headers joined with `,`), the signed-header

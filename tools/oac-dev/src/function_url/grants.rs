@@ -1,6 +1,6 @@
 //! The function's resource policy, as far as CloudFront's origin requests need it.
 
-use crate::Denial;
+use super::lambda_errors::Denial;
 
 /// What the function's resource policy grants `cloudfront.amazonaws.com` (for this distribution).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,12 +9,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::authorization::{
+use super::CONTENT_SHA256;
+use super::authorization::{
     Authorization, decode_signature, is_lowercase_name, parse_authorization,
 };
-use crate::canonical_request::{canonical_request, header_values};
-use crate::date_time::{format_amz_date, parse_amz_date};
-use crate::{CONTENT_SHA256, Denial, Grants};
+use super::canonical_request::{canonical_request, header_values};
+use super::date_time::{format_amz_date, parse_amz_date};
+use crate::function_url::grants::Grants;
+use crate::function_url::lambda_errors::Denial;
 
 /// Credentials the emulated IAM knows, and whom they belong to.
 #[derive(Debug, Clone)]

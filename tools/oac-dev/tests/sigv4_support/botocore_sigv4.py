@@ -1,4 +1,4 @@
-"""SigV4-sign requests for service `lambda` with botocore: the independent oracle for oac-sigv4.
+"""SigV4-sign requests for service `lambda` with botocore: the independent oracle for oac-dev's OAC signer and Function URL verifier.
 
 Reads one JSON object per line on stdin:
   {"method", "url", "params": [[name, value], ...] (optional, decoded), "headers": [[name, value], ...],

@@ -37,7 +37,7 @@ pub(crate) fn parse_amz_date(s: &str) -> Option<u64> {
 /// Seconds since the epoch → `YYYYMMDDTHHMMSSZ` (SigV4's `x-amz-date`).
 ///
 /// ```
-/// assert_eq!(oac_sigv4::format_amz_date(1_709_208_000), "20240229T120000Z");
+/// assert_eq!(oac_dev::function_url::sigv4::format_amz_date(1_709_208_000), "20240229T120000Z");
 /// ```
 pub fn format_amz_date(secs: u64) -> String {
     let at = i64::try_from(secs)

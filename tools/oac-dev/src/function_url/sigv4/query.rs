@@ -9,7 +9,7 @@
 //! `aws-sigv4` (and so CloudFront's signing, as the chain emulates it) and botocore's
 //! parameter signing produce; docs/oac-dev.md gives the evidence.
 
-use crate::url_escape::{encode_into, escape_at};
+use super::url_escape::{encode_into, escape_at};
 
 /// `raw_query` (without `?`, as received) → the canonical query line.
 pub(crate) fn canonical_query(raw_query: &str) -> String {

@@ -1,16 +1,16 @@
-//! oac-sigv4 against botocore's SigV4Auth (an independent implementation, from PyPI):
+//! The Function URL verifier and the OAC signer against botocore's SigV4Auth (an independent implementation, from PyPI):
 //! our CloudFront-side signature is byte-identical to botocore's for the same request, and the
 //! Function URL side accepts botocore-signed requests and rejects every single-byte tampering.
 
-mod support;
+mod sigv4_support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
 use base64::Engine as _;
-use oac_sigv4::sign_origin_request;
+use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
 use serde_json::{Value, json};
-use support::{
+use sigv4_support::{
     AKID, HOST, REGION, SECRET, botocore_sign, function_url, h, header, received, sha256_hex,
 };
 
