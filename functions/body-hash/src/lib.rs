@@ -1,7 +1,7 @@
-//! Adapter from the `lambda_runtime` event model to the `payload-hash` core.
+//! Adapter from the `lambda_runtime` event model to the `body-hash-core` core.
 
+use body_hash_core::{BodyInput, Config, Outcome, hash_body};
 use cloudfront_event::{Event, Request};
-use payload_hash::{BodyInput, Config, Outcome, hash_body};
 use serde_json::Value;
 
 /// Runs the core on an origin-request event and returns what Lambda@Edge expects back: the
@@ -36,7 +36,7 @@ pub fn handle_origin_request(event: Event, config: &Config) -> Result<Value, Str
 
 /// Reads the configuration from `BODY_HASH_CONFIG` (the same JSON the edge bundle carries as
 /// `config.json`); unset means the default.
-pub fn config_from_env() -> Result<Config, payload_hash::ConfigError> {
+pub fn config_from_env() -> Result<Config, body_hash_core::ConfigError> {
     match std::env::var("BODY_HASH_CONFIG") {
         Ok(json) => Config::from_json(&json),
         Err(_) => Ok(Config::default()),

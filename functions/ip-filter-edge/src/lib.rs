@@ -1,9 +1,9 @@
 //! N-API adapter of the ip-filter function. `index.mjs` (from `shared/edge-napi/js`) constructs
 //! `Handler` once with `config.json` and calls `handle(event)` per request.
 
-use cloudflare_ranges::{IpFilter, Outcome};
 use edge_napi::member::required_string;
 use edge_napi::{init_error, request_of, response_to_js};
+use ip_filter_core::{IpFilter, Outcome};
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
 

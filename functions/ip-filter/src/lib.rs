@@ -1,7 +1,7 @@
-//! Adapter from the `lambda_runtime` event model to the `cloudflare-ranges` viewer-request core.
+//! Adapter from the `lambda_runtime` event model to the `ip-filter-core` viewer-request core.
 
-use cloudflare_ranges::{ConfigError, IpFilter, Outcome};
 use cloudfront_event::{Event, Request};
+use ip_filter_core::{ConfigError, IpFilter, Outcome};
 use serde_json::Value;
 
 /// Runs the core on a viewer-request event and returns what Lambda@Edge expects back: the

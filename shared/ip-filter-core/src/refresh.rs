@@ -122,7 +122,7 @@ pub struct Refresh {
 /// more than [`MAX_GROWTH_FACTOR`].
 ///
 /// ```
-/// use cloudflare_ranges::{Snapshot, refresh::plan};
+/// use ip_filter_core::{Snapshot, refresh::plan};
 /// let old = Snapshot::bundled().unwrap();
 /// let body = r#"{"result":{"ipv4_cidrs":["173.245.48.0/20"],"ipv6_cidrs":["2400:cb00::/32"],
 ///   "etag":"e1"},"success":true,"errors":[],"messages":[]}"#;

@@ -1,4 +1,4 @@
-//! `cargo bench -p cloudflare-ranges`: time per decision of the ip-filter matcher (target
+//! `cargo bench -p ip-filter-core`: time per decision of the ip-filter matcher (target
 //! < 100 ns), text in (parse + lookup, what a request costs) and parsed address in (lookup only),
 //! plus the size of the generated CloudFront Function (printed once).
 //!
@@ -9,8 +9,8 @@ use std::hint::black_box;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use cloudflare_ranges::{IpFilter, cloudfront_function};
 use criterion::{Criterion, criterion_group, criterion_main};
+use ip_filter_core::{IpFilter, cloudfront_function};
 
 const ADDRESSES: &[(&str, &str)] = &[
     ("v4_allowed", "172.70.34.12"),

@@ -27,7 +27,7 @@ pub enum Outcome {
 /// request is echoed), so the generated CloudFront Function can carry it as a constant.
 ///
 /// ```
-/// let p = cloudflare_ranges::forbidden_problem();
+/// let p = ip_filter_core::forbidden_problem();
 /// assert_eq!(p.status(), 403);
 /// assert_eq!(p.type_uri(), "urn:oac-kit:problem:not-from-cloudflare");
 /// ```
@@ -39,7 +39,7 @@ pub fn forbidden_problem() -> Problem {
 /// Decides a viewer request from the address CloudFront saw.
 ///
 /// ```
-/// use cloudflare_ranges::{IpFilter, Outcome};
+/// use ip_filter_core::{IpFilter, Outcome};
 /// let filter = IpFilter::from_config_json("{}").unwrap();
 /// assert_eq!(filter.decide("162.158.1.1"), Outcome::Forward);
 /// assert!(matches!(filter.decide("203.0.113.9"), Outcome::Respond(r) if r.status == "403"));

@@ -32,9 +32,9 @@ const FORBIDDEN_PREFIXES: &[&str] = &["x-accel-", "x-amz-cf-", "x-edge-"];
 /// Options of the body-hash function.
 ///
 /// ```
-/// let c = payload_hash::Config::from_json(r#"{"copyAuthorizationTo":"x-viewer-authorization"}"#).unwrap();
+/// let c = body_hash_core::Config::from_json(r#"{"copyAuthorizationTo":"x-viewer-authorization"}"#).unwrap();
 /// assert_eq!(c.copy_authorization_to(), Some("x-viewer-authorization"));
-/// assert!(payload_hash::Config::from_json(r#"{"copyAuthorizationTo":"via"}"#).is_err());
+/// assert!(body_hash_core::Config::from_json(r#"{"copyAuthorizationTo":"via"}"#).is_err());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

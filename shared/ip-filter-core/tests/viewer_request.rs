@@ -1,7 +1,7 @@
 //! The viewer-request core on the sample Lambda@Edge events: fixture in, outcome out.
 
-use cloudflare_ranges::{IpFilter, Outcome};
 use cloudfront_event::{Event, HeaderEntry};
+use ip_filter_core::{IpFilter, Outcome};
 
 fn event(name: &str) -> Event {
     let path = format!(

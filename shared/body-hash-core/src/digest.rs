@@ -23,10 +23,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 ///
 /// ```
 /// assert_eq!(
-///     payload_hash::sha256_base64(b"aGVsbG8=").unwrap(),
+///     body_hash_core::sha256_base64(b"aGVsbG8=").unwrap(),
 ///     "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
 /// );
-/// assert!(payload_hash::sha256_base64(b"aGVsbG8").is_err());
+/// assert!(body_hash_core::sha256_base64(b"aGVsbG8").is_err());
 /// ```
 pub fn sha256_base64(text: &[u8]) -> Result<String, InvalidBase64> {
     if !text.len().is_multiple_of(4) {

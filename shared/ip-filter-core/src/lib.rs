@@ -20,7 +20,7 @@
 //! - [`provenance`]: the printable-ASCII rule for provenance written into generated code.
 //!
 //! ```
-//! let filter = cloudflare_ranges::IpFilter::from_config_json("{}").unwrap();
+//! let filter = ip_filter_core::IpFilter::from_config_json("{}").unwrap();
 //! assert!(filter.is_allowed("104.16.0.1"));
 //! assert!(filter.is_allowed("::ffff:104.16.0.1"));
 //! assert!(!filter.is_allowed("203.0.113.9"));

@@ -10,7 +10,7 @@ use ipnet::IpNet;
 /// or adjacent ranges become one), so a lookup is one binary search on `u32` or `u128`.
 ///
 /// ```
-/// use cloudflare_ranges::{RangeSet, parse_cidr};
+/// use ip_filter_core::{RangeSet, parse_cidr};
 /// let set = RangeSet::new([parse_cidr("104.16.0.0/13").unwrap()]);
 /// assert!(set.is_allowed("104.23.255.255"));
 /// assert!(!set.is_allowed("104.24.0.0"));

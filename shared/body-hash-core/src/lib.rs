@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use cloudfront_event::{HeaderEdit, Headers};
-//! use payload_hash::{hash_body, BodyInput, Config, Outcome};
+//! use body_hash_core::{hash_body, BodyInput, Config, Outcome};
 //!
 //! let body = BodyInput::Present { data: b"aGVsbG8=", encoding: None, input_truncated: false };
 //! let outcome = hash_body(&body, &Headers::default(), &Config::default());

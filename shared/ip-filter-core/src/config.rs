@@ -13,9 +13,9 @@ use crate::viewer::{Outcome, decide};
 /// Options of the ip-filter.
 ///
 /// ```
-/// let c = cloudflare_ranges::Config::from_json(r#"{"extraCidrs":["203.0.113.0/24"]}"#).unwrap();
+/// let c = ip_filter_core::Config::from_json(r#"{"extraCidrs":["203.0.113.0/24"]}"#).unwrap();
 /// assert_eq!(c.extra_cidrs().len(), 1);
-/// assert!(cloudflare_ranges::Config::from_json(r#"{"extraCidrs":["203.0.113.1/24"]}"#).is_err());
+/// assert!(ip_filter_core::Config::from_json(r#"{"extraCidrs":["203.0.113.1/24"]}"#).is_err());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -1,4 +1,4 @@
-//! `cargo bench -p payload-hash`: the streaming base64 → SHA-256 path against the SHA-256 of
+//! `cargo bench -p body-hash-core`: the streaming base64 → SHA-256 path against the SHA-256 of
 //! the already-decoded bytes (the floor: this machine's SHA-256 speed).
 
 use base64::Engine as _;
@@ -12,10 +12,10 @@ fn bench(c: &mut Criterion) {
         let data = STANDARD.encode(&bytes);
         group.throughput(Throughput::Bytes(size as u64));
         group.bench_with_input(BenchmarkId::new("sha256_base64", size), &data, |b, d| {
-            b.iter(|| payload_hash::sha256_base64(d.as_bytes()).unwrap())
+            b.iter(|| body_hash_core::sha256_base64(d.as_bytes()).unwrap())
         });
         group.bench_with_input(BenchmarkId::new("sha256_only", size), &bytes, |b, d| {
-            b.iter(|| payload_hash::sha256_hex(d))
+            b.iter(|| body_hash_core::sha256_hex(d))
         });
     }
     group.finish();
