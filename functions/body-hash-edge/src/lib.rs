@@ -11,7 +11,8 @@ mod body;
 use std::cell::Cell;
 
 use body::{BodyMembers, copy_body_data, read_body};
-use body_hash_core::{BodyInput, Config, Outcome, hash_body, headers_read};
+use body_hash_core::{BodyInput, Config, hash_body, headers_read};
+use cloudfront_event::Outcome;
 use edge_napi::member::record;
 use edge_napi::{apply_edits, read_headers, request_of, response_to_js};
 use napi::{Env, JsObject, JsUnknown, Result};

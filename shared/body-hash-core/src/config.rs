@@ -1,33 +1,8 @@
 //! Build-time configuration (Lambda@Edge has no environment variables: the edge bundle carries it
 //! as `config.json`; the `lambda_runtime` binary reads the same JSON from an environment variable).
 
+use cloudfront_event::reserved_headers::is_reserved_at_origin_request;
 use serde::Deserialize;
-
-/// Headers an edge function must not add or change (CloudFront answers 502), plus the ones OAC
-/// and Lambda own. A copy target may not be one of them.
-const FORBIDDEN_TARGETS: &[&str] = &[
-    "authorization",
-    "connection",
-    "content-length",
-    "expect",
-    "host",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-    "x-amz-content-sha256",
-    "x-amz-date",
-    "x-amz-security-token",
-    "x-forwarded-proto",
-    "x-real-ip",
-    "x-cache",
-];
-const FORBIDDEN_PREFIXES: &[&str] = &["x-accel-", "x-amz-cf-", "x-edge-"];
 
 /// Options of the body-hash function.
 ///
@@ -94,12 +69,37 @@ impl Config {
             if name.is_empty() || !name.chars().all(is_token_char) {
                 return bad("must be a lowercase header name ([a-z0-9_-])");
             }
-            if FORBIDDEN_TARGETS.contains(&name.as_str())
-                || FORBIDDEN_PREFIXES.iter().any(|p| name.starts_with(p))
-            {
+            if is_reserved_at_origin_request(name) {
                 return bad("is a header CloudFront, OAC or Lambda reserves");
             }
         }
         Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_target_read_only_at_origin_request_is_refused() {
+        // CloudFront answers 502 when an origin-request function changes `if-none-match`.
+        assert!(Config::copying_authorization_to("if-none-match").is_err());
+    }
+
+    #[test]
+    fn copy_target_cloudfront_keeps_for_itself_is_refused() {
+        // `X-Amzn-RequestId` is on CloudFront's disallowed list (no prefix covers it).
+        assert!(Config::copying_authorization_to("x-amzn-requestid").is_err());
+    }
+
+    #[test]
+    fn copy_target_oac_signs_is_refused() {
+        assert!(Config::copying_authorization_to("x-amz-security-token").is_err());
+    }
+
+    #[test]
+    fn an_ordinary_copy_target_is_accepted() {
+        assert!(Config::copying_authorization_to("x-viewer-authorization").is_ok());
     }
 }

@@ -7,8 +7,8 @@
 //! `lambda_runtime` binary and the N-API addon of the edge bundle both call it.
 //!
 //! ```
-//! use cloudfront_event::{HeaderEdit, Headers};
-//! use body_hash_core::{hash_body, BodyInput, Config, Outcome};
+//! use cloudfront_event::{HeaderEdit, Headers, Outcome};
+//! use body_hash_core::{hash_body, BodyInput, Config};
 //!
 //! let body = BodyInput::Present { data: b"aGVsbG8=", encoding: None, input_truncated: false };
 //! let outcome = hash_body(&body, &Headers::default(), &Config::default());
@@ -26,14 +26,10 @@ mod digest;
 pub use config::{Config, ConfigError};
 pub use digest::{InvalidBase64, sha256_base64, sha256_hex};
 
-use cloudfront_event::{HeaderEdit, HeaderLookup, Response};
+use cloudfront_event::{
+    CONTENT_SHA256, EMPTY_SHA256, HeaderEdit, HeaderLookup, Outcome, Request, Response,
+};
 use problem_details::Problem;
-
-/// The header Lambda reads the payload hash from when CloudFront OAC signs the request.
-pub const CONTENT_SHA256: &str = "x-amz-content-sha256";
-
-/// SHA-256 of zero bytes, lowercase hex.
-pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// The body as CloudFront handed it over, borrowed from the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,13 +48,23 @@ pub enum BodyInput<'a> {
     },
 }
 
-/// What the function returns to CloudFront.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Forward the request after applying these header edits, in order.
-    Forward(Vec<HeaderEdit>),
-    /// Answer the viewer with this generated response; the request never reaches the origin.
-    Respond(Response),
+impl<'a> BodyInput<'a> {
+    /// The body of a typed origin-request event, as [`hash_body`] reads it.
+    pub fn of(request: &'a Request) -> Self {
+        match &request.body {
+            None => BodyInput::Absent,
+            Some(body) => BodyInput::Present {
+                data: body.data.as_deref().unwrap_or("").as_bytes(),
+                encoding: body.encoding.as_deref(),
+                input_truncated: body.input_truncated.unwrap_or(false),
+            },
+        }
+    }
+}
+
+/// [`hash_body`] on a typed origin-request: what the `lambda_runtime` adapter runs.
+pub fn hash_request(request: &Request, config: &Config) -> Outcome {
+    hash_body(&BodyInput::of(request), &request.headers, config)
 }
 
 /// Decides the fate of one origin request. See the crate docs.
@@ -201,5 +207,7 @@ fn invalid_content_length(value: &str) -> Problem {
 
 #[cfg(test)]
 mod headers_read_tests;
+#[cfg(test)]
+mod request_tests;
 #[cfg(test)]
 mod tests;

@@ -14,9 +14,14 @@
 //! ```
 
 mod headers;
+pub mod oac;
+mod outcome;
+pub mod reserved_headers;
 mod response;
 
 pub use headers::{HeaderEdit, HeaderEntry, HeaderLookup, Headers};
+pub use oac::{CONTENT_SHA256, EMPTY_SHA256};
+pub use outcome::{EdgeAnswer, Outcome};
 pub use response::Response;
 
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use crate::matcher::RangeSet;
 use crate::parse::{ParseError, parse_cidr};
 use crate::snapshot::Snapshot;
-use crate::viewer::{Outcome, decide};
+use crate::viewer::decide;
+use cloudfront_event::{Outcome, Request};
 
 /// Options of the ip-filter.
 ///
@@ -133,6 +134,11 @@ impl IpFilter {
     /// The viewer-request decision for `client_ip` (see [`crate::viewer`]).
     pub fn decide(&self, client_ip: &str) -> Outcome {
         decide(client_ip, &self.ranges)
+    }
+
+    /// The viewer-request decision for a typed request: only its `clientIp` is judged.
+    pub fn decide_request(&self, request: &Request) -> Outcome {
+        self.decide(&request.client_ip)
     }
 
     /// The ranges the filter allows.

@@ -42,4 +42,4 @@ pub use config::{Config, ConfigError, IpFilter};
 pub use matcher::RangeSet;
 pub use parse::{ApiRanges, ParseError, parse_cidr};
 pub use snapshot::{SNAPSHOT_JSON, Snapshot};
-pub use viewer::{Outcome, forbidden_problem};
+pub use viewer::forbidden_problem;

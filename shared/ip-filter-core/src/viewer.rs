@@ -6,22 +6,13 @@
 //! `CF-Connecting-IP` or `X-Forwarded-For` are whatever the caller chose to send and are never
 //! read here.
 
-use cloudfront_event::Response;
+use cloudfront_event::{Outcome, Response};
 use problem_details::Problem;
 
 use crate::matcher::RangeSet;
 
 /// Problem type slug of the rejection: `urn:oac-kit:problem:not-from-cloudflare`.
 pub const FORBIDDEN_SLUG: &str = "not-from-cloudflare";
-
-/// What to do with a viewer request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Let the request through, unchanged.
-    Forward,
-    /// Answer with this generated response instead.
-    Respond(Response),
-}
 
 /// The problem every rejected request gets. It is the same for every address (nothing about the
 /// request is echoed), so the generated CloudFront Function can carry it as a constant.
@@ -39,14 +30,15 @@ pub fn forbidden_problem() -> Problem {
 /// Decides a viewer request from the address CloudFront saw.
 ///
 /// ```
-/// use ip_filter_core::{IpFilter, Outcome};
+/// use cloudfront_event::Outcome;
+/// use ip_filter_core::IpFilter;
 /// let filter = IpFilter::from_config_json("{}").unwrap();
-/// assert_eq!(filter.decide("162.158.1.1"), Outcome::Forward);
+/// assert_eq!(filter.decide("162.158.1.1"), Outcome::forward_unchanged());
 /// assert!(matches!(filter.decide("203.0.113.9"), Outcome::Respond(r) if r.status == "403"));
 /// ```
 pub fn decide(client_ip: &str, ranges: &RangeSet) -> Outcome {
     if ranges.is_allowed(client_ip) {
-        Outcome::Forward
+        Outcome::forward_unchanged()
     } else {
         Outcome::Respond(Response::problem(&forbidden_problem()))
     }

@@ -1,7 +1,7 @@
 //! The viewer-request core on the sample Lambda@Edge events: fixture in, outcome out.
 
-use cloudfront_event::{Event, HeaderEntry};
-use ip_filter_core::{IpFilter, Outcome};
+use cloudfront_event::{Event, HeaderEntry, Outcome};
+use ip_filter_core::IpFilter;
 
 fn event(name: &str) -> Event {
     let path = format!(
@@ -13,14 +13,14 @@ fn event(name: &str) -> Event {
 
 fn decide(event: &Event) -> Outcome {
     let filter = IpFilter::from_config_json("{}").unwrap();
-    filter.decide(&event.request().unwrap().client_ip)
+    filter.decide_request(event.request().unwrap())
 }
 
 #[test]
 fn cloudflare_ipv4_edge_passes() {
     assert_eq!(
         decide(&event("viewer-request-cloudflare-v4.json")),
-        Outcome::Forward
+        Outcome::forward_unchanged()
     );
 }
 
@@ -28,7 +28,7 @@ fn cloudflare_ipv4_edge_passes() {
 fn cloudflare_ipv6_edge_passes() {
     assert_eq!(
         decide(&event("viewer-request-cloudflare-v6.json")),
-        Outcome::Forward
+        Outcome::forward_unchanged()
     );
 }
 
@@ -76,5 +76,5 @@ fn cloudflare_event_with_a_viewer_controlled_header_still_judged_by_client_ip() 
         e.request().unwrap().headers.0["cf-connecting-ip"][0].value,
         "198.51.100.7"
     );
-    assert_eq!(decide(&e), Outcome::Forward);
+    assert_eq!(decide(&e), Outcome::forward_unchanged());
 }
