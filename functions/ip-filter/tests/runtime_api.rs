@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lambda_runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
+use oac_dev::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use serde_json::Value;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_ip-filter");

@@ -3,7 +3,10 @@
 use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::http_request::{
+    PercentEncodingMode, SignableBody, SignableRequest, SigningSettings, UriPathNormalizationMode,
+    sign,
+};
 use aws_sigv4::sign::v4;
 
 use crate::{CONTENT_SHA256, EMPTY_SHA256};
@@ -43,7 +46,7 @@ pub fn sign_origin_request(
         .region(region)
         .name("lambda")
         .time(time)
-        .settings(SigningSettings::default())
+        .settings(lambda_settings())
         .build()
         .map_err(|e| SignError(e.to_string()))?
         .into();
@@ -62,4 +65,14 @@ pub fn sign_origin_request(
         headers.push((name.to_owned(), value.to_owned()));
     }
     Ok(())
+}
+
+/// SigV4 as every service but S3 wants it, Lambda included: the path normalised (dot and empty
+/// segments removed) and percent-encoded again (`%2F` signed as `%252F`). These are
+/// `aws-sigv4`'s defaults, spelled out because the Function URL side must match them.
+fn lambda_settings() -> SigningSettings {
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Double;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Enabled;
+    settings
 }

@@ -1,9 +1,11 @@
 """SigV4-sign requests for service `lambda` with botocore: the independent oracle for oac-sigv4.
 
 Reads one JSON object per line on stdin:
-  {"method", "url", "headers": [[name, value], ...], "body_b64", "time": <unix>,
-   "access_key", "secret_key", "region"}
-and prints, per line, the JSON list of [name, value] headers botocore's SigV4Auth sent.
+  {"method", "url", "params": [[name, value], ...] (optional, decoded), "headers": [[name, value], ...],
+   "body_b64", "time": <unix>, "access_key", "secret_key", "region"}
+and prints, per line, {"url": the URL botocore sends (its query encoded from "params" as botocore
+does: `+` for a space), "headers": the [name, value] headers botocore's SigV4Auth sent}.
+One process serves every case, so thousands of cases cost about a second.
 """
 import base64
 import datetime
@@ -27,12 +29,13 @@ def sign(case):
         url=case["url"],
         headers=dict(case["headers"]),
         data=base64.b64decode(case["body_b64"]),
+        params=[tuple(p) for p in case.get("params", [])],
     )
     when = datetime.datetime.fromtimestamp(case["time"], tz=datetime.timezone.utc).replace(tzinfo=None)
     creds = Credentials(case["access_key"], case["secret_key"])
     with mock.patch("botocore.auth.get_current_datetime", return_value=when):
         SigV4Auth(creds, "lambda", case["region"]).add_auth(request)
-    return [[k, v] for k, v in request.headers.items()]
+    return {"url": request.prepare().url, "headers": [[k, v] for k, v in request.headers.items()]}
 
 
 for line in sys.stdin:

@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use lambda_runtime_api::{FunctionProcess, RuntimeApi};
+//! use oac_dev::runtime_api::{FunctionProcess, RuntimeApi};
 //! let api = RuntimeApi::start().await?;
 //! let _function = FunctionProcess::spawn("target/debug/body-hash", "body-hash", &api, &[])?;
 //! let answer = api.invoke(br#"{"Records":[]}"#.to_vec(), std::time::Duration::from_secs(5)).await;
