@@ -199,11 +199,10 @@ impl Chain {
             }
             EdgeResult::Forward(returned) => edge_result::forward(request, *returned),
         };
-        // TODO(edge-core): take the header name from cloudfront-event once it owns it.
         let hash = forwarded
             .headers
             .0
-            .get(crate::function_url::sigv4::CONTENT_SHA256)
+            .get(cloudfront_event::CONTENT_SHA256)
             .and_then(|entries| entries.first())
             .map(|e| e.value.as_str())
             .unwrap_or_default();

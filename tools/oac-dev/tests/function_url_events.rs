@@ -22,8 +22,7 @@ const FIXTURES: [&str; 3] = [
 ];
 const REQUEST_ID: &str = "QxWx1SfbOmTsOTWPkyjgPIdgCkdSoOvD2vKgD6bfP0KHlx1aJ3s9Pg==";
 const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIAOACDEVCLOUDFRONT/20261123/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
-// TODO(edge-core): take the empty-body hash from cloudfront-event once it owns it.
-const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+use cloudfront_event::EMPTY_SHA256;
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

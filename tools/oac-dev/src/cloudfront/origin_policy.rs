@@ -61,16 +61,7 @@ fn take_first(
 
 /// Connection-level headers, which a proxy never forwards (RFC 9110 §7.6.1).
 fn is_hop_by_hop(name: &str) -> bool {
-    matches!(
-        name,
-        "connection"
-            | "keep-alive"
-            | "proxy-connection"
-            | "te"
-            | "trailer"
-            | "upgrade"
-            | "transfer-encoding"
-    )
+    cloudfront_event::reserved_headers::HOP_BY_HOP.contains(&name)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use aws_sigv4::http_request::{
 };
 use aws_sigv4::sign::v4;
 
-use crate::function_url::sigv4::{CONTENT_SHA256, EMPTY_SHA256};
+use cloudfront_event::{CONTENT_SHA256, EMPTY_SHA256};
 
 /// The request could not be signed.
 #[derive(Debug, thiserror::Error)]

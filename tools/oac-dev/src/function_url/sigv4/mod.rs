@@ -24,8 +24,4 @@ pub use date_time::format_amz_date;
 pub use url_escape::percent_decode;
 pub use verify::{Caller, FunctionUrlAuth, ReceivedRequest, SigningIdentity};
 
-/// SHA-256 of zero bytes, lowercase hex.
-pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-/// The payload-hash header Lambda reads.
-pub const CONTENT_SHA256: &str = "x-amz-content-sha256";
+pub use cloudfront_event::{CONTENT_SHA256, EMPTY_SHA256};
