@@ -1,7 +1,7 @@
-//! `cargo xtask cloudflare-ips`: refreshes `shared/cloudflare-ranges/ranges.json` from
+//! `cargo xtask cloudflare-ips`: refreshes `shared/ip-filter-core/ranges.json` from
 //! Cloudflare's API (`GET <base>/client/v4/ips`, fetched by [`crate::ranges_fetch`]: https only,
 //! no redirects, no environment proxy unless asked, a body cap, timeouts), validated by
-//! `cloudflare_ranges::refresh` (`success: true`, non-empty lists, every CIDR strict, the range
+//! `ip_filter_core::refresh` (`success: true`, non-empty lists, every CIDR strict, the range
 //! rules, a printable etag; no shrink of more than a third of the entries and no more than
 //! doubling of the addresses without `--force`), then prints the diff and the new etag.
 
@@ -11,8 +11,8 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use cloudflare_ranges::Snapshot;
-use cloudflare_ranges::refresh::{Diff, plan};
+use ip_filter_core::Snapshot;
+use ip_filter_core::refresh::{Diff, plan};
 
 use crate::ranges_fetch::{FetchPolicy, MAX_BODY_BYTES, fetch};
 use crate::run::root;
@@ -35,7 +35,7 @@ pub struct CloudflareIpsArgs {
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub timeout: u64,
     /// The snapshot to rewrite (relative to the workspace root).
-    #[arg(long, default_value = "shared/cloudflare-ranges/ranges.json")]
+    #[arg(long, default_value = "shared/ip-filter-core/ranges.json")]
     pub snapshot: PathBuf,
 }
 
@@ -104,7 +104,7 @@ fn utc_date(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     //! The refresh against a local HTTP server on 127.0.0.1 serving recorded answers
-    //! (`shared/cloudflare-ranges/tests/api/`); no internet needed.
+    //! (`shared/ip-filter-core/tests/api/`); no internet needed.
 
     use super::*;
     use crate::edge::cargo_target_dir;
@@ -112,7 +112,7 @@ mod tests {
     use std::time::UNIX_EPOCH;
 
     fn recorded(name: &str) -> String {
-        fs::read_to_string(root().join("shared/cloudflare-ranges/tests/api").join(name)).unwrap()
+        fs::read_to_string(root().join("shared/ip-filter-core/tests/api").join(name)).unwrap()
     }
 
     /// A scratch copy of the bundled snapshot; returns its path (absolute).
@@ -121,7 +121,7 @@ mod tests {
             cargo_target_dir().join(format!("tmp-cloudflare-ips/{test}-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let path = dir.join("ranges.json");
-        fs::write(&path, cloudflare_ranges::SNAPSHOT_JSON).unwrap();
+        fs::write(&path, ip_filter_core::SNAPSHOT_JSON).unwrap();
         path
     }
 
@@ -148,7 +148,7 @@ mod tests {
     fn assert_untouched(path: &Path) {
         assert_eq!(
             fs::read_to_string(path).unwrap(),
-            cloudflare_ranges::SNAPSHOT_JSON
+            ip_filter_core::SNAPSHOT_JSON
         );
     }
 

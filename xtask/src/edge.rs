@@ -70,15 +70,15 @@ fn body_hash_config(args: &EdgeArgs) -> Result<String> {
         None => "{}".to_owned(),
     };
     // The same validation the addon runs at init: a bad value fails the build, not the deploy.
-    payload_hash::Config::from_json(&json)?;
+    body_hash_core::Config::from_json(&json)?;
     Ok(json)
 }
 
 /// The ip-filter configuration: `--allow-cidr` values, validated exactly as the addon validates
 /// `config.json` at init (so a bad CIDR fails the build, not the deploy).
 pub fn ip_filter_config(args: &EdgeArgs) -> Result<String> {
-    let config = cloudflare_ranges::Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
-    cloudflare_ranges::IpFilter::new(&config)?;
+    let config = ip_filter_core::Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
+    ip_filter_core::IpFilter::new(&config)?;
     Ok(config.to_json())
 }
 

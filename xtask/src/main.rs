@@ -42,7 +42,7 @@ enum Task {
     /// Generate the ip-filter CloudFront Function (cloudfront-js-2.0, viewer-request) into
     /// target/edge/ip-filter.cloudfront.js from the bundled Cloudflare ranges (checked < 10 KB).
     CloudfrontFunction(cloudfront_function::CloudfrontFunctionArgs),
-    /// Refresh shared/cloudflare-ranges/ranges.json from Cloudflare's API; prints the diff and
+    /// Refresh shared/ip-filter-core/ranges.json from Cloudflare's API; prints the diff and
     /// the new etag.
     CloudflareIps(cloudflare_ips::CloudflareIpsArgs),
 }

@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use lambda_runtime_api::{FunctionProcess, RuntimeApi};
+use oac_dev::runtime_api::{FunctionProcess, RuntimeApi};
 use tokio::net::TcpStream;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_api");

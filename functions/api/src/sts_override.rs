@@ -8,7 +8,7 @@
 //!   the `url` crate (the parser the STS client uses to send), so `http://127.0.0.1@evil.example`
 //!   (userinfo) and `http://127.0.0.1.evil.example` (a domain) are refused.
 //!
-//! The emulated Runtime API of the local chain (`oac-dev`, `lambda-runtime-api`) sets
+//! The emulated Runtime API of the local chain (`oac-dev`'s `runtime_api`) sets
 //! `AWS_LAMBDA_RUNTIME_API` and `AWS_LAMBDA_FUNCTION_NAME` (the `lambda_runtime` crate needs
 //! both) but none of the markers, so the local chain keeps its STS stand-in.
 

@@ -1,11 +1,11 @@
-//! The real `api` binary driven through the emulated Lambda Runtime API (`lambda-runtime-api`),
+//! The real `api` binary driven through the emulated Lambda Runtime API (`oac_dev::runtime_api`),
 //! and its start-up refusal of a bad configuration.
 
 use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine;
-use lambda_runtime_api::{FunctionProcess, RuntimeApi};
+use oac_dev::runtime_api::{FunctionProcess, RuntimeApi};
 use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_api");

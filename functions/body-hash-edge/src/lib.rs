@@ -2,7 +2,7 @@
 //! `Handler` once with `config.json` and calls `handle(event)` per request.
 //!
 //! One invocation reads the body members, copies `body.data` out of V8, reads the headers
-//! [`payload_hash::headers_read`] lists for that body, runs the pure core on those Rust values and
+//! [`body_hash_core::headers_read`] lists for that body, runs the pure core on those Rust values and
 //! only then edits the request. No borrow is held across a call into JS, so a getter in the event
 //! that re-enters the handler cannot break it.
 
@@ -11,11 +11,12 @@ mod body;
 use std::cell::Cell;
 
 use body::{BodyMembers, copy_body_data, read_body};
+use body_hash_core::{BodyInput, Config, hash_body, headers_read};
+use cloudfront_event::Outcome;
 use edge_napi::member::record;
 use edge_napi::{apply_edits, read_headers, request_of, response_to_js};
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
-use payload_hash::{BodyInput, Config, Outcome, hash_body, headers_read};
 
 /// The body-hash core with its build-time configuration.
 #[napi]

@@ -1,22 +1,11 @@
-//! `body-hash` as a Lambda binary, for `cargo lambda invoke` and the local chain.
+//! `body-hash` as a Lambda binary, for `cargo lambda invoke` and the local chain: the
+//! `body-hash-core` policy served by the shared `edge-lambda` adapter.
 
-use body_hash::{config_from_env, handle_origin_request};
-use cloudfront_event::Event;
-use lambda_runtime::{Error, LambdaEvent, service_fn};
+use body_hash_core::{Config, hash_request};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Error> {
+async fn main() -> Result<(), lambda_runtime::Error> {
     // A bad configuration stops the function at init: nothing is forwarded unhashed.
-    let config = match config_from_env() {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("body-hash: invalid BODY_HASH_CONFIG: {e}");
-            std::process::exit(1);
-        }
-    };
-    let config = &config;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        handle_origin_request(event.payload, config).map_err(Error::from)
-    }))
-    .await
+    let config = edge_lambda::config_or_exit("body-hash", "BODY_HASH_CONFIG", Config::from_json);
+    edge_lambda::serve(move |request| hash_request(request, &config)).await
 }

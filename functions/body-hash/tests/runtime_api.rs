@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use lambda_runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
+use oac_dev::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use serde_json::Value;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_body-hash");

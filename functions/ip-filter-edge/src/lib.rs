@@ -1,9 +1,10 @@
 //! N-API adapter of the ip-filter function. `index.mjs` (from `shared/edge-napi/js`) constructs
 //! `Handler` once with `config.json` and calls `handle(event)` per request.
 
-use cloudflare_ranges::{IpFilter, Outcome};
-use edge_napi::member::required_string;
-use edge_napi::{init_error, request_of, response_to_js};
+use cloudfront_event::Outcome;
+use edge_napi::member::{record, required_string};
+use edge_napi::{apply_edits, init_error, request_of, response_to_js};
+use ip_filter_core::IpFilter;
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
 
@@ -35,7 +36,13 @@ impl Handler {
         let request = request_of(&event)?;
         let client_ip = required_string(&request, "clientIp", MAX_CLIENT_IP_CHARS)?;
         match self.filter.decide(&client_ip) {
-            Outcome::Forward => Ok(request.into_unknown()),
+            Outcome::Forward(edits) => {
+                // The filter forwards unchanged today; an edit the core asks for is still made.
+                if !edits.is_empty() {
+                    apply_edits(&env, &mut record(&request, "headers")?, &edits)?;
+                }
+                Ok(request.into_unknown())
+            }
             Outcome::Respond(response) => response_to_js(&env, &response),
         }
     }

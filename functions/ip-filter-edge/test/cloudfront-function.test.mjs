@@ -26,7 +26,7 @@ const cfHandler = vm.runInNewContext(`${code}\n;handler`, {}, { filename: 'ip-fi
 
 const oracle = JSON.parse(execFileSync(process.env.OAC_KIT_PYTHON3 ?? 'python3', [
   join(here, 'oracle.py'),
-  join(repo, 'shared/cloudflare-ranges/ranges.json'),
+  join(repo, 'shared/ip-filter-core/ranges.json'),
   ...JSON.parse(config).extraCidrs,
 ], { encoding: 'utf8', maxBuffer: 64 << 20 }));
 

@@ -1,16 +1,12 @@
-//! `ip-filter` as a Lambda binary, for `cargo lambda invoke` and the local chain.
+//! `ip-filter` as a Lambda binary, for `cargo lambda invoke` and the local chain: the
+//! `ip-filter-core` policy served by the shared `edge-lambda` adapter.
 
-use cloudfront_event::Event;
-use ip_filter::{filter_from_env, handle_viewer_request};
-use lambda_runtime::{Error, LambdaEvent, service_fn};
+use ip_filter_core::IpFilter;
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Error> {
+async fn main() -> Result<(), lambda_runtime::Error> {
     // A bad configuration stops the function at init: nothing is let through unchecked.
-    let filter = filter_from_env()?;
-    let filter = &filter;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        handle_viewer_request(event.payload, filter).map_err(Error::from)
-    }))
-    .await
+    let filter =
+        edge_lambda::config_or_exit("ip-filter", "IP_FILTER_CONFIG", IpFilter::from_config_json);
+    edge_lambda::serve(move |request| filter.decide_request(request)).await
 }

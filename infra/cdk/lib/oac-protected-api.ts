@@ -53,6 +53,16 @@ export interface IdentityProps {
   readonly readers?: string[];
   /** ARN patterns allowed to append (and read). */
   readonly writers?: string[];
+  /**
+   * Accept `federated-user/…` patterns (`IDENTITY_ALLOW_FEDERATED_USERS`): their names are chosen
+   * by whoever calls `sts:GetFederationToken`. Default false: the api refuses to start with one.
+   */
+  readonly allowFederatedUsers?: boolean;
+  /**
+   * Accept a wildcard account (`arn:aws:iam::*:…`) and the bare `*` (`IDENTITY_ALLOW_ANY_ACCOUNT`):
+   * every AWS account on earth, an attacker's included. Default false.
+   */
+  readonly allowAnyAccount?: boolean;
 }
 
 /** How viewer requests are restricted to Cloudflare. */
@@ -237,6 +247,8 @@ export class OacProtectedApi extends Construct {
         IDENTITY_AUDIENCE: audience,
         IDENTITY_READERS: (o.identity?.readers ?? []).join(','),
         IDENTITY_WRITERS: (o.identity?.writers ?? []).join(','),
+        IDENTITY_ALLOW_FEDERATED_USERS: String(o.identity?.allowFederatedUsers ?? false),
+        IDENTITY_ALLOW_ANY_ACCOUNT: String(o.identity?.allowAnyAccount ?? false),
       }, o.environment),
     });
     table.grantReadWriteData(fn);

@@ -165,16 +165,30 @@ describe('Lambda origin (the Lambdalith)', () => {
 describe('options', () => {
   it('identity settings reach the function as its IDENTITY_* variables', () => {
     const { template } = synth({
-      lambdaOrigin: { identity: { audience: 'orders-api', readers: ['arn:aws:iam::1:role/r*'], writers: ['arn:aws:iam::1:role/ci', 'arn:aws:iam::1:role/deployer'] } },
+      lambdaOrigin: { identity: { audience: 'orders-api', readers: ['arn:aws:iam::111122223333:role/r*'], writers: ['arn:aws:iam::111122223333:role/ci', 'arn:aws:iam::111122223333:role/deployer'] } },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'provided.al2023',
       Environment: { Variables: Match.objectLike({
         IDENTITY_AUDIENCE: 'orders-api',
-        IDENTITY_READERS: 'arn:aws:iam::1:role/r*',
-        IDENTITY_WRITERS: 'arn:aws:iam::1:role/ci,arn:aws:iam::1:role/deployer',
+        IDENTITY_READERS: 'arn:aws:iam::111122223333:role/r*',
+        IDENTITY_WRITERS: 'arn:aws:iam::111122223333:role/ci,arn:aws:iam::111122223333:role/deployer',
       }) },
     });
+  });
+
+  it('allowlist opt-ins are off unless asked for, and reach the function when asked for', () => {
+    const variables = (identity: object) => {
+      const { template } = synth({ lambdaOrigin: { identity: { audience: 'orders-api', ...identity } } });
+      const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'provided.al2023' } }));
+      return fns[0].Properties.Environment.Variables;
+    };
+    const off = variables({});
+    assert.equal(off.IDENTITY_ALLOW_FEDERATED_USERS, 'false');
+    assert.equal(off.IDENTITY_ALLOW_ANY_ACCOUNT, 'false');
+    const on = variables({ allowFederatedUsers: true, allowAnyAccount: true });
+    assert.equal(on.IDENTITY_ALLOW_FEDERATED_USERS, 'true');
+    assert.equal(on.IDENTITY_ALLOW_ANY_ACCOUNT, 'true');
   });
 
   it('without an audience each deployment gets its own: account, region, stack and construct', () => {

@@ -5,6 +5,10 @@
 //! in `other`, header maps keep their order, and each header entry keeps its `key` casing (or its
 //! absence). Shapes: <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html>.
 //!
+//! It also holds the contract every edge core meets: [`Outcome`] (forward with header edits, or
+//! respond), carried out on a request as an [`EdgeAnswer`]; the headers CloudFront owns
+//! ([`reserved_headers`]); and what OAC signs with ([`oac`]: [`CONTENT_SHA256`], [`EMPTY_SHA256`]).
+//!
 //! ```
 //! let json = r#"{"Records":[{"cf":{"config":{"distributionDomainName":"d.cloudfront.net",
 //!   "distributionId":"E1","eventType":"origin-request","requestId":"r"},
@@ -14,9 +18,14 @@
 //! ```
 
 mod headers;
+pub mod oac;
+mod outcome;
+pub mod reserved_headers;
 mod response;
 
 pub use headers::{HeaderEdit, HeaderEntry, HeaderLookup, Headers};
+pub use oac::{CONTENT_SHA256, EMPTY_SHA256};
+pub use outcome::{EdgeAnswer, Outcome};
 pub use response::Response;
 
 use serde::{Deserialize, Serialize};

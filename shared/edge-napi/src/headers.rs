@@ -26,7 +26,7 @@ pub struct ReadHeaders<'n> {
 
 impl HeaderLookup for ReadHeaders<'_> {
     /// The values of `lowercase_name`. Only names passed to [`read_headers`] were read; a core's
-    /// list of the headers it reads is tested against the core itself (see `payload_hash`).
+    /// list of the headers it reads is tested against the core itself (see `body_hash_core`).
     fn values(&self, lowercase_name: &str) -> Vec<Cow<'_, str>> {
         self.headers
             .iter()

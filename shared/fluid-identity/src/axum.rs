@@ -22,7 +22,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
-use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::http::{HeaderValue, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 
 use crate::HEADER;
@@ -42,14 +42,7 @@ impl IdentityGate {
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        let problem = self.to_problem();
-        let status =
-            StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, problem.to_json()).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(problem_details::CONTENT_TYPE),
-        );
+        let mut response = self.to_problem().into_response();
         if let Some(secs) = self.retry_after_secs() {
             response
                 .headers_mut()
@@ -70,13 +63,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Authorized {
                 "Identity verification is not configured",
                 500,
             );
-            let mut response =
-                (StatusCode::INTERNAL_SERVER_ERROR, problem.to_json()).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(problem_details::CONTENT_TYPE),
-            );
-            return Err(response);
+            return Err(problem.into_response());
         };
         let mut values = parts.headers.get_all(HEADER).iter();
         let value = match (values.next(), values.next()) {

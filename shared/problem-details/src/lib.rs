@@ -11,6 +11,9 @@
 //! assert!(p.to_json().contains("\"status\":413"));
 //! ```
 
+#[cfg(feature = "axum")]
+mod axum;
+
 use serde::{Deserialize, Serialize};
 
 /// The media type of a problem details body (RFC 9457 §3).

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
+use oac_dev::function_url::Grants;
 use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
-use oac_sigv4::Grants;
 
 // The chain allocates per request (events, headers, JSON); mimalloc is markedly cheaper here.
 #[global_allocator]

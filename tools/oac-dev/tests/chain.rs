@@ -10,8 +10,8 @@ use common::{
     CLOUDFLARE_V4, CLOUDFLARE_V6, DIRECT, assert_lambda_forbidden, assert_lambda_invalid_signature,
     problem_type, start,
 };
+use oac_dev::function_url::Grants;
 use oac_dev::{ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
-use oac_sigv4::Grants;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -88,6 +88,30 @@ async fn every_method_and_body_shape_arrives_byte_identical() {
         );
         assert_eq!(a.headers["x-cache"], "Miss from cloudfront");
     }
+}
+
+/// A form-style query (`+` for a space, an encoded `+`, a repeated name, a name without a value)
+/// was a false 403 `InvalidSignatureException`: the Function URL read `+` as a plus while
+/// CloudFront's signer (aws-sigv4) reads it as a space, as AWS does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_style_query_string_reaches_the_function() {
+    let chain = start(config()).await;
+    let query = "q=a+b&plus=%2B&space=x%20y&tag=b&tag=a&flag";
+    let a = chain
+        .send(
+            "GET",
+            &format!("/v1/search?{query}"),
+            CLOUDFLARE_V4,
+            "text/plain",
+            vec![],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(
+        a.json()["query"],
+        query,
+        "the query arrives as the viewer sent it"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use oac_dev::function_url::Grants;
 use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
-use oac_sigv4::Grants;
 use serde_json::Value;
 
 /// A Cloudflare address (173.245.48.0/20).

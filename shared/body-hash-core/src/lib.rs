@@ -1,0 +1,213 @@
+//! The pure core of `body-hash`, the origin-request function in front of a Lambda Function URL.
+//!
+//! CloudFront OAC signs origin requests with SigV4, and Lambda refuses unsigned payloads: for a
+//! request with a body, `x-amz-content-sha256` must hold the SHA-256 of the body before CloudFront
+//! signs. [`hash_body`] decides, from the body CloudFront handed over and the request headers, either
+//! the header edits to forward with or the response to generate instead. It does no I/O; the
+//! `lambda_runtime` binary and the N-API addon of the edge bundle both call it.
+//!
+//! ```
+//! use cloudfront_event::{HeaderEdit, Headers, Outcome};
+//! use body_hash_core::{hash_body, BodyInput, Config};
+//!
+//! let body = BodyInput::Present { data: b"aGVsbG8=", encoding: None, input_truncated: false };
+//! let outcome = hash_body(&body, &Headers::default(), &Config::default());
+//! let Outcome::Forward(edits) = outcome else { panic!() };
+//! assert_eq!(edits[0], HeaderEdit::Set {
+//!     name: "x-amz-content-sha256".into(),
+//!     entries: vec![("x-amz-content-sha256".into(),
+//!         "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824".into())],
+//! });
+//! ```
+
+mod config;
+mod digest;
+
+pub use config::{Config, ConfigError};
+pub use digest::{InvalidBase64, sha256_base64, sha256_hex};
+
+use cloudfront_event::{
+    CONTENT_SHA256, EMPTY_SHA256, HeaderEdit, HeaderLookup, Outcome, Request, Response,
+};
+use problem_details::Problem;
+
+/// The body as CloudFront handed it over, borrowed from the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyInput<'a> {
+    /// The event had no `body` member.
+    Absent,
+    /// The event's `body` member.
+    Present {
+        /// The bytes of `body.data` as UTF-8 (missing → empty). Bytes, not `&str`: an adapter that
+        /// already knows the string is ASCII need not validate it again.
+        data: &'a [u8],
+        /// `body.encoding` (missing → `base64`, CloudFront's default).
+        encoding: Option<&'a str>,
+        /// `body.inputTruncated` (missing → false).
+        input_truncated: bool,
+    },
+}
+
+impl<'a> BodyInput<'a> {
+    /// The body of a typed origin-request event, as [`hash_body`] reads it.
+    pub fn of(request: &'a Request) -> Self {
+        match &request.body {
+            None => BodyInput::Absent,
+            Some(body) => BodyInput::Present {
+                data: body.data.as_deref().unwrap_or("").as_bytes(),
+                encoding: body.encoding.as_deref(),
+                input_truncated: body.input_truncated.unwrap_or(false),
+            },
+        }
+    }
+}
+
+/// [`hash_body`] on a typed origin-request: what the `lambda_runtime` adapter runs.
+pub fn hash_request(request: &Request, config: &Config) -> Outcome {
+    hash_body(&BodyInput::of(request), &request.headers, config)
+}
+
+/// Decides the fate of one origin request. See the crate docs.
+///
+/// - body present and complete → `x-amz-content-sha256` = SHA-256 of the exact body bytes
+///   (base64-decoded, or the UTF-8 bytes of a `text` body), replacing any viewer-supplied value;
+/// - body truncated → 413 (a hash of part of the body would fail Lambda's check anyway);
+/// - invalid base64 or an unknown encoding → 400 / 500;
+/// - no body member while the request declares one → 500 (IncludeBody is off);
+/// - no body member and no declared body → the empty-body hash.
+pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Config) -> Outcome {
+    let digest = match *body {
+        BodyInput::Present {
+            input_truncated: true,
+            ..
+        } => return Outcome::Respond(Response::problem(&body_truncated())),
+        BodyInput::Present { data, encoding, .. } => match encoding.unwrap_or("base64") {
+            "base64" => match sha256_base64(data) {
+                Ok(digest) => digest,
+                Err(e) => return Outcome::Respond(Response::problem(&invalid_base64(&e))),
+            },
+            "text" => sha256_hex(data),
+            other => return Outcome::Respond(Response::problem(&unknown_encoding(other))),
+        },
+        BodyInput::Absent => match declared_body(headers) {
+            Ok(false) => EMPTY_SHA256.to_owned(),
+            Ok(true) => return Outcome::Respond(Response::problem(&include_body_off())),
+            Err(problem) => return Outcome::Respond(Response::problem(&problem)),
+        },
+    };
+    let mut edits = Vec::with_capacity(2);
+    edits.push(HeaderEdit::Set {
+        name: CONTENT_SHA256.to_owned(),
+        entries: vec![(CONTENT_SHA256.to_owned(), digest)],
+    });
+    if let Some(target) = config.copy_authorization_to() {
+        edits.push(copy_authorization(headers, target));
+    }
+    Outcome::Forward(edits)
+}
+
+/// The request headers [`hash_body`] may look up for `body` under `config`. An adapter that
+/// reads headers up front (the N-API addon reads them out of the JS event before the core runs)
+/// reads exactly these; a test runs the core's scenarios through a recording lookup against it.
+/// A body that is present needs no header unless `Authorization` is copied.
+pub fn headers_read(body: &BodyInput<'_>, config: &Config) -> &'static [&'static str] {
+    match (body, config.copy_authorization_to()) {
+        (BodyInput::Absent, None) => &["transfer-encoding", "content-length"],
+        (BodyInput::Absent, Some(_)) => &["transfer-encoding", "content-length", "authorization"],
+        (BodyInput::Present { .. }, None) => &[],
+        (BodyInput::Present { .. }, Some(_)) => &["authorization"],
+    }
+}
+
+/// Whether the headers say a body was sent: `content-length` > 0 or any `transfer-encoding`.
+/// A `content-length` that is not one agreed non-negative integer is a bad request.
+fn declared_body(headers: &impl HeaderLookup) -> Result<bool, Problem> {
+    if headers.contains("transfer-encoding") {
+        return Ok(true);
+    }
+    let mut declared: Option<u64> = None;
+    for value in headers.values("content-length") {
+        let parsed = value
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|_| !value.trim().starts_with('+'));
+        match (parsed, declared) {
+            (None, _) => return Err(invalid_content_length(&value)),
+            (Some(n), Some(prev)) if n != prev => return Err(invalid_content_length(&value)),
+            (Some(n), _) => declared = Some(n),
+        }
+    }
+    Ok(declared.unwrap_or(0) > 0)
+}
+
+/// The edit that carries the viewer's `Authorization` in `target` past OAC's `always` signing.
+/// A viewer-sent `target` is always dropped, so its value can only come from `Authorization`.
+fn copy_authorization(headers: &impl HeaderLookup, target: &str) -> HeaderEdit {
+    let values = headers.values("authorization");
+    if values.is_empty() {
+        return HeaderEdit::Remove {
+            name: target.to_owned(),
+        };
+    }
+    HeaderEdit::Set {
+        name: target.to_owned(),
+        entries: values
+            .into_iter()
+            .map(|v| (target.to_owned(), v.into_owned()))
+            .collect(),
+    }
+}
+
+fn body_truncated() -> Problem {
+    Problem::new("body-truncated", "Request body too large", 413).with_detail(
+        "CloudFront hands an origin-request function at most 1 MB of body; a hash of part of the \
+         body cannot match, so the request is refused instead of forwarded.",
+    )
+}
+
+fn invalid_base64(error: &InvalidBase64) -> Problem {
+    Problem::new(
+        "invalid-body-encoding",
+        "Request body is not valid base64",
+        400,
+    )
+    .with_detail(error.to_string())
+}
+
+fn unknown_encoding(encoding: &str) -> Problem {
+    Problem::new(
+        "unsupported-body-encoding",
+        "Unsupported body encoding",
+        500,
+    )
+    .with_detail(format!(
+        "body.encoding is {encoding:?}; CloudFront sends \"base64\" or \"text\"."
+    ))
+}
+
+fn include_body_off() -> Problem {
+    Problem::new(
+        "include-body-disabled",
+        "Origin-request function configured without IncludeBody",
+        500,
+    )
+    .with_detail(
+        "The request declares a body (content-length or transfer-encoding) but CloudFront passed \
+         none to the body-hash function: enable IncludeBody on its origin-request association.",
+    )
+}
+
+fn invalid_content_length(value: &str) -> Problem {
+    let shown: String = value.chars().take(40).collect();
+    Problem::new("invalid-content-length", "Invalid Content-Length", 400).with_detail(format!(
+        "content-length {shown:?} is not one non-negative integer"
+    ))
+}
+
+#[cfg(test)]
+mod headers_read_tests;
+#[cfg(test)]
+mod request_tests;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,193 @@
+//! Build-time configuration of the ip-filter (Lambda@Edge has no environment variables: the edge
+//! bundle carries it as `config.json`, the generated CloudFront Function has it baked in, and the
+//! `lambda_runtime` binary reads the same JSON from `IP_FILTER_CONFIG`).
+
+use ipnet::IpNet;
+use serde::Deserialize;
+
+use crate::matcher::RangeSet;
+use crate::parse::{ParseError, parse_cidr};
+use crate::snapshot::Snapshot;
+use crate::viewer::decide;
+use cloudfront_event::{Outcome, Request};
+
+/// Options of the ip-filter.
+///
+/// ```
+/// let c = ip_filter_core::Config::from_json(r#"{"extraCidrs":["203.0.113.0/24"]}"#).unwrap();
+/// assert_eq!(c.extra_cidrs().len(), 1);
+/// assert!(ip_filter_core::Config::from_json(r#"{"extraCidrs":["203.0.113.1/24"]}"#).is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Config {
+    /// CIDRs allowed besides Cloudflare's (e.g. an office range for break-glass access).
+    #[serde(default)]
+    extra_cidrs: Vec<String>,
+}
+
+/// A configuration that must not be deployed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Not JSON of the expected shape.
+    #[error("ip-filter config is not valid: {0}")]
+    Json(serde_json::Error),
+    /// An extra CIDR that does not parse strictly.
+    #[error("extraCidrs: {0}")]
+    Cidr(ParseError),
+    /// An extra IPv6 CIDR inside `::ffff:0:0/96`: mapped addresses are judged as IPv4, so it
+    /// would never match; write the IPv4 form instead.
+    #[error("extraCidrs: {0} lies in ::ffff:0:0/96 (IPv4-mapped): give the IPv4 CIDR instead")]
+    Ipv4Mapped(String),
+    /// The Cloudflare snapshot is unusable (a broken refresh or a hand edit that breaks a rule).
+    #[error("the Cloudflare snapshot is not valid: {0}")]
+    Snapshot(ParseError),
+}
+
+impl Config {
+    /// Parses and validates the JSON configuration (`{}` is the default).
+    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
+        // The errors carry their cause in their message (not as a `source`), so a report prints
+        // it once.
+        let config: Config = serde_json::from_str(json).map_err(ConfigError::Json)?;
+        config.extra_nets()?;
+        Ok(config)
+    }
+
+    /// A configuration allowing `extra_cidrs` besides Cloudflare's ranges.
+    pub fn with_extra_cidrs<S: Into<String>>(
+        extra_cidrs: impl IntoIterator<Item = S>,
+    ) -> Result<Self, ConfigError> {
+        let config = Config {
+            extra_cidrs: extra_cidrs.into_iter().map(Into::into).collect(),
+        };
+        config.extra_nets()?;
+        Ok(config)
+    }
+
+    /// The extra CIDRs as given.
+    pub fn extra_cidrs(&self) -> &[String] {
+        &self.extra_cidrs
+    }
+
+    /// The configuration as the JSON the bundles carry.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({ "extraCidrs": self.extra_cidrs }).to_string()
+    }
+
+    fn extra_nets(&self) -> Result<Vec<IpNet>, ConfigError> {
+        let mapped: IpNet = "::ffff:0:0/96".parse().expect("constant CIDR");
+        self.extra_cidrs
+            .iter()
+            .map(|c| {
+                let net = parse_cidr(c).map_err(ConfigError::Cidr)?;
+                let overlaps = match net {
+                    IpNet::V6(_) => mapped.contains(&net) || net.contains(&mapped),
+                    IpNet::V4(_) => false,
+                };
+                if overlaps {
+                    return Err(ConfigError::Ipv4Mapped(c.clone()));
+                }
+                Ok(net)
+            })
+            .collect()
+    }
+
+    /// The ranges to allow: the bundled Cloudflare snapshot plus the extra CIDRs.
+    pub fn range_set(&self) -> Result<RangeSet, ConfigError> {
+        self.range_set_over(&Snapshot::bundled().map_err(ConfigError::Snapshot)?)
+    }
+
+    /// The ranges to allow: `snapshot`'s (which must pass [`crate::rules`]) plus the extra
+    /// CIDRs.
+    pub fn range_set_over(&self, snapshot: &Snapshot) -> Result<RangeSet, ConfigError> {
+        let mut nets = snapshot.nets().map_err(ConfigError::Snapshot)?;
+        nets.extend(self.extra_nets()?);
+        Ok(RangeSet::new(nets))
+    }
+}
+
+/// The ip-filter, ready to judge viewer requests: the bundled ranges plus the configured extras.
+#[derive(Debug, Clone)]
+pub struct IpFilter {
+    ranges: RangeSet,
+}
+
+impl IpFilter {
+    /// Builds the filter from a validated configuration.
+    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+        Ok(Self {
+            ranges: config.range_set()?,
+        })
+    }
+
+    /// Parses the JSON configuration and builds the filter.
+    pub fn from_config_json(json: &str) -> Result<Self, ConfigError> {
+        Self::new(&Config::from_json(json)?)
+    }
+
+    /// Whether the viewer address `client_ip` may pass.
+    pub fn is_allowed(&self, client_ip: &str) -> bool {
+        self.ranges.is_allowed(client_ip)
+    }
+
+    /// The viewer-request decision for `client_ip` (see [`crate::viewer`]).
+    pub fn decide(&self, client_ip: &str) -> Outcome {
+        decide(client_ip, &self.ranges)
+    }
+
+    /// The viewer-request decision for a typed request: only its `clientIp` is judged.
+    pub fn decide_request(&self, request: &Request) -> Outcome {
+        self.decide(&request.client_ip)
+    }
+
+    /// The ranges the filter allows.
+    pub fn ranges(&self) -> &RangeSet {
+        &self.ranges
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_allows_only_cloudflare() {
+        let f = IpFilter::from_config_json("{}").unwrap();
+        assert!(f.is_allowed("172.70.34.12"));
+        assert!(!f.is_allowed("203.0.113.9"));
+    }
+
+    #[test]
+    fn extra_cidrs_are_allowed_too() {
+        let f = IpFilter::from_config_json(r#"{"extraCidrs":["203.0.113.0/24","2001:db8::/32"]}"#)
+            .unwrap();
+        assert!(f.is_allowed("203.0.113.9"));
+        assert!(f.is_allowed("::ffff:203.0.113.9"));
+        assert!(f.is_allowed("2001:db8::1"));
+        assert!(!f.is_allowed("203.0.114.0"));
+        assert!(f.is_allowed("172.70.34.12"));
+    }
+
+    #[test]
+    fn refuses_bad_configs() {
+        for bad in [
+            "not json",
+            r#"{"unknown":1}"#,
+            r#"{"extraCidrs":"203.0.113.0/24"}"#,
+            r#"{"extraCidrs":["203.0.113.0"]}"#,
+            r#"{"extraCidrs":["203.0.113.1/24"]}"#,
+            r#"{"extraCidrs":["::ffff:203.0.113.0/120"]}"#,
+            r#"{"extraCidrs":["::/0"]}"#,
+        ] {
+            assert!(Config::from_json(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn to_json_round_trips() {
+        let c = Config::with_extra_cidrs(["198.51.100.0/24"]).unwrap();
+        assert_eq!(Config::from_json(&c.to_json()).unwrap(), c);
+        assert_eq!(Config::default().to_json(), r#"{"extraCidrs":[]}"#);
+    }
+}

@@ -1,0 +1,45 @@
+//! Cloudflare's published IP ranges and the ip-filter policy built on them.
+//!
+//! CloudFront must only be reachable through Cloudflare, or anyone can skip Cloudflare's WAF by
+//! calling the distribution directly. The viewer address CloudFront sees (`clientIp` for
+//! Lambda@Edge, `event.viewer.ip` for CloudFront Functions) is, behind Cloudflare, a Cloudflare
+//! edge address; that is what is checked. `CF-Connecting-IP` / `X-Forwarded-For` are set by the
+//! viewer's side and never consulted.
+//!
+//! - [`Snapshot`]: the checked-in `ranges.json` (source, date, etag, IPv4 and IPv6 lists);
+//! - [`parse`]: Cloudflare's JSON API (`/client/v4/ips`) and the plain `ips-v4`/`ips-v6` lists;
+//! - [`RangeSet`]: sorted, merged intervals searched by binary search; IPv4-mapped IPv6 is judged
+//!   as IPv4 and anything unparsable is rejected;
+//! - [`IpFilter`] / [`viewer`]: the pure viewer-request core (forward unchanged or a 403
+//!   problem+json), configured with extra CIDRs at build time ([`Config`]);
+//! - [`cloudfront_function`]: the same table and verdicts as a `cloudfront-js-2.0` function;
+//! - [`rules`] and [`special_purpose`]: what every range list must meet before it is written or
+//!   embedded (prefix lengths, no special-purpose blocks, no duplicates or nesting);
+//! - [`refresh`]: validating a fresh API answer against the snapshot (shrink and growth guards,
+//!   diff);
+//! - [`provenance`]: the printable-ASCII rule for provenance written into generated code.
+//!
+//! ```
+//! let filter = ip_filter_core::IpFilter::from_config_json("{}").unwrap();
+//! assert!(filter.is_allowed("104.16.0.1"));
+//! assert!(filter.is_allowed("::ffff:104.16.0.1"));
+//! assert!(!filter.is_allowed("203.0.113.9"));
+//! assert!(!filter.is_allowed("not an address"));
+//! ```
+
+pub mod cloudfront_function;
+mod config;
+mod matcher;
+pub mod parse;
+pub mod provenance;
+pub mod refresh;
+pub mod rules;
+mod snapshot;
+pub mod special_purpose;
+pub mod viewer;
+
+pub use config::{Config, ConfigError, IpFilter};
+pub use matcher::RangeSet;
+pub use parse::{ApiRanges, ParseError, parse_cidr};
+pub use snapshot::{SNAPSHOT_JSON, Snapshot};
+pub use viewer::forbidden_problem;

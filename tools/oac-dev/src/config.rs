@@ -1,0 +1,61 @@
+//! How the chain is set up: the distribution's behaviour, the function, and the
+//! misconfigurations it can reproduce.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::function_url::Grants;
+
+/// The emulated Function URL (32-character URL ID, as AWS makes them).
+pub const FUNCTION_HOST: &str = "oacdevlocalfunctionurl0000000000.lambda-url.us-east-1.on.aws";
+/// The Function URL's region (OAC signs for it).
+pub const REGION: &str = "us-east-1";
+/// Header a test may use to present another viewer address (only with `trust_viewer_ip_header`).
+pub const VIEWER_IP_HEADER: &str = "x-oac-dev-viewer-ip";
+
+/// The viewer-request filter to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewerFilter {
+    /// The generated CloudFront Function (`ip-filter.cloudfront.js`), the default.
+    CloudFrontFunction,
+    /// The ip-filter Lambda@Edge bundle.
+    LambdaEdge,
+    /// No viewer filter.
+    Off,
+}
+
+/// How to run the chain, including the misconfigurations it can reproduce.
+#[derive(Debug, Clone)]
+pub struct ChainConfig {
+    /// Directory of the built edge artifacts (`target/edge`).
+    pub edge_dir: PathBuf,
+    /// Viewer-request filter.
+    pub viewer_filter: ViewerFilter,
+    /// Associate the body-hash bundle at origin-request (off: "no body-hash function").
+    pub body_hash: bool,
+    /// IncludeBody on the origin-request association (off: "IncludeBody off").
+    pub include_body: bool,
+    /// Forward the viewer's Host (the misconfiguration `AllViewerExceptHostHeader` prevents).
+    pub forward_host: bool,
+    /// What the function's resource policy grants CloudFront.
+    pub grants: Grants,
+    /// The function binary (a `lambda_runtime`/`lambda_http` program).
+    pub function: PathBuf,
+    /// Extra environment for the function.
+    pub function_env: Vec<(String, String)>,
+    /// Function instances (Lambda's concurrency).
+    pub instances: usize,
+    /// Function timeout.
+    pub function_timeout: Duration,
+    /// Node.js binary.
+    pub node: PathBuf,
+    /// Node.js edge workers.
+    pub edge_workers: usize,
+    /// Present every viewer as this address (instead of the socket's).
+    pub viewer_ip: Option<IpAddr>,
+    /// Honour `x-oac-dev-viewer-ip` (tests present several viewer addresses).
+    pub trust_viewer_ip_header: bool,
+    /// Print one line per request.
+    pub log_requests: bool,
+}

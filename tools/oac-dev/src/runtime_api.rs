@@ -1,0 +1,256 @@
+//! An emulated [Lambda Runtime API](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html)
+//! on loopback, and a guard for the function process it serves.
+//!
+//! A real Lambda binary (`lambda_runtime`, `lambda_http`) started with `AWS_LAMBDA_RUNTIME_API`
+//! pointing here long-polls `/invocation/next`, and [`RuntimeApi::invoke`] hands it one event and
+//! waits for its `/response` or `/error` — the same protocol Lambda speaks, no mock of the binary.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use oac_dev::runtime_api::{FunctionProcess, RuntimeApi};
+//! let api = RuntimeApi::start().await?;
+//! let _function = FunctionProcess::spawn("target/debug/body-hash", "body-hash", &api, &[])?;
+//! let answer = api.invoke(br#"{"Records":[]}"#.to_vec(), std::time::Duration::from_secs(5)).await;
+//! # Ok(()) }
+//! ```
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tokio::sync::{Mutex, Notify, oneshot};
+
+/// Why an invocation did not produce a response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvokeError {
+    /// The function reported an error (`/invocation/{id}/error`).
+    #[error("function error {error_type}: {error_message}")]
+    Function {
+        /// `errorType` of the report.
+        error_type: String,
+        /// `errorMessage` of the report.
+        error_message: String,
+    },
+    /// The function reported an init error (`/init/error`) before taking the event.
+    #[error("function init error: {0}")]
+    Init(String),
+    /// No answer before the deadline (the function is stuck, crashed, or never started).
+    #[error("function timed out after {0:?}")]
+    Timeout(Duration),
+}
+
+struct Invocation {
+    id: String,
+    payload: Bytes,
+    deadline_ms: u128,
+}
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<VecDeque<Invocation>>,
+    queued: Notify,
+    pending: Mutex<HashMap<String, oneshot::Sender<Result<Bytes, InvokeError>>>>,
+    init_error: Mutex<Option<String>>,
+    next_id: AtomicU64,
+}
+
+/// The emulated Runtime API server.
+pub struct RuntimeApi {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+const PREFIX: &str = "/2018-06-01/runtime";
+
+impl RuntimeApi {
+    /// Listens on an ephemeral loopback port.
+    pub async fn start() -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let address = listener.local_addr()?;
+        let shared = Arc::new(Shared::default());
+        let app = Router::new()
+            .route(&format!("{PREFIX}/invocation/next"), get(next))
+            .route(
+                &format!("{PREFIX}/invocation/{{id}}/response"),
+                post(respond),
+            )
+            .route(&format!("{PREFIX}/invocation/{{id}}/error"), post(fail))
+            .route(&format!("{PREFIX}/init/error"), post(init_error))
+            .with_state(shared.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self {
+            address,
+            shared,
+            server,
+        })
+    }
+
+    /// `host:port` for `AWS_LAMBDA_RUNTIME_API`.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Queues one event and waits for the function's answer, at most `timeout`.
+    pub async fn invoke(&self, payload: Vec<u8>, timeout: Duration) -> Result<Bytes, InvokeError> {
+        if let Some(message) = self.shared.init_error.lock().await.clone() {
+            return Err(InvokeError::Init(message));
+        }
+        let id = format!(
+            "00000000-0000-4000-8000-{:012x}",
+            self.shared.next_id.fetch_add(1, Ordering::Relaxed)
+        );
+        let (tx, rx) = oneshot::channel();
+        self.shared.pending.lock().await.insert(id.clone(), tx);
+        let deadline_ms = (SystemTime::now() + timeout)
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis();
+        self.shared.queue.lock().await.push_back(Invocation {
+            id: id.clone(),
+            payload: payload.into(),
+            deadline_ms,
+        });
+        self.shared.queued.notify_one();
+        match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(answer)) => answer,
+            _ => {
+                self.shared.pending.lock().await.remove(&id);
+                self.shared.queue.lock().await.retain(|i| i.id != id);
+                match self.shared.init_error.lock().await.clone() {
+                    Some(message) => Err(InvokeError::Init(message)),
+                    None => Err(InvokeError::Timeout(timeout)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for RuntimeApi {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn next(State(shared): State<Arc<Shared>>) -> Response {
+    loop {
+        // Register interest before checking the queue so a push in between is not missed.
+        let notified = shared.queued.notified();
+        if let Some(invocation) = shared.queue.lock().await.pop_front() {
+            let mut headers = HeaderMap::new();
+            let pairs = [
+                ("lambda-runtime-aws-request-id", invocation.id.clone()),
+                (
+                    "lambda-runtime-deadline-ms",
+                    invocation.deadline_ms.to_string(),
+                ),
+                (
+                    "lambda-runtime-invoked-function-arn",
+                    "arn:aws:lambda:us-east-1:000000000000:function:local".to_owned(),
+                ),
+                (
+                    "lambda-runtime-trace-id",
+                    format!("Root=1-00000000-{:0>24};Sampled=0", &invocation.id[24..]),
+                ),
+            ];
+            for (name, value) in pairs {
+                if let Ok(value) = value.parse() {
+                    headers.insert(name, value);
+                }
+            }
+            return (StatusCode::OK, headers, invocation.payload).into_response();
+        }
+        notified.await;
+    }
+}
+
+async fn respond(
+    State(shared): State<Arc<Shared>>,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> StatusCode {
+    complete(&shared, &id, Ok(body)).await
+}
+
+async fn fail(
+    State(shared): State<Arc<Shared>>,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> StatusCode {
+    let report: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let field = |k: &str| report[k].as_str().unwrap_or_default().to_owned();
+    let error = InvokeError::Function {
+        error_type: field("errorType"),
+        error_message: field("errorMessage"),
+    };
+    complete(&shared, &id, Err(error)).await
+}
+
+async fn init_error(State(shared): State<Arc<Shared>>, body: Bytes) -> StatusCode {
+    *shared.init_error.lock().await = Some(String::from_utf8_lossy(&body).into_owned());
+    StatusCode::ACCEPTED
+}
+
+async fn complete(shared: &Shared, id: &str, answer: Result<Bytes, InvokeError>) -> StatusCode {
+    match shared.pending.lock().await.remove(id) {
+        Some(tx) => {
+            let _ = tx.send(answer);
+            StatusCode::ACCEPTED
+        }
+        // Lambda answers 400 to a response for an unknown or finished invocation.
+        None => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// A function process served by a [`RuntimeApi`]; killed when dropped.
+pub struct FunctionProcess {
+    child: tokio::process::Child,
+}
+
+impl FunctionProcess {
+    /// Starts `binary` with the environment Lambda gives a function (`AWS_LAMBDA_RUNTIME_API`,
+    /// name, memory, version, log group/stream, region) plus `env`.
+    pub fn spawn(
+        binary: impl AsRef<Path>,
+        name: &str,
+        api: &RuntimeApi,
+        env: &[(&str, &str)],
+    ) -> std::io::Result<Self> {
+        let mut cmd = tokio::process::Command::new(binary.as_ref());
+        cmd.env("AWS_LAMBDA_RUNTIME_API", api.address().to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", name)
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
+            .env("AWS_REGION", "us-east-1")
+            .kill_on_drop(true);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Ok(Self {
+            child: cmd.spawn()?,
+        })
+    }
+
+    /// Whether the process has exited (e.g. it refused its configuration at init).
+    pub fn exit_status(&mut self) -> std::io::Result<Option<std::process::ExitStatus>> {
+        self.child.try_wait()
+    }
+
+    /// Waits for the process to exit.
+    pub async fn wait(&mut self) -> std::io::Result<std::process::ExitStatus> {
+        self.child.wait().await
+    }
+}
