@@ -7,7 +7,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -91,25 +91,14 @@ fn write_atomically(path: &Path, content: &str) -> Result<()> {
     Ok(())
 }
 
-/// Today's UTC date as `YYYY-MM-DD` (civil-from-days, proleptic Gregorian).
+/// Today's UTC date as `YYYY-MM-DD`.
 fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_date(secs / 86_400)
+    utc_date(SystemTime::now())
 }
 
-fn civil_date(days_since_epoch: u64) -> String {
-    let z = days_since_epoch as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// The UTC calendar date of `time` as `YYYY-MM-DD` (the `time` crate's proleptic Gregorian).
+fn utc_date(time: SystemTime) -> String {
+    time::OffsetDateTime::from(time).date().to_string()
 }
 
 #[cfg(test)]
@@ -120,6 +109,7 @@ mod tests {
     use super::*;
     use crate::edge::cargo_target_dir;
     use crate::test_server::serve_answer;
+    use std::time::UNIX_EPOCH;
 
     fn recorded(name: &str) -> String {
         fs::read_to_string(root().join("shared/ip-filter-core/tests/api").join(name)).unwrap()
@@ -321,9 +311,15 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(11_016), "2000-02-29");
-        assert_eq!(civil_date(20_415), "2025-11-23");
+    fn snapshot_dates_are_utc_calendar_dates() {
+        let day = |days: u64| utc_date(UNIX_EPOCH + Duration::from_secs(days * 86_400));
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(11_016), "2000-02-29");
+        assert_eq!(day(20_415), "2025-11-23");
+        // The last second of a day is still that day.
+        assert_eq!(
+            utc_date(UNIX_EPOCH + Duration::from_secs(20_416 * 86_400 - 1)),
+            "2025-11-23"
+        );
     }
 }

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fluid_identity::{Allowlist, HostAllowlist};
+use fluid_identity::{Allowlist, Audience, HostAllowlist};
 
 use crate::sts_override;
 
@@ -54,7 +54,7 @@ pub struct Config {
     /// Storage backend.
     pub store: StoreConfig,
     /// `x-fluid-audience` of this service.
-    pub audience: String,
+    pub audience: Audience,
     /// Reader and writer patterns, as roles [`READERS`] and [`WRITERS`].
     pub allowlist: Allowlist,
     /// Number of reader and writer patterns (for the startup log).
@@ -125,21 +125,21 @@ impl Config {
 
         // No default: a shared audience would let a value minted for one deployment replay at
         // another until it expires.
+        // The rule is fluid_identity's (`check_audience`), the one the signer applies.
         let audience = match get("IDENTITY_AUDIENCE") {
             None => {
                 errors.push(
                     "IDENTITY_AUDIENCE: required: the x-fluid-audience callers sign for, unique to this deployment".to_owned(),
                 );
-                String::new()
+                None
             }
-            Some(audience) => {
-                if audience.len() > 128 || !audience.bytes().all(|b| b.is_ascii_graphic()) {
-                    errors.push(format!(
-                        "IDENTITY_AUDIENCE={audience:?}: 1-128 visible ASCII characters"
-                    ));
+            Some(audience) => match Audience::new(audience) {
+                Ok(audience) => Some(audience),
+                Err(e) => {
+                    errors.push(format!("IDENTITY_AUDIENCE={audience:?}: {e}"));
+                    None
                 }
-                audience.to_owned()
-            }
+            },
         };
 
         let (allowlist, counts) = allowlist::allowlist_from_vars(get, &mut errors);
@@ -200,8 +200,8 @@ impl Config {
             ));
         }
 
-        match store {
-            Some(store) if errors.is_empty() => Ok(Config {
+        match (store, audience) {
+            (Some(store), Some(audience)) if errors.is_empty() => Ok(Config {
                 store,
                 audience,
                 allowlist,
@@ -306,6 +306,19 @@ mod tests {
             assert!(text.contains(name), "{name} missing from {text}");
         }
         assert_eq!(err.0.len(), 5);
+    }
+
+    #[test]
+    fn an_audience_over_128_characters_is_refused() {
+        let long = "a".repeat(129);
+        let err = Config::from_vars(&vars(&[("IDENTITY_AUDIENCE", &long)])).unwrap_err();
+        assert!(err.to_string().contains("longer than 128"), "{err}");
+    }
+
+    #[test]
+    fn an_audience_with_a_space_is_refused() {
+        let err = Config::from_vars(&vars(&[("IDENTITY_AUDIENCE", "orders api")])).unwrap_err();
+        assert!(err.to_string().contains("visible ASCII"), "{err}");
     }
 
     #[test]

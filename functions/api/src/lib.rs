@@ -11,7 +11,7 @@
 //! use fluid_identity::{Allowlist, Gate, HttpStsClient, Verifier, VerifierConfig};
 //! use fluid_identity::axum::IdentityGate;
 //! let client = HttpStsClient::new(std::time::Duration::from_secs(2), 16 * 1024).unwrap();
-//! let gate = IdentityGate::new(Gate::new(Verifier::new(VerifierConfig::new("orders-api"), client), Allowlist::new()));
+//! let gate = IdentityGate::new(Gate::new(Verifier::new(VerifierConfig::new("orders-api".parse().unwrap()), client), Allowlist::new()));
 //! let store = Arc::new(api::store::SqliteStore::in_memory().unwrap());
 //! let app: axum::Router = api::router(store, gate, 64 * 1024);
 //! ```
@@ -33,7 +33,8 @@ use axum::routing::get;
 use axum::{Extension, Router, middleware};
 use fluid_identity::axum::IdentityGate;
 use fluid_identity::{
-    DEFAULT_MAX_RESPONSE_BYTES, Gate, HttpStsClient, ValidationPolicy, Verifier, VerifierConfig,
+    DEFAULT_MAX_RESPONSE_BYTES, Gate, HttpStsClient, LazyGate, ValidationPolicy, Verifier,
+    VerifierConfig,
 };
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -100,11 +101,20 @@ fn warn_unsafe_sts_endpoint(config: &Config) {
     }
 }
 
-/// The identity gate for a configuration: the real verifier and HTTP STS client, readers and
-/// writers allowlist. Logs a warning when `UNSAFE_STS_ENDPOINT_OVERRIDE` is set.
-pub fn identity_gate(config: &Config) -> Result<IdentityGate, StartError> {
+/// The identity gate the service serves with: the real verifier and HTTP STS client, readers and
+/// writers allowlist, built by a [`LazyGate`] off the start-up path (construction starts at once
+/// when called inside a Tokio runtime, so loading the TLS trust store overlaps the wait for the
+/// first event). If the client cannot be built, identity-gated routes answer 503 (fail closed) and
+/// the error is logged. Logs a warning when `UNSAFE_STS_ENDPOINT_OVERRIDE` is set.
+pub fn identity_gate(config: &Config) -> IdentityGate {
     warn_unsafe_sts_endpoint(config);
-    verifier_gate(config).map(IdentityGate::new)
+    let config = config.clone();
+    let gate = LazyGate::new(move || {
+        verifier_gate(&config)
+            .inspect_err(|e| tracing::error!(error = %e, "identity verifier unavailable"))
+    });
+    gate.warm();
+    IdentityGate::new(gate)
 }
 
 fn verifier_gate(config: &Config) -> Result<Gate<HttpStsClient>, StartError> {
@@ -124,70 +134,13 @@ fn verifier_gate(config: &Config) -> Result<Gate<HttpStsClient>, StartError> {
     ))
 }
 
-/// Builds the real gate on first use, on a blocking thread, so that loading the TLS trust store for
-/// the STS client overlaps the wait for the first event instead of delaying it. `build` starts the
-/// construction at once; a request that needs identity before it is done waits for it. If the
-/// client cannot be built, identity-gated routes answer 503 (fail closed) and the error is logged.
-struct DeferredGate {
-    config: Config,
-    gate: tokio::sync::OnceCell<Option<Gate<HttpStsClient>>>,
-}
-
-impl DeferredGate {
-    async fn gate(&self) -> Option<&Gate<HttpStsClient>> {
-        self.gate
-            .get_or_init(|| async {
-                let config = self.config.clone();
-                match tokio::task::spawn_blocking(move || verifier_gate(&config)).await {
-                    Ok(Ok(gate)) => Some(gate),
-                    Ok(Err(e)) => {
-                        tracing::error!(error = %e, "identity verifier unavailable");
-                        None
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "identity verifier construction failed");
-                        None
-                    }
-                }
-            })
-            .await
-            .as_ref()
-    }
-}
-
-struct SharedDeferredGate(Arc<DeferredGate>);
-
-impl fluid_identity::Authenticate for SharedDeferredGate {
-    fn authenticate<'a>(
-        &'a self,
-        value: &'a str,
-    ) -> fluid_identity::BoxFuture<'a, Result<fluid_identity::Authorized, fluid_identity::Rejection>>
-    {
-        Box::pin(async move {
-            match self.0.gate().await {
-                Some(gate) => gate.authenticate(value).await,
-                None => Err(fluid_identity::Rejection::StsUnavailable),
-            }
-        })
-    }
-}
-
 /// The service for a configuration: opens the store, starts building the gate, logs the setup.
 pub async fn build(config: &Config) -> Result<Router, StartError> {
-    warn_unsafe_sts_endpoint(config);
-    let deferred = Arc::new(DeferredGate {
-        config: config.clone(),
-        gate: tokio::sync::OnceCell::new(),
-    });
-    let warm = deferred.clone();
-    tokio::spawn(async move {
-        warm.gate().await;
-    });
+    let gate = identity_gate(config);
     let store: Arc<dyn AuditStore> = match &config.store {
         StoreConfig::Sqlite { path } => Arc::new(SqliteStore::open(path)?),
         StoreConfig::DynamoDb { table } => Arc::new(DynamoStore::from_env(table.clone()).await),
     };
-    let gate = IdentityGate::new(SharedDeferredGate(deferred));
     let (readers, writers) = config.pattern_counts;
     if readers + writers == 0 {
         tracing::warn!(

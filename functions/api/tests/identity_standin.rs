@@ -1,6 +1,7 @@
-//! `whoami` and the writer gate end to end with the real verifier and HTTP STS client (built from
-//! the service's own configuration, `UNSAFE_STS_ENDPOINT_OVERRIDE` pointing at the Python STS
-//! stand-in of `fluid-identity`, which recomputes every signature with botocore).
+//! `whoami` and the writer gate end to end with the gate the service serves with
+//! (`api::identity_gate`: the lazily built real verifier and HTTP STS client, from the service's
+//! own configuration, `UNSAFE_STS_ENDPOINT_OVERRIDE` pointing at the Python STS stand-in of
+//! `fluid-identity`, which recomputes every signature with botocore).
 
 #[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
 mod support;
@@ -29,7 +30,7 @@ fn app(standin: &StandIn) -> Router {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     let config = api::config::Config::from_vars(&vars).unwrap();
-    let gate = api::identity_gate(&config).unwrap();
+    let gate = api::identity_gate(&config);
     let store = Arc::new(api::store::SqliteStore::in_memory().unwrap());
     api::router(store, gate, config.max_body_bytes)
 }
@@ -162,7 +163,7 @@ async fn sts_unreachable_is_503_not_a_pass() {
 }
 
 #[tokio::test]
-async fn the_service_built_from_configuration_verifies_through_the_deferred_gate() {
+async fn the_service_built_from_configuration_verifies_through_its_lazy_gate() {
     let standin = StandIn::start("normal");
     let dir = tempfile::tempdir().unwrap();
     let vars: HashMap<String, String> = [
@@ -219,7 +220,7 @@ fn the_sts_endpoint_override_is_logged_as_a_warning() {
         .with_writer(move || writer.clone())
         .finish();
     tracing::subscriber::with_default(subscriber, || {
-        api::identity_gate(&config(&[])).unwrap();
+        api::identity_gate(&config(&[]));
         assert!(
             logs.0.lock().unwrap().is_empty(),
             "no warning without the override"
@@ -227,8 +228,7 @@ fn the_sts_endpoint_override_is_logged_as_a_warning() {
         api::identity_gate(&config(&[(
             "UNSAFE_STS_ENDPOINT_OVERRIDE",
             "http://127.0.0.1:8080",
-        )]))
-        .unwrap();
+        )]));
     });
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("\"level\":\"WARN\""), "{text}");

@@ -29,7 +29,11 @@ export function deploymentAudience(scope: Construct): string {
   return `${stack.account}:${stack.region}:${readable}`;
 }
 
-/** Throws unless a given audience is one the api accepts (checked at synth when it is not a token). */
+/**
+ * Throws unless a given audience is one the api accepts (checked at synth when it is not a token).
+ * The same rule as `fluid_identity::check_audience` (shared/fluid-identity/src/audience.rs), which the
+ * signer, the verifier, the CLI and the api apply; keep the two in step.
+ */
 export function checkAudience(audience: string): string {
   if (Token.isUnresolved(audience)) return audience;
   if (audience.length < 1 || audience.length > MAX_AUDIENCE_LEN || !/^[\x21-\x7e]+$/.test(audience)) {

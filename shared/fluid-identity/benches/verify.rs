@@ -58,7 +58,7 @@ fn benches(c: &mut Criterion) {
         .enable_time()
         .build()
         .unwrap();
-    let verifier = Verifier::new(VerifierConfig::new("orders-api"), FixedSts);
+    let verifier = Verifier::new(VerifierConfig::new("orders-api".parse().unwrap()), FixedSts);
     runtime.block_on(verifier.verify_at(&value, now)).unwrap();
 
     c.bench_function("verify_cache_hit", |b| {
@@ -69,7 +69,7 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let full = Verifier::new(VerifierConfig::new("orders-api"), FixedSts);
+    let full = Verifier::new(VerifierConfig::new("orders-api".parse().unwrap()), FixedSts);
     for n in 1..FULL {
         let other = value_for(&format!("ASIAFILLER{n:010}"));
         runtime.block_on(full.verify_at(&other, now)).unwrap();

@@ -13,7 +13,7 @@
 //! let client = HttpStsClient::new(std::time::Duration::from_secs(2), 16 * 1024).unwrap();
 //! let mut allow = Allowlist::new();
 //! allow.add("readers", "arn:aws:iam::111122223333:role/*").unwrap();
-//! let gate = Gate::new(Verifier::new(VerifierConfig::new("orders-api"), client), allow);
+//! let gate = Gate::new(Verifier::new(VerifierConfig::new("orders-api".parse().unwrap()), client), allow);
 //! let app: Router = Router::new()
 //!     .route("/whoami", get(whoami))
 //!     .layer(Extension(IdentityGate::new(gate)));

@@ -12,8 +12,10 @@ use aws_sigv4::http_request::{
 use aws_sigv4::sign::v4;
 
 use crate::AUDIENCE_HEADER;
+use crate::audience::{AudienceError, check_audience};
 use crate::hosts::Partition;
-use crate::validate::aws_uri_encode_into;
+use crate::query_params::AUTH_PARAMS;
+use crate::uri_encoding::aws_uri_encode_into;
 
 /// Default validity of a signed identity.
 pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(60);
@@ -24,9 +26,9 @@ pub enum SignError {
     /// The region is not a plausible region name.
     #[error("invalid region {0:?}")]
     Region(String),
-    /// The audience is empty or not a visible-ASCII header value.
-    #[error("the audience must be non-empty visible ASCII without spaces")]
-    Audience,
+    /// The audience breaks the audience rule ([`check_audience`]).
+    #[error(transparent)]
+    Audience(#[from] AudienceError),
     /// Expiry must be between 1 s and 15 min (STS's own limit for this use).
     #[error("expiry must be between 1 and 900 seconds")]
     Expiry,
@@ -76,9 +78,7 @@ pub fn presign(
     time: SystemTime,
 ) -> Result<String, SignError> {
     let host = sts_host_for_region(region)?;
-    if audience.is_empty() || !audience.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(SignError::Audience);
-    }
+    check_audience(audience)?;
     if expires.as_secs() == 0 || expires > Duration::from_secs(900) || expires.subsec_nanos() != 0 {
         return Err(SignError::Expiry);
     }
@@ -110,23 +110,14 @@ pub fn presign(
 
     // Assemble the query ourselves in botocore's order rather than `apply_to_request_http1x`, so
     // the URL is byte-stable and matches what the verifier rebuilds.
-    const ORDER: [&str; 7] = [
-        "X-Amz-Algorithm",
-        "X-Amz-Credential",
-        "X-Amz-Date",
-        "X-Amz-Expires",
-        "X-Amz-SignedHeaders",
-        "X-Amz-Security-Token",
-        "X-Amz-Signature",
-    ];
     let params = instructions.params();
-    if let Some((unexpected, _)) = params.iter().find(|(n, _)| !ORDER.contains(n)) {
+    if let Some((unexpected, _)) = params.iter().find(|(n, _)| !AUTH_PARAMS.contains(n)) {
         return Err(SignError::Signing(format!(
             "unexpected signing parameter {unexpected}"
         )));
     }
     let mut out = url;
-    for name in ORDER {
+    for &name in AUTH_PARAMS {
         if let Some((_, value)) = params.iter().find(|(n, _)| *n == name) {
             out.push('&');
             out.push_str(name);
@@ -135,4 +126,27 @@ pub fn presign(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MAX_AUDIENCE_LEN;
+    use std::time::UNIX_EPOCH;
+
+    fn sign_for(audience: &str) -> Result<String, SignError> {
+        let creds = Credentials::new("AKIDEXAMPLE0000000000", "secret", None, None, "test");
+        let time = UNIX_EPOCH + Duration::from_secs(1_740_832_496);
+        presign(&creds, "eu-west-1", audience, DEFAULT_EXPIRY, time)
+    }
+
+    #[test]
+    fn the_signer_refuses_an_audience_the_verifier_would_refuse() {
+        let long = "a".repeat(MAX_AUDIENCE_LEN + 1);
+        assert!(matches!(
+            sign_for(&long),
+            Err(SignError::Audience(AudienceError::TooLong))
+        ));
+        assert!(sign_for(&long[..MAX_AUDIENCE_LEN]).is_ok());
+    }
 }

@@ -11,8 +11,11 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::AUDIENCE_HEADER;
+use crate::amz_time::{parse_amz_date, parse_digits};
 use crate::error::Rejection;
 use crate::hosts::{HostAllowlist, Partition, StsHost};
+use crate::query_params::{QUERY_PARAMS, position};
+use crate::uri_encoding::{aws_uri_encode_into, percent_decode_strict};
 
 /// Default cap on the header value's length (aws-iam-authenticator uses the same 4 KiB).
 pub const DEFAULT_MAX_HEADER_LEN: usize = 4096;
@@ -45,18 +48,7 @@ impl Default for ValidationPolicy {
     }
 }
 
-/// Query parameter names accepted, in the order the outgoing URL lists them (botocore's order).
-const PARAMS: [&str; 9] = [
-    "Action",
-    "Version",
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Security-Token",
-    "X-Amz-Signature",
-];
+/// Where the optional `X-Amz-Security-Token` sits in [`QUERY_PARAMS`].
 const SECURITY_TOKEN: usize = 7;
 
 /// A header value that passed every rule: the request the verifier may send, rebuilt from parts.
@@ -68,8 +60,8 @@ pub struct ValidatedRequest {
     access_key_id: String,
     signed_at: u64,
     expires_at: u64,
-    /// Decoded values, indexed like `PARAMS`.
-    values: [Option<String>; 9],
+    /// Decoded values, indexed like [`QUERY_PARAMS`].
+    values: [Option<String>; QUERY_PARAMS.len()],
 }
 
 impl fmt::Debug for ValidatedRequest {
@@ -117,7 +109,7 @@ impl ValidatedRequest {
     /// `/?Action=…&…&X-Amz-Signature=…`, re-encoded canonically (AWS URI encoding) in a fixed order.
     pub fn path_and_query(&self) -> String {
         let mut out = String::from("/?");
-        for (i, name) in PARAMS.iter().enumerate() {
+        for (i, name) in QUERY_PARAMS.iter().enumerate() {
             if let Some(v) = &self.values[i] {
                 if out.len() > 2 {
                     out.push('&');
@@ -200,8 +192,8 @@ pub fn validate(
     };
 
     // --- query parameters
-    let mut values: [Option<String>; 9] = Default::default();
-    let mut seen_lowercase: Vec<String> = Vec::with_capacity(9);
+    let mut values: [Option<String>; QUERY_PARAMS.len()] = Default::default();
+    let mut seen_lowercase: Vec<String> = Vec::with_capacity(QUERY_PARAMS.len());
     for pair in query.split('&') {
         let (raw_name, raw_value) = pair.split_once('=').ok_or(Rejection::MalformedQuery)?;
         let name = percent_decode_strict(raw_name)?;
@@ -211,14 +203,11 @@ pub fn validate(
             return Err(Rejection::DuplicateParameter);
         }
         seen_lowercase.push(lower);
-        let index = PARAMS
-            .iter()
-            .position(|p| *p == name)
-            .ok_or(Rejection::UnknownParameter)?;
+        let index = position(&name).ok_or(Rejection::UnknownParameter)?;
         values[index] = Some(decoded);
     }
     let get = |name: &str| -> Result<&str, Rejection> {
-        let i = PARAMS.iter().position(|p| *p == name).expect("known name");
+        let i = position(name).expect("known name");
         values[i].as_deref().ok_or(Rejection::MissingParameter)
     };
 
@@ -309,140 +298,6 @@ pub fn validate(
     })
 }
 
-/// Decodes `%XX`; only AWS-unreserved characters may appear raw (no `+`, no raw reserved
-/// characters), and the result must be printable ASCII without spaces-as-control tricks.
-fn percent_decode_strict(raw: &str) -> Result<String, Rejection> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' {
-            let hi = bytes.get(i + 1).and_then(|c| (*c as char).to_digit(16));
-            let lo = bytes.get(i + 2).and_then(|c| (*c as char).to_digit(16));
-            match (hi, lo) {
-                (Some(hi), Some(lo)) => out.push((hi * 16 + lo) as u8),
-                _ => return Err(Rejection::MalformedQuery),
-            }
-            i += 3;
-        } else if is_unreserved(b) {
-            out.push(b);
-            i += 1;
-        } else {
-            return Err(Rejection::MalformedQuery);
-        }
-    }
-    // Decoded values are credentials, dates and names: printable ASCII only.
-    if !out.iter().all(|b| b.is_ascii_graphic()) {
-        return Err(Rejection::MalformedQuery);
-    }
-    String::from_utf8(out).map_err(|_| Rejection::MalformedQuery)
-}
-
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
-}
-
-/// AWS SigV4 URI encoding (RFC 3986 unreserved kept, everything else `%XX` uppercase) — the
-/// encoding botocore and aws-sigv4 use for presigned query strings.
-pub(crate) fn aws_uri_encode_into(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
-        if is_unreserved(b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
-        }
-    }
-}
-
 fn is_access_key_id(s: &str) -> bool {
     (16..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-fn parse_digits(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// `YYYYMMDDTHHMMSSZ` → Unix seconds, with calendar validation.
-pub(crate) fn parse_amz_date(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u64> { parse_digits(&s[r]) };
-    let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
-    let (hour, min, sec) = (num(9..11)?, num(11..13)?, num(13..15)?);
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1970..=9999).contains(&year)
-        || !(1..=12).contains(&month)
-        || day < 1
-        || day > month_days[(month - 1) as usize]
-        || hour > 23
-        || min > 59
-        || sec > 59
-    {
-        return None;
-    }
-    Some(
-        days_from_civil(year as i64, month as i64, day as i64) as u64 * 86400
-            + hour * 3600
-            + min * 60
-            + sec,
-    )
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amz_date_parses_to_unix_seconds() {
-        // `date -u -d 2025-03-01T12:34:56Z +%s`
-        assert_eq!(parse_amz_date("20250301T123456Z"), Some(1_740_832_496));
-        assert_eq!(parse_amz_date("19700101T000000Z"), Some(0));
-        assert_eq!(parse_amz_date("20240229T000000Z"), Some(1_709_164_800));
-        assert_eq!(parse_amz_date("20250229T000000Z"), None);
-        assert_eq!(parse_amz_date("20250301T246000Z"), None);
-        assert_eq!(parse_amz_date("2025-03-01T12:34:56Z"), None);
-    }
-
-    #[test]
-    fn uri_encoding_matches_aws_rules() {
-        let mut s = String::new();
-        aws_uri_encode_into("AKID/20250101/us-east-1/sts/aws4_request a+b=~", &mut s);
-        assert_eq!(
-            s,
-            "AKID%2F20250101%2Fus-east-1%2Fsts%2Faws4_request%20a%2Bb%3D~"
-        );
-    }
 }

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Semaphore, watch};
 
+use crate::audience::Audience;
 use crate::cache::{ExpiringLru, Key};
 use crate::error::Rejection;
 use crate::principal::Principal;
@@ -23,7 +24,7 @@ use crate::validate::{ValidatedRequest, ValidationPolicy, validate};
 #[derive(Debug, Clone)]
 pub struct VerifierConfig {
     /// This service's audience: sent as `x-fluid-audience`, so only values signed for it verify.
-    pub audience: String,
+    pub audience: Audience,
     /// The pure validation rules.
     pub policy: ValidationPolicy,
     /// Cap on concurrent outbound STS calls.
@@ -45,9 +46,9 @@ pub struct VerifierConfig {
 impl VerifierConfig {
     /// Defaults for `audience`: 16 concurrent fetches, 2 s slot wait, 10 000 admitted identities
     /// for ≤ 5 min, 10 000 refusals for 10 s.
-    pub fn new(audience: impl Into<String>) -> Self {
+    pub fn new(audience: Audience) -> Self {
         Self {
-            audience: audience.into(),
+            audience,
             policy: ValidationPolicy::default(),
             max_concurrent_fetches: 16,
             fetch_slot_wait: Duration::from_secs(2),
@@ -237,7 +238,7 @@ impl<C: StsClient> Verifier<C> {
 
     /// The STS call under the concurrency cap, the answer judged, the identity admitted or not.
     async fn ask_sts(&self, validated: &ValidatedRequest) -> Outcome {
-        let request = OutboundRequest::new(validated, &self.config.audience);
+        let request = OutboundRequest::new(validated, self.config.audience.as_str());
         let response = {
             let _permit =
                 tokio::time::timeout(self.config.fetch_slot_wait, self.fetch_slots.acquire())

@@ -34,7 +34,7 @@ fn app(pattern: &str) -> Router {
     let mut allow = Allowlist::new();
     allow.add("writers", pattern).unwrap();
     let gate = Gate::new(
-        Verifier::new(VerifierConfig::new("orders-api"), RoleSts),
+        Verifier::new(VerifierConfig::new("orders-api".parse().unwrap()), RoleSts),
         allow,
     );
     Router::new()

@@ -38,7 +38,7 @@ fn verifier_for(standin: &StandIn, timeout: Duration) -> Verifier<HttpStsClient>
     let client = HttpStsClient::new(timeout, DEFAULT_MAX_RESPONSE_BYTES)
         .unwrap()
         .with_endpoint(&standin.base_url());
-    Verifier::new(VerifierConfig::new("orders-api"), client)
+    Verifier::new(VerifierConfig::new("orders-api".parse().unwrap()), client)
 }
 
 async fn verify_in(
@@ -161,7 +161,7 @@ async fn replay_to_another_audience_fails_at_sts() {
     let client = HttpStsClient::new(Duration::from_secs(5), DEFAULT_MAX_RESPONSE_BYTES)
         .unwrap()
         .with_endpoint(&standin.base_url());
-    let billing = Verifier::new(VerifierConfig::new("billing-api"), client);
+    let billing = Verifier::new(VerifierConfig::new("billing-api".parse().unwrap()), client);
     assert_eq!(
         billing.verify(&role_value()).await,
         Err(Rejection::StsRejected {

@@ -33,7 +33,10 @@ async fn the_request_is_pinned_host_rebuilt_url_and_the_servers_own_audience() {
     let value = value();
     // The caller signed for "orders-api"; this verifier's audience is "billing-api". It must send
     // its own value — so STS would refuse the signature (replay to another audience fails).
-    let v = Verifier::new(VerifierConfig::new("billing-api"), sts.clone());
+    let v = Verifier::new(
+        VerifierConfig::new("billing-api".parse().unwrap()),
+        sts.clone(),
+    );
     v.verify_at(&value, at(SIGNED_AT + 1)).await.unwrap();
     let sent = sts.requests.lock().unwrap()[0].clone();
     assert_eq!(sent.host, "sts.us-east-1.amazonaws.com");
@@ -211,7 +214,7 @@ async fn cache_ttl_is_capped_by_configuration() {
     let sts = Arc::new(ScriptedSts::answering(|| {
         Ok(json_answer(ROLE_ARN, "111122223333"))
     }));
-    let mut config = VerifierConfig::new("orders-api");
+    let mut config = VerifierConfig::new("orders-api".parse().unwrap());
     config.max_cache_ttl = Duration::from_secs(10);
     let v = Verifier::new(config, sts.clone());
     let value = value_for("AKIAEXAMPLE000000001", "us-east-1", 300);
@@ -273,7 +276,7 @@ async fn concurrent_outbound_calls_are_capped() {
     let sts = Arc::new(
         ScriptedSts::answering(|| Ok(json_answer(ROLE_ARN, "111122223333"))).gated(release.clone()),
     );
-    let mut config = VerifierConfig::new("orders-api");
+    let mut config = VerifierConfig::new("orders-api".parse().unwrap());
     config.max_concurrent_fetches = 1;
     config.fetch_slot_wait = Duration::from_millis(50);
     let v = Arc::new(Verifier::new(config, sts.clone()));

@@ -90,7 +90,7 @@ async fn a_remembered_refusal_is_forgotten_after_the_negative_ttl() {
     let sts = Arc::new(ScriptedSts::answering(|| {
         Ok(sts_error(403, "InvalidClientTokenId"))
     }));
-    let mut config = VerifierConfig::new("orders-api");
+    let mut config = VerifierConfig::new("orders-api".parse().unwrap());
     config.negative_cache_ttl = Duration::from_secs(5);
     let v = Verifier::new(config, sts.clone());
     assert!(v.verify_at(&value(), at(SIGNED_AT + 1)).await.is_err());
@@ -103,7 +103,7 @@ async fn a_remembered_refusal_is_forgotten_after_the_negative_ttl() {
 #[tokio::test]
 async fn a_genuine_stranger_is_refused_and_the_refusal_remembered() {
     let sts = genuine_sts();
-    let gate = gate(&sts, VerifierConfig::new("orders-api"));
+    let gate = gate(&sts, VerifierConfig::new("orders-api".parse().unwrap()));
     for second in [1, 2] {
         assert_eq!(
             gate.authenticate_at(&stranger(1), at(SIGNED_AT + second))
@@ -118,7 +118,7 @@ async fn a_genuine_stranger_is_refused_and_the_refusal_remembered() {
 #[tokio::test]
 async fn strangers_filling_the_cache_never_evict_an_admitted_identity() {
     let sts = genuine_sts();
-    let mut config = VerifierConfig::new("orders-api");
+    let mut config = VerifierConfig::new("orders-api".parse().unwrap());
     config.cache_capacity = 2;
     let gate = gate(&sts, config);
     let now = at(SIGNED_AT + 1);
@@ -138,7 +138,7 @@ async fn strangers_filling_the_cache_never_evict_an_admitted_identity() {
 #[tokio::test]
 async fn a_full_cache_evicts_the_least_recently_used_identity() {
     let sts = genuine_sts();
-    let mut config = VerifierConfig::new("orders-api");
+    let mut config = VerifierConfig::new("orders-api".parse().unwrap());
     config.cache_capacity = 2;
     let v = Verifier::new(config, sts.clone());
     let now = at(SIGNED_AT + 1);
@@ -234,7 +234,7 @@ async fn saturated_fetch_slots_answer_503_identity_unavailable_and_are_not_remem
     let sts = Arc::new(
         ScriptedSts::answering(|| Ok(json_answer(ROLE_ARN, "111122223333"))).gated(release.clone()),
     );
-    let mut config = VerifierConfig::new("orders-api");
+    let mut config = VerifierConfig::new("orders-api".parse().unwrap());
     config.max_concurrent_fetches = 1;
     config.fetch_slot_wait = Duration::from_millis(50);
     let mut allow = Allowlist::new();

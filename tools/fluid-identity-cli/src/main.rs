@@ -15,8 +15,8 @@ use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::ProvideCredentials;
 use clap::{Parser, Subcommand};
 use fluid_identity::{
-    Allowlist, AllowlistPolicy, Authenticate, DEFAULT_MAX_RESPONSE_BYTES, Gate, HostAllowlist,
-    HttpStsClient, Verifier, VerifierConfig, presign,
+    Allowlist, AllowlistPolicy, Audience, Authenticate, DEFAULT_MAX_RESPONSE_BYTES, Gate,
+    HostAllowlist, HttpStsClient, Verifier, VerifierConfig, check_audience, presign,
 };
 use problem_details::Problem;
 
@@ -121,6 +121,10 @@ fn main() -> ExitCode {
 }
 
 async fn sign(region: String, audience: String, expires: u64) -> ExitCode {
+    // Checked before the credential chain is asked, so a typo fails fast and offline.
+    if let Err(e) = check_audience(&audience) {
+        return fail_usage(&e.to_string());
+    }
     let config = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.clone()))
         .load()
@@ -156,6 +160,10 @@ async fn verify(
     timeout_ms: u64,
     regions: Vec<String>,
 ) -> ExitCode {
+    let audience = match Audience::new(audience) {
+        Ok(audience) => audience,
+        Err(e) => return fail_usage(&e.to_string()),
+    };
     let mut allowlist = Allowlist::with_policy(policy);
     for entry in &allow {
         let (role, pattern) = match entry.split_once('=') {

@@ -4,39 +4,13 @@
 #[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
 mod support;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
+use common::run;
 use support::StandIn;
-
-const BIN: &str = env!("CARGO_BIN_EXE_fluid-identity");
-
-fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Only what the test sets: no ambient profile, no IMDS.
-        .env_clear()
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
-        .env("HOME", "/nonexistent");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("run fluid-identity");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn verify(standin: &StandIn, value: &str, extra: &[&str]) -> (i32, serde_json::Value) {
     let base = standin.base_url();
@@ -107,43 +81,6 @@ fn sign_with_the_credential_chain_then_verify_round_trips() {
     assert_eq!(json["identity"]["principal"]["arn"], support::USER_ARN);
     assert_eq!(json["identity"]["principal"]["type"], "user");
     assert_eq!(json["roles"], serde_json::json!(["allowed"]));
-}
-
-#[test]
-fn sign_without_credentials_fails_with_a_problem() {
-    let out = run(
-        &["sign", "--region", "us-east-1", "--audience", "a"],
-        "",
-        &[],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let problem: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
-    assert_eq!(problem["type"], "urn:oac-kit:problem:identity-usage");
-}
-
-/// Credentials the signer would use, so only the missing `--audience` can stop it.
-const CREDENTIALS: [(&str, &str); 2] = [
-    ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
-    (
-        "AWS_SECRET_ACCESS_KEY",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    ),
-];
-
-#[test]
-fn sign_without_an_audience_is_a_usage_error() {
-    // No default audience: a value signed for a shared default would verify at every deployment.
-    let out = run(&["sign", "--region", "us-east-1"], "", &CREDENTIALS);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "no value is printed");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--audience"));
-}
-
-#[test]
-fn verify_without_an_audience_is_a_usage_error() {
-    let out = run(&["verify", "--allow", "*"], "", &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--audience"));
 }
 
 #[test]

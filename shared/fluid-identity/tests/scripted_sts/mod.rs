@@ -105,5 +105,8 @@ impl StsClient for ScriptedSts {
 }
 
 pub fn verifier(sts: &Arc<ScriptedSts>) -> Verifier<Arc<ScriptedSts>> {
-    Verifier::new(VerifierConfig::new("orders-api"), sts.clone())
+    Verifier::new(
+        VerifierConfig::new("orders-api".parse().unwrap()),
+        sts.clone(),
+    )
 }
