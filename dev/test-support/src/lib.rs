@@ -1,0 +1,31 @@
+//! Dev-only helpers of oac-kit's end-to-end tests (`tests/e2e`). Never a normal dependency.
+//!
+//! One way to find each outside tool: the Python interpreter ([`python`]), the scripts under
+//! `dev/py` ([`py_script`]), the repository root ([`repo_root`]). A missing tool makes a test FAIL
+//! with a message naming the fix, never skip.
+
+use std::path::PathBuf;
+
+/// The Python interpreter with the packages of `tests/requirements.txt`: `OAC_KIT_PYTHON`
+/// (`cargo xtask test` sets it to `target/py/bin/python`), else `python3`.
+pub fn python() -> String {
+    std::env::var("OAC_KIT_PYTHON")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "python3".to_owned())
+}
+
+/// The repository root (this crate lives in `dev/test-support`).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the repository root exists")
+}
+
+/// A script under `dev/py`, e.g. `py_script("sts_standin.py")`; panics if it is missing.
+pub fn py_script(name: &str) -> PathBuf {
+    let path = repo_root().join("dev/py").join(name);
+    assert!(path.is_file(), "missing Python script {}", path.display());
+    path
+}
