@@ -26,8 +26,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Build the Lambda@Edge bundles into target/edge/<function>/ (index.mjs, addon.node,
-    /// config.json, <function>.zip), checking the addon loads on Node.js 22 / Amazon Linux 2023.
+    /// Build the Lambda@Edge bundles into `target/edge/<function>/` (index.mjs, addon.node,
+    /// config.json, `<function>.zip`), checking the addon loads on Node.js 22 / Amazon Linux 2023.
     Edge(edge::EdgeArgs),
     /// The local chain serving the Lambdalith: Cloudflare filter, body-hash, OAC, Function URL,
     /// api (builds everything it needs; Ctrl-C stops it).

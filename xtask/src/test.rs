@@ -35,6 +35,10 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
             "-D",
             "warnings",
         ]))?;
+        // The rustdoc lints of `[workspace.lints.rustdoc]` only run when the docs are built.
+        run(cargo()
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"))?;
     }
     let python = python_env()?;
     edge::build(&EdgeArgs::default())?;

@@ -1,5 +1,7 @@
 //! N-API adapter of the ip-filter function. `index.mjs` (from `shared/edge-napi/js`) constructs
 //! `Handler` once with `config.json` and calls `handle(event)` per request.
+// `#[napi]` generates public glue (constructors, registration) that cannot carry doc comments.
+#![allow(missing_docs)]
 
 use cloudfront_event::Outcome;
 use edge_napi::member::{record, required_string};
