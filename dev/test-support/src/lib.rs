@@ -33,6 +33,7 @@ pub fn py_script(name: &str) -> PathBuf {
 pub mod binary;
 pub mod botocore_presign;
 pub mod cli;
+#[cfg(feature = "moto")]
 pub mod moto;
 pub mod presign;
 pub mod python_script;
