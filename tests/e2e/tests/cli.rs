@@ -1,5 +1,7 @@
 //! The `fluid-identity` binary end to end against the local STS stand-in (which checks
-//! signatures with botocore, independently of our code).
+//! signatures with botocore, independently of our code). The binary is
+//! `test_support::binary::fluid_identity_cli()` (`OAC_KIT_FLUID_IDENTITY_BIN`, else
+//! `target/debug/fluid-identity`).
 
 use std::time::{Duration, SystemTime};
 

@@ -1,7 +1,7 @@
 //! `whoami` and the writer gate end to end with the gate the service serves with
 //! (`api::identity_gate`: the lazily built real verifier and HTTP STS client, from the service's
-//! own configuration, `UNSAFE_STS_ENDPOINT_OVERRIDE` pointing at the Python STS stand-in of
-//! `fluid-identity`, which recomputes every signature with botocore).
+//! own configuration, `UNSAFE_STS_ENDPOINT_OVERRIDE` pointing at the Python STS stand-in
+//! (`dev/py/sts_standin.py`), which recomputes every signature with botocore).
 
 use std::collections::HashMap;
 use std::sync::Arc;

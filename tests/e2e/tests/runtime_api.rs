@@ -1,5 +1,6 @@
 //! The real `api` binary driven through the emulated Lambda Runtime API (`oac_dev::runtime_api`),
-//! and its start-up refusal of a bad configuration.
+//! and its start-up refusal of a bad configuration. The binary is `test_support::binary::api()`
+//! (`OAC_KIT_API_BIN`, else `target/debug/api`).
 
 use std::process::Command;
 use std::time::Duration;
