@@ -15,14 +15,6 @@ use crate::test::{check_node, python_env};
 
 /// The audience the local api verifies X-Fluid-Identity values for.
 const AUDIENCE: &str = "oac-kit-dev";
-/// Test credentials the local STS stand-in knows (not AWS credentials: they exist only there).
-const STANDIN_USER: (&str, &str) = ("AKIASTANDINUSER00001", "standin-user-secret");
-const STANDIN_ROLE: (&str, &str, &str) = (
-    "ASIASTANDINROLE00001",
-    "standin-role-secret",
-    "standin/session+token==",
-);
-
 /// Options of `cargo xtask dev`.
 #[derive(Args)]
 pub struct DevArgs {
@@ -95,12 +87,24 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
     oac_dev.args(&args.oac_dev_args);
 
     let url = format!("http://{}", args.listen);
-    let sign = |(akid, secret): (&str, &str), token: Option<&str>| {
-        let token = token.map_or(String::new(), |t| format!("AWS_SESSION_TOKEN='{t}' "));
-        format!(
-            "AWS_ACCESS_KEY_ID={akid} AWS_SECRET_ACCESS_KEY={secret} {token}{} sign --region us-east-1 --audience {AUDIENCE}",
+    let credentials = standin_credentials()?;
+    let sign = |who: &str| -> Result<String> {
+        let keys = &credentials[who];
+        let field = |name: &str| {
+            keys[name]
+                .as_str()
+                .with_context(|| format!("standin_credentials.json: {who}.{name} is not a string"))
+        };
+        let token = match keys["session_token"].as_str() {
+            Some(t) => format!("AWS_SESSION_TOKEN='{t}' "),
+            None => String::new(),
+        };
+        Ok(format!(
+            "AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} {token}{} sign --region us-east-1 --audience {AUDIENCE}",
+            field("access_key_id")?,
+            field("secret_access_key")?,
             release.join("fluid-identity").display()
-        )
+        ))
     };
     eprintln!(
         "\n\
@@ -118,8 +122,8 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
          \x20 curl -s -H \"x-fluid-identity: $READER\" '{url}/v1/audit-events?limit=10'\n",
         viewer = args.viewer_ip,
         db = data.join("api.sqlite").display(),
-        reader = sign(STANDIN_USER, None),
-        writer = sign((STANDIN_ROLE.0, STANDIN_ROLE.1), Some(STANDIN_ROLE.2)),
+        reader = sign("user")?,
+        writer = sign("role")?,
     );
     eprintln!("+ oac-dev (Ctrl-C stops it)");
     let status = oac_dev.status().context("starting oac-dev")?;
@@ -130,6 +134,15 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
     Ok(())
 }
 
+/// The test credentials the STS stand-in knows (`dev/py/standin_credentials.json`, the one copy
+/// the stand-in and the tests read too; not AWS credentials: they exist only there).
+fn standin_credentials() -> Result<serde_json::Value> {
+    let path = root().join("dev/py/standin_credentials.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
 /// The Python STS stand-in of the identity tests, serving on an ephemeral loopback port.
 struct StandIn {
     child: Child,
@@ -138,7 +151,7 @@ struct StandIn {
 
 impl StandIn {
     fn start(python: &std::path::Path) -> Result<Self> {
-        let script = root().join("shared/fluid-identity/tests/support/sts_standin.py");
+        let script = root().join("dev/py/sts_standin.py");
         let mut child = Command::new(python)
             .arg(script)
             .stdout(Stdio::piped())

@@ -44,9 +44,19 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     edge::build(&EdgeArgs::default())?;
     crate::cloudfront_function::build(&Default::default())?;
     lambda::check(&path_with(&python)?, &node)?;
-    // The chain's end-to-end tests run the real `api` binary: build it first, explicitly, so
-    // they never run a stale one.
-    run(cargo().args(["build", "-p", "api", "--bin", "api"]))?;
+    // The end-to-end tests run the real `api` and `fluid-identity` binaries: build them first,
+    // explicitly, so they never run stale ones.
+    run(cargo().args([
+        "build",
+        "-p",
+        "api",
+        "--bin",
+        "api",
+        "-p",
+        "fluid-identity-cli",
+        "--bin",
+        "fluid-identity",
+    ]))?;
     run(cargo()
         .args(["test", "--workspace"])
         .env("OAC_KIT_PYTHON", &python)
@@ -54,6 +64,10 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
         .env(
             "OAC_KIT_API_BIN",
             edge::cargo_target_dir().join("debug/api"),
+        )
+        .env(
+            "OAC_KIT_FLUID_IDENTITY_BIN",
+            edge::cargo_target_dir().join("debug/fluid-identity"),
         ))?;
     fuzz_validate_url()?;
     let tests = node_tests()?;

@@ -29,3 +29,13 @@ pub fn py_script(name: &str) -> PathBuf {
     assert!(path.is_file(), "missing Python script {}", path.display());
     path
 }
+
+pub mod binary;
+pub mod botocore_presign;
+pub mod cli;
+#[cfg(feature = "moto")]
+pub mod moto;
+pub mod presign;
+pub mod python_script;
+pub mod standin_credentials;
+pub mod sts_standin;

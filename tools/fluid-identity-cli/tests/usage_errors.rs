@@ -1,9 +1,10 @@
 //! Usage errors: a bad flag value or a missing credential exits 2 with an RFC 9457 problem on
 //! stderr and prints no value. No STS and no Python needed.
 
-mod common;
-
-use common::run;
+/// This crate's binary in a clean environment.
+fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> std::process::Output {
+    test_support::cli::run_clean(env!("CARGO_BIN_EXE_fluid-identity"), args, stdin, env)
+}
 
 #[test]
 fn sign_without_credentials_fails_with_a_problem() {

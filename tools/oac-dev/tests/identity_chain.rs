@@ -7,9 +7,6 @@
 //! `target/debug/api`: `cargo build -p api`) and a Python 3 with botocore (`OAC_KIT_PYTHON`, else
 //! `python3`). `cargo xtask test` provides all three. Missing prerequisites fail, never skip.
 
-#[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
-mod support;
-
 mod common;
 
 use std::path::PathBuf;
@@ -21,7 +18,8 @@ use common::{
 };
 use oac_dev::ChainConfig;
 use serde_json::{Value, json};
-use support::StandIn;
+use test_support::standin_credentials;
+use test_support::sts_standin::StandIn;
 
 /// The `x-fluid-audience` the api is configured for.
 const AUDIENCE: &str = "oac-kit-e2e";
@@ -64,8 +62,20 @@ async fn world(customize: impl FnOnce(ChainConfig) -> ChainConfig) -> World {
             data.path().join("api.sqlite").display().to_string(),
         ),
         ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
-        ("IDENTITY_READERS", support::USER_ARN.to_owned()),
-        ("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN.to_owned()),
+        (
+            "IDENTITY_READERS",
+            standin_credentials::user()
+                .principal_arn
+                .as_str()
+                .to_owned(),
+        ),
+        (
+            "IDENTITY_WRITERS",
+            standin_credentials::role()
+                .principal_arn
+                .as_str()
+                .to_owned(),
+        ),
         ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
         // Generous: the stand-in shares two cores with the build and the other tests.
         ("IDENTITY_STS_TIMEOUT_MS", "10000".to_owned()),
@@ -89,7 +99,7 @@ fn presigned(
     audience: &str,
     time: SystemTime,
 ) -> String {
-    support::presign_as(
+    test_support::presign::presign_as(
         (akid, secret, token),
         REGION,
         audience,
@@ -101,9 +111,9 @@ fn presigned(
 /// The stand-in's `deployer` role (a writer), signed now for the api.
 fn writer() -> String {
     presigned(
-        support::ROLE_AKID,
-        support::ROLE_SECRET,
-        Some(support::ROLE_TOKEN),
+        standin_credentials::role().access_key_id.as_str(),
+        standin_credentials::role().secret_access_key.as_str(),
+        standin_credentials::role().session_token.as_deref(),
         AUDIENCE,
         SystemTime::now(),
     )
@@ -112,8 +122,8 @@ fn writer() -> String {
 /// The stand-in's IAM user `eng/alice` (a reader), signed now for the api.
 fn reader() -> String {
     presigned(
-        support::USER_AKID,
-        support::USER_SECRET,
+        standin_credentials::user().access_key_id.as_str(),
+        standin_credentials::user().secret_access_key.as_str(),
         None,
         AUDIENCE,
         SystemTime::now(),
@@ -188,7 +198,10 @@ async fn whoami_names_the_writer_and_the_reader_sts_vouched_for() {
     let a = world.call("GET", "/v1/whoami", Some(&writer()), None).await;
     assert_eq!(a.status, 200, "{}", a.text());
     let me = a.json();
-    assert_eq!(me["arn"], support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        me["arn"],
+        standin_credentials::role().principal_arn.as_str()
+    );
     assert_eq!(
         me["caller_arn"],
         "arn:aws:sts::111122223333:assumed-role/deployer/ci-run"
@@ -199,7 +212,10 @@ async fn whoami_names_the_writer_and_the_reader_sts_vouched_for() {
     let a = world.call("GET", "/v1/whoami", Some(&reader()), None).await;
     assert_eq!(a.status, 200, "{}", a.text());
     let me = a.json();
-    assert_eq!(me["arn"], support::USER_ARN);
+    assert_eq!(
+        me["arn"],
+        standin_credentials::user().principal_arn.as_str()
+    );
     assert_eq!(me["principal_type"], "user");
     assert_eq!(me["roles"], json!(["readers"]));
 
@@ -217,7 +233,10 @@ async fn a_writer_appends_a_reader_is_forbidden_to_and_reads_the_event_back() {
     assert_eq!(a.status, 201, "{}", a.text());
     let created = a.json();
     let id = created["id"].as_str().unwrap().to_owned();
-    assert_eq!(created["actor"], support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        created["actor"],
+        standin_credentials::role().principal_arn.as_str()
+    );
     assert_eq!(created["action"], "deploy.started");
     assert_eq!(
         created["detail"],
@@ -252,9 +271,9 @@ async fn no_identity_header_is_401() {
 async fn a_value_minted_for_another_audience_is_401_from_sts() {
     let world = world(|c| c).await;
     let value = presigned(
-        support::ROLE_AKID,
-        support::ROLE_SECRET,
-        Some(support::ROLE_TOKEN),
+        standin_credentials::role().access_key_id.as_str(),
+        standin_credentials::role().secret_access_key.as_str(),
+        standin_credentials::role().session_token.as_deref(),
         "some-other-service",
         SystemTime::now(),
     );
@@ -276,9 +295,9 @@ async fn an_expired_value_is_401_without_asking_sts() {
     let world = world(|c| c).await;
     // Signed ten minutes ago for 60 s: STS would still honour it, the verifier must not.
     let value = presigned(
-        support::ROLE_AKID,
-        support::ROLE_SECRET,
-        Some(support::ROLE_TOKEN),
+        standin_credentials::role().access_key_id.as_str(),
+        standin_credentials::role().secret_access_key.as_str(),
+        standin_credentials::role().session_token.as_deref(),
         AUDIENCE,
         SystemTime::now() - Duration::from_secs(600),
     );
@@ -309,9 +328,9 @@ async fn a_value_for_a_host_outside_the_allowlist_is_401_without_asking_sts() {
 async fn an_identity_no_role_admits_is_403() {
     let world = world(|c| c).await;
     let value = presigned(
-        support::SSO_AKID,
-        support::SSO_SECRET,
-        Some(support::SSO_TOKEN),
+        standin_credentials::sso().access_key_id.as_str(),
+        standin_credentials::sso().secret_access_key.as_str(),
+        standin_credentials::sso().session_token.as_deref(),
         AUDIENCE,
         SystemTime::now(),
     );
@@ -356,6 +375,9 @@ async fn without_body_hash_a_writers_post_fails_lambdas_signature_check_before_i
     // The same chain still carries the identity on a GET (OAC signs an empty body).
     let a = world.call("GET", "/v1/whoami", Some(&writer()), None).await;
     assert_eq!(a.status, 200, "{}", a.text());
-    assert_eq!(a.json()["arn"], support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        a.json()["arn"],
+        standin_credentials::role().principal_arn.as_str()
+    );
     assert_eq!(world.standin.count(), 1);
 }

@@ -1,15 +1,12 @@
 //! The store contract, run against both backends: SQLite on a temporary file, and DynamoDB
 //! against moto's real server on loopback (not a mock of the SDK).
 
-#[path = "common/moto.rs"]
-mod moto;
-
 use std::sync::Arc;
 
 use api::model::{AuditEvent, NewAuditEvent};
 use api::store::{Appended, AuditStore, DynamoStore, IdempotencyClaim, SqliteStore};
 use aws_sdk_dynamodb::types::AttributeValue;
-use moto::Moto;
+use test_support::moto::Moto;
 
 fn event(action: &str) -> AuditEvent {
     NewAuditEvent {

@@ -1,16 +1,18 @@
 //! The `fluid-identity` binary end to end against the local STS stand-in (which checks
-//! signatures with botocore, independently of our code).
-
-#[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
-mod support;
-
-mod common;
+//! signatures with botocore, independently of our code). The binary is
+//! `test_support::binary::fluid_identity_cli()` (`OAC_KIT_FLUID_IDENTITY_BIN`, else
+//! `target/debug/fluid-identity`).
 
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use common::run;
-use support::StandIn;
+use test_support::standin_credentials;
+use test_support::sts_standin::StandIn;
+
+/// The CLI (`OAC_KIT_FLUID_IDENTITY_BIN`) in a clean environment.
+fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> std::process::Output {
+    test_support::cli::run_clean(test_support::binary::fluid_identity_cli(), args, stdin, env)
+}
 
 fn verify(standin: &StandIn, value: &str, extra: &[&str]) -> (i32, serde_json::Value) {
     let base = standin.base_url();
@@ -29,9 +31,9 @@ fn verify(standin: &StandIn, value: &str, extra: &[&str]) -> (i32, serde_json::V
 
 fn role_value(audience: &str) -> String {
     let creds = Credentials::new(
-        support::ROLE_AKID,
-        support::ROLE_SECRET,
-        Some(support::ROLE_TOKEN.to_owned()),
+        standin_credentials::role().access_key_id.as_str(),
+        standin_credentials::role().secret_access_key.as_str(),
+        standin_credentials::role().session_token.clone(),
         None,
         "test",
     );
@@ -51,8 +53,14 @@ fn sign_with_the_credential_chain_then_verify_round_trips() {
         &["sign", "--region", "us-east-1", "--audience", "orders-api"],
         "",
         &[
-            ("AWS_ACCESS_KEY_ID", support::USER_AKID),
-            ("AWS_SECRET_ACCESS_KEY", support::USER_SECRET),
+            (
+                "AWS_ACCESS_KEY_ID",
+                standin_credentials::user().access_key_id.as_str(),
+            ),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                standin_credentials::user().secret_access_key.as_str(),
+            ),
         ],
     );
     assert!(
@@ -78,7 +86,10 @@ fn sign_with_the_credential_chain_then_verify_round_trips() {
         ],
     );
     assert_eq!(code, 0, "{json}");
-    assert_eq!(json["identity"]["principal"]["arn"], support::USER_ARN);
+    assert_eq!(
+        json["identity"]["principal"]["arn"],
+        standin_credentials::user().principal_arn.as_str()
+    );
     assert_eq!(json["identity"]["principal"]["type"], "user");
     assert_eq!(json["roles"], serde_json::json!(["allowed"]));
 }
@@ -103,7 +114,7 @@ fn verify_prints_the_normalized_role_and_its_named_roles() {
     assert_eq!(code, 0, "{json}");
     assert_eq!(
         json["identity"]["principal"]["arn"],
-        support::ROLE_CANONICAL_ARN
+        standin_credentials::role().principal_arn.as_str()
     );
     assert_eq!(
         json["identity"]["caller"]["arn"],
@@ -333,7 +344,7 @@ fn with_the_opt_in_flag_a_wildcard_account_entry_admits_the_role() {
     assert_eq!(code, 0, "{json}");
     assert_eq!(
         json["identity"]["principal"]["arn"],
-        support::ROLE_CANONICAL_ARN
+        standin_credentials::role().principal_arn.as_str()
     );
 }
 

@@ -1,5 +1,6 @@
 //! The real `api` binary driven through the emulated Lambda Runtime API (`oac_dev::runtime_api`),
-//! and its start-up refusal of a bad configuration.
+//! and its start-up refusal of a bad configuration. The binary is `test_support::binary::api()`
+//! (`OAC_KIT_API_BIN`, else `target/debug/api`).
 
 use std::process::Command;
 use std::time::Duration;
@@ -8,7 +9,6 @@ use base64::Engine;
 use oac_dev::runtime_api::{FunctionProcess, RuntimeApi};
 use serde_json::{Value, json};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_api");
 const TIMEOUT: Duration = Duration::from_secs(20);
 /// The one required variable (there is no shared default audience).
 const AUDIENCE: (&str, &str) = ("IDENTITY_AUDIENCE", "runtime-api-test");
@@ -52,7 +52,7 @@ async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
     let db = dir.path().join("api.sqlite3");
     let api = RuntimeApi::start().await.unwrap();
     let _function = FunctionProcess::spawn(
-        BINARY,
+        test_support::binary::api(),
         "api",
         &api,
         &[
@@ -127,7 +127,7 @@ async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
 
 #[test]
 fn a_bad_configuration_stops_the_binary_with_every_reason() {
-    let out = Command::new(BINARY)
+    let out = Command::new(test_support::binary::api())
         .env_clear()
         .env("STORE", "dynamodb")
         .env("MAX_BODY_BYTES", "huge")
@@ -146,7 +146,7 @@ fn a_bad_configuration_stops_the_binary_with_every_reason() {
 /// configuration accepted, the binary would exit at once on the unreachable Runtime API (never 2).
 fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BINARY)
+    let out = Command::new(test_support::binary::api())
         .env_clear()
         .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
         .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1")
@@ -230,7 +230,7 @@ fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigte
         .local_addr()
         .unwrap()
         .port();
-    let mut child = Command::new(BINARY)
+    let mut child = Command::new(test_support::binary::api())
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env("PORT", port.to_string())
         .env(AUDIENCE.0, AUDIENCE.1)

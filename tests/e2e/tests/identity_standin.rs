@@ -1,10 +1,7 @@
 //! `whoami` and the writer gate end to end with the gate the service serves with
 //! (`api::identity_gate`: the lazily built real verifier and HTTP STS client, from the service's
-//! own configuration, `UNSAFE_STS_ENDPOINT_OVERRIDE` pointing at the Python STS stand-in of
-//! `fluid-identity`, which recomputes every signature with botocore).
-
-#[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
-mod support;
+//! own configuration, `UNSAFE_STS_ENDPOINT_OVERRIDE` pointing at the Python STS stand-in
+//! (`dev/py/sts_standin.py`), which recomputes every signature with botocore).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +11,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::Value;
-use support::StandIn;
+use test_support::standin_credentials;
+use test_support::sts_standin::StandIn;
 use tower::ServiceExt;
 
 const AUDIENCE: &str = "standin-test-api";
@@ -22,8 +20,20 @@ const AUDIENCE: &str = "standin-test-api";
 fn app(standin: &StandIn) -> Router {
     let vars: HashMap<String, String> = [
         ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
-        ("IDENTITY_READERS", support::USER_ARN.to_owned()),
-        ("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN.to_owned()),
+        (
+            "IDENTITY_READERS",
+            standin_credentials::user()
+                .principal_arn
+                .as_str()
+                .to_owned(),
+        ),
+        (
+            "IDENTITY_WRITERS",
+            standin_credentials::role()
+                .principal_arn
+                .as_str()
+                .to_owned(),
+        ),
         ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
     ]
     .into_iter()
@@ -36,7 +46,7 @@ fn app(standin: &StandIn) -> Router {
 }
 
 fn value(akid: &str, secret: &str, token: Option<&str>, audience: &str) -> String {
-    support::presign_as(
+    test_support::presign::presign_as(
         (akid, secret, token),
         "us-west-2",
         audience,
@@ -47,15 +57,20 @@ fn value(akid: &str, secret: &str, token: Option<&str>, audience: &str) -> Strin
 
 fn role() -> String {
     value(
-        support::ROLE_AKID,
-        support::ROLE_SECRET,
-        Some(support::ROLE_TOKEN),
+        standin_credentials::role().access_key_id.as_str(),
+        standin_credentials::role().secret_access_key.as_str(),
+        standin_credentials::role().session_token.as_deref(),
         AUDIENCE,
     )
 }
 
 fn user() -> String {
-    value(support::USER_AKID, support::USER_SECRET, None, AUDIENCE)
+    value(
+        standin_credentials::user().access_key_id.as_str(),
+        standin_credentials::user().secret_access_key.as_str(),
+        None,
+        AUDIENCE,
+    )
 }
 
 async fn call(
@@ -88,7 +103,10 @@ async fn whoami_returns_the_principal_sts_vouched_for() {
     let standin = StandIn::start("normal");
     let (status, body) = call(&app(&standin), "GET", "/v1/whoami", &role(), "").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["arn"], support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        body["arn"],
+        standin_credentials::role().principal_arn.as_str()
+    );
     assert_eq!(body["account"], "111122223333");
     assert_eq!(body["role_name"], "deployer");
     assert_eq!(
@@ -106,7 +124,10 @@ async fn a_writer_role_appends_and_a_reader_user_only_reads() {
 
     let (status, created) = call(&app, "POST", "/v1/audit-events", &role(), event).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    assert_eq!(created["actor"], support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        created["actor"],
+        standin_credentials::role().principal_arn.as_str()
+    );
 
     let (status, problem) = call(&app, "POST", "/v1/audit-events", &user(), event).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -121,9 +142,9 @@ async fn a_writer_role_appends_and_a_reader_user_only_reads() {
 async fn a_value_signed_for_another_audience_is_401() {
     let standin = StandIn::start("normal");
     let other = value(
-        support::ROLE_AKID,
-        support::ROLE_SECRET,
-        Some(support::ROLE_TOKEN),
+        standin_credentials::role().access_key_id.as_str(),
+        standin_credentials::role().secret_access_key.as_str(),
+        standin_credentials::role().session_token.as_deref(),
         "some-other-service",
     );
     let (status, problem) = call(&app(&standin), "GET", "/v1/whoami", &other, "").await;
@@ -142,9 +163,9 @@ async fn a_value_signed_for_another_audience_is_401() {
 async fn a_genuine_identity_outside_the_allowlist_is_403() {
     let standin = StandIn::start("normal");
     let sso = value(
-        support::SSO_AKID,
-        support::SSO_SECRET,
-        Some(support::SSO_TOKEN),
+        standin_credentials::sso().access_key_id.as_str(),
+        standin_credentials::sso().secret_access_key.as_str(),
+        standin_credentials::sso().session_token.as_deref(),
         AUDIENCE,
     );
     let (status, problem) = call(&app(&standin), "GET", "/v1/whoami", &sso, "").await;
@@ -173,7 +194,13 @@ async fn the_service_built_from_configuration_verifies_through_its_lazy_gate() {
             dir.path().join("api.sqlite3").to_str().unwrap().to_owned(),
         ),
         ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
-        ("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN.to_owned()),
+        (
+            "IDENTITY_WRITERS",
+            standin_credentials::role()
+                .principal_arn
+                .as_str()
+                .to_owned(),
+        ),
         ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
     ]
     .into_iter()
@@ -183,7 +210,10 @@ async fn the_service_built_from_configuration_verifies_through_its_lazy_gate() {
     let app = api::build(&config).await.unwrap();
     let (status, body) = call(&app, "GET", "/v1/whoami", &role(), "").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["arn"], support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        body["arn"],
+        standin_credentials::role().principal_arn.as_str()
+    );
     let (status, _) = call(&app, "GET", "/v1/whoami", &user(), "").await;
     assert_eq!(
         status,

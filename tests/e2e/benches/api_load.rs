@@ -1,5 +1,7 @@
-//! `cargo bench -p api --bench load`: a bounded load run on loopback against the release `api`
-//! binary (embedded SQLite store, JSON access logs on), plus binary size and cold init.
+//! `cargo build --release -p api --bin api && cargo bench -p e2e --bench api_load`: a bounded load
+//! run on loopback against the release `api` binary (`OAC_KIT_API_RELEASE_BIN`, else
+//! `target/release/api`; embedded SQLite store, JSON access logs on), plus binary size and cold
+//! init.
 //!
 //! - `GET /health` and `POST /v1/audit-events` (writer identity verified once against the Python
 //!   STS stand-in, then served from the verifier's cache as in production; a fresh
@@ -10,17 +12,14 @@
 //!
 //! Stops by itself; prints a Markdown table. Needs the Python of the tests (`OAC_KIT_PYTHON`).
 
-#[path = "../../../shared/fluid-identity/tests/support/mod.rs"]
-mod support;
-
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use oac_dev::runtime_api::{FunctionProcess, RuntimeApi};
+use test_support::standin_credentials;
 use tokio::net::TcpStream;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_api");
 /// The audience the benchmarked api verifies (required: there is no default).
 const AUDIENCE: &str = "api-bench";
 
@@ -81,11 +80,11 @@ fn row(name: &str, conns: u64, r: &http_load::Run) {
 }
 
 fn writer_identity() -> String {
-    support::presign_as(
+    test_support::presign::presign_as(
         (
-            support::ROLE_AKID,
-            support::ROLE_SECRET,
-            Some(support::ROLE_TOKEN),
+            standin_credentials::role().access_key_id.as_str(),
+            standin_credentials::role().secret_access_key.as_str(),
+            standin_credentials::role().session_token.as_deref(),
         ),
         "us-west-2",
         AUDIENCE,
@@ -96,15 +95,18 @@ fn writer_identity() -> String {
 
 async fn http_load() {
     let dir = tempfile::tempdir().unwrap();
-    let standin = support::StandIn::start("normal");
+    let standin = test_support::sts_standin::StandIn::start("normal");
     let port = free_port();
     let _server = Server(
-        Command::new(BINARY)
+        Command::new(test_support::binary::api_release())
             .env("PORT", port.to_string())
             .env("STORE", "sqlite")
             .env("SQLITE_PATH", dir.path().join("bench.sqlite3"))
             .env("IDENTITY_AUDIENCE", AUDIENCE)
-            .env("IDENTITY_WRITERS", support::ROLE_CANONICAL_ARN)
+            .env(
+                "IDENTITY_WRITERS",
+                standin_credentials::role().principal_arn.as_str(),
+            )
             .env("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url())
             .env_remove("AWS_LAMBDA_RUNTIME_API")
             // `API_BENCH_LOG_LEVEL=warn` measures without the access log (default: as deployed).
@@ -167,7 +169,8 @@ async fn cold_init(label: &str, db_dir: Option<&std::path::Path>, extra: &[(&str
         env.extend_from_slice(extra);
         let api = RuntimeApi::start().await.unwrap();
         let started = Instant::now();
-        let _function = FunctionProcess::spawn(BINARY, "api", &api, &env).unwrap();
+        let _function =
+            FunctionProcess::spawn(test_support::binary::api_release(), "api", &api, &env).unwrap();
         let answer = api
             .invoke(event.to_vec(), Duration::from_secs(10))
             .await
@@ -216,10 +219,11 @@ async fn cold_inits() {
 
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
-        println!("load: run with `cargo bench -p api --bench load`");
+        println!("api_load: run with `cargo bench -p e2e --bench api_load`");
         return;
     }
-    let size = std::fs::metadata(BINARY).unwrap().len();
+    let binary = test_support::binary::api_release();
+    let size = std::fs::metadata(&binary).unwrap().len();
     println!(
         "bench host: {} cores, load average {}",
         std::thread::available_parallelism()
@@ -230,7 +234,8 @@ fn main() {
             .trim()
     );
     println!(
-        "release binary: {BINARY} = {:.1} MiB ({size} bytes)\n",
+        "release binary: {} = {:.1} MiB ({size} bytes)\n",
+        binary.display(),
         size as f64 / 1048576.0
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()

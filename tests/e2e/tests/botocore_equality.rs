@@ -1,7 +1,5 @@
 //! Our presigned URL is byte-identical to botocore's for the same credentials, time, region,
-//! audience and expiry. botocore is the independent oracle (see tests/support/botocore_presign.py).
-
-mod support;
+//! audience and expiry. botocore is the independent oracle (see dev/py/botocore_presign.py).
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -67,7 +65,7 @@ fn presigned_url_is_byte_identical_to_botocore() {
                    "region": c.region, "audience": c.audience, "expires": c.expires, "time": c.time})
         })
         .collect();
-    let expected = support::botocore_presign(&inputs);
+    let expected = test_support::botocore_presign::botocore_presign(&inputs);
     for (case, botocore_url) in CASES.iter().zip(expected) {
         let creds = Credentials::new(
             case.akid,
@@ -95,7 +93,7 @@ fn the_verifier_rebuilds_exactly_the_url_botocore_signed() {
     let c = &CASES[1];
     let input = json!({"access_key": c.akid, "secret_key": c.secret, "token": c.token,
                        "region": c.region, "audience": c.audience, "expires": c.expires, "time": c.time});
-    let url = support::botocore_presign(&[input]).remove(0);
+    let url = test_support::botocore_presign::botocore_presign(&[input]).remove(0);
     let validated = fluid_identity::validate(
         &url,
         &fluid_identity::ValidationPolicy::default(),
@@ -108,6 +106,7 @@ fn the_verifier_rebuilds_exactly_the_url_botocore_signed() {
 #[test]
 #[should_panic(expected = "cannot run the Python interpreter")]
 fn a_missing_interpreter_fails_loudly_instead_of_skipping() {
-    let mut child = support::spawn_python_with("/nonexistent/python3", "botocore_presign.py", &[]);
+    let mut child =
+        test_support::python_script::spawn_with("/nonexistent/python3", "botocore_presign.py", &[]);
     let _ = child.wait();
 }

@@ -1,14 +1,18 @@
-//! Running the `fluid-identity` binary in a clean environment (shared by the CLI's test files).
+//! Running a command-line binary (the `fluid-identity` CLI) in a clean environment: no ambient
+//! AWS profile, no IMDS. Shared by the CLI's own tests and the end-to-end ones.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_fluid-identity");
-
-/// Runs the binary with `args`, `stdin` and only the variables in `env` (no ambient AWS profile,
+/// Runs the binary `bin` with `args`, `stdin` and only the variables in `env` (no ambient AWS profile,
 /// no IMDS).
-pub fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
+pub fn run_clean(
+    bin: impl AsRef<std::ffi::OsStr>,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> Output {
+    let mut cmd = Command::new(bin);
     cmd.args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -22,7 +26,7 @@ pub fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("run fluid-identity");
+    let mut child = cmd.spawn().expect("run the binary");
     child
         .stdin
         .take()

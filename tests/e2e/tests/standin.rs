@@ -1,8 +1,6 @@
 //! The verifier with its real HTTP client against the local STS stand-in
-//! (tests/support/sts_standin.py), which recomputes every signature with botocore and can
+//! (dev/py/sts_standin.py), which recomputes every signature with botocore and can
 //! misbehave on demand.
-
-mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -12,7 +10,8 @@ use fluid_identity::{
     DEFAULT_MAX_RESPONSE_BYTES, HttpStsClient, PrincipalKind, Rejection, Verifier, VerifierConfig,
     presign,
 };
-use support::StandIn;
+use test_support::standin_credentials;
+use test_support::sts_standin::StandIn;
 
 fn creds(akid: &str, secret: &str, token: Option<&str>) -> Credentials {
     Credentials::new(akid, secret, token.map(str::to_owned), None, "test")
@@ -20,9 +19,9 @@ fn creds(akid: &str, secret: &str, token: Option<&str>) -> Credentials {
 
 fn role_value() -> String {
     let c = creds(
-        support::ROLE_AKID,
-        support::ROLE_SECRET,
-        Some(support::ROLE_TOKEN),
+        standin_credentials::role().access_key_id.as_str(),
+        standin_credentials::role().secret_access_key.as_str(),
+        standin_credentials::role().session_token.as_deref(),
     );
     presign(
         &c,
@@ -54,7 +53,10 @@ async fn verify_in(
 #[tokio::test]
 async fn a_genuine_role_value_verifies_via_json() {
     let id = verify_in("normal", &role_value()).await.unwrap();
-    assert_eq!(id.principal.arn, support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        id.principal.arn,
+        standin_credentials::role().principal_arn.as_str()
+    );
     assert_eq!(id.caller.account, "111122223333");
 }
 
@@ -62,21 +64,27 @@ async fn a_genuine_role_value_verifies_via_json() {
 async fn the_verifier_sends_only_host_audience_and_accept_json() {
     // In this mode the stand-in answers 400 to any other header set.
     let id = verify_in("strict-client", &role_value()).await.unwrap();
-    assert_eq!(id.principal.arn, support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        id.principal.arn,
+        standin_credentials::role().principal_arn.as_str()
+    );
 }
 
 #[tokio::test]
 async fn xml_answers_verify_too() {
     let id = verify_in("xml", &role_value()).await.unwrap();
-    assert_eq!(id.principal.arn, support::ROLE_CANONICAL_ARN);
+    assert_eq!(
+        id.principal.arn,
+        standin_credentials::role().principal_arn.as_str()
+    );
 }
 
 #[tokio::test]
 async fn sso_roles_and_users_are_normalized() {
     let c = creds(
-        support::SSO_AKID,
-        support::SSO_SECRET,
-        Some(support::SSO_TOKEN),
+        standin_credentials::sso().access_key_id.as_str(),
+        standin_credentials::sso().secret_access_key.as_str(),
+        standin_credentials::sso().session_token.as_deref(),
     );
     let value = presign(
         &c,
@@ -96,7 +104,11 @@ async fn sso_roles_and_users_are_normalized() {
         PrincipalKind::Role { sso: true, .. }
     ));
 
-    let c = creds(support::USER_AKID, support::USER_SECRET, None);
+    let c = creds(
+        standin_credentials::user().access_key_id.as_str(),
+        standin_credentials::user().secret_access_key.as_str(),
+        None,
+    );
     let value = presign(
         &c,
         "us-east-1",
@@ -107,16 +119,16 @@ async fn sso_roles_and_users_are_normalized() {
     .unwrap();
     assert_eq!(
         verify_in("normal", &value).await.unwrap().principal.arn,
-        support::USER_ARN
+        standin_credentials::user().principal_arn.as_str()
     );
 }
 
 #[tokio::test]
 async fn wrong_secret_is_signature_does_not_match() {
     let c = creds(
-        support::ROLE_AKID,
+        standin_credentials::role().access_key_id.as_str(),
         "not-the-secret",
-        Some(support::ROLE_TOKEN),
+        standin_credentials::role().session_token.as_deref(),
     );
     let value = presign(
         &c,
@@ -245,9 +257,9 @@ async fn a_value_sts_refused_is_not_sent_to_sts_again() {
     let standin = StandIn::start("normal");
     let v = verifier_for(&standin, Duration::from_secs(5));
     let c = creds(
-        support::ROLE_AKID,
+        standin_credentials::role().access_key_id.as_str(),
         "not-the-secret",
-        Some(support::ROLE_TOKEN),
+        standin_credentials::role().session_token.as_deref(),
     );
     let bogus = presign(
         &c,

@@ -12,6 +12,7 @@ import argparse
 import datetime
 import http.server
 import json
+import os
 import sys
 import threading
 import time
@@ -27,20 +28,14 @@ except ImportError as e:
     sys.stderr.write(f"botocore is not importable by {sys.executable}: {e}\n")
     sys.exit(3)
 
-# Known test credentials: access key -> (secret, session token or None, ARN STS reports).
-CREDENTIALS = {
-    "AKIASTANDINUSER00001": ("standin-user-secret", None, "arn:aws:iam::111122223333:user/eng/alice"),
-    "ASIASTANDINROLE00001": (
-        "standin-role-secret",
-        "standin/session+token==",
-        "arn:aws:sts::111122223333:assumed-role/deployer/ci-run",
-    ),
-    "ASIASTANDINSSO000001": (
-        "standin-sso-secret",
-        "standin-sso-token",
-        "arn:aws:sts::444455556666:assumed-role/AWSReservedSSO_Admin_0123abcd/alice@example.com",
-    ),
-}
+# Known test credentials: access key -> (secret, session token or None, ARN STS reports), from
+# standin_credentials.json beside this script (the one copy; the Rust tests read it too).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "standin_credentials.json")) as f:
+    CREDENTIALS = {
+        c["access_key_id"]: (c["secret_access_key"], c["session_token"], c["caller_arn"])
+        for name, c in json.load(f).items()
+        if not name.startswith("_")
+    }
 ATTACKER_ARN = "arn:aws:iam::999988887777:root"
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
