@@ -29,3 +29,5 @@ pub fn py_script(name: &str) -> PathBuf {
     assert!(path.is_file(), "missing Python script {}", path.display());
     path
 }
+
+pub mod cargo_bin;
