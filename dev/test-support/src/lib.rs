@@ -30,4 +30,7 @@ pub fn py_script(name: &str) -> PathBuf {
     path
 }
 
+pub mod botocore_sigv4;
 pub mod cargo_bin;
+#[cfg(feature = "sigv4")]
+pub mod sigv4;
