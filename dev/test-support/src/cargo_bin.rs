@@ -68,3 +68,18 @@ fn build(package: &str, bin: &str) -> PathBuf {
     );
     profile_dir.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::override_var;
+
+    #[test]
+    fn the_override_of_api_is_the_variable_xtask_sets() {
+        assert_eq!(override_var("api"), "OAC_KIT_API_BIN");
+    }
+
+    #[test]
+    fn dashes_in_a_binary_name_become_underscores() {
+        assert_eq!(override_var("oac-echo"), "OAC_KIT_OAC_ECHO_BIN");
+    }
+}
