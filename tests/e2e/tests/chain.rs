@@ -12,16 +12,12 @@ use common::{
 use oac_dev::function_url::Grants;
 use oac_dev::{ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use test_support::cargo_bin::cargo_bin;
+use test_support::sigv4::sha256_hex;
 
 /// The deployed chain with the echo function.
 fn config() -> ChainConfig {
     common::config(cargo_bin("oac-dev", "oac-echo"), vec![])
-}
-
-fn sha256_hex(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
