@@ -56,6 +56,14 @@ fn build(package: &str, bin: &str) -> PathBuf {
         .arg("--target-dir")
         .arg(target_dir)
         .current_dir(crate::repo_root());
+    // What cargo sets for the running test (its manifest dir, package, …) would reach the
+    // build scripts that track them (ring's tracks CARGO_MANIFEST_DIR) and rebuild half the tree
+    // here and again at the next plain `cargo build`.
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_set_for_a_running_crate) {
+            command.env_remove(name);
+        }
+    }
     if profile_dir.file_name().is_some_and(|p| p == "release") {
         command.arg("--release");
     }
@@ -69,9 +77,36 @@ fn build(package: &str, bin: &str) -> PathBuf {
     profile_dir.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX))
 }
 
+/// Whether cargo sets the variable `name` for a crate it builds or runs (and not for itself).
+fn is_set_for_a_running_crate(name: &str) -> bool {
+    const EXACT: [&str; 8] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_MANIFEST_LINKS",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "OUT_DIR",
+    ];
+    EXACT.contains(&name) || name.starts_with("CARGO_PKG_") || name.starts_with("CARGO_BIN_EXE_")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::override_var;
+    use super::{is_set_for_a_running_crate, override_var};
+
+    #[test]
+    fn the_running_tests_manifest_dir_is_not_passed_to_the_build() {
+        assert!(is_set_for_a_running_crate("CARGO_MANIFEST_DIR"));
+        assert!(is_set_for_a_running_crate("CARGO_PKG_NAME"));
+    }
+
+    #[test]
+    fn cargos_own_configuration_is_passed_to_the_build() {
+        assert!(!is_set_for_a_running_crate("CARGO_HOME"));
+        assert!(!is_set_for_a_running_crate("CARGO_TARGET_DIR"));
+    }
 
     #[test]
     fn the_override_of_api_is_the_variable_xtask_sets() {
