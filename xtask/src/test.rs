@@ -44,31 +44,34 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     edge::build(&EdgeArgs::default())?;
     crate::cloudfront_function::build(&Default::default())?;
     lambda::check(&path_with(&python)?, &node)?;
-    // The end-to-end tests run the real `api` and `fluid-identity` binaries: build them first,
-    // explicitly, so they never run stale ones.
-    run(cargo().args([
-        "build",
-        "-p",
-        "api",
-        "--bin",
-        "api",
-        "-p",
-        "fluid-identity-cli",
-        "--bin",
-        "fluid-identity",
-    ]))?;
-    run(cargo()
-        .args(["test", "--workspace"])
-        .env("OAC_KIT_PYTHON", &python)
-        .env("OAC_KIT_EDGE_DIR", root().join("target/edge"))
-        .env(
-            "OAC_KIT_API_BIN",
-            edge::cargo_target_dir().join("debug/api"),
-        )
-        .env(
+    // The end-to-end tests (`tests/e2e`) run the real function binaries: build them first, in
+    // one invocation, so they never run a stale one; the variable hands each to
+    // `test_support::cargo_bin` (which would otherwise build it itself).
+    let binaries = [
+        ("api", "api", "OAC_KIT_API_BIN"),
+        ("body-hash", "body-hash", "OAC_KIT_BODY_HASH_BIN"),
+        ("ip-filter", "ip-filter", "OAC_KIT_IP_FILTER_BIN"),
+        ("oac-dev", "oac-echo", "OAC_KIT_OAC_ECHO_BIN"),
+        (
+            "fluid-identity-cli",
+            "fluid-identity",
             "OAC_KIT_FLUID_IDENTITY_BIN",
-            edge::cargo_target_dir().join("debug/fluid-identity"),
-        ))?;
+        ),
+    ];
+    let mut build = cargo();
+    build.arg("build");
+    for (package, bin, _) in binaries {
+        build.args(["-p", package, "--bin", bin]);
+    }
+    run(&mut build)?;
+    let mut test = cargo();
+    test.args(["test", "--workspace"])
+        .env("OAC_KIT_PYTHON", &python)
+        .env("OAC_KIT_EDGE_DIR", root().join("target/edge"));
+    for (_, bin, variable) in binaries {
+        test.env(variable, edge::cargo_target_dir().join("debug").join(bin));
+    }
+    run(&mut test)?;
     fuzz_validate_url()?;
     let tests = node_tests()?;
     // The local Node.js, then the Node.js major Lambda@Edge runs (nodejs22.x).

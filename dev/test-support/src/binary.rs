@@ -1,5 +1,6 @@
-//! Locating another crate's built binary from a test (`CARGO_BIN_EXE_*` exists only inside the
-//! binary's own crate): `cargo xtask test` builds it and names it in an environment variable.
+//! Release binaries for the benchmarks, which measure what ships: built beforehand
+//! (`cargo build --release -p …`), never by the bench. Debug binaries for tests come from
+//! [`crate::cargo_bin`], which builds them when `cargo xtask test` has not.
 
 use std::path::PathBuf;
 
@@ -19,22 +20,7 @@ pub fn workspace_binary(env_var: &str, package: &str, name: &str, profile: &str)
     path
 }
 
-/// The debug `api` binary (`OAC_KIT_API_BIN`).
-pub fn api() -> PathBuf {
-    workspace_binary("OAC_KIT_API_BIN", "api", "api", "debug")
-}
-
 /// The release `api` binary, what the benchmarks measure (`OAC_KIT_API_RELEASE_BIN`).
 pub fn api_release() -> PathBuf {
     workspace_binary("OAC_KIT_API_RELEASE_BIN", "api", "api", "release")
-}
-
-/// The `fluid-identity` CLI (`OAC_KIT_FLUID_IDENTITY_BIN`).
-pub fn fluid_identity_cli() -> PathBuf {
-    workspace_binary(
-        "OAC_KIT_FLUID_IDENTITY_BIN",
-        "fluid-identity-cli",
-        "fluid-identity",
-        "debug",
-    )
 }

@@ -32,10 +32,14 @@ pub fn py_script(name: &str) -> PathBuf {
 
 pub mod binary;
 pub mod botocore_presign;
+pub mod botocore_sigv4;
+pub mod cargo_bin;
 pub mod cli;
 #[cfg(feature = "moto")]
 pub mod moto;
 pub mod presign;
 pub mod python_script;
+#[cfg(feature = "sigv4")]
+pub mod sigv4;
 pub mod standin_credentials;
 pub mod sts_standin;

@@ -1,7 +1,8 @@
 // Runs the generated CloudFront Function (target/edge/ip-filter.cloudfront.js, from
 // `cargo xtask cloudfront-function`) on CloudFront Functions events and checks it agrees, address
 // by address, with the Rust core (the ip-filter N-API addon) and with an independent oracle
-// (Python's ipaddress, oracle.py) on every range boundary, IPv4, IPv6, IPv4-mapped and garbage.
+// (Python's ipaddress, dev/py/ip_filter_oracle.py) on every range boundary, IPv4, IPv6,
+// IPv4-mapped and garbage. The interpreter: OAC_KIT_PYTHON, else python3 (as everywhere).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,8 +25,8 @@ const rust = new Handler(config);
 // globals, as in CloudFront) and take its top-level handler.
 const cfHandler = vm.runInNewContext(`${code}\n;handler`, {}, { filename: 'ip-filter.cloudfront.js' });
 
-const oracle = JSON.parse(execFileSync(process.env.OAC_KIT_PYTHON3 ?? 'python3', [
-  join(here, 'oracle.py'),
+const oracle = JSON.parse(execFileSync(process.env.OAC_KIT_PYTHON || 'python3', [
+  join(repo, 'dev/py/ip_filter_oracle.py'),
   join(repo, 'shared/ip-filter-core/ranges.json'),
   ...JSON.parse(config).extraCidrs,
 ], { encoding: 'utf8', maxBuffer: 64 << 20 }));

@@ -1,8 +1,6 @@
 //! The `fluid-identity` binary end to end against the local STS stand-in (which checks
-//! signatures with botocore, independently of our code). The binary is
-//! `test_support::binary::fluid_identity_cli()` (`OAC_KIT_FLUID_IDENTITY_BIN`, else
-//! `target/debug/fluid-identity`).
-
+//! signatures with botocore, independently of our code). The binary comes from
+//! `test_support::cargo_bin` (`OAC_KIT_FLUID_IDENTITY_BIN`, else built).
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -11,7 +9,12 @@ use test_support::sts_standin::StandIn;
 
 /// The CLI (`OAC_KIT_FLUID_IDENTITY_BIN`) in a clean environment.
 fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> std::process::Output {
-    test_support::cli::run_clean(test_support::binary::fluid_identity_cli(), args, stdin, env)
+    test_support::cli::run_clean(
+        test_support::cargo_bin::cargo_bin("fluid-identity-cli", "fluid-identity"),
+        args,
+        stdin,
+        env,
+    )
 }
 
 fn verify(standin: &StandIn, value: &str, extra: &[&str]) -> (i32, serde_json::Value) {

@@ -1,6 +1,6 @@
 //! The real `api` binary driven through the emulated Lambda Runtime API (`oac_dev::runtime_api`),
-//! and its start-up refusal of a bad configuration. The binary is `test_support::binary::api()`
-//! (`OAC_KIT_API_BIN`, else `target/debug/api`).
+//! and its start-up refusal of a bad configuration. The binary comes from `test_support::cargo_bin`
+//! (`OAC_KIT_API_BIN`, else built).
 
 use std::process::Command;
 use std::time::Duration;
@@ -52,7 +52,7 @@ async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
     let db = dir.path().join("api.sqlite3");
     let api = RuntimeApi::start().await.unwrap();
     let _function = FunctionProcess::spawn(
-        test_support::binary::api(),
+        test_support::cargo_bin::cargo_bin("api", "api"),
         "api",
         &api,
         &[
@@ -127,7 +127,7 @@ async fn the_binary_serves_function_url_events_and_survives_bad_ones() {
 
 #[test]
 fn a_bad_configuration_stops_the_binary_with_every_reason() {
-    let out = Command::new(test_support::binary::api())
+    let out = Command::new(test_support::cargo_bin::cargo_bin("api", "api"))
         .env_clear()
         .env("STORE", "dynamodb")
         .env("MAX_BODY_BYTES", "huge")
@@ -146,7 +146,7 @@ fn a_bad_configuration_stops_the_binary_with_every_reason() {
 /// configuration accepted, the binary would exit at once on the unreachable Runtime API (never 2).
 fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(test_support::binary::api())
+    let out = Command::new(test_support::cargo_bin::cargo_bin("api", "api"))
         .env_clear()
         .env("SQLITE_PATH", dir.path().join("api.sqlite3"))
         .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1")
@@ -230,7 +230,7 @@ fn without_the_runtime_api_the_binary_serves_http_on_loopback_and_stops_on_sigte
         .local_addr()
         .unwrap()
         .port();
-    let mut child = Command::new(test_support::binary::api())
+    let mut child = Command::new(test_support::cargo_bin::cargo_bin("api", "api"))
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env("PORT", port.to_string())
         .env(AUDIENCE.0, AUDIENCE.1)

@@ -1,15 +1,13 @@
 //! The Function URL's refusals, one reason each, on requests CloudFront (the chain's
 //! `aws-sigv4` signer) signed: each answers as Lambda does, with the cause in the diagnosis.
 
-mod sigv4_support;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
 use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
 use oac_dev::function_url::{Denial, Grants};
 use serde_json::Value;
-use sigv4_support::{AKID, HOST, SECRET, cloudfront_signed, function_url, h, received};
+use test_support::sigv4::{AKID, HOST, SECRET, cloudfront_signed, function_url, h, received};
 
 #[test]
 fn a_body_without_its_hash_header_is_refused_like_lambda() {

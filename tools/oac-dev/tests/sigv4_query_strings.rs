@@ -2,11 +2,9 @@
 //! what canonicalisation must get right: each verifies at the Function URL, as on AWS.
 //! docs/oac-dev.md has the table these scenarios come from.
 
-mod sigv4_support;
-
 use std::time::SystemTime;
 
-use sigv4_support::{HOST, cloudfront_sign, function_url, h, received};
+use test_support::sigv4::{HOST, cloudfront_sign, function_url, h, received};
 
 /// Signs `GET path?query` (with `headers`) now and checks it at the Function URL.
 fn verifies(path: &str, query: &str, headers: Vec<(String, String)>) -> Result<(), String> {

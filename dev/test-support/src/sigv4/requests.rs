@@ -9,7 +9,9 @@ pub const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTION
 /// Which signer a request is made for (botocore diverges on two inputs; docs/oac-dev.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signer {
+    /// The `aws-sigv4` crate (CloudFront's stand-in in the chain).
     AwsSigv4,
+    /// botocore, the independent oracle.
     Botocore,
 }
 
@@ -17,11 +19,17 @@ pub enum Signer {
 /// pairs botocore encodes itself.
 #[derive(Debug, Clone)]
 pub struct Generated {
+    /// The HTTP method.
     pub method: &'static str,
+    /// The path, percent-encoded as on the wire.
     pub path: String,
+    /// The query string in wire form.
     pub query: String,
+    /// The decoded query pairs.
     pub params: Vec<(String, String)>,
+    /// The headers to sign.
     pub headers: Vec<(String, String)>,
+    /// The body.
     pub body: Vec<u8>,
 }
 

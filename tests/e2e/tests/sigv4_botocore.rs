@@ -2,16 +2,15 @@
 //! our CloudFront-side signature is byte-identical to botocore's for the same request, and the
 //! Function URL side accepts botocore-signed requests and rejects every single-byte tampering.
 
-mod sigv4_support;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
 use base64::Engine as _;
 use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
 use serde_json::{Value, json};
-use sigv4_support::{
-    AKID, HOST, REGION, SECRET, botocore_sign, function_url, h, header, received, sha256_hex,
+use test_support::botocore_sigv4::botocore_sign;
+use test_support::sigv4::{
+    AKID, HOST, REGION, SECRET, function_url, h, header, received, sha256_hex,
 };
 
 struct Case {

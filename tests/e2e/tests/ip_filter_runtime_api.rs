@@ -6,12 +6,17 @@ use std::time::Duration;
 
 use oac_dev::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use serde_json::Value;
+use test_support::cargo_bin::cargo_bin;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_ip-filter");
+/// The function binary (built here: `CARGO_BIN_EXE_*` names only the crate under test's own).
+fn binary() -> PathBuf {
+    cargo_bin("ip-filter", "ip-filter")
+}
+
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn fixture(name: &str) -> Vec<u8> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cloudfront");
+    let dir = test_support::repo_root().join("fixtures/cloudfront");
     std::fs::read(dir.join(name)).unwrap()
 }
 
@@ -26,7 +31,7 @@ async fn invoke(api: &RuntimeApi, event: Vec<u8>) -> Value {
 #[tokio::test]
 async fn cloudflare_requests_come_back_byte_for_byte() {
     let api = RuntimeApi::start().await.unwrap();
-    let _function = FunctionProcess::spawn(BINARY, "ip-filter", &api, &[]).unwrap();
+    let _function = FunctionProcess::spawn(binary(), "ip-filter", &api, &[]).unwrap();
     for name in [
         "viewer-request-cloudflare-v4.json",
         "viewer-request-cloudflare-v6.json",
@@ -43,7 +48,7 @@ async fn cloudflare_requests_come_back_byte_for_byte() {
 #[tokio::test]
 async fn a_direct_request_gets_the_403_problem() {
     let api = RuntimeApi::start().await.unwrap();
-    let _function = FunctionProcess::spawn(BINARY, "ip-filter", &api, &[]).unwrap();
+    let _function = FunctionProcess::spawn(binary(), "ip-filter", &api, &[]).unwrap();
     let answer = invoke(&api, fixture("viewer-request-direct.json")).await;
     assert_eq!(answer["status"], "403");
     assert_eq!(answer["headers"]["cache-control"][0]["value"], "no-store");
@@ -55,7 +60,7 @@ async fn a_direct_request_gets_the_403_problem() {
 async fn an_extra_cidr_from_the_environment_lets_the_direct_caller_in() {
     let api = RuntimeApi::start().await.unwrap();
     let _function = FunctionProcess::spawn(
-        BINARY,
+        binary(),
         "ip-filter",
         &api,
         &[("IP_FILTER_CONFIG", r#"{"extraCidrs":["203.0.113.0/24"]}"#)],
@@ -68,7 +73,7 @@ async fn an_extra_cidr_from_the_environment_lets_the_direct_caller_in() {
 #[tokio::test]
 async fn an_event_that_is_not_a_cloudfront_event_is_an_invocation_error() {
     let api = RuntimeApi::start().await.unwrap();
-    let _function = FunctionProcess::spawn(BINARY, "ip-filter", &api, &[]).unwrap();
+    let _function = FunctionProcess::spawn(binary(), "ip-filter", &api, &[]).unwrap();
     let err = api
         .invoke(br#"{"Records":[]}"#.to_vec(), TIMEOUT)
         .await
@@ -80,7 +85,7 @@ async fn an_event_that_is_not_a_cloudfront_event_is_an_invocation_error() {
 async fn a_bad_configuration_stops_the_function_at_init() {
     let api = RuntimeApi::start().await.unwrap();
     let mut function = FunctionProcess::spawn(
-        BINARY,
+        binary(),
         "ip-filter",
         &api,
         &[("IP_FILTER_CONFIG", r#"{"extraCidrs":["::/0"]}"#)],

@@ -1,10 +1,9 @@
 //! The chain end to end: real edge artifacts under Node.js, real SigV4, the real `oac-echo`
 //! function through the Runtime API, over loopback HTTP. Needs `target/edge` built
-//! (`cargo xtask test` builds it first; `OAC_KIT_EDGE_DIR` overrides the location).
+//! (`cargo xtask test` builds it first; `OAC_KIT_EDGE_DIR` overrides the location); builds
+//! `oac-echo` itself.
 
 mod common;
-
-use std::path::PathBuf;
 
 use common::{
     CLOUDFLARE_V4, CLOUDFLARE_V6, DIRECT, assert_lambda_forbidden, assert_lambda_invalid_signature,
@@ -13,15 +12,12 @@ use common::{
 use oac_dev::function_url::Grants;
 use oac_dev::{ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use test_support::cargo_bin::cargo_bin;
+use test_support::sigv4::sha256_hex;
 
 /// The deployed chain with the echo function.
 fn config() -> ChainConfig {
-    common::config(PathBuf::from(env!("CARGO_BIN_EXE_oac-echo")), vec![])
-}
-
-fn sha256_hex(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
+    common::config(cargo_bin("oac-dev", "oac-echo"), vec![])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

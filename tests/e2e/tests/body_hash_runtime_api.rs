@@ -1,5 +1,5 @@
 //! The real `body-hash` binary driven through an emulated Lambda Runtime API. Expected hashes come
-//! from Python's `hashlib`, not from the code under test.
+//! from Python's `hashlib` (`dev/py/body_hash_oracle.py`), not from the code under test.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -7,34 +7,31 @@ use std::time::Duration;
 
 use oac_dev::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use serde_json::Value;
+use test_support::cargo_bin::cargo_bin;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_body-hash");
+/// The function binary (built here: `CARGO_BIN_EXE_*` names only the crate under test's own).
+fn binary() -> PathBuf {
+    cargo_bin("body-hash", "body-hash")
+}
+
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cloudfront")
+    test_support::repo_root().join("fixtures/cloudfront")
 }
 
 /// `{fixture name: expected x-amz-content-sha256, or null when the body is truncated}` per hashlib.
 fn hashlib_oracle() -> Value {
-    let script = r#"
-import base64, hashlib, json, pathlib, sys
-out = {}
-for p in sorted(pathlib.Path(sys.argv[1]).glob("origin-request-*.json")):
-    body = json.loads(p.read_text())["Records"][0]["cf"]["request"].get("body")
-    if body and body.get("inputTruncated"):
-        out[p.name] = None
-        continue
-    data = (body or {}).get("data", "")
-    raw = data.encode() if (body or {}).get("encoding") == "text" else base64.b64decode(data, validate=True)
-    out[p.name] = hashlib.sha256(raw).hexdigest()
-print(json.dumps(out))
-"#;
-    let out = Command::new("python3")
-        .args(["-c", script])
+    let python = test_support::python();
+    let out = Command::new(&python)
+        .arg(test_support::py_script("body_hash_oracle.py"))
         .arg(fixtures_dir())
         .output()
-        .expect("python3 is needed as the independent SHA-256 oracle");
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {python:?} ({e}), the independent SHA-256 oracle; set OAC_KIT_PYTHON"
+            )
+        });
     assert!(
         out.status.success(),
         "{}",
@@ -49,7 +46,7 @@ async fn every_sample_event_through_the_runtime_api() {
     let cases = oracle.as_object().unwrap();
     assert!(cases.len() >= 7, "samples missing");
     let api = RuntimeApi::start().await.unwrap();
-    let _function = FunctionProcess::spawn(BINARY, "body-hash", &api, &[]).unwrap();
+    let _function = FunctionProcess::spawn(binary(), "body-hash", &api, &[]).unwrap();
     for (name, expected) in cases {
         let event = std::fs::read(fixtures_dir().join(name)).unwrap();
         let answer: Value =
@@ -73,7 +70,7 @@ async fn every_sample_event_through_the_runtime_api() {
 #[tokio::test]
 async fn an_event_that_is_not_a_cloudfront_event_is_an_invocation_error() {
     let api = RuntimeApi::start().await.unwrap();
-    let _function = FunctionProcess::spawn(BINARY, "body-hash", &api, &[]).unwrap();
+    let _function = FunctionProcess::spawn(binary(), "body-hash", &api, &[]).unwrap();
     let err = api
         .invoke(b"{\"hello\":1}".to_vec(), TIMEOUT)
         .await
@@ -85,7 +82,7 @@ async fn an_event_that_is_not_a_cloudfront_event_is_an_invocation_error() {
 async fn a_bad_configuration_stops_the_function_at_init() {
     let api = RuntimeApi::start().await.unwrap();
     let mut function = FunctionProcess::spawn(
-        BINARY,
+        binary(),
         "body-hash",
         &api,
         &[("BODY_HASH_CONFIG", r#"{"copyAuthorizationTo":"via"}"#)],
@@ -115,7 +112,7 @@ async fn a_bad_configuration_stops_the_function_at_init() {
 async fn copy_authorization_configured_through_the_environment() {
     let api = RuntimeApi::start().await.unwrap();
     let _function = FunctionProcess::spawn(
-        BINARY,
+        binary(),
         "body-hash",
         &api,
         &[(

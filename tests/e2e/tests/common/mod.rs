@@ -21,7 +21,7 @@ pub const DIRECT: &str = "203.0.113.9";
 pub fn edge_dir() -> PathBuf {
     std::env::var_os("OAC_KIT_EDGE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/edge"))
+        .unwrap_or_else(|| test_support::repo_root().join("target/edge"))
 }
 
 /// The chain as deployed (Cloudflare-only CloudFront Function, body-hash with IncludeBody, both

@@ -1,72 +1,34 @@
-//! What the SigV4 tests share: the emulated Function URL, requests as it receives them,
-//! CloudFront's signing, and botocore as an oracle (one Python process for every case).
-#![allow(dead_code)] // each test file uses a part
+//! What the SigV4 tests of `oac-dev` and `tests/e2e` share (feature `sigv4`): the emulated
+//! Function URL, requests as it receives them, CloudFront's signing, random legitimate requests
+//! ([`requests`]) and the signer/verifier agreement check ([`agreement`]). Pure Rust: botocore's
+//! side is [`crate::botocore_sigv4`].
 
+pub mod agreement;
 pub mod requests;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
 use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
 use oac_dev::function_url::Grants;
 use oac_dev::function_url::sigv4::{FunctionUrlAuth, ReceivedRequest, SigningIdentity};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+/// The access key id CloudFront signs with.
 pub const AKID: &str = "AKIDCLOUDFRONTLOCAL1";
+/// Its secret.
 pub const SECRET: &str = "cloudfront-local-secret";
+/// The Function URL's host.
 pub const HOST: &str = "abcdefghijklmnop.lambda-url.us-east-1.on.aws";
+/// The Function URL's region.
 pub const REGION: &str = "us-east-1";
 
-/// What botocore sent for one case: the URL (its query encoded by botocore) and the headers.
-#[derive(Debug, serde::Deserialize)]
-pub struct BotocoreSigned {
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-}
-
-/// Signs each case with botocore in one Python process; returns what it sent, in order.
-pub fn botocore_sign(cases: &[Value]) -> Vec<BotocoreSigned> {
-    let python = std::env::var("OAC_KIT_PYTHON").unwrap_or_else(|_| "python3".into());
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/sigv4_support/botocore_sigv4.py"
-    );
-    let mut child = Command::new(&python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run {python:?} ({e}); set OAC_KIT_PYTHON to a Python with botocore")
-        });
-    let mut stdin = child.stdin.take().unwrap();
-    let input: String = cases.iter().map(|c| format!("{c}\n")).collect();
-    // Written from another thread: the answers fill the stdout pipe while the cases are sent.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        out.status.success(),
-        "botocore oracle failed (is botocore installed for {python}?): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let signed: Vec<BotocoreSigned> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(signed.len(), cases.len(), "botocore answered every case");
-    signed
-}
-
+/// Lowercase hex SHA-256 of `b`.
 pub fn sha256_hex(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))
 }
 
+/// A `(name, value)` header.
 pub fn h(n: &str, v: &str) -> (String, String) {
     (n.to_owned(), v.to_owned())
 }
@@ -87,6 +49,7 @@ pub fn function_url() -> FunctionUrlAuth {
     }
 }
 
+/// The request as the Function URL receives it.
 pub fn received<'a>(
     method: &'a str,
     path: &'a str,

@@ -4,7 +4,7 @@ Reads the snapshot (ranges.json) and extra CIDRs, prints JSON [[address, allowed
 large address set: every range boundary (first, last, one before, one after) in several
 spellings, IPv4-mapped forms, random addresses in and around the ranges, and garbage.
 
-usage: python3 oracle.py RANGES_JSON [EXTRA_CIDR ...]
+usage: python3 ip_filter_oracle.py RANGES_JSON [EXTRA_CIDR ...]
 """
 
 import ipaddress

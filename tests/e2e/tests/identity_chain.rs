@@ -3,13 +3,12 @@
 //! the real `api` binary through the Runtime API, verifying identities against the Python STS
 //! stand-in of `fluid-identity` (which recomputes every signature with botocore).
 //!
-//! Needs `target/edge` (`OAC_KIT_EDGE_DIR`), the `api` binary (`OAC_KIT_API_BIN`, else
-//! `target/debug/api`: `cargo build -p api`) and a Python 3 with botocore (`OAC_KIT_PYTHON`, else
+//! Needs `target/edge` (`OAC_KIT_EDGE_DIR`), the `api` binary (`OAC_KIT_API_BIN`, else built
+//! here with `cargo build -p api`) and a Python 3 with botocore (`OAC_KIT_PYTHON`, else
 //! `python3`). `cargo xtask test` provides all three. Missing prerequisites fail, never skip.
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use common::{
@@ -18,6 +17,7 @@ use common::{
 };
 use oac_dev::ChainConfig;
 use serde_json::{Value, json};
+use test_support::cargo_bin::cargo_bin;
 use test_support::standin_credentials;
 use test_support::sts_standin::StandIn;
 
@@ -26,23 +26,6 @@ const AUDIENCE: &str = "oac-kit-e2e";
 /// The STS region the callers sign for (`sts.us-west-2.amazonaws.com`).
 const REGION: &str = "us-west-2";
 const IDENTITY: &str = "x-fluid-identity";
-
-/// The `api` binary: `$OAC_KIT_API_BIN`, else `<workspace>/target/debug/api`.
-fn api_binary() -> PathBuf {
-    let path = std::env::var_os("OAC_KIT_API_BIN")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/api")
-        });
-    assert!(
-        path.is_file(),
-        "the api binary {} is missing: run `cargo build -p api` first (or set OAC_KIT_API_BIN \
-         to the built binary; `cargo xtask test` does both)",
-        path.display()
-    );
-    path
-}
 
 /// The STS stand-in, the api on SQLite behind the chain, and the database's directory.
 struct World {
@@ -84,7 +67,7 @@ async fn world(customize: impl FnOnce(ChainConfig) -> ChainConfig) -> World {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let chain = start(customize(common::config(api_binary(), env))).await;
+    let chain = start(customize(common::config(cargo_bin("api", "api"), env))).await;
     World {
         chain,
         standin,
