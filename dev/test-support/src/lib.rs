@@ -35,6 +35,7 @@ pub mod botocore_presign;
 pub mod botocore_sigv4;
 pub mod cargo_bin;
 pub mod cli;
+pub mod function_url_event;
 #[cfg(feature = "moto")]
 pub mod moto;
 pub mod presign;

@@ -13,43 +13,14 @@ use serde_json::{Value, json};
 
 /// A Function URL event as Lambda delivers it (CloudFront in front, so `x-amz-cf-id` is set).
 fn event(method: &str, path: &str, query: &str, body: Option<(&str, bool)>) -> Value {
-    let mut e = json!({
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": query,
-        "headers": {
-            "host": "abcdefghij.lambda-url.eu-west-1.on.aws",
-            "content-type": "application/json",
-            "x-fluid-identity": WRITER,
-            "x-amz-cf-id": "cfid-Fn_URL-1==",
-            "x-forwarded-proto": "https",
-        },
-        "requestContext": {
-            "accountId": "anonymous",
-            "apiId": "abcdefghij",
-            "domainName": "abcdefghij.lambda-url.eu-west-1.on.aws",
-            "domainPrefix": "abcdefghij",
-            "http": {
-                "method": method,
-                "path": path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": "130.176.0.1",
-                "userAgent": "Amazon CloudFront"
-            },
-            "requestId": "5e1bc1f4-0000-4000-8000-000000000001",
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": "23/Nov/2026:12:00:00 +0000",
-            "timeEpoch": 1795435200000u64
-        },
-        "isBase64Encoded": false
+    let headers = json!({
+        "host": "abcdefghij.lambda-url.eu-west-1.on.aws",
+        "content-type": "application/json",
+        "x-fluid-identity": WRITER,
+        "x-amz-cf-id": "cfid-Fn_URL-1==",
+        "x-forwarded-proto": "https",
     });
-    if let Some((body, base64)) = body {
-        e["body"] = json!(body);
-        e["isBase64Encoded"] = json!(base64);
-    }
-    e
+    test_support::function_url_event::event(method, path, query, headers, body)
 }
 
 async fn through_lambda_http_parsing(e: &Value) -> Answer {

@@ -14,31 +14,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 const AUDIENCE: (&str, &str) = ("IDENTITY_AUDIENCE", "runtime-api-test");
 
 fn event(method: &str, path: &str, headers: Value, body: Option<(&str, bool)>) -> Vec<u8> {
-    let mut e = json!({
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": headers,
-        "requestContext": {
-            "accountId": "anonymous",
-            "apiId": "abcdefghij",
-            "domainName": "abcdefghij.lambda-url.us-east-1.on.aws",
-            "domainPrefix": "abcdefghij",
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
-                     "sourceIp": "130.176.0.1", "userAgent": "Amazon CloudFront"},
-            "requestId": "r-1",
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": "23/Nov/2026:12:00:00 +0000",
-            "timeEpoch": 1795435200000u64
-        },
-        "isBase64Encoded": false
-    });
-    if let Some((body, base64)) = body {
-        e["body"] = json!(body);
-        e["isBase64Encoded"] = json!(base64);
-    }
+    let e = test_support::function_url_event::event(method, path, "", headers, body);
     serde_json::to_vec(&e).unwrap()
 }
 
