@@ -17,6 +17,8 @@
 //!   embedded (prefix lengths, no special-purpose blocks, no duplicates or nesting);
 //! - [`refresh`]: validating a fresh API answer against the snapshot (shrink and growth guards,
 //!   diff);
+//! - [`kvs_layout`] and [`origin_secret`]: the CloudFront KeyValueStore layout (ranges and the
+//!   origin secrets' hashes) and the origin-secret check, shared by the edge and the range sync;
 //! - [`provenance`]: the printable-ASCII rule for provenance written into generated code.
 //!
 //! ```
@@ -29,7 +31,9 @@
 
 pub mod cloudfront_function;
 mod config;
+pub mod kvs_layout;
 mod matcher;
+pub mod origin_secret;
 pub mod parse;
 pub mod provenance;
 pub mod refresh;
