@@ -1,0 +1,446 @@
+//! The KVS data-plane API subset the AWS SDK calls, REST-JSON as in the service model
+//! (`cloudfront-keyvaluestore` 2022-07-26):
+//!
+//! | operation | request | answer |
+//! | --- | --- | --- |
+//! | DescribeKeyValueStore | `GET /key-value-stores/{KvsARN}` | `ETag` header; `ItemCount`, `TotalSizeInBytes`, `KvsARN`, `Created`, `LastModified`, `Status` |
+//! | ListKeys | `GET /key-value-stores/{KvsARN}/keys?NextToken&MaxResults` | `Items: [{Key, Value}]`, `NextToken` |
+//! | UpdateKeys | `POST /key-value-stores/{KvsARN}/keys`, `If-Match`, `{Puts: [{Key, Value}], Deletes: [{Key}]}` | `ETag` header; `ItemCount`, `TotalSizeInBytes` |
+//! | GetKey | `GET /key-value-stores/{KvsARN}/keys/{Key}` | `Key`, `Value`, `ItemCount`, `TotalSizeInBytes` |
+//! | PutKey | `PUT …/keys/{Key}`, `If-Match`, `{Value}` | as UpdateKeys |
+//! | DeleteKey | `DELETE …/keys/{Key}`, `If-Match` | as UpdateKeys |
+//!
+//! Errors carry `x-amzn-ErrorType` and `{"Message": …}` with the model's status (409
+//! `ConflictException`, 400 `ValidationException`, 402 `ServiceQuotaExceededException`, 404
+//! `ResourceNotFoundException`, 403 `InvalidSignatureException` for a request not signed with
+//! SigV4a as [`crate::signature`] checks).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use percent_encoding::percent_decode_str;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::persist;
+use crate::signature::check_sigv4a;
+use crate::store::{Store, StoreError};
+
+/// The operations served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// `GET /key-value-stores/{arn}`.
+    DescribeKeyValueStore,
+    /// `GET …/keys`.
+    ListKeys,
+    /// `POST …/keys`.
+    UpdateKeys,
+    /// `GET …/keys/{key}`.
+    GetKey,
+    /// `PUT …/keys/{key}`.
+    PutKey,
+    /// `DELETE …/keys/{key}`.
+    DeleteKey,
+}
+
+/// One request as received (for tests: which operations ran, how they were signed).
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The operation, `None` for a path or method the API does not have.
+    pub operation: Option<Operation>,
+    /// Every header, names lowercase.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Received {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+type UpdateHook = Box<dyn FnOnce(&mut Store) + Send>;
+
+struct Shared {
+    kvs_arn: String,
+    state_file: Option<PathBuf>,
+    store: Mutex<Store>,
+    received: Mutex<Vec<Received>>,
+    before_next_update: Mutex<Option<UpdateHook>>,
+}
+
+/// A running KVS stand-in.
+pub struct KvsStandIn {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl KvsStandIn {
+    /// Serves the store of `kvs_arn` on `listener`, starting from `state_file` (if given and
+    /// present) and saving to it after every successful change.
+    pub fn serve(
+        listener: tokio::net::TcpListener,
+        kvs_arn: &str,
+        state_file: Option<PathBuf>,
+    ) -> std::io::Result<Self> {
+        let store = match &state_file {
+            Some(path) => persist::load(path)?,
+            None => Store::default(),
+        };
+        let address = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            kvs_arn: kvs_arn.to_owned(),
+            state_file,
+            store: Mutex::new(store),
+            received: Mutex::new(Vec::new()),
+            before_next_update: Mutex::new(None),
+        });
+        let app = Router::new().fallback(handle).with_state(shared.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self {
+            address,
+            shared,
+            server,
+        })
+    }
+
+    /// Binds a free port on 127.0.0.1 and serves.
+    pub async fn start(kvs_arn: &str, state_file: Option<PathBuf>) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        Self::serve(listener, kvs_arn, state_file)
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// A copy of the store as it is now.
+    pub fn store(&self) -> Store {
+        lock(&self.shared.store).clone()
+    }
+
+    /// Changes the store directly (a test's setup), saving the state file.
+    pub fn with_store<T>(&self, change: impl FnOnce(&mut Store) -> T) -> T {
+        let mut store = lock(&self.shared.store);
+        let result = change(&mut store);
+        self.shared.save(&store);
+        result
+    }
+
+    /// Every request received so far.
+    pub fn received(&self) -> Vec<Received> {
+        lock(&self.shared.received).clone()
+    }
+
+    /// How many requests of `operation` were received.
+    pub fn count(&self, operation: Operation) -> usize {
+        lock(&self.shared.received)
+            .iter()
+            .filter(|r| r.operation == Some(operation))
+            .count()
+    }
+
+    /// Runs `write` on the store when the next UpdateKeys arrives, before it is applied: another
+    /// writer that committed between the caller's read and its update.
+    pub fn before_next_update(&self, write: impl FnOnce(&mut Store) + Send + 'static) {
+        *lock(&self.shared.before_next_update) = Some(Box::new(write));
+    }
+}
+
+impl Drop for KvsStandIn {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Shared {
+    fn save(&self, store: &Store) {
+        if let Some(path) = &self.state_file {
+            persist::save(path, store).expect("the stand-in saves its state file");
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An answer of the API: status, optional ETag, JSON body.
+struct Answer {
+    status: StatusCode,
+    etag: Option<String>,
+    body: Value,
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, axum::Json(self.body)).into_response();
+        if let Some(etag) = self.etag {
+            response
+                .headers_mut()
+                .insert("etag", etag.parse().expect("an ETag is a header value"));
+        }
+        response
+    }
+}
+
+fn error(status: u16, error_type: &str, message: &str) -> Response {
+    let status = StatusCode::from_u16(status).expect("a valid status");
+    (
+        status,
+        [("x-amzn-errortype", error_type)],
+        axum::Json(json!({ "Message": message })),
+    )
+        .into_response()
+}
+
+fn store_error(e: &StoreError) -> Response {
+    error(e.status(), e.error_type(), &e.to_string())
+}
+
+/// Where a path points: the store's ARN and, for the key operations, the key.
+enum Target {
+    Store(String),
+    Keys(String),
+    Key(String, String),
+}
+
+fn route(path: &str) -> Option<Target> {
+    let rest = path.strip_prefix("/key-value-stores/")?;
+    let decode = |s: &str| percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned());
+    let mut parts = rest.splitn(3, '/');
+    let arn = decode(parts.next()?)?;
+    match (parts.next(), parts.next()) {
+        (None, _) => Some(Target::Store(arn)),
+        (Some("keys"), None) => Some(Target::Keys(arn)),
+        (Some("keys"), Some(key)) if !key.is_empty() => Some(Target::Key(arn, decode(key)?)),
+        _ => None,
+    }
+}
+
+fn operation_of(method: &Method, target: &Target) -> Option<Operation> {
+    Some(match (method.as_str(), target) {
+        ("GET", Target::Store(_)) => Operation::DescribeKeyValueStore,
+        ("GET", Target::Keys(_)) => Operation::ListKeys,
+        ("POST", Target::Keys(_)) => Operation::UpdateKeys,
+        ("GET", Target::Key(..)) => Operation::GetKey,
+        ("PUT", Target::Key(..)) => Operation::PutKey,
+        ("DELETE", Target::Key(..)) => Operation::DeleteKey,
+        _ => return None,
+    })
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let headers: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let target = route(uri.path());
+    let operation = target.as_ref().and_then(|t| operation_of(&method, t));
+    lock(&shared.received).push(Received {
+        operation,
+        headers: headers.clone(),
+    });
+    let (Some(target), Some(operation)) = (target, operation) else {
+        return error(404, "UnknownOperationException", "no such operation");
+    };
+    if let Err(reason) = check_sigv4a(&headers, &body) {
+        return error(403, "InvalidSignatureException", &reason);
+    }
+    let arn = match &target {
+        Target::Store(a) | Target::Keys(a) | Target::Key(a, _) => a,
+    };
+    if *arn != shared.kvs_arn {
+        return error(
+            404,
+            "ResourceNotFoundException",
+            &format!("no key value store {arn}"),
+        );
+    }
+    let if_match = headers
+        .iter()
+        .find(|(n, _)| n == "if-match")
+        .map(|(_, v)| v.clone());
+    let query = uri.query().unwrap_or_default();
+    match (operation, target) {
+        (Operation::DescribeKeyValueStore, _) => describe(&shared),
+        (Operation::ListKeys, _) => list(&shared, query),
+        (Operation::GetKey, Target::Key(_, key)) => get_key(&shared, &key),
+        (Operation::UpdateKeys, _) => match serde_json::from_slice::<UpdateBody>(&body) {
+            Ok(batch) => {
+                let puts = batch.puts.into_iter().map(|p| (p.key, p.value)).collect();
+                let deletes = batch.deletes.into_iter().map(|d| d.key).collect();
+                change(&shared, if_match, puts, deletes, true)
+            }
+            Err(e) => error(400, "ValidationException", &e.to_string()),
+        },
+        (Operation::PutKey, Target::Key(_, key)) => {
+            match serde_json::from_slice::<PutBody>(&body) {
+                Ok(put) => change(&shared, if_match, vec![(key, put.value)], vec![], false),
+                Err(e) => error(400, "ValidationException", &e.to_string()),
+            }
+        }
+        (Operation::DeleteKey, Target::Key(_, key)) => {
+            change(&shared, if_match, vec![], vec![key], false)
+        }
+        _ => error(404, "UnknownOperationException", "no such operation"),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PutItem {
+    #[serde(rename = "Key")]
+    key: String,
+    #[serde(rename = "Value")]
+    value: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeleteItem {
+    #[serde(rename = "Key")]
+    key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    #[serde(rename = "Puts", default)]
+    puts: Vec<PutItem>,
+    #[serde(rename = "Deletes", default)]
+    deletes: Vec<DeleteItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PutBody {
+    #[serde(rename = "Value")]
+    value: String,
+}
+
+fn sizes(store: &Store) -> Value {
+    json!({ "ItemCount": store.item_count(), "TotalSizeInBytes": store.total_size() })
+}
+
+fn describe(shared: &Shared) -> Response {
+    let store = lock(&shared.store);
+    let mut body = sizes(&store);
+    body["KvsARN"] = json!(shared.kvs_arn);
+    body["Created"] = json!(0);
+    body["Status"] = json!("READY");
+    Answer {
+        status: StatusCode::OK,
+        etag: Some(store.etag().to_owned()),
+        body,
+    }
+    .into_response()
+}
+
+/// The page size when `MaxResults` is not given, and the largest allowed (the model's).
+const DEFAULT_PAGE: usize = 10;
+const MAX_PAGE: usize = 50;
+
+fn list(shared: &Shared, query: &str) -> Response {
+    let mut start = 0;
+    let mut page = DEFAULT_PAGE;
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let number = value.parse::<usize>();
+        match (name.as_ref(), number) {
+            ("NextToken", Ok(n)) => start = n,
+            ("MaxResults", Ok(n)) if (1..=MAX_PAGE).contains(&n) => page = n,
+            _ => return error(400, "ValidationException", &format!("bad {name}")),
+        }
+    }
+    let store = lock(&shared.store);
+    let items: Vec<Value> = store
+        .items()
+        .skip(start)
+        .take(page)
+        .map(|(k, v)| json!({ "Key": k, "Value": v }))
+        .collect();
+    let mut body = json!({ "Items": items });
+    if start + page < store.item_count() {
+        body["NextToken"] = json!((start + page).to_string());
+    }
+    Answer {
+        status: StatusCode::OK,
+        etag: None,
+        body,
+    }
+    .into_response()
+}
+
+fn get_key(shared: &Shared, key: &str) -> Response {
+    let store = lock(&shared.store);
+    match store.get(key) {
+        Ok(value) => {
+            let mut body = sizes(&store);
+            body["Key"] = json!(key);
+            body["Value"] = json!(value);
+            Answer {
+                status: StatusCode::OK,
+                etag: None,
+                body,
+            }
+            .into_response()
+        }
+        Err(e) => store_error(&e),
+    }
+}
+
+fn change(
+    shared: &Shared,
+    if_match: Option<String>,
+    puts: Vec<(String, String)>,
+    deletes: Vec<String>,
+    is_batch: bool,
+) -> Response {
+    let Some(if_match) = if_match else {
+        return error(400, "ValidationException", "If-Match is required");
+    };
+    let mut store = lock(&shared.store);
+    if is_batch {
+        if let Some(write) = lock(&shared.before_next_update).take() {
+            write(&mut store);
+            shared.save(&store);
+        }
+    }
+    match store.update(&if_match, &puts, &deletes) {
+        Ok(etag) => {
+            let etag = etag.to_owned();
+            shared.save(&store);
+            Answer {
+                status: StatusCode::OK,
+                etag: Some(etag),
+                body: sizes(&store),
+            }
+            .into_response()
+        }
+        Err(e) => store_error(&e),
+    }
+}
