@@ -126,7 +126,7 @@ impl ResolveEndpoint for LoopbackEndpoint {
     fn resolve_endpoint<'a>(&'a self, params: &'a Params) -> EndpointFuture<'a> {
         EndpointFuture::new(async move {
             let real = DefaultResolver::new().resolve_endpoint(params).await?;
-            let mut endpoint = Endpoint::builder().url(&self.url);
+            let mut endpoint = Endpoint::builder().url(self.url.clone());
             for (name, value) in real.properties() {
                 endpoint = endpoint.property(name.clone(), value.clone());
             }

@@ -218,10 +218,10 @@ fn a_grown_list_is_refused() {
 
 #[test]
 fn force_accepts_a_shrunken_list() {
-    let answer = recorded("shrunk.json");
+    let (answer, secret) = (recorded("shrunk.json"), secret_string());
     let forced = Inputs {
         force: true,
-        ..inputs(&answer, &secret_string())
+        ..inputs(&answer, &secret)
     };
     assert!(plan(&synced_store(), forced).unwrap().ranges_changed);
 }

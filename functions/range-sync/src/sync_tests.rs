@@ -8,6 +8,7 @@ use kvs_standin::store::{Store, StoreError};
 
 use super::*;
 use crate::plan::is_layout_key;
+use crate::report::Outcome;
 
 const SECRET: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
 
@@ -76,7 +77,7 @@ async fn a_conflict_is_retried_and_both_writes_survive() {
     let store = Racy::new(1);
     let (answer, secret) = (answer(), format!(r#"{{"current":"{SECRET}"}}"#));
     let report = sync(&store, inputs(&answer, &secret)).await;
-    assert_eq!(report.outcome, crate::report::Outcome::Updated, "{report:?}");
+    assert_eq!(report.outcome, Outcome::Updated, "{report:?}");
     assert_eq!(report.attempts, 2);
     let model = store.store.lock().unwrap();
     assert_eq!(report.etag_after.as_deref(), Some(model.etag()));
@@ -89,7 +90,7 @@ async fn conflicts_on_every_attempt_fail_the_run_and_write_nothing_of_ours() {
     let store = Racy::new(MAX_ATTEMPTS);
     let (answer, secret) = (answer(), format!(r#"{{"current":"{SECRET}"}}"#));
     let report = sync(&store, inputs(&answer, &secret)).await;
-    assert_eq!(report.outcome, crate::report::Outcome::Failed);
+    assert_eq!(report.outcome, Outcome::Failed);
     assert_eq!(report.reason, Some("etag-conflicts"));
     assert_eq!(report.attempts, MAX_ATTEMPTS);
     let model = store.store.lock().unwrap();
@@ -103,7 +104,7 @@ async fn a_refused_secret_reads_once_and_writes_nothing() {
     let before = store.store.lock().unwrap().clone();
     let answer = answer();
     let report = sync(&store, inputs(&answer, r#"{"current":"short"}"#)).await;
-    assert_eq!(report.outcome, crate::report::Outcome::Refused);
+    assert_eq!(report.outcome, Outcome::Refused);
     assert_eq!(report.reason, Some("malformed-secret"));
     assert_eq!(*store.store.lock().unwrap(), before);
 }
