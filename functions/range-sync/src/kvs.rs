@@ -127,6 +127,9 @@ impl ResolveEndpoint for LoopbackEndpoint {
         EndpointFuture::new(async move {
             let real = DefaultResolver::new().resolve_endpoint(params).await?;
             let mut endpoint = Endpoint::builder().url(self.url.clone());
+            for scheme in real.auth_schemes() {
+                endpoint = endpoint.auth_scheme(scheme.clone());
+            }
             for (name, value) in real.properties() {
                 endpoint = endpoint.property(name.clone(), value.clone());
             }
