@@ -31,7 +31,12 @@ pub fn check(path_with_cargo_lambda: &str, node: &Path) -> Result<()> {
     let root = root();
     let mut build = cargo();
     build.args(["lambda", "build", "--release"]);
-    let built = || FUNCTIONS.iter().map(|(f, _)| *f).chain(BUILT_ONLY.iter().copied());
+    let built = || {
+        FUNCTIONS
+            .iter()
+            .map(|(f, _)| *f)
+            .chain(BUILT_ONLY.iter().copied())
+    };
     for function in built() {
         let out_dir = root.join("target/lambda").join(function);
         if out_dir.exists() {

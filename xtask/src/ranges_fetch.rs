@@ -4,7 +4,7 @@
 //! runs, driven here on a one-off runtime.
 
 use anyhow::Result;
-pub use cloudflare_fetch::{FetchPolicy, MAX_BODY_BYTES, checked_url};
+pub use cloudflare_fetch::{FetchPolicy, MAX_BODY_BYTES};
 
 /// `GET url` under `policy`; the body of a 2xx answer.
 pub fn fetch(url: &str, policy: &FetchPolicy) -> Result<String> {
@@ -24,6 +24,7 @@ mod tests {
 
     use super::*;
     use crate::test_server::{listen, serve, serve_answer};
+    use cloudflare_fetch::checked_url;
 
     const GOOD: &str = r#"{"result":{"ipv4_cidrs":["173.245.48.0/20"],"ipv6_cidrs":["2400:cb00::/32"],"etag":"e"},"success":true,"errors":[],"messages":[]}"#;
 

@@ -22,15 +22,14 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
 use percent_encoding::percent_decode_str;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
+use crate::operations::{PutBody, UpdateBody, change, describe, error, get_key, list};
 use crate::persist;
 use crate::signature::check_sigv4a;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 /// The operations served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,12 +69,12 @@ impl Received {
 
 type UpdateHook = Box<dyn FnOnce(&mut Store) + Send>;
 
-struct Shared {
-    kvs_arn: String,
+pub(crate) struct Shared {
+    pub(crate) kvs_arn: String,
     state_file: Option<PathBuf>,
-    store: Mutex<Store>,
+    pub(crate) store: Mutex<Store>,
     received: Mutex<Vec<Received>>,
-    before_next_update: Mutex<Option<UpdateHook>>,
+    pub(crate) before_next_update: Mutex<Option<UpdateHook>>,
 }
 
 /// A running KVS stand-in.
@@ -167,48 +166,17 @@ impl Drop for KvsStandIn {
 }
 
 impl Shared {
-    fn save(&self, store: &Store) {
+    /// Rewrites the state file (if any) with `store`.
+    pub(crate) fn save(&self, store: &Store) {
         if let Some(path) = &self.state_file {
             persist::save(path, store).expect("the stand-in saves its state file");
         }
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// The guard of `mutex`, poisoned or not (a panicking test must not wedge the stand-in).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// An answer of the API: status, optional ETag, JSON body.
-struct Answer {
-    status: StatusCode,
-    etag: Option<String>,
-    body: Value,
-}
-
-impl IntoResponse for Answer {
-    fn into_response(self) -> Response {
-        let mut response = (self.status, axum::Json(self.body)).into_response();
-        if let Some(etag) = self.etag {
-            response
-                .headers_mut()
-                .insert("etag", etag.parse().expect("an ETag is a header value"));
-        }
-        response
-    }
-}
-
-fn error(status: u16, error_type: &str, message: &str) -> Response {
-    let status = StatusCode::from_u16(status).expect("a valid status");
-    (
-        status,
-        [("x-amzn-errortype", error_type)],
-        axum::Json(json!({ "Message": message })),
-    )
-        .into_response()
-}
-
-fn store_error(e: &StoreError) -> Response {
-    error(e.status(), e.error_type(), &e.to_string())
 }
 
 /// Where a path points: the store's ARN and, for the key operations, the key.
@@ -220,7 +188,12 @@ enum Target {
 
 fn route(path: &str) -> Option<Target> {
     let rest = path.strip_prefix("/key-value-stores/")?;
-    let decode = |s: &str| percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned());
+    let decode = |s: &str| {
+        percent_decode_str(s)
+            .decode_utf8()
+            .ok()
+            .map(|c| c.into_owned())
+    };
     let mut parts = rest.splitn(3, '/');
     let arn = decode(parts.next()?)?;
     match (parts.next(), parts.next()) {
@@ -308,139 +281,5 @@ async fn handle(
             change(&shared, if_match, vec![], vec![key], false)
         }
         _ => error(404, "UnknownOperationException", "no such operation"),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PutItem {
-    #[serde(rename = "Key")]
-    key: String,
-    #[serde(rename = "Value")]
-    value: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DeleteItem {
-    #[serde(rename = "Key")]
-    key: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UpdateBody {
-    #[serde(rename = "Puts", default)]
-    puts: Vec<PutItem>,
-    #[serde(rename = "Deletes", default)]
-    deletes: Vec<DeleteItem>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PutBody {
-    #[serde(rename = "Value")]
-    value: String,
-}
-
-fn sizes(store: &Store) -> Value {
-    json!({ "ItemCount": store.item_count(), "TotalSizeInBytes": store.total_size() })
-}
-
-fn describe(shared: &Shared) -> Response {
-    let store = lock(&shared.store);
-    let mut body = sizes(&store);
-    body["KvsARN"] = json!(shared.kvs_arn);
-    body["Created"] = json!(0);
-    body["Status"] = json!("READY");
-    Answer {
-        status: StatusCode::OK,
-        etag: Some(store.etag().to_owned()),
-        body,
-    }
-    .into_response()
-}
-
-/// The page size when `MaxResults` is not given, and the largest allowed (the model's).
-const DEFAULT_PAGE: usize = 10;
-const MAX_PAGE: usize = 50;
-
-fn list(shared: &Shared, query: &str) -> Response {
-    let mut start = 0;
-    let mut page = DEFAULT_PAGE;
-    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        let number = value.parse::<usize>();
-        match (name.as_ref(), number) {
-            ("NextToken", Ok(n)) => start = n,
-            ("MaxResults", Ok(n)) if (1..=MAX_PAGE).contains(&n) => page = n,
-            _ => return error(400, "ValidationException", &format!("bad {name}")),
-        }
-    }
-    let store = lock(&shared.store);
-    let items: Vec<Value> = store
-        .items()
-        .skip(start)
-        .take(page)
-        .map(|(k, v)| json!({ "Key": k, "Value": v }))
-        .collect();
-    let mut body = json!({ "Items": items });
-    if start + page < store.item_count() {
-        body["NextToken"] = json!((start + page).to_string());
-    }
-    Answer {
-        status: StatusCode::OK,
-        etag: None,
-        body,
-    }
-    .into_response()
-}
-
-fn get_key(shared: &Shared, key: &str) -> Response {
-    let store = lock(&shared.store);
-    match store.get(key) {
-        Ok(value) => {
-            let mut body = sizes(&store);
-            body["Key"] = json!(key);
-            body["Value"] = json!(value);
-            Answer {
-                status: StatusCode::OK,
-                etag: None,
-                body,
-            }
-            .into_response()
-        }
-        Err(e) => store_error(&e),
-    }
-}
-
-fn change(
-    shared: &Shared,
-    if_match: Option<String>,
-    puts: Vec<(String, String)>,
-    deletes: Vec<String>,
-    is_batch: bool,
-) -> Response {
-    let Some(if_match) = if_match else {
-        return error(400, "ValidationException", "If-Match is required");
-    };
-    let mut store = lock(&shared.store);
-    if is_batch {
-        if let Some(write) = lock(&shared.before_next_update).take() {
-            write(&mut store);
-            shared.save(&store);
-        }
-    }
-    match store.update(&if_match, &puts, &deletes) {
-        Ok(etag) => {
-            let etag = etag.to_owned();
-            shared.save(&store);
-            Answer {
-                status: StatusCode::OK,
-                etag: Some(etag),
-                body: sizes(&store),
-            }
-            .into_response()
-        }
-        Err(e) => store_error(&e),
     }
 }

@@ -60,9 +60,7 @@ impl Drop for CloudflareStandIn {
     }
 }
 
-async fn answer(
-    State((file, served)): State<(Arc<PathBuf>, Arc<AtomicUsize>)>,
-) -> Response {
+async fn answer(State((file, served)): State<(Arc<PathBuf>, Arc<AtomicUsize>)>) -> Response {
     served.fetch_add(1, Ordering::SeqCst);
     match tokio::fs::read(file.as_path()).await {
         Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod cloudflare;
+mod operations;
 pub mod persist;
 pub mod signature;
 pub mod store;

@@ -52,10 +52,17 @@ pub fn check_sigv4a(headers: &[(String, String)], body: &[u8]) -> Result<(), Str
     if service != SERVICE {
         return Err(format!("signed for service {service:?}, not {SERVICE}"));
     }
-    let signed: Vec<&str> = signed_headers.ok_or("no SignedHeaders")?.split(';').collect();
+    let signed: Vec<&str> = signed_headers
+        .ok_or("no SignedHeaders")?
+        .split(';')
+        .collect();
     let mut sorted = signed.clone();
     sorted.sort_unstable();
-    if sorted != signed || signed.iter().any(|h| h.bytes().any(|b| b.is_ascii_uppercase())) {
+    if sorted != signed
+        || signed
+            .iter()
+            .any(|h| h.bytes().any(|b| b.is_ascii_uppercase()))
+    {
         return Err("SignedHeaders are not lowercase and sorted".into());
     }
     for required in REQUIRED_SIGNED {

@@ -118,7 +118,9 @@ impl Store {
         for Item { key, value } in state.items {
             check_item(&key, &value)?;
             if items.insert(key.clone(), value).is_some() {
-                return Err(StoreError::Validation(format!("the key {key:?} appears twice")));
+                return Err(StoreError::Validation(format!(
+                    "the key {key:?} appears twice"
+                )));
             }
         }
         check_size(&items)?;

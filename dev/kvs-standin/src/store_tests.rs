@@ -39,7 +39,10 @@ fn one_oversized_value_refuses_the_whole_batch() {
     let err = store
         .update(
             &etag,
-            &[put("a", "changed"), put("c", &"x".repeat(MAX_VALUE_BYTES + 1))],
+            &[
+                put("a", "changed"),
+                put("c", &"x".repeat(MAX_VALUE_BYTES + 1)),
+            ],
             &["b".to_owned()],
         )
         .unwrap_err();

@@ -62,7 +62,9 @@ impl Config {
         if !is_kvs_arn(&kvs_arn) {
             return Err(invalid(
                 "KVS_ARN",
-                format!("{kvs_arn:?} is not arn:<partition>:cloudfront::<account>:key-value-store/<id>"),
+                format!(
+                    "{kvs_arn:?} is not arn:<partition>:cloudfront::<account>:key-value-store/<id>"
+                ),
             ));
         }
         let origin_secret_id = required("ORIGIN_SECRET_ID")?;
@@ -118,18 +120,12 @@ impl Config {
 /// `arn:<partition>:cloudfront::<12 digits>:key-value-store/<id>`.
 fn is_kvs_arn(arn: &str) -> bool {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [
-        "arn",
-        partition,
-        "cloudfront",
-        "",
-        account,
-        resource,
-    ] = parts[..]
-    else {
+    let ["arn", partition, "cloudfront", "", account, resource] = parts[..] else {
         return false;
     };
-    let id = resource.strip_prefix("key-value-store/").unwrap_or_default();
+    let id = resource
+        .strip_prefix("key-value-store/")
+        .unwrap_or_default();
     !partition.is_empty()
         && account.len() == 12
         && account.bytes().all(|b| b.is_ascii_digit())
@@ -141,10 +137,14 @@ fn is_kvs_arn(arn: &str) -> bool {
 mod tests {
     use super::*;
 
-    const ARN: &str = "arn:aws:cloudfront::123456789012:key-value-store/0f2ab7c9-1111-2222-3333-444455556666";
+    const ARN: &str =
+        "arn:aws:cloudfront::123456789012:key-value-store/0f2ab7c9-1111-2222-3333-444455556666";
 
     fn config(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let mut vars = vec![("KVS_ARN", ARN), ("ORIGIN_SECRET_ID", "oac-kit/origin-secret")];
+        let mut vars = vec![
+            ("KVS_ARN", ARN),
+            ("ORIGIN_SECRET_ID", "oac-kit/origin-secret"),
+        ];
         vars.extend_from_slice(extra);
         Config::from_vars(|name| {
             vars.iter()
@@ -171,8 +171,18 @@ mod tests {
 
     #[test]
     fn an_arn_of_another_resource_is_refused() {
-        let err = config(&[("KVS_ARN", "arn:aws:cloudfront::123456789012:function/f")]).unwrap_err();
-        assert!(matches!(err, ConfigError::Invalid { name: "KVS_ARN", .. }), "{err}");
+        let err =
+            config(&[("KVS_ARN", "arn:aws:cloudfront::123456789012:function/f")]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::Invalid {
+                    name: "KVS_ARN",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -184,7 +194,16 @@ mod tests {
     #[test]
     fn an_https_kvs_endpoint_is_refused() {
         let err = config(&[("KVS_ENDPOINT", "https://example.com")]).unwrap_err();
-        assert!(matches!(err, ConfigError::Invalid { name: "KVS_ENDPOINT", .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                ConfigError::Invalid {
+                    name: "KVS_ENDPOINT",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -195,7 +214,11 @@ mod tests {
 
     #[test]
     fn force_must_be_spelled_true_or_false() {
-        assert!(config(&[("FORCE_LARGE_CHANGE", "true")]).unwrap().force_large_change);
+        assert!(
+            config(&[("FORCE_LARGE_CHANGE", "true")])
+                .unwrap()
+                .force_large_change
+        );
         assert!(config(&[("FORCE_LARGE_CHANGE", "yes")]).is_err());
     }
 }

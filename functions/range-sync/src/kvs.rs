@@ -103,7 +103,10 @@ impl KeyValueStore for SdkStore {
         }
         match request.send().await {
             Ok(out) => Ok(out.e_tag().to_owned()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conflict_exception()) => {
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conflict_exception()) =>
+            {
                 Err(ApplyError::Conflict)
             }
             Err(e) => Err(ApplyError::Other(format!(

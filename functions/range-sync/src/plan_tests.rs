@@ -1,7 +1,7 @@
 //! The plan as scenarios: the store as read and Cloudflare's (recorded) answer in, the batch or
 //! the refusal out.
 
-use ip_filter_core::kvs_layout::{ranges_key, ORIGIN_SECRETS_KEY};
+use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, ranges_key};
 use ip_filter_core::origin_secret::secrets_value;
 use ip_filter_core::parse_cidr;
 
@@ -13,7 +13,10 @@ const SECRET: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
 const NEXT: &str = "Zq8Wm3Np6Rt9Vx2Bc5Df8Gh1Jk4Lm7Pq";
 
 fn recorded(name: &str) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ip-filter-core/tests/api/");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/ip-filter-core/tests/api/"
+    );
     std::fs::read_to_string(format!("{dir}{name}")).unwrap()
 }
 
@@ -34,8 +37,10 @@ fn inputs<'a>(answer: &'a str, secret_string: &'a str) -> Inputs<'a> {
 /// A store holding the compiled list and the secret, as a previous run left it.
 fn synced_store() -> StoreState {
     let nets = Snapshot::bundled().unwrap().nets().unwrap();
-    let mut items: BTreeMap<String, String> =
-        kvs_layout::encode_ranges(&nets).unwrap().into_iter().collect();
+    let mut items: BTreeMap<String, String> = kvs_layout::encode_ranges(&nets)
+        .unwrap()
+        .into_iter()
+        .collect();
     items.insert(RANGES_META_KEY.into(), "{}".into());
     items.insert(ORIGIN_SECRETS_KEY.into(), secrets_value(&[SECRET]).unwrap());
     StoreState {
@@ -109,7 +114,10 @@ fn a_new_next_secret_writes_only_origin_secrets() {
     let batch = plan.batch.unwrap();
     assert_eq!(
         batch.puts,
-        [(ORIGIN_SECRETS_KEY.to_owned(), secrets_value(&[SECRET, NEXT]).unwrap())]
+        [(
+            ORIGIN_SECRETS_KEY.to_owned(),
+            secrets_value(&[SECRET, NEXT]).unwrap()
+        )]
     );
     assert!(batch.deletes.is_empty());
     assert!(plan.secrets_changed && !plan.ranges_changed);
@@ -137,9 +145,10 @@ fn an_empty_store_gets_the_ranges_meta_and_secrets() {
 fn a_store_with_parts_of_two_updates_is_rewritten_from_the_answer() {
     let mut store = synced_store();
     let first = store.items[&ranges_key(0)].clone();
-    store
-        .items
-        .insert(ranges_key(0), first.replace("173.245.48.0/20", "173.245.48.0/21"));
+    store.items.insert(
+        ranges_key(0),
+        first.replace("173.245.48.0/20", "173.245.48.0/21"),
+    );
     let answer = recorded("good-same.json");
     let plan = plan(&store, inputs(&answer, &secret_string())).unwrap();
     assert_eq!(plan.last_good, LastGood::Compiled);
@@ -240,7 +249,9 @@ fn the_guards_judge_against_the_stores_list_not_the_compiled_one() {
         items: applied(&store, &batch),
     };
     assert_eq!(
-        plan(&after, inputs(&answer, &secret_string())).unwrap().batch,
+        plan(&after, inputs(&answer, &secret_string()))
+            .unwrap()
+            .batch,
         None
     );
 }

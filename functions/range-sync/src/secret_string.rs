@@ -57,8 +57,7 @@ mod tests {
 
     #[test]
     fn current_and_next_give_two_hashes() {
-        let value =
-            origin_secrets_value(&format!(r#"{{"current":"{A}","next":"{B}"}}"#)).unwrap();
+        let value = origin_secrets_value(&format!(r#"{{"current":"{A}","next":"{B}"}}"#)).unwrap();
         assert_eq!(value.matches(',').count(), 1);
     }
 

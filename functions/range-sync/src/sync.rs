@@ -78,7 +78,12 @@ pub async fn sync(store: &impl KeyValueStore, inputs: Inputs<'_>) -> RunReport {
 }
 
 fn refused(report: RunReport, refusal: &Refusal) -> RunReport {
-    with_error(report, Outcome::Refused, refusal.reason(), refusal.to_string())
+    with_error(
+        report,
+        Outcome::Refused,
+        refusal.reason(),
+        refusal.to_string(),
+    )
 }
 
 fn with_error(

@@ -58,7 +58,10 @@ impl KeyValueStore for Racy {
 }
 
 fn answer() -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ip-filter-core/tests/api/");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/ip-filter-core/tests/api/"
+    );
     std::fs::read_to_string(format!("{dir}good-changed.json")).unwrap()
 }
 
@@ -81,8 +84,14 @@ async fn a_conflict_is_retried_and_both_writes_survive() {
     assert_eq!(report.attempts, 2);
     let model = store.store.lock().unwrap();
     assert_eq!(report.etag_after.as_deref(), Some(model.etag()));
-    assert!(model.get("other-writer-0").is_ok(), "the other write is kept");
-    assert!(model.get(ORIGIN_SECRETS_KEY).is_ok(), "ours is applied whole");
+    assert!(
+        model.get("other-writer-0").is_ok(),
+        "the other write is kept"
+    );
+    assert!(
+        model.get(ORIGIN_SECRETS_KEY).is_ok(),
+        "ours is applied whole"
+    );
 }
 
 #[tokio::test]

@@ -23,8 +23,12 @@ const SECRET: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 fn recorded(name: &str) -> Vec<u8> {
-    std::fs::read(test_support::repo_root().join("shared/ip-filter-core/tests/api").join(name))
-        .unwrap()
+    std::fs::read(
+        test_support::repo_root()
+            .join("shared/ip-filter-core/tests/api")
+            .join(name),
+    )
+    .unwrap()
 }
 
 /// Everything one run needs, each test its own.
@@ -177,7 +181,10 @@ async fn a_poisoned_list_fails_the_run_with_its_reason_and_leaves_the_store() {
     let InvokeError::Function { error_message, .. } = &err else {
         panic!("{err:?}");
     };
-    assert!(error_message.starts_with("invalid-answer: "), "{error_message}");
+    assert!(
+        error_message.starts_with("invalid-answer: "),
+        "{error_message}"
+    );
     assert!(error_message.contains("0.0.0.0/0"), "{error_message}");
     assert_eq!(rig.kvs.count(Operation::UpdateKeys), 0);
     assert_eq!(rig.kvs.store(), before);
