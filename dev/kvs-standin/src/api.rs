@@ -29,6 +29,7 @@ use percent_encoding::percent_decode_str;
 use crate::operations::{PutBody, UpdateBody, change, describe, error, get_key, list};
 use crate::persist;
 use crate::signature::check_sigv4a;
+use crate::sigv4a_verify::{self, Arrived};
 use crate::store::Store;
 
 /// The operations served.
@@ -75,6 +76,7 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     received: Mutex<Vec<Received>>,
     pub(crate) before_next_update: Mutex<Option<UpdateHook>>,
+    signer: Mutex<Option<(String, p256::ecdsa::VerifyingKey)>>,
 }
 
 /// A running KVS stand-in.
@@ -103,6 +105,7 @@ impl KvsStandIn {
             store: Mutex::new(store),
             received: Mutex::new(Vec::new()),
             before_next_update: Mutex::new(None),
+            signer: Mutex::new(None),
         });
         let app = Router::new().fallback(handle).with_state(shared.clone());
         let server = tokio::spawn(async move {
@@ -150,6 +153,13 @@ impl KvsStandIn {
             .iter()
             .filter(|r| r.operation == Some(operation))
             .count()
+    }
+
+    /// From now on, accepts only requests whose SigV4a signature verifies for `access_key` and
+    /// the key derived from `secret_access_key` (otherwise only the signature's shape is checked).
+    pub fn require_signature_by(&self, access_key: &str, secret_access_key: &str) {
+        let key = sigv4a_verify::verifying_key(access_key, secret_access_key);
+        *lock(&self.shared.signer) = Some((access_key.to_owned(), key));
     }
 
     /// Runs `write` on the store when the next UpdateKeys arrives, before it is applied: another
@@ -241,8 +251,24 @@ async fn handle(
     let (Some(target), Some(operation)) = (target, operation) else {
         return error(404, "UnknownOperationException", "no such operation");
     };
-    if let Err(reason) = check_sigv4a(&headers, &body) {
-        return error(403, "InvalidSignatureException", &reason);
+    let signed = match check_sigv4a(&headers, &body) {
+        Ok(signed) => signed,
+        Err(reason) => return error(403, "InvalidSignatureException", &reason),
+    };
+    if let Some((access_key, key)) = lock(&shared.signer).clone() {
+        let arrived = Arrived {
+            method: method.as_str(),
+            raw_path: uri.path(),
+            raw_query: uri.query().unwrap_or_default(),
+            headers: &headers,
+            body: &body,
+        };
+        if signed.access_key != access_key {
+            return error(403, "InvalidSignatureException", "unknown access key");
+        }
+        if let Err(reason) = sigv4a_verify::verify(&signed, &arrived, &key) {
+            return error(403, "InvalidSignatureException", &reason);
+        }
     }
     let arn = match &target {
         Target::Store(a) | Target::Keys(a) | Target::Key(a, _) => a,

@@ -14,6 +14,7 @@ pub mod cloudflare;
 mod operations;
 pub mod persist;
 pub mod signature;
+pub mod sigv4a_verify;
 pub mod store;
 
 pub use api::{KvsStandIn, Operation, Received};

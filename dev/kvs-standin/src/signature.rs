@@ -14,9 +14,24 @@ pub const SERVICE: &str = "cloudfront-keyvaluestore";
 /// Headers SigV4a must have signed.
 const REQUIRED_SIGNED: [&str; 3] = ["host", "x-amz-date", "x-amz-region-set"];
 
-/// Checks the request's signing headers (`headers`: lowercase names) against `body`; the reason
-/// of the first failure otherwise.
-pub fn check_sigv4a(headers: &[(String, String)], body: &[u8]) -> Result<(), String> {
+/// The parts of a SigV4a `Authorization` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// The access key id.
+    pub access_key: String,
+    /// The scope's date, `YYYYMMDD`.
+    pub date: String,
+    /// The scope's service.
+    pub service: String,
+    /// The signed header names, in order.
+    pub signed_headers: Vec<String>,
+    /// The DER signature.
+    pub signature: Vec<u8>,
+}
+
+/// Checks the request's signing headers (`headers`: lowercase names) against `body`; the
+/// `Authorization` parts, or the reason of the first failure.
+pub fn check_sigv4a(headers: &[(String, String)], body: &[u8]) -> Result<SignedRequest, String> {
     let header = |name: &str| {
         headers
             .iter()
@@ -77,13 +92,10 @@ pub fn check_sigv4a(headers: &[(String, String)], body: &[u8]) -> Result<(), Str
     }
     let signature = signature.ok_or("no Signature")?;
     // A DER-encoded ECDSA signature (a SEQUENCE, 0x30), in hex.
-    if signature.len() < 16
-        || signature.len() % 2 != 0
-        || !signature.starts_with("30")
-        || hex::decode(signature).is_err()
-    {
-        return Err("the Signature is not a hex DER ECDSA signature".into());
-    }
+    let der = hex::decode(signature)
+        .ok()
+        .filter(|der| der.len() >= 8 && der[0] == 0x30)
+        .ok_or("the Signature is not a hex DER ECDSA signature")?;
     let amz_date = header("x-amz-date").ok_or("no x-amz-date")?;
     if amz_date.len() != 16 || !amz_date.starts_with(date) || !amz_date.ends_with('Z') {
         return Err(format!(
@@ -101,7 +113,13 @@ pub fn check_sigv4a(headers: &[(String, String)], body: &[u8]) -> Result<(), Str
             ));
         }
     }
-    Ok(())
+    Ok(SignedRequest {
+        access_key: access_key.to_owned(),
+        date: date.to_owned(),
+        service: service.to_owned(),
+        signed_headers: signed.iter().map(|h| (*h).to_owned()).collect(),
+        signature: der,
+    })
 }
 
 #[cfg(test)]
@@ -126,7 +144,9 @@ mod tests {
 
     #[test]
     fn a_sigv4a_shaped_request_passes() {
-        assert_eq!(check_sigv4a(&signed(GOOD), b""), Ok(()));
+        let parts = check_sigv4a(&signed(GOOD), b"").unwrap();
+        assert_eq!(parts.access_key, "AKID");
+        assert_eq!(parts.signed_headers.len(), 4);
     }
 
     #[test]

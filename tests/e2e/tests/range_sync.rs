@@ -1,5 +1,5 @@
 //! The real `range-sync` binary through the Lambda Runtime API, against the KVS stand-in
-//! (SigV4a shape checked on every request), the Cloudflare stand-in (its answer a file this test
+//! (every request's SigV4a signature verified with the function's credentials), the Cloudflare stand-in (its answer a file this test
 //! rewrites) and moto's Secrets Manager.
 
 use std::collections::BTreeMap;
@@ -20,6 +20,8 @@ const KVS_ARN: &str =
     "arn:aws:cloudfront::123456789012:key-value-store/0f2ab7c9-1111-2222-3333-444455556666";
 const SECRET_ID: &str = "oac-kit/origin-secret";
 const SECRET: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
+const ACCESS_KEY: &str = "AKIDRANGESYNCTEST";
+const SECRET_KEY: &str = "range-sync-test-secret";
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 fn recorded(name: &str) -> Vec<u8> {
@@ -51,6 +53,7 @@ impl Rig {
         let kvs = KvsStandIn::start(KVS_ARN, Some(dir.path().join("kvs.json")))
             .await
             .unwrap();
+        kvs.require_signature_by(ACCESS_KEY, SECRET_KEY);
         kvs.with_store(seed);
         let cloudflare = CloudflareStandIn::start(answer_file).await.unwrap();
         let moto = Moto::start();
@@ -68,8 +71,8 @@ impl Rig {
                 ("CLOUDFLARE_API_BASE", &base),
                 ("KVS_ENDPOINT", &kvs_endpoint),
                 ("AWS_ENDPOINT_URL_SECRETS_MANAGER", &moto.endpoint),
-                ("AWS_ACCESS_KEY_ID", "AKIDRANGESYNCTEST"),
-                ("AWS_SECRET_ACCESS_KEY", "range-sync-test-secret"),
+                ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+                ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
                 ("AWS_EC2_METADATA_DISABLED", "true"),
             ],
         )
@@ -209,4 +212,19 @@ async fn a_write_between_read_and_update_is_retried_and_both_survive() {
     assert_eq!(items["other-writer"], "x");
     assert!(stored_ranges(&store).contains(&parse_cidr("1.1.1.0/24").unwrap()));
     assert_eq!(items[ORIGIN_SECRETS_KEY], secrets_value(&[SECRET]).unwrap());
+}
+
+#[tokio::test]
+async fn a_signature_made_with_another_secret_key_is_refused_by_the_standin() {
+    let rig = Rig::start(synced, "good-changed.json").await;
+    let before = rig.kvs.store();
+    rig.kvs
+        .require_signature_by(ACCESS_KEY, "not-the-functions-secret-key");
+    let err = rig.invoke().await.unwrap_err();
+    let InvokeError::Function { error_message, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(error_message.starts_with("kvs-read: "), "{error_message}");
+    assert!(error_message.contains("does not verify"), "{error_message}");
+    assert_eq!(rig.kvs.store(), before);
 }
