@@ -227,6 +227,7 @@ impl Chain {
         };
         let event = function_url::payload::event(request, body, &invocation);
         let payload = function_url::payload::to_json(&event);
+        function_url::payload_limit::check(payload.len())?;
         match self
             .runtime
             .invoke(payload, self.config.function_timeout)

@@ -163,3 +163,16 @@ pub fn assert_lambda_forbidden(a: &Answer) {
             .starts_with("Forbidden.")
     );
 }
+
+/// Lambda's answer to an invocation payload over its 6 MiB limit, as seen through CloudFront.
+pub fn assert_lambda_payload_too_large(a: &Answer) {
+    assert_eq!(a.status, 413, "{}", a.text());
+    assert_eq!(
+        a.headers["x-amzn-errortype"],
+        "RequestEntityTooLargeException"
+    );
+    assert_eq!(
+        a.json()["Message"],
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
+    );
+}
