@@ -24,6 +24,14 @@ pub struct EdgeArgs {
     /// break-glass access (repeatable; give `cloudfront-function` the same ones).
     #[arg(long = "allow-cidr", value_name = "CIDR")]
     pub allow_cidrs: Vec<String>,
+    /// ip-filter: also require the origin secret, with ranges and secrets fetched from this
+    /// CloudFront KeyValueStore (`arn:aws:cloudfront::<account>:key-value-store/<id>`; Lambda@Edge
+    /// has no environment variables, so the ARN is baked in at build time).
+    #[arg(long, value_name = "ARN")]
+    pub kvs_arn: Option<String>,
+    /// ip-filter: the origin secret's header (default `x-origin-secret`); needs `--kvs-arn`.
+    #[arg(long, value_name = "NAME", requires = "kvs_arn")]
+    pub origin_secret_header: Option<String>,
 }
 
 /// One edge function: its name, the crate of its addon, its build-time configuration, and the
@@ -74,11 +82,24 @@ fn body_hash_config(args: &EdgeArgs) -> Result<String> {
     Ok(json)
 }
 
-/// The ip-filter configuration: `--allow-cidr` values, validated exactly as the addon validates
-/// `config.json` at init (so a bad CIDR fails the build, not the deploy).
+/// The ip-filter configuration: `--allow-cidr` values and the KVS options, validated exactly as
+/// the addon validates `config.json` at init (so a bad CIDR or ARN fails the build, not the
+/// deploy).
 pub fn ip_filter_config(args: &EdgeArgs) -> Result<String> {
-    let config = ip_filter_core::Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
-    ip_filter_core::IpFilter::new(&config)?;
+    let mut config = ip_filter_core::Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
+    match &args.kvs_arn {
+        Some(arn) => {
+            config = config.with_kvs(arn, args.origin_secret_header.clone())?;
+            ip_filter_core::kvs_viewer::KvsViewer::new(&config)?;
+        }
+        None => {
+            ensure!(
+                args.origin_secret_header.is_none(),
+                "--origin-secret-header needs --kvs-arn"
+            );
+            ip_filter_core::IpFilter::new(&config)?;
+        }
+    }
     Ok(config.to_json())
 }
 
