@@ -20,9 +20,7 @@ use ip_filter_core::{Config, IpFilter};
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
 
-use crate::kvs_fetch::{
-    HttpAnswer, answers_for, credentials_from_env, signed_requests, time_of,
-};
+use crate::kvs_fetch::{HttpAnswer, answers_for, credentials_from_env, signed_requests, time_of};
 
 /// The most characters `clientIp` may hold: the longest textual IPv6 address (with an embedded
 /// IPv4 address) is 45, so anything longer is not an address CloudFront sent.

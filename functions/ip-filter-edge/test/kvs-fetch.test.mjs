@@ -21,7 +21,7 @@ const ARN = 'arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-4b5a-6978
 const CURRENT = 'k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa';
 const NEXT = 'Zp4s9TqX2mVb7nK1cR8wL3yH6gF0dJ5e';
 const CLOUDFLARE = '104.16.0.1';
-const KVS_ONLY = '198.51.100.7';
+const KVS_ONLY = '9.9.9.9';
 const START = Date.UTC(2026, 0, 1);
 
 let endpoint;
@@ -130,7 +130,7 @@ describe('ip-filter bundle, KVS mode: the fetched data', () => {
   });
 
   it('ranges in the store replace the compiled ranges', async () => {
-    store.items = { ...store.items, ...rangesItems(['198.51.100.0/24']) };
+    store.items = { ...store.items, ...rangesItems(['9.9.9.0/24']) };
     const handler = await kvsBundle();
     const input = event(KVS_ONLY, [CURRENT]);
     expectForwarded(await handler(input), input);
@@ -138,9 +138,9 @@ describe('ip-filter bundle, KVS mode: the fetched data', () => {
   });
 
   it('ranges spread over several values are read whole', async () => {
-    store.items = { ...store.items, ...rangesItems(['198.51.100.0/24', '2001:db8::/32'], 3) };
+    store.items = { ...store.items, ...rangesItems(['9.9.9.0/24', '2620:fe::/48'], 3) };
     const handler = await kvsBundle();
-    for (const ip of [KVS_ONLY, '2001:db8::1']) {
+    for (const ip of [KVS_ONLY, '2620:fe::9']) {
       const input = event(ip, [CURRENT]);
       expectForwarded(await handler(input), input);
     }
@@ -149,8 +149,8 @@ describe('ip-filter bundle, KVS mode: the fetched data', () => {
   });
 
   it('bad ranges in the store leave the compiled ranges', async () => {
-    const good = rangesItems(['198.51.100.0/24'])['ranges:0'];
-    store.items['ranges:0'] = good.replace('198.51.100.0/24', '198.51.101.0/24');
+    const good = rangesItems(['9.9.9.0/24'])['ranges:0'];
+    store.items['ranges:0'] = good.replace('9.9.9.0/24', '9.9.10.0/24');
     const handler = await kvsBundle();
     const input = event(CLOUDFLARE, [CURRENT]);
     expectForwarded(await handler(input), input);
@@ -158,7 +158,7 @@ describe('ip-filter bundle, KVS mode: the fetched data', () => {
   });
 
   it('extra CIDRs are allowed on top of the store ranges', async () => {
-    store.items = { ...store.items, ...rangesItems(['198.51.100.0/24']) };
+    store.items = { ...store.items, ...rangesItems(['9.9.9.0/24']) };
     const handler = await kvsBundle({ extraCidrs: ['203.0.113.0/24'] });
     const input = event('203.0.113.9', [CURRENT]);
     expectForwarded(await handler(input), input);

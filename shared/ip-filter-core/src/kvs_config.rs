@@ -157,7 +157,10 @@ mod tests {
             "arn:aws:cloudfront::123456789012:key-value-store/",
             "arn:aws:cloudfront::123456789012:key-value-store/a/b",
             "arn:aws:cloudfront::123456789012:key-value-store/a%2Fb",
-            &format!("arn:aws:cloudfront::123456789012:key-value-store/{}", "a".repeat(65)),
+            &format!(
+                "arn:aws:cloudfront::123456789012:key-value-store/{}",
+                "a".repeat(65)
+            ),
         ] {
             assert_eq!(
                 KvsConfig::new(bad, None, None, None),

@@ -77,12 +77,7 @@ impl ViewerData {
     /// Applies fetched `(key, value)` items through [`crate::kvs_layout`]; what it refuses
     /// leaves the last good data in place.
     pub fn update(&mut self, items: &[(String, String)]) -> UpdateReport {
-        let get = |key: &str| {
-            items
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-        };
+        let get = |key: &str| items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
         let ranges = decode_ranges(get).map(|mut nets| {
             nets.extend(self.extras.iter().copied());
             self.ranges = RangeSet::new(nets);

@@ -9,7 +9,7 @@ const HEADER: &str = "x-origin-secret";
 /// A Cloudflare address of the compiled snapshot.
 const CLOUDFLARE: &str = "104.16.0.1";
 /// An address no list below contains, except as a KVS range.
-const KVS_ONLY: &str = "198.51.100.7";
+const KVS_ONLY: &str = "9.9.9.9";
 const ARN: &str = "arn:aws:cloudfront::123456789012:key-value-store/abc";
 
 fn secrets(list: &[&str]) -> (String, String) {
@@ -73,7 +73,9 @@ fn the_secret_header_twice_is_refused() {
 
 #[test]
 fn the_right_secret_from_a_wrong_address_is_refused() {
-    assert!(!forwarded(&with_current().decide("203.0.113.9", &[CURRENT])));
+    assert!(!forwarded(
+        &with_current().decide("203.0.113.9", &[CURRENT])
+    ));
 }
 
 #[test]
@@ -87,7 +89,7 @@ fn either_of_two_secrets_passes_with_the_header_removed() {
 #[test]
 fn kvs_ranges_replace_the_compiled_ranges() {
     let mut d = with_current();
-    let report = d.update(&[ranges(&["198.51.100.0/24"]), secrets(&[CURRENT])]);
+    let report = d.update(&[ranges(&["9.9.9.0/24"]), secrets(&[CURRENT])]);
     assert!(report.all_applied());
     assert!(forwarded(&d.decide(KVS_ONLY, &[CURRENT])));
     assert!(!forwarded(&d.decide(CLOUDFLARE, &[CURRENT])));
@@ -97,15 +99,15 @@ fn kvs_ranges_replace_the_compiled_ranges() {
 fn extra_cidrs_are_added_on_top_of_kvs_ranges() {
     let config = Config::with_extra_cidrs(["203.0.113.0/24"]).unwrap();
     let mut d = ViewerData::new(&config, HEADER).unwrap();
-    d.update(&[ranges(&["198.51.100.0/24"]), secrets(&[CURRENT])]);
+    d.update(&[ranges(&["9.9.9.0/24"]), secrets(&[CURRENT])]);
     assert!(forwarded(&d.decide("203.0.113.9", &[CURRENT])));
 }
 
 #[test]
 fn bad_kvs_ranges_keep_the_compiled_ranges() {
     let mut d = with_current();
-    let (key, good) = ranges(&["198.51.100.0/24"]);
-    let tampered = good.replace("198.51.100.0/24", "198.51.101.0/24");
+    let (key, good) = ranges(&["9.9.9.0/24"]);
+    let tampered = good.replace("9.9.9.0/24", "9.9.10.0/24");
     let report = d.update(&[(key, tampered), secrets(&[CURRENT])]);
     assert_eq!(report.ranges, Err(LayoutError::DigestMismatch));
     assert!(forwarded(&d.decide(CLOUDFLARE, &[CURRENT])));
@@ -115,7 +117,7 @@ fn bad_kvs_ranges_keep_the_compiled_ranges() {
 #[test]
 fn bad_kvs_ranges_later_keep_the_last_good_kvs_ranges() {
     let mut d = with_current();
-    d.update(&[ranges(&["198.51.100.0/24"]), secrets(&[CURRENT])]);
+    d.update(&[ranges(&["9.9.9.0/24"]), secrets(&[CURRENT])]);
     d.update(&[(ranges_key(0), "garbage".into()), secrets(&[CURRENT])]);
     assert!(forwarded(&d.decide(KVS_ONLY, &[CURRENT])));
 }
@@ -146,7 +148,7 @@ fn a_refresh_applies_what_it_fetched() {
     let keys = v.refresh_start(0).unwrap();
     assert_eq!(keys, [ranges_key(0), ORIGIN_SECRETS_KEY.to_owned()]);
     let answers = vec![
-        Fetched::Value(ranges(&["198.51.100.0/24"]).1),
+        Fetched::Value(ranges(&["9.9.9.0/24"]).1),
         Fetched::Value(secrets(&[CURRENT]).1),
     ];
     assert_eq!(v.refresh_receive(answers, 0), None);
@@ -159,7 +161,10 @@ fn a_refresh_whose_secrets_are_refused_is_retried_after_the_back_off() {
     let mut v = viewer();
     v.refresh_start(0).unwrap();
     v.refresh_receive(vec![Fetched::Missing, Fetched::Missing], 0);
-    assert!(v.refresh_start(crate::kvs_refresh::RETRY_BACKOFF_MS).is_some());
+    assert!(
+        v.refresh_start(crate::kvs_refresh::RETRY_BACKOFF_MS)
+            .is_some()
+    );
 }
 
 #[test]
