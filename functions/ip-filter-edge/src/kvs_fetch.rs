@@ -32,7 +32,7 @@ pub struct HttpAnswer {
 
 /// The clock `index.mjs` passes (`Date.now()`), or `None` if it is not a time.
 pub fn time_of(now_ms: f64) -> Option<(u64, SystemTime)> {
-    if !now_ms.is_finite() || now_ms < 0.0 || now_ms > 1e15 {
+    if !(0.0..=1e15).contains(&now_ms) {
         return None;
     }
     let ms = now_ms as u64;

@@ -32,7 +32,7 @@ enum Filter {
     Address(IpFilter),
     /// Address and origin secret, on data fetched from the store.
     Kvs {
-        viewer: KvsViewer,
+        viewer: Box<KvsViewer>,
         kvs: KvsConfig,
         /// The keys of the requests last handed to `index.mjs`.
         asked: Vec<String>,
@@ -54,7 +54,7 @@ impl Handler {
         let filter = match config.kvs().map_err(init_error)? {
             None => Filter::Address(IpFilter::new(&config).map_err(init_error)?),
             Some(kvs) => Filter::Kvs {
-                viewer: KvsViewer::new(&config).map_err(init_error)?,
+                viewer: Box::new(KvsViewer::new(&config).map_err(init_error)?),
                 kvs,
                 asked: Vec::new(),
             },
