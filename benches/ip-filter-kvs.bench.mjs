@@ -1,9 +1,10 @@
-// node benches/ip-filter-kvs.bench.mjs <bundle-dir>   (or: cargo xtask bench)
+// node benches/ip-filter-kvs.bench.mjs <bundle-dir> [<baseline-bundle-dir>]   (or: cargo xtask bench)
 //
 // In one Node.js process, per invocation: the ip-filter edge bundle as built today (address only)
 // vs the same bundle in KVS mode (address + origin secret) when its data is fresh (no fetch) and
 // when every request finds it stale and refreshes it first (two signed GetKey calls to a loopback
-// stand-in: the cost of a refresh without the network). The clock each contender sees is set
+// stand-in: the cost of a refresh without the network). "today" is <baseline-bundle-dir> (e.g. a
+// copy of the bundle built before a change; default: <bundle-dir>) with its own config.json. The clock each contender sees is set
 // before its call, so the "fresh" one never refreshes and the "refreshing" one always does.
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { fmt, measure, quantile } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bundle = resolve(process.argv[2] ?? join(here, '../target/edge/ip-filter'));
+const baseline = resolve(process.argv[3] ?? bundle);
 const sample = JSON.parse(readFileSync(join(here, '../fixtures/cloudfront/viewer-request-cloudflare-v4.json'), 'utf8'));
 const ARN = 'arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-4b5a-6978';
 const SECRET = 'k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa';
@@ -33,7 +35,7 @@ async function kvsBundle() {
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ extraCidrs: [], kvsArn: ARN, refreshSeconds: 60, kvsEndpoint: server.endpoint }));
   return (await import(`${pathToFileURL(join(dir, 'index.mjs')).href}?copy=${++copies}`)).handler;
 }
-const today = (await import(pathToFileURL(join(bundle, 'index.mjs')).href)).handler;
+const today = (await import(pathToFileURL(join(baseline, 'index.mjs')).href)).handler;
 const fresh = await kvsBundle();
 const refreshing = await kvsBundle();
 

@@ -62,6 +62,13 @@ impl Handler {
         Ok(Self { filter })
     }
 
+    /// Whether this filter reads the store (`kvsArn` set), so `index.mjs` asks, once at init,
+    /// whether to call `refreshStart` at all: the address-only bundle pays nothing for it.
+    #[napi(getter)]
+    pub fn reads_store(&self) -> bool {
+        matches!(self.filter, Filter::Kvs { .. })
+    }
+
     /// Handles one viewer-request event: returns `Records[0].cf.request` (the same object; in
     /// KVS mode with the secret header removed) when it may pass, else the generated 403
     /// problem response. A malformed event, or a `clientIp` that is missing, not a string or

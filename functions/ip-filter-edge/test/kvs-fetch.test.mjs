@@ -245,3 +245,10 @@ describe('ip-filter bundle, KVS mode: config.json', () => {
     assert.equal(out.headers['x-zone-key'], undefined);
   });
 });
+
+describe('ip-filter bundle without kvsArn', () => {
+  it('does not read a store', () => {
+    assert.equal(new Handler('{}').readsStore, false);
+    assert.equal(new Handler(JSON.stringify({ kvsArn: ARN })).readsStore, true);
+  });
+});

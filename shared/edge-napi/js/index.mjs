@@ -12,12 +12,16 @@ const handlerCore = new Handler(readFileSync(new URL('./config.json', import.met
 /** The longest a refresh of fetched data may hold a request up, all its fetches together. */
 const REFRESH_BUDGET_MS = 1000;
 
+/**
+ * Only a core that reads a store says so (ip-filter with kvsArn); the I/O is here, the requests
+ * are signed and the answers judged in Rust. Lambda freezes between invocations, so there is no
+ * timer: a request that finds the data too old refreshes it first.
+ */
+const readsStore = handlerCore.readsStore === true;
+
 /** Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects. */
 export async function handler(event) {
-  // Only a core that reads a store has refreshStart (ip-filter with kvsArn); the I/O is here,
-  // the requests are signed and the answers judged in Rust. Lambda freezes between invocations,
-  // so there is no timer: a request that finds the data too old refreshes it first.
-  if (typeof handlerCore.refreshStart === 'function') await refresh(handlerCore);
+  if (readsStore) await refresh(handlerCore);
   return handlerCore.handle(event);
 }
 
