@@ -208,3 +208,49 @@ fn write_zip(dir: &Path, zip_path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c";
+
+    #[test]
+    fn kvs_arn_and_header_are_written_into_the_ip_filter_config() {
+        let args = EdgeArgs {
+            kvs_arn: Some(ARN.into()),
+            origin_secret_header: Some("x-zone-key".into()),
+            ..EdgeArgs::default()
+        };
+        assert_eq!(
+            ip_filter_config(&args).unwrap(),
+            format!(r#"{{"extraCidrs":[],"kvsArn":"{ARN}","originSecretHeader":"x-zone-key"}}"#)
+        );
+    }
+
+    #[test]
+    fn without_kvs_arn_the_ip_filter_config_is_todays() {
+        assert_eq!(
+            ip_filter_config(&EdgeArgs::default()).unwrap(),
+            r#"{"extraCidrs":[]}"#
+        );
+    }
+
+    #[test]
+    fn a_bad_kvs_arn_fails_the_build() {
+        let args = EdgeArgs {
+            kvs_arn: Some("arn:aws:s3:::bucket".into()),
+            ..EdgeArgs::default()
+        };
+        assert!(ip_filter_config(&args).is_err());
+    }
+
+    #[test]
+    fn a_secret_header_without_kvs_arn_fails_the_build() {
+        let args = EdgeArgs {
+            origin_secret_header: Some("x-zone-key".into()),
+            ..EdgeArgs::default()
+        };
+        assert!(ip_filter_config(&args).is_err());
+    }
+}
