@@ -37,7 +37,8 @@ enum Task {
     Demo,
     /// Run every check and test: fmt, clippy, Rust tests, edge bundles, Node tests.
     Test(test::TestArgs),
-    /// Benchmarks: body-hash bundle vs a plain Node.js handler, and this machine's SHA-256 limit.
+    /// Benchmarks: body-hash bundle vs a plain Node.js handler, this machine's SHA-256 limit, and
+    /// the ip-filter bundle in KVS mode (fresh data, refreshing) vs address only.
     Bench,
     /// Generate the ip-filter CloudFront Function (cloudfront-js-2.0, viewer-request) into
     /// target/edge/ip-filter.cloudfront.js from the bundled Cloudflare ranges (checked < 10 KB).

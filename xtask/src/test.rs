@@ -154,9 +154,12 @@ pub fn demo() -> Result<()> {
 pub fn bench() -> Result<()> {
     let node = check_node()?;
     edge::build(&EdgeArgs::default())?;
-    run(Command::new(node)
+    run(Command::new(&node)
         .arg("benches/body-hash.bench.mjs")
         .arg(root().join("target/edge/body-hash")))?;
+    run(Command::new(&node)
+        .arg("benches/ip-filter-kvs.bench.mjs")
+        .arg(root().join("target/edge/ip-filter")))?;
     run(Command::new("openssl").args(["speed", "-seconds", "3", "-bytes", "1048576", "sha256"]))
 }
 
