@@ -83,7 +83,10 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
         "the multi-part case has {} parts",
         many_items.len()
     );
-    let other_generation = encode_ranges(&many[..many.len() - 1])?;
+    // The next update: one range fewer near the start, so every later part differs.
+    let mut next = many.clone();
+    next.remove(compiled.len());
+    let other_generation = encode_ranges(&next)?;
 
     let mut mixed = many_items.clone();
     mixed[1] = other_generation[1].clone();
@@ -95,6 +98,10 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
         ranges_key(0),
         format!("{}\n{body}", header.replace(RANGES_MAGIC, "oac-ranges/2")),
     )];
+    // The compiled list's header over a body that adds a range.
+    let added_items = encode_ranges(&with_added)?;
+    let (_, added_body) = added_items[0].1.split_once('\n').expect("a header line");
+    let other_digest = vec![(ranges_key(0), format!("{header}\n{added_body}"))];
     let too_many_parts = vec![(
         ranges_key(0),
         format!("{}\n{body}", header.replace(" n=1 ", " n=17 ")),
@@ -121,11 +128,28 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
         ("n out of range", Some(too_many_parts)),
         ("a missing part", Some(missing_part)),
         ("parts of two generations (digest mismatch)", Some(mixed)),
+        (
+            "the header of another update (digest mismatch)",
+            Some(other_digest),
+        ),
         ("a CIDR with host bits set", Some(host_bits)),
         ("an address without a prefix", Some(not_a_cidr)),
         ("an IPv4-mapped IPv6 CIDR", Some(mapped)),
         ("a prefix shorter than the rules allow", Some(too_short)),
     ];
+    // Every case from here on is broken: the Rust decoder must refuse each.
+    let first_broken = cases
+        .iter()
+        .position(|(name, _)| *name == "no ranges:0")
+        .expect("listed");
+    for (name, items) in cases.iter().skip(first_broken) {
+        if let Some(items) = items {
+            ensure!(
+                decode_ranges(|key| lookup(items, key)).is_err(),
+                "the Rust decoder accepts the case {name:?}"
+            );
+        }
+    }
     let extras = extra_nets(config)?;
     let compiled_set = RangeSet::new(compiled.iter().chain(&extras).copied());
     let probes = probes(&[compiled, &many, std::slice::from_ref(&added), &extras].concat());
