@@ -197,3 +197,16 @@ impl Drop for StandIn {
         self.stop();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_run_gets_its_own_secret_within_the_secret_rules() {
+        let (a, b) = (fresh_secret().unwrap(), fresh_secret().unwrap());
+        assert_eq!(check_secret(&a), Ok(()));
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+    }
+}

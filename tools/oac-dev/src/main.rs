@@ -166,15 +166,18 @@ async fn serve(args: Args) -> Result<()> {
         (None, true) => format!("viewer address from the socket, or the {VIEWER_IP_HEADER} header"),
         (None, false) => "viewer address from the socket".to_owned(),
     };
-    let secret = match &config.origin_secret {
-        Some(s) => format!("; origin secret required in {}", s.header),
-        None => String::new(),
+    let (secret, send_secret) = match &config.origin_secret {
+        Some(s) => (
+            format!("; origin secret required in {}", s.header),
+            format!("-H '{}: <the secret>' ", s.header),
+        ),
+        None => (String::new(), String::new()),
     };
     let chain = Chain::start(config).await?;
     eprintln!(
         "oac-dev: CloudFront → OAC → Function URL listening on http://{address} ({viewer}{secret})"
     );
-    eprintln!("  try: curl -i http://{address}/health");
+    eprintln!("  try: curl -i {send_secret}http://{address}/health");
     tokio::select! {
         served = chain.serve(listener) => served,
         _ = tokio::signal::ctrl_c() => Ok(()),
