@@ -161,3 +161,15 @@ async fn a_changed_store_is_enforced_by_the_running_chain() {
     assert_refused_like_a_wrong_address(&chain, &a).await;
     assert_eq!(get(&chain, ADDED_VIEWER, Some(SECRET_B)).await.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_origin_secret_with_the_lambda_edge_filter_is_refused_at_start() {
+    let config = ChainConfig {
+        viewer_filter: oac_dev::ViewerFilter::LambdaEdge,
+        ..config(secrets(&[SECRET_A]))
+    };
+    let Err(e) = oac_dev::Chain::start(config).await else {
+        panic!("the chain started without checking the secret");
+    };
+    assert!(e.to_string().contains("origin secret"), "{e:#}");
+}

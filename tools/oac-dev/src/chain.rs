@@ -47,13 +47,17 @@ pub struct Chain {
 impl Chain {
     /// Starts the Node.js edge workers, the Runtime API and the function instances.
     pub async fn start(config: ChainConfig) -> Result<Arc<Self>> {
+        if config.origin_secret.is_some()
+            && config.viewer_filter != ViewerFilter::CloudFrontFunction
+        {
+            // Never run "secret configured" without a secret check.
+            anyhow::bail!("the origin secret needs the CloudFront Function viewer filter");
+        }
         let workers =
             Arc::new(EdgeWorkers::start(&worker_spec(&config)?, config.edge_workers).await?);
         let kvs = match &config.origin_secret {
-            Some(secret) if config.viewer_filter == ViewerFilter::CloudFrontFunction => {
-                Some(kvs::start(&secret.store, &workers).await?)
-            }
-            _ => None,
+            Some(secret) => Some(kvs::start(&secret.store, &workers).await?),
+            None => None,
         };
         let runtime = RuntimeApi::start().await?;
         let env: Vec<(&str, &str)> = config

@@ -129,9 +129,6 @@ async fn serve(args: Args) -> Result<()> {
         bail!("--no-include-body needs the body-hash function (drop --no-body-hash)");
     }
     let origin_secret = origin_secret(&args)?;
-    if origin_secret.is_some() && !matches!(args.viewer_filter, FilterArg::CloudfrontFunction) {
-        bail!("--origin-secret and --kvs-file need --viewer-filter cloudfront-function");
-    }
     let config = ChainConfig {
         origin_secret,
         edge_dir: args.edge_dir,
