@@ -30,6 +30,7 @@ pub fn config(function: PathBuf, function_env: Vec<(String, String)>) -> ChainCo
     ChainConfig {
         edge_dir: edge_dir(),
         viewer_filter: ViewerFilter::CloudFrontFunction,
+        origin_secret: None,
         body_hash: true,
         include_body: true,
         forward_host: false,
