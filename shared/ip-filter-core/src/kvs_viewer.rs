@@ -5,9 +5,13 @@
 //! ([`crate::forbidden_problem`]), so a rejection says nothing about which check failed. The
 //! secret header must come exactly once and be admitted by [`OriginSecrets::admits`]; it is then
 //! removed, so the origin never sees it. Until the store's `origin-secrets` has been read once,
-//! nobody passes. Data the store holds that [`crate::kvs_layout`] refuses never replaces good
-//! data: bad ranges keep the last good ranges (at first the compiled ones), bad or missing
-//! secrets keep the last good secrets (at first none).
+//! nobody passes.
+//!
+//! What the store answers is authoritative, as it is for the CloudFront Function, which reads it
+//! on every request: ranges that [`crate::kvs_layout`] refuses (or that are missing) mean the
+//! compiled ranges; missing or malformed `origin-secrets` mean no valid secret, so an operator
+//! revokes every secret by deleting the key. Only a fetch that *fails* (network, signing,
+//! throttling) keeps the last good data until the next attempt.
 //!
 //! ```
 //! use cloudfront_event::{HeaderEdit, Outcome};
@@ -36,6 +40,7 @@ use crate::viewer::forbidden_problem;
 #[derive(Debug, Clone)]
 pub struct ViewerData {
     extras: Vec<IpNet>,
+    compiled: RangeSet,
     ranges: RangeSet,
     secrets: Option<OriginSecrets>,
     header: String,
@@ -44,9 +49,9 @@ pub struct ViewerData {
 /// What an update applied: each part is applied, or kept as it was for the reason given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateReport {
-    /// The ranges: replaced, or why the last good ones stay.
+    /// The ranges: replaced, or why the compiled ones apply.
     pub ranges: Result<(), LayoutError>,
-    /// The secrets: replaced, or why the last good ones stay.
+    /// The secrets: replaced, or why there are none now.
     pub secrets: Result<(), LayoutError>,
 }
 
@@ -63,6 +68,7 @@ impl ViewerData {
     pub fn new(config: &Config, header: &str) -> Result<Self, ConfigError> {
         Ok(Self {
             extras: config.extra_nets()?,
+            compiled: config.range_set()?,
             ranges: config.range_set()?,
             secrets: None,
             header: header.to_owned(),
@@ -74,18 +80,35 @@ impl ViewerData {
         &self.header
     }
 
-    /// Applies fetched `(key, value)` items through [`crate::kvs_layout`]; what it refuses
-    /// leaves the last good data in place.
+    /// Applies what the store answered, `(key, value)` for every key it has, through
+    /// [`crate::kvs_layout`]: refused or missing ranges mean the compiled ranges, refused or
+    /// missing secrets mean none.
     pub fn update(&mut self, items: &[(String, String)]) -> UpdateReport {
         let get = |key: &str| items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-        let ranges = decode_ranges(get).map(|mut nets| {
-            nets.extend(self.extras.iter().copied());
-            self.ranges = RangeSet::new(nets);
-        });
+        let ranges = match decode_ranges(get) {
+            Ok(mut nets) => {
+                nets.extend(self.extras.iter().copied());
+                self.ranges = RangeSet::new(nets);
+                Ok(())
+            }
+            Err(e) => {
+                self.ranges = self.compiled.clone();
+                Err(e)
+            }
+        };
         let secrets = get(ORIGIN_SECRETS_KEY)
             .ok_or_else(|| LayoutError::MissingKey(ORIGIN_SECRETS_KEY.to_owned()))
-            .and_then(|value| OriginSecrets::from_kvs_value(&value))
-            .map(|secrets| self.secrets = Some(secrets));
+            .and_then(|value| OriginSecrets::from_kvs_value(&value));
+        let secrets = match secrets {
+            Ok(secrets) => {
+                self.secrets = Some(secrets);
+                Ok(())
+            }
+            Err(e) => {
+                self.secrets = None;
+                Err(e)
+            }
+        };
         UpdateReport { ranges, secrets }
     }
 
@@ -136,9 +159,14 @@ impl KvsViewer {
     pub fn refresh_receive(&mut self, answers: Vec<Fetched>, now_ms: u64) -> Option<Vec<String>> {
         match self.cycle.receive(answers) {
             Progress::Fetch(keys) => Some(keys),
-            Progress::Done { items, failed } => {
+            // A failed fetch says nothing about the store: the last good data stays.
+            Progress::Done { failed: true, .. } => {
+                self.cycle.finish(now_ms, false);
+                None
+            }
+            Progress::Done { items, .. } => {
                 let report = self.data.update(&items);
-                self.cycle.finish(now_ms, !failed && report.all_applied());
+                self.cycle.finish(now_ms, report.all_applied());
                 None
             }
         }

@@ -115,27 +115,29 @@ fn bad_kvs_ranges_keep_the_compiled_ranges() {
 }
 
 #[test]
-fn bad_kvs_ranges_later_keep_the_last_good_kvs_ranges() {
+fn bad_kvs_ranges_later_mean_the_compiled_ranges_again() {
     let mut d = with_current();
     d.update(&[ranges(&["9.9.9.0/24"]), secrets(&[CURRENT])]);
-    d.update(&[(ranges_key(0), "garbage".into()), secrets(&[CURRENT])]);
-    assert!(forwarded(&d.decide(KVS_ONLY, &[CURRENT])));
+    let report = d.update(&[(ranges_key(0), "garbage".into()), secrets(&[CURRENT])]);
+    assert_eq!(report.ranges, Err(LayoutError::BadHeader));
+    assert!(!forwarded(&d.decide(KVS_ONLY, &[CURRENT])));
+    assert!(forwarded(&d.decide(CLOUDFLARE, &[CURRENT])));
 }
 
 #[test]
-fn malformed_secrets_keep_the_last_good_secrets() {
+fn malformed_secrets_admit_nobody() {
     let mut d = with_current();
     let report = d.update(&[(ORIGIN_SECRETS_KEY.into(), "oac-secrets/1 nope".into())]);
     assert_eq!(report.secrets, Err(LayoutError::BadSecrets));
-    assert!(forwarded(&d.decide(CLOUDFLARE, &[CURRENT])));
+    assert!(!forwarded(&d.decide(CLOUDFLARE, &[CURRENT])));
 }
 
 #[test]
-fn missing_secrets_keep_the_last_good_secrets() {
+fn deleted_secrets_admit_nobody() {
     let mut d = with_current();
     let report = d.update(&[]);
     assert!(matches!(report.secrets, Err(LayoutError::MissingKey(_))));
-    assert!(forwarded(&d.decide(CLOUDFLARE, &[CURRENT])));
+    assert!(!forwarded(&d.decide(CLOUDFLARE, &[CURRENT])));
 }
 
 fn viewer() -> KvsViewer {
@@ -163,6 +165,25 @@ fn a_refresh_whose_secrets_are_refused_is_retried_after_the_back_off() {
     v.refresh_receive(vec![Fetched::Missing, Fetched::Missing], 0);
     assert!(
         v.refresh_start(crate::kvs_refresh::RETRY_BACKOFF_MS)
+            .is_some()
+    );
+}
+
+#[test]
+fn a_failed_fetch_keeps_the_last_good_data_and_backs_off() {
+    let mut v = viewer();
+    v.refresh_start(0).unwrap();
+    let answers = vec![
+        Fetched::Value(ranges(&["9.9.9.0/24"]).1),
+        Fetched::Value(secrets(&[CURRENT]).1),
+    ];
+    v.refresh_receive(answers, 0);
+    v.refresh_start(60_000).unwrap();
+    v.refresh_receive(vec![Fetched::Failed, Fetched::Missing], 60_000);
+    assert!(forwarded(&v.data().decide(KVS_ONLY, &[CURRENT])));
+    assert!(v.refresh_start(60_001).is_none());
+    assert!(
+        v.refresh_start(60_000 + crate::kvs_refresh::RETRY_BACKOFF_MS)
             .is_some()
     );
 }
