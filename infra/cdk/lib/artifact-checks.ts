@@ -6,6 +6,8 @@ import { readBundleFile } from './bundle-file.js';
 
 /** How the generated function reads the store (cloudfront-js-2.0's `cf.kvs()`). */
 const READS_KVS = /\bkvs\s*\(/;
+/** How the generator bakes the header name in (shared/ip-filter-core, `cloudfront_function::kvs`). */
+const SECRET_HEADER_DECLARATION = /^var SECRET_HEADER = ("(?:[^"\\\n]|\\.)*");$/m;
 
 /** Throws unless `file` is the KVS-mode CloudFront Function built for header `headerName`. */
 export function checkKvsFunction(file: string, headerName: string): void {
@@ -16,9 +18,14 @@ export function checkKvsFunction(file: string, headerName: string): void {
       'address-only function; give target/edge/ip-filter-kvs.cloudfront.js',
     );
   }
-  if (!js.includes(`'${headerName}'`) && !js.includes(`"${headerName}"`)) {
+  const declared = SECRET_HEADER_DECLARATION.exec(js);
+  if (!declared) {
+    throw new Error(`artifacts.ipFilterKvsCloudFrontFunction ${file} does not declare its origin-secret header (var SECRET_HEADER = "…";)`);
+  }
+  const baked: unknown = JSON.parse(declared[1]);
+  if (baked !== headerName) {
     throw new Error(
-      `artifacts.ipFilterKvsCloudFrontFunction ${file} was not built for origin-secret header ${JSON.stringify(headerName)}: ` +
+      `artifacts.ipFilterKvsCloudFrontFunction ${file} was built for origin-secret header ${JSON.stringify(baked)}, not ${JSON.stringify(headerName)}: ` +
       `rebuild with cargo xtask cloudfront-function --origin-secret-header ${headerName}, or set originSecret.headerName to the name it was built with`,
     );
   }

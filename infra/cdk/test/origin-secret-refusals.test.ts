@@ -81,7 +81,12 @@ describe('refused at synth: the Lambda@Edge filter', () => {
 
 describe('refused at synth: the CloudFront Function filter', () => {
   it('the KVS-mode function built for another header', () => {
-    assert.throws(() => synth({ originSecret: { headerName: 'x-zone-secret' } }), /was not built for origin-secret header "x-zone-secret"/);
+    assert.throws(() => synth({ originSecret: { headerName: 'x-zone-secret' } }), /was built for origin-secret header "x-origin-secret", not "x-zone-secret"/);
+  });
+  it('a KVS-mode function that does not declare its header', () => {
+    const a = artifacts();
+    writeFileSync(a.ipFilterKvsCloudFrontFunction!, kvsFunctionStandIn('x-origin-secret').replace(/^var SECRET_HEADER.*$/m, ''));
+    assert.throws(() => synth({ artifacts: a }), /does not declare its origin-secret header/);
   });
   it('the address-only function given as the KVS-mode one', () => {
     const a = artifacts();

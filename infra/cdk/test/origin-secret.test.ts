@@ -172,7 +172,7 @@ describe('origin secret settings', () => {
   it('a header name of its own: accepted when the function was built with it', () => {
     const { template: t } = synth({ originSecret: { headerName: 'x-zone-secret' } }, 'eu-west-1', undefined, { kvsFunctionHeader: 'x-zone-secret' });
     const [, fn] = only(t, 'AWS::CloudFront::Function');
-    assert.match(fn.Properties.FunctionCode, /'x-zone-secret'/);
+    assert.match(fn.Properties.FunctionCode, /^var SECRET_HEADER = "x-zone-secret";$/m);
   });
 });
 

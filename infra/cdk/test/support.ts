@@ -19,9 +19,12 @@ export interface BuiltWith {
   readonly bundleConfig?: object;
 }
 
-/** The shape of the generated KVS-mode function that the construct checks: `cf.kvs()` and the header. */
+/**
+ * What the construct checks of the generated KVS-mode function (shared/ip-filter-core,
+ * `cloudfront_function::kvs`): it reads the store (`cf.kvs()`) and declares its header.
+ */
 export function kvsFunctionStandIn(header: string): string {
-  return `import cf from 'cloudfront';\nconst kvsHandle = cf.kvs();\nvar HEADER = '${header}';\n` +
+  return `import cf from 'cloudfront';\nvar SECRET_HEADER = ${JSON.stringify(header)};\nvar kvs = cf.kvs();\n` +
     'async function handler(event) { return event.request; }\n';
 }
 
