@@ -124,5 +124,9 @@ export class RangeSync extends Construct {
       value: this.secret.secretArn,
       description: `Read the value for Cloudflare's ${s.headerName} Transform Rule here (aws secretsmanager get-secret-value --secret-id <arn>)`,
     });
+    new CfnOutput(this, 'RangeSyncFunctionName', {
+      value: this.function.functionName,
+      description: 'Run a sync now (after a deploy or a secret change): aws lambda invoke --function-name <name> /dev/stdout',
+    });
   }
 }

@@ -81,10 +81,11 @@ describe('origin secret (on by default)', () => {
     assert.deepEqual(values.filter((s) => secretShaped(s, logicalIds)), []);
   });
 
-  it('outputs the secret ARN (for Cloudflare) and the store ARN (for cargo xtask edge --kvs-arn)', () => {
+  it('outputs the secret ARN (for Cloudflare), the store ARN (for cargo xtask edge --kvs-arn), the sync function', () => {
     const outputs = Object.values(t.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => JSON.stringify(o.Value));
     assert.ok(outputs.includes(JSON.stringify({ Ref: secretId })), 'secret ARN output');
     assert.ok(outputs.includes(JSON.stringify({ 'Fn::GetAtt': [storeId, 'Arn'] })), 'store ARN output');
+    assert.ok(outputs.includes(JSON.stringify({ Ref: syncId })), 'range-sync function name output');
   });
 
   it('the range-sync Lambda: provided.al2023, its store and secret in the environment, its log group', () => {
