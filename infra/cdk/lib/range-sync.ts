@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { OriginSecretSettings } from './origin-secret.js';
 
@@ -82,6 +83,7 @@ export class RangeSync extends Construct {
       schedule: s.syncSchedule,
       targets: [new targets.LambdaFunction(this.function)],
     });
+    this.syncAtDeploy();
 
     this.staleAlarm = new cloudwatch.Alarm(this, 'StaleAlarm', {
       alarmDescription: `oac-kit range-sync: no successful sync for ${s.alarmAfterHours} h; the KeyValueStore keeps the last good ranges and secrets (docs/ip-filter.md, Operator's runbook)`,
@@ -127,6 +129,30 @@ export class RangeSync extends Construct {
     new CfnOutput(this, 'RangeSyncFunctionName', {
       value: this.function.functionName,
       description: 'Run a sync now (after a deploy or a secret change): aws lambda invoke --function-name <name> /dev/stdout',
+    });
+  }
+
+  /**
+   * One sync when the stack is created or the function changes, so the empty store (every request
+   * 403 until `origin-secrets` is written) does not wait for the schedule. Asynchronous (`Event`):
+   * a failed sync shows in the alarms, it does not fail the deploy.
+   */
+  private syncAtDeploy(): void {
+    const invoke: cr.AwsSdkCall = {
+      service: 'Lambda',
+      action: 'invoke',
+      // Any JSON will do (the function takes a serde_json::Value); Lambda needs a payload to pass on.
+      parameters: { FunctionName: this.function.functionArn, InvocationType: 'Event', Payload: '{"source":"oac-kit deploy"}' },
+      physicalResourceId: cr.PhysicalResourceId.of('range-sync-at-deploy'),
+    };
+    new cr.AwsCustomResource(this, 'SyncAtDeploy', {
+      // On create; again whenever the call changes (a replaced function, hence a new ARN).
+      onCreate: invoke,
+      onUpdate: invoke,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+      ]),
+      installLatestAwsSdk: false,
     });
   }
 }

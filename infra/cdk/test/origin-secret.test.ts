@@ -189,3 +189,20 @@ describe('opting out: IP check only', () => {
     assert.equal(fn.Properties.FunctionConfig.KeyValueStoreAssociations, undefined);
   });
 });
+
+describe('the first sync does not wait for the schedule', () => {
+  const { template: t } = synth();
+  const [syncId] = syncFunction(t);
+
+  it('a custom resource invokes the range-sync Lambda asynchronously on create, allowed to invoke only it', () => {
+    const [, call] = only(t, 'Custom::AWS');
+    const create = JSON.stringify(call.Properties.Create);
+    assert.match(create, /"service\\":\\"Lambda\\",\\"action\\":\\"invoke\\"/);
+    assert.match(create, /InvocationType\\":\\"Event/);
+    assert.match(create, new RegExp(`"Fn::GetAtt":\\["${syncId}","Arn"\\]`));
+    const policy = Object.values(t.findResources('AWS::IAM::Policy'))
+      .map((p) => p.Properties.PolicyDocument.Statement)
+      .find((st) => st.some((s: { Action: string }) => s.Action === 'lambda:InvokeFunction'));
+    assert.deepEqual(policy, [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [syncId, 'Arn'] } }]);
+  });
+});
