@@ -54,14 +54,20 @@ export interface EdgeKvsExpectation {
  * carries no `kvsArn`.
  */
 export function checkEdgeBundle(bundle: string, expected: EdgeKvsExpectation | undefined, defaultHeader: string): void {
-  let config: { kvsArn?: unknown; originSecretHeader?: unknown };
+  let config: { kvsArn?: unknown; originSecretHeader?: unknown; kvsEndpoint?: unknown };
   try {
     config = JSON.parse(readBundleFile(bundle, 'config.json').toString('utf8'));
   } catch (e) {
     throw new Error(`artifacts.ipFilterBundle ${bundle}: no readable config.json (${(e as Error).message})`);
   }
+  if (config.kvsEndpoint != null) {
+    throw new Error(
+      `artifacts.ipFilterBundle ${bundle} was built with kvsEndpoint ${JSON.stringify(config.kvsEndpoint)} (a loopback ` +
+      'stand-in, for tests only): rebuild without it',
+    );
+  }
   if (!expected) {
-    if (config.kvsArn !== undefined) {
+    if (config.kvsArn != null) {
       throw new Error(
         `artifacts.ipFilterBundle ${bundle} was built with --kvs-arn ${JSON.stringify(config.kvsArn)}, but originSecret ` +
         'is opted out (no sync keeps that store current): rebuild without --kvs-arn',

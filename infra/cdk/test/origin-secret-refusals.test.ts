@@ -63,6 +63,10 @@ describe('refused at synth: the Lambda@Edge filter', () => {
   it('a bundle built for another header', () => {
     assert.throws(() => synth(edge(), 'eu-west-1', undefined, { bundleConfig: { kvsArn: STORE_ARN, originSecretHeader: 'x-zone-secret' } }), /was built for origin-secret header "x-zone-secret"/);
   });
+  it('a bundle built to fetch from a test stand-in (kvsEndpoint)', () => {
+    const standIn = { bundleConfig: { ...builtForStore.bundleConfig, kvsEndpoint: 'http://127.0.0.1:9000' } };
+    assert.throws(() => synth(edge(), 'eu-west-1', undefined, standIn), /kvsEndpoint "http:\/\/127\.0\.0\.1:9000" \(a loopback stand-in, for tests only\)/);
+  });
   it('a bundle without config.json', () => {
     const a = artifacts(builtForStore);
     rmSync(join(a.ipFilterBundle!, 'config.json'));
