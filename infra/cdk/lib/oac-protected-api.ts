@@ -109,7 +109,8 @@ export const ALL_VIEWER_EXCEPT_HOST_HEADER_ID = 'b689b0a8-53d0-40ab-baf2-68738e2
  * private bucket behind OAC. Correct by construction: the Function URL is never public, CloudFront
  * gets both invoke permissions scoped to this distribution, `Host` is never forwarded, every
  * behavior reaching the Lambda runs body-hash at origin-request with the body included, and every
- * behavior runs the Cloudflare-only viewer filter.
+ * behavior runs the Cloudflare-only viewer filter: the address and, unless opted out, the origin
+ * secret our Cloudflare zone adds (its store kept current by the range-sync Lambda).
  */
 export class OacProtectedApi extends Construct {
   /** The distribution. */
