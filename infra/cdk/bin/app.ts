@@ -1,9 +1,9 @@
 // The oac-kit CDK app: one OacProtectedApi for the Lambdalith. Build first (see README):
-//   cargo lambda build --release -p api && cargo xtask edge && cargo xtask cloudfront-function
+//   cargo lambda build --release -p api -p range-sync && cargo xtask edge && cargo xtask cloudfront-function
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
-import { OacProtectedApi } from '../lib/oac-protected-api.js';
+import { IP_CHECK_ONLY, OacProtectedApi, OriginSecretOption } from '../lib/oac-protected-api.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const target = (p: string) => path.join(process.env.OAC_KIT_TARGET_DIR ?? path.join(repo, 'target'), p);
@@ -12,6 +12,15 @@ const target = (p: string) => path.join(process.env.OAC_KIT_TARGET_DIR ?? path.j
 function listContext(name: string): string[] {
   const v = app.node.tryGetContext(name);
   return typeof v === 'string' && v.length > 0 ? v.split(',') : [];
+}
+
+/**
+ * `-c originSecret=ip-check-only-anyones-cloudflare-zone-can-reach-you` opts out; otherwise
+ * `-c originSecretHeader=NAME` and (Lambda@Edge filter) `-c kvsArn=ARN` tune it.
+ */
+function originSecretContext(): OriginSecretOption {
+  if (app.node.tryGetContext('originSecret') === IP_CHECK_ONLY) return IP_CHECK_ONLY;
+  return { headerName: app.node.tryGetContext('originSecretHeader'), keyValueStoreArn: app.node.tryGetContext('kvsArn') };
 }
 
 // Offline synthesis (no AWS credentials, no Docker): nothing is bundled at synth time.
@@ -26,7 +35,9 @@ new OacProtectedApi(stack, 'Api', {
     apiCode: target(process.env.OAC_KIT_API_ZIP ?? 'lambda/api/bootstrap.zip'),
     bodyHashBundle: target('edge/body-hash/body-hash.zip'),
     ipFilterCloudFrontFunction: target('edge/ip-filter.cloudfront.js'),
+    ipFilterKvsCloudFrontFunction: target('edge/ip-filter-kvs.cloudfront.js'),
     ipFilterBundle: target('edge/ip-filter/ip-filter.zip'),
+    rangeSyncCode: target(process.env.OAC_KIT_RANGE_SYNC_ZIP ?? 'lambda/range-sync/bootstrap.zip'),
   },
   lambdaOrigin: {
     identity: {
@@ -37,4 +48,5 @@ new OacProtectedApi(stack, 'Api', {
     },
   },
   viewerFilter: app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function',
+  originSecret: originSecretContext(),
 });

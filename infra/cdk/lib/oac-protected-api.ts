@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -9,6 +8,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { apiEnvironment, checkAudience, deploymentAudience } from './api-environment.js';
+import { OriginSecretOption, originSecretSettings } from './origin-secret.js';
+import { RangeSync } from './range-sync.js';
+import { ViewerFilter, createViewerFilter, edgeFunctionProps, required } from './viewer-filter.js';
+
+export { IP_CHECK_ONLY } from './origin-secret.js';
+export type { OriginSecretOption, OriginSecretProps } from './origin-secret.js';
+export type { ViewerFilter } from './viewer-filter.js';
 
 /** Where the build put each artifact (see the README's deploy section). */
 export interface OacArtifacts {
@@ -16,10 +22,14 @@ export interface OacArtifacts {
   readonly apiCode?: string;
   /** The body-hash Lambda@Edge bundle: `target/edge/body-hash/body-hash.zip` (or its directory). */
   readonly bodyHashBundle: string;
-  /** The generated CloudFront Function: `target/edge/ip-filter.cloudfront.js`. */
+  /** The address-only CloudFront Function (`originSecret` opted out): `target/edge/ip-filter.cloudfront.js`. */
   readonly ipFilterCloudFrontFunction?: string;
+  /** The KVS-mode CloudFront Function (address + origin secret, the default): `target/edge/ip-filter-kvs.cloudfront.js`. */
+  readonly ipFilterKvsCloudFrontFunction?: string;
   /** The ip-filter Lambda@Edge bundle: `target/edge/ip-filter/ip-filter.zip` (or its directory). */
   readonly ipFilterBundle?: string;
+  /** The range-sync Lambda (origin secret on): `target/lambda/range-sync/bootstrap.zip` (or its directory). */
+  readonly rangeSyncCode?: string;
 }
 
 /** The Lambdalith origin. */
@@ -65,9 +75,6 @@ export interface IdentityProps {
   readonly allowAnyAccount?: boolean;
 }
 
-/** How viewer requests are restricted to Cloudflare. */
-export type ViewerFilter = 'cloudfront-function' | 'lambda-edge';
-
 /** Props of {@link OacProtectedApi}: one per service. */
 export interface OacProtectedApiProps {
   /** Build outputs to deploy. */
@@ -80,6 +87,12 @@ export interface OacProtectedApiProps {
   readonly staticPaths?: string[];
   /** Cloudflare-only filter: the cheap CloudFront Function (default) or the Lambda@Edge bundle. */
   readonly viewerFilter?: ViewerFilter;
+  /**
+   * The second layer: a secret header only our Cloudflare zone adds, kept in a KeyValueStore by the
+   * range-sync Lambda with the current Cloudflare ranges. Default on (`{}`); `IP_CHECK_ONLY` opts
+   * out: IP check only, anyone's Cloudflare zone can reach you.
+   */
+  readonly originSecret?: OriginSecretOption;
   /** Certificate (us-east-1) for `domainNames`. */
   readonly certificate?: acm.ICertificate;
   /** Alternate domain names. Requires `certificate`. */
@@ -96,7 +109,8 @@ export const ALL_VIEWER_EXCEPT_HOST_HEADER_ID = 'b689b0a8-53d0-40ab-baf2-68738e2
  * private bucket behind OAC. Correct by construction: the Function URL is never public, CloudFront
  * gets both invoke permissions scoped to this distribution, `Host` is never forwarded, every
  * behavior reaching the Lambda runs body-hash at origin-request with the body included, and every
- * behavior runs the Cloudflare-only viewer filter.
+ * behavior runs the Cloudflare-only viewer filter: the address and, unless opted out, the origin
+ * secret our Cloudflare zone adds (its store kept current by the range-sync Lambda).
  */
 export class OacProtectedApi extends Construct {
   /** The distribution. */
@@ -113,6 +127,8 @@ export class OacProtectedApi extends Construct {
   readonly bodyHash?: cloudfront.experimental.EdgeFunction;
   /** The audience callers sign X-Fluid-Identity values for, when there is a Lambda origin. */
   readonly audience?: string;
+  /** The origin secret and the range sync, unless `originSecret` is opted out. */
+  readonly rangeSync?: RangeSync;
 
   constructor(scope: Construct, id: string, props: OacProtectedApiProps) {
     super(scope, id);
@@ -126,7 +142,16 @@ export class OacProtectedApi extends Construct {
       throw new Error('domainNames need a certificate (in us-east-1)');
     }
 
-    const viewer = this.viewerFilter(props);
+    const secret = originSecretSettings(props.originSecret);
+    const filter = createViewerFilter(this, props.viewerFilter ?? 'cloudfront-function', props.artifacts, secret);
+    if (secret && filter.keyValueStoreArn) {
+      this.rangeSync = new RangeSync(this, 'RangeSync', {
+        keyValueStoreArn: filter.keyValueStoreArn,
+        code: required(props.artifacts.rangeSyncCode, 'artifacts.rangeSyncCode'),
+        settings: secret,
+      });
+    }
+    const viewer = filter.behavior;
     let lambdaBehavior: cloudfront.BehaviorOptions | undefined;
     if (props.lambdaOrigin) {
       lambdaBehavior = this.lambdaBehavior(props, props.lambdaOrigin, viewer);
@@ -198,21 +223,6 @@ export class OacProtectedApi extends Construct {
     if (logBucket) new CfnOutput(this, 'AccessLogBucket', { value: logBucket.bucketName });
   }
 
-  private viewerFilter(props: OacProtectedApiProps): Pick<cloudfront.BehaviorOptions, 'functionAssociations' | 'edgeLambdas'> {
-    if ((props.viewerFilter ?? 'cloudfront-function') === 'cloudfront-function') {
-      const file = required(props.artifacts.ipFilterCloudFrontFunction, 'artifacts.ipFilterCloudFrontFunction');
-      const fn = new cloudfront.Function(this, 'IpFilterFunction', {
-        code: cloudfront.FunctionCode.fromFile({ filePath: file }),
-        runtime: cloudfront.FunctionRuntime.JS_2_0,
-        comment: 'oac-kit: only Cloudflare may call this distribution',
-      });
-      return { functionAssociations: [{ function: fn, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] };
-    }
-    const bundle = required(props.artifacts.ipFilterBundle, 'artifacts.ipFilterBundle');
-    const fn = new cloudfront.experimental.EdgeFunction(this, 'IpFilterEdge', edgeFunctionProps(bundle, 'oac-kit ip-filter (viewer-request)'));
-    return { edgeLambdas: [{ functionVersion: fn.currentVersion, eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST }] };
-  }
-
   private lambdaBehavior(
     props: OacProtectedApiProps,
     o: LambdaOriginProps,
@@ -279,24 +289,6 @@ export class OacProtectedApi extends Construct {
       ],
     };
   }
-}
-
-/** Lambda@Edge: Node.js 22, x86_64 (the only architecture it runs), the bundle's `index.handler`. */
-function edgeFunctionProps(bundle: string, description: string): cloudfront.experimental.EdgeFunctionProps {
-  return {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    architecture: lambda.Architecture.X86_64,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(bundle),
-    memorySize: 128,
-    timeout: Duration.seconds(5),
-    description,
-  };
-}
-
-function required(value: string | undefined, name: string): string {
-  if (!value) throw new Error(`${name} is required for this configuration`);
-  return path.resolve(value);
 }
 
 /** Re-exported so apps need only this module. */

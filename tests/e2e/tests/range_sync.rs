@@ -2,15 +2,21 @@
 //! (every request's SigV4a signature verified with the function's credentials), the Cloudflare stand-in (its answer a file this test
 //! rewrites) and moto's Secrets Manager.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ip_filter_core::kvs_layout::{self, ORIGIN_SECRETS_KEY, RANGES_META_KEY};
+use ip_filter_core::origin_secret::DEFAULT_HEADER;
 use ip_filter_core::origin_secret::secrets_value;
 use ip_filter_core::{Snapshot, parse_cidr};
 use kvs_standin::store::Store;
 use kvs_standin::{CloudflareStandIn, KvsStandIn, Operation};
+use oac_dev::ChainConfig;
+use oac_dev::cloudfront::kvs::KvsSource;
+use oac_dev::config::OriginSecretConfig;
 use oac_dev::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use serde_json::Value;
 use test_support::cargo_bin::cargo_bin;
@@ -95,6 +101,13 @@ impl Rig {
 
     fn state_file(&self) -> PathBuf {
         self.dir.path().join("kvs.json")
+    }
+
+    /// Cloudflare answers `answer` from now on.
+    fn set_answer(&self, answer: &str) {
+        let tmp = self.dir.path().join("ips.json.tmp");
+        std::fs::write(&tmp, recorded(answer)).unwrap();
+        std::fs::rename(&tmp, self.dir.path().join("ips.json")).unwrap();
     }
 }
 
@@ -227,4 +240,47 @@ async fn a_signature_made_with_another_secret_key_is_refused_by_the_standin() {
     assert!(error_message.starts_with("kvs-read: "), "{error_message}");
     assert!(error_message.contains("does not verify"), "{error_message}");
     assert_eq!(rig.kvs.store(), before);
+}
+
+/// A viewer in 1.1.1.0/24, the range `good-changed.json` adds.
+const ADDED_VIEWER: &str = "1.1.1.1";
+/// A viewer in 131.0.72.0/22, the range `good-changed.json` drops.
+const DROPPED_VIEWER: &str = "131.0.72.1";
+
+/// GET /health from `viewer` with the origin secret until the answer is `status` (the chain
+/// re-reads the state file on its own schedule); the last answer.
+async fn until_status(chain: &common::Running, viewer: &str, status: u16) -> u16 {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let request = chain
+            .request("GET", "/health", viewer)
+            .header(DEFAULT_HEADER, SECRET);
+        let got = common::answer(request).await.status;
+        if got == status || Instant::now() > deadline {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_running_chain_enforces_a_range_the_sync_wrote_with_no_rebuild() {
+    let rig = Rig::start(synced, "good-same.json").await;
+    let chain = common::start(ChainConfig {
+        origin_secret: Some(OriginSecretConfig {
+            header: DEFAULT_HEADER.to_owned(),
+            store: KvsSource::File(rig.state_file()),
+        }),
+        ..common::config(cargo_bin("oac-dev", "oac-echo"), vec![])
+    })
+    .await;
+    assert_eq!(until_status(&chain, DROPPED_VIEWER, 200).await, 200);
+    assert_eq!(until_status(&chain, ADDED_VIEWER, 403).await, 403);
+
+    rig.set_answer("good-changed.json");
+    let report = rig.invoke().await.unwrap();
+    assert_eq!(report["outcome"], "updated", "{report}");
+
+    assert_eq!(until_status(&chain, ADDED_VIEWER, 200).await, 200);
+    assert_eq!(until_status(&chain, DROPPED_VIEWER, 403).await, 403);
 }
