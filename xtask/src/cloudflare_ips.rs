@@ -1,5 +1,6 @@
 //! `cargo xtask cloudflare-ips`: refreshes `shared/ip-filter-core/ranges.json` from
-//! Cloudflare's API (`GET <base>/client/v4/ips`, fetched by [`crate::ranges_fetch`]: https only,
+//! Cloudflare's API (`GET <base>/client/v4/ips`, fetched by [`crate::ranges_fetch`], the shared
+//! `cloudflare_fetch` the range-sync Lambda runs too: https only,
 //! no redirects, no environment proxy unless asked, a body cap, timeouts), validated by
 //! `ip_filter_core::refresh` (`success: true`, non-empty lists, every CIDR strict, the range
 //! rules, a printable etag; no shrink of more than a third of the entries and no more than
@@ -66,7 +67,7 @@ pub fn refresh(args: &CloudflareIpsArgs) -> Result<Refreshed> {
         &fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
     )
     .with_context(|| format!("current snapshot {}", path.display()))?;
-    let url = format!("{}/client/v4/ips", args.base_url.trim_end_matches('/'));
+    let url = cloudflare_fetch::ips_url(&args.base_url);
     let body = fetch(
         &url,
         &FetchPolicy {

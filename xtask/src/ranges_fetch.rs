@@ -1,114 +1,17 @@
-//! The fetch behind `cargo xtask cloudflare-ips`, hardened: whoever answers decides the ranges,
-//! so the answer must come from where it was asked for and be no bigger than a range list.
-//!
-//! - `https://` only; `http://` only to a loopback address (a test server or a local mirror
-//!   behind `--base-url`);
-//! - no redirects: a `3xx` is an error naming where it pointed;
-//! - no proxy from `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` unless asked (`--use-env-proxy`);
-//! - a body cap ([`MAX_BODY_BYTES`]; Cloudflare's answer is about 1 KB), enforced while reading
-//!   (whatever `content-length` says, or without one);
-//! - a connect timeout and a total timeout.
+//! The fetch behind `cargo xtask cloudflare-ips`: the shared, hardened
+//! [`cloudflare_fetch`] (https only, `http://` only to a loopback address, no redirects, no
+//! environment proxy unless asked, a body cap, timeouts), the very code the range-sync Lambda
+//! runs, driven here on a one-off runtime.
 
-use std::net::IpAddr;
-use std::time::Duration;
-
-use anyhow::{Context, Result, bail};
-use reqwest::Url;
-use reqwest::redirect::Policy;
-
-/// The largest answer read: 64 times Cloudflare's.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// The longest wait for a connection (the total timeout caps it too).
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How a fetch may go.
-#[derive(Debug, Clone)]
-pub struct FetchPolicy {
-    /// From the start of the request to the end of the body.
-    pub timeout: Duration,
-    /// The largest body accepted.
-    pub max_body_bytes: usize,
-    /// Whether to use a proxy from the environment.
-    pub use_env_proxy: bool,
-}
-
-/// Parses `url` and refuses anything but `https://`, or `http://` to a loopback address
-/// (`127.0.0.0/8`, `::1`; a name is not resolved to find out).
-pub fn checked_url(url: &str) -> Result<Url> {
-    let parsed = Url::parse(url).with_context(|| format!("{url:?} is not a URL"))?;
-    match parsed.scheme() {
-        "https" => Ok(parsed),
-        "http" if is_loopback(&parsed) => Ok(parsed),
-        "http" => bail!("refusing {url}: plain http is allowed only to a loopback address"),
-        other => bail!("refusing {url}: scheme {other} (https only)"),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    url.host_str()
-        .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
-        .and_then(|h| h.parse::<IpAddr>().ok())
-        .is_some_and(|ip| ip.is_loopback())
-}
+use anyhow::Result;
+pub use cloudflare_fetch::{FetchPolicy, MAX_BODY_BYTES};
 
 /// `GET url` under `policy`; the body of a 2xx answer.
 pub fn fetch(url: &str, policy: &FetchPolicy) -> Result<String> {
-    let url = checked_url(url)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(fetch_async(url, policy))
-}
-
-async fn fetch_async(url: Url, policy: &FetchPolicy) -> Result<String> {
-    let mut builder = reqwest::Client::builder()
-        .timeout(policy.timeout)
-        .connect_timeout(CONNECT_TIMEOUT.min(policy.timeout))
-        .redirect(Policy::none())
-        .https_only(url.scheme() == "https");
-    if !policy.use_env_proxy {
-        builder = builder.no_proxy();
-    }
-    let client = builder.build()?;
-    let mut response = client
-        .get(url.clone())
-        .header("accept", "application/json")
-        .send()
-        .await
-        .with_context(|| format!("GET {url}"))?;
-    let status = response.status();
-    if status.is_redirection() {
-        let location = response
-            .headers()
-            .get("location")
-            .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned())
-            .unwrap_or_default();
-        bail!("GET {url} answered {status} (redirect to {location:?}); redirects are not followed");
-    }
-    let too_large = || {
-        format!(
-            "GET {url}: the answer is over {} bytes, far more than a range list",
-            policy.max_body_bytes
-        )
-    };
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .with_context(|| format!("GET {url}: reading the answer"))?
-    {
-        if body.len() + chunk.len() > policy.max_body_bytes {
-            bail!(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let body = String::from_utf8(body).with_context(|| format!("GET {url}: not UTF-8"))?;
-    if !status.is_success() {
-        let start: String = body.chars().take(300).collect();
-        bail!("GET {url} answered {status}: {start}");
-    }
-    Ok(body)
+    Ok(runtime.block_on(cloudflare_fetch::fetch(url, policy))?)
 }
 
 #[cfg(test)]
@@ -117,9 +20,11 @@ mod tests {
 
     use std::io::Write;
     use std::thread;
+    use std::time::Duration;
 
     use super::*;
     use crate::test_server::{listen, serve, serve_answer};
+    use cloudflare_fetch::checked_url;
 
     const GOOD: &str = r#"{"result":{"ipv4_cidrs":["173.245.48.0/20"],"ipv6_cidrs":["2400:cb00::/32"],"etag":"e"},"success":true,"errors":[],"messages":[]}"#;
 

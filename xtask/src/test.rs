@@ -51,6 +51,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
         ("api", "api", "OAC_KIT_API_BIN"),
         ("body-hash", "body-hash", "OAC_KIT_BODY_HASH_BIN"),
         ("ip-filter", "ip-filter", "OAC_KIT_IP_FILTER_BIN"),
+        ("range-sync", "range-sync", "OAC_KIT_RANGE_SYNC_BIN"),
         ("oac-dev", "oac-echo", "OAC_KIT_OAC_ECHO_BIN"),
         (
             "fluid-identity-cli",

@@ -1,0 +1,26 @@
+//! The range-sync Lambda: on a schedule, keeps the CloudFront KeyValueStore the viewer filter
+//! reads current — Cloudflare's ranges (`ranges:*`, `ranges:meta`) and the origin secrets' hashes
+//! (`origin-secrets`), in the layout of `ip_filter_core::kvs_layout`.
+//!
+//! Per run: fetch `GET <CLOUDFLARE_API_BASE>/client/v4/ips` with the hardened fetch
+//! `cargo xtask cloudflare-ips` uses ([`cloudflare_fetch`]); read the secret `ORIGIN_SECRET_ID`
+//! ([`secret_string`]); read the store (DescribeKeyValueStore for the ETag, then ListKeys);
+//! [`plan`] (pure); apply the batch with one `UpdateKeys` and `If-Match`, only when something
+//! changed, re-reading and re-planning on a conflict ([`sync`]); log one line that is also the
+//! metrics ([`report`]). A refused or failed run writes nothing and returns an error.
+//!
+//! Configuration: the environment variables of [`config`]. Metrics: namespace
+//! `OacKit/RangeSync`, no dimensions, `SyncSucceeded`, `SyncFailed`, `RangesChanged` (Count, 0 or
+//! 1 per run).
+
+pub mod config;
+pub mod kvs;
+pub mod plan;
+pub mod report;
+pub mod run;
+pub mod secret_string;
+pub mod secrets;
+pub mod sync;
+
+pub use config::Config;
+pub use run::RangeSync;
