@@ -13,7 +13,8 @@
 //   const { status, body } = await call("https://api.example.com/v1/whoami", { audience: "…" });
 // As a command (credentials from the SDK's default chain, region from AWS_REGION or --region):
 //   node oac-call.mjs --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] URL
-// prints the body to stdout, the status to stderr; exits 0 below 400, 4 for 4xx, 5 for 5xx.
+// prints the body to stdout, the status to stderr; exits 0 below 400, 4 for 4xx, 5 for 5xx, 3 without
+// an answer, 2 for usage, region or credential errors — the codes of `fluid-identity request`.
 // Dependencies are pinned in package-lock.json (`npm ci`).
 
 import { createHash } from "node:crypto";
@@ -109,7 +110,14 @@ async function main() {
   }
   const body = readData(values.data);
   const method = values.request ?? (body === undefined ? "GET" : "POST");
-  const answer = await call(positionals[0], { audience: values.audience, method, body, headers, region: values.region });
+  let answer;
+  try {
+    answer = await call(positionals[0], { audience: values.audience, method, body, headers, region: values.region });
+  } catch (e) {
+    // fetch's TypeError is "no answer" (connection, TLS, timeout); anything else is setup.
+    process.stderr.write(`${e instanceof TypeError ? "no answer" : "error"}: ${e.cause?.message ?? e.message}\n`);
+    return e instanceof TypeError ? 3 : 2;
+  }
   process.stderr.write(`HTTP ${answer.status}\n`);
   process.stdout.write(answer.body);
   return answer.status < 400 ? 0 : answer.status < 500 ? 4 : 5;

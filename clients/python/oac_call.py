@@ -18,11 +18,13 @@ As a command (credentials and region from botocore's standard chain)::
 
     python oac_call.py --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] URL
 
-prints the body to stdout, the status to stderr, and exits 0 below 400, 4 for 4xx, 5 for 5xx.
+prints the body to stdout, the status to stderr, and exits 0 below 400, 4 for 4xx, 5 for 5xx,
+3 without an answer, 2 without a region or credentials — the codes of ``fluid-identity request``.
 Only botocore and the standard library are needed.
 """
 import argparse
 import hashlib
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -63,7 +65,7 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 def call(url, audience, method="GET", body=None, headers=None, region=None, session=None, timeout=30):
     """One request with a fresh identity (and the body's hash); returns (status, headers, body)."""
     session = session or botocore.session.get_session()
-    region = region or session.get_config_variable("region")
+    region = region or session.get_config_variable("region") or os.environ.get("AWS_REGION")
     if not region:
         raise ValueError("no region: pass one or configure AWS_REGION")
     credentials = session.get_credentials()
@@ -109,7 +111,14 @@ def main(argv=None):
             parser.error(f"header {header!r} is not 'Name: value'")
         headers[name.strip()] = value.strip()
     method = args.method or ("POST" if body is not None else "GET")
-    status, _, answer = call(args.url, args.audience, method, body, headers, args.region)
+    try:
+        status, _, answer = call(args.url, args.audience, method, body, headers, args.region)
+    except ValueError as e:  # no region, no credentials
+        sys.stderr.write(f"{e}\n")
+        return 2
+    except OSError as e:  # no answer: connection refused, timeout, TLS
+        sys.stderr.write(f"no answer: {e}\n")
+        return 3
     sys.stderr.write(f"HTTP {status}\n")
     sys.stdout.buffer.write(answer)
     return 0 if status < 400 else (4 if status < 500 else 5)

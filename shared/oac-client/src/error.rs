@@ -8,7 +8,7 @@ use problem_details::Problem;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The API answered ≥ 400 with an RFC 9457 `application/problem+json` body.
-    #[error("{status} {}: {}", problem.type_uri(), problem.detail().unwrap_or(problem.title()))]
+    #[error("{status} {}", summary(.problem))]
     Problem {
         /// The HTTP status.
         status: u16,
@@ -40,6 +40,12 @@ pub enum Error {
     /// The request or the client configuration is not valid (a URL, a header the client owns).
     #[error("invalid request: {0}")]
     Invalid(String),
+}
+
+/// `<type>: <detail or title>`.
+fn summary(problem: &Problem) -> String {
+    let text = problem.detail().unwrap_or(problem.title());
+    format!("{}: {text}", problem.type_uri())
 }
 
 impl Error {

@@ -88,10 +88,13 @@ impl IdentitySource {
     /// A value for `audience` with more than the margin left: the cached one, else a new one.
     pub(crate) async fn identity_for(&self, audience: &str) -> Result<IdentityValue, Error> {
         let now = self.clock.now();
-        if let Some(minted) = self.lock().get(audience)
-            && is_fresh(minted.valid_until, now, self.margin)
-        {
-            return Ok(minted.value.clone());
+        let cached = self
+            .lock()
+            .get(audience)
+            .filter(|minted| is_fresh(minted.valid_until, now, self.margin))
+            .map(|minted| minted.value.clone());
+        if let Some(value) = cached {
+            return Ok(value);
         }
         let minted = self.mint(audience).await?;
         let value = minted.value.clone();

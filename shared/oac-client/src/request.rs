@@ -97,7 +97,12 @@ impl RequestBuilder {
     /// Adds a header (repeatable). `x-fluid-identity` and `x-amz-content-sha256` are refused.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match crate::builder::header_map(&[(name.to_owned(), value.to_owned())]) {
-            Ok(map) => self.headers.extend(map),
+            // Appended, not `extend`ed: extend would replace an earlier value of the same name.
+            Ok(map) => {
+                for (name, value) in &map {
+                    self.headers.append(name.clone(), value.clone());
+                }
+            }
             Err(e) => self.error = self.error.or(Some(e)),
         }
         self

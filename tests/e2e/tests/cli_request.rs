@@ -44,7 +44,7 @@ fn stdout_json(out: &std::process::Output) -> serde_json::Value {
 async fn a_get_prints_the_body_and_exits_0() {
     let api = Api::behind_the_chain().await;
     let url = format!("{}/v1/whoami", api.base_url);
-    let out = request(&api, standin_credentials::role(), &[&url], "");
+    let out = request(&api, standin_credentials::role(), &[url.as_str()], "");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(stdout_json(&out)["arn"], standin_credentials::role().principal_arn.as_str());
     assert!(out.stderr.is_empty(), "nothing on stderr without -i");
@@ -61,7 +61,7 @@ async fn data_from_a_file_is_posted_and_include_prints_the_status_to_stderr() {
     let out = request(
         &api,
         standin_credentials::role(),
-        &["-i", "-H", "content-type: application/json", "--data", &data, &url],
+        &["-i", "-H", "content-type: application/json", "--data", data.as_str(), url.as_str()],
         "",
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -77,7 +77,7 @@ async fn a_4xx_prints_the_problem_and_exits_4() {
     let out = request(
         &api,
         standin_credentials::user(),
-        &["-X", "POST", "-H", "content-type: application/json", "--data", EVENT, &url],
+        &["-X", "POST", "-H", "content-type: application/json", "--data", EVENT, url.as_str()],
         "",
     );
     assert_eq!(out.status.code(), Some(4));
@@ -91,7 +91,7 @@ async fn no_answer_is_a_problem_on_stderr_and_exit_3() {
     let closed = format!("http://{}/v1/whoami", listener.local_addr().unwrap());
     drop(listener);
     // POST without a key: one attempt, no retries to wait for.
-    let out = request(&api, standin_credentials::role(), &["--data", "{}", &closed], "");
+    let out = request(&api, standin_credentials::role(), &["--data", "{}", closed.as_str()], "");
     assert_eq!(out.status.code(), Some(3));
     let problem: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(problem["type"], "urn:oac-kit:problem:request-failed");

@@ -74,7 +74,7 @@ fn json_out(snippet: Snippet, out: &std::process::Output) -> serde_json::Value {
 
 async fn whoami_names_the_signer(snippet: Snippet, api: Api) {
     let url = format!("{}/v1/whoami", api.base_url);
-    let me = json_out(snippet, &snippet.run(&api, standin_credentials::role(), &[&url]));
+    let me = json_out(snippet, &snippet.run(&api, standin_credentials::role(), &[url.as_str()]));
     assert_eq!(me["arn"], standin_credentials::role().principal_arn.as_str());
     assert_eq!(api.standin.count(), 1, "STS checked the minted value");
 }
