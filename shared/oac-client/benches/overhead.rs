@@ -6,6 +6,8 @@
 //!   client and through a bare `reqwest::Client`; the difference is the client's overhead with
 //!   the network in the picture.
 //! - `content_sha256_5mib`: `x-amz-content-sha256` of a 5 MiB body (throughput).
+// `criterion_group!` generates an undocumented function.
+#![allow(missing_docs)]
 
 use std::time::Duration;
 
