@@ -22,8 +22,13 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 fn client(rt: &tokio::runtime::Runtime, base: &str) -> OacClient {
-    let credentials =
-        aws_credential_types::Credentials::new("AKIDEXAMPLE0000000000", "secret", None, None, "bench");
+    let credentials = aws_credential_types::Credentials::new(
+        "AKIDEXAMPLE0000000000",
+        "secret",
+        None,
+        None,
+        "bench",
+    );
     let client = rt.block_on(
         OacClient::builder(base, "orders-api")
             .region("us-west-2")
@@ -86,7 +91,9 @@ fn sha256(c: &mut Criterion) {
     let mut group = c.benchmark_group("content_sha256");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.measurement_time(Duration::from_secs(5));
-    group.bench_function("5mib", |b| b.iter(|| content_sha256(std::hint::black_box(&body))));
+    group.bench_function("5mib", |b| {
+        b.iter(|| content_sha256(std::hint::black_box(&body)))
+    });
     group.finish();
 }
 

@@ -121,8 +121,7 @@ impl OacClientBuilder {
             || self.margin >= self.lifetime
         {
             return Err(Error::Invalid(
-                "the identity lifetime must be 1..=900 s and longer than the re-mint margin"
-                    .into(),
+                "the identity lifetime must be 1..=900 s and longer than the re-mint margin".into(),
             ));
         }
         let default_headers = header_map(&self.default_headers)?;

@@ -112,7 +112,9 @@ impl OacClient {
 
     pub(crate) fn url_for(&self, path: &str) -> Result<reqwest::Url, Error> {
         if !path.starts_with('/') || path.starts_with("//") {
-            return Err(Error::Invalid(format!("path {path:?} must start with one /")));
+            return Err(Error::Invalid(format!(
+                "path {path:?} must start with one /"
+            )));
         }
         let url = format!("{}{path}", self.inner.base);
         reqwest::Url::parse(&url).map_err(|e| Error::Invalid(format!("URL {url:?}: {e}")))
@@ -129,7 +131,9 @@ impl OacClient {
             attempts += 1;
             let outcome = self.attempt(request).await;
             let server_wait = match &outcome {
-                Ok(r) if is_transient_status(r.status) => retry_after(&r.headers, inner.clock.now()),
+                Ok(r) if is_transient_status(r.status) => {
+                    retry_after(&r.headers, inner.clock.now())
+                }
                 Err(Error::Transport(e)) if !e.is_builder() => None,
                 _ => return outcome,
             };
@@ -181,7 +185,10 @@ impl std::fmt::Debug for OacClient {
             .field("base_url", &self.inner.base)
             .field("audience", &self.inner.audience)
             .field("region", &self.inner.identity.region())
-            .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
+            .field(
+                "default_headers",
+                &self.inner.default_headers.keys().collect::<Vec<_>>(),
+            )
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }

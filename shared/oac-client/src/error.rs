@@ -12,10 +12,10 @@ pub enum Error {
     Problem {
         /// The HTTP status.
         status: u16,
-        /// The parsed problem.
-        problem: Problem,
+        /// The parsed problem (boxed, like the headers, to keep `Result`s small).
+        problem: Box<Problem>,
         /// The response headers (`Retry-After`, …).
-        headers: HeaderMap,
+        headers: Box<HeaderMap>,
     },
     /// The API (or something in front of it, such as Lambda's own 403) answered ≥ 400 without a
     /// problem body.
@@ -24,7 +24,7 @@ pub enum Error {
         /// The HTTP status.
         status: u16,
         /// The response headers (`x-amzn-ErrorType`, …).
-        headers: HeaderMap,
+        headers: Box<HeaderMap>,
         /// The body as received.
         body: Bytes,
     },

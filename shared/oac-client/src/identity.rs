@@ -179,7 +179,9 @@ mod tests {
 
     #[test]
     fn debug_of_a_value_redacts_it() {
-        let value = IdentityValue(HeaderValue::from_static("https://sts.example/?X-Amz-Signature=abc"));
+        let value = IdentityValue(HeaderValue::from_static(
+            "https://sts.example/?X-Amz-Signature=abc",
+        ));
         assert_eq!(format!("{value:?}"), "IdentityValue(<redacted>)");
     }
 }

@@ -44,7 +44,9 @@ impl PreparedRequest {
         let mut all = defaults.clone();
         let mut last = None;
         for (name, value) in headers {
-            let name = name.or(last.clone()).expect("a HeaderMap's first entry has a name");
+            let name = name
+                .or(last.clone())
+                .expect("a HeaderMap's first entry has a name");
             if last.as_ref() != Some(&name) {
                 all.remove(&name);
             }
@@ -127,7 +129,9 @@ impl RequestBuilder {
                 self.header("content-type", "application/json")
             }
             Err(e) => {
-                self.error = self.error.or(Some(Error::Invalid(format!("JSON body: {e}"))));
+                self.error = self
+                    .error
+                    .or(Some(Error::Invalid(format!("JSON body: {e}"))));
                 self
             }
         }
@@ -171,12 +175,24 @@ mod tests {
 
     #[test]
     fn a_body_gets_its_sha256_and_no_body_gets_none() {
-        let with = PreparedRequest::new(Method::POST, url(), &HeaderMap::new(), HeaderMap::new(), Some(Bytes::from_static(b"abc")));
+        let with = PreparedRequest::new(
+            Method::POST,
+            url(),
+            &HeaderMap::new(),
+            HeaderMap::new(),
+            Some(Bytes::from_static(b"abc")),
+        );
         assert_eq!(
             with.headers[CONTENT_SHA256_HEADER],
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        let without = PreparedRequest::new(Method::GET, url(), &HeaderMap::new(), HeaderMap::new(), None);
+        let without = PreparedRequest::new(
+            Method::GET,
+            url(),
+            &HeaderMap::new(),
+            HeaderMap::new(),
+            None,
+        );
         assert!(!without.headers.contains_key(CONTENT_SHA256_HEADER));
     }
 

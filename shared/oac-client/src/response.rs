@@ -32,19 +32,23 @@ impl OacResponse {
         match self.problem() {
             Some(problem) => Err(Error::Problem {
                 status: self.status,
-                problem,
-                headers: self.headers,
+                problem: Box::new(problem),
+                headers: Box::new(self.headers),
             }),
             None => Err(Error::Status {
                 status: self.status,
-                headers: self.headers,
+                headers: Box::new(self.headers),
                 body: self.body,
             }),
         }
     }
 
     fn problem(&self) -> Option<Problem> {
-        let content_type = self.headers.get(http::header::CONTENT_TYPE)?.to_str().ok()?;
+        let content_type = self
+            .headers
+            .get(http::header::CONTENT_TYPE)?
+            .to_str()
+            .ok()?;
         let media_type = content_type.split(';').next()?.trim();
         if !media_type.eq_ignore_ascii_case(problem_details::CONTENT_TYPE) {
             return None;
@@ -69,11 +73,15 @@ mod tests {
 
     #[test]
     fn a_problem_body_becomes_a_typed_problem() {
-        let body = r#"{"type":"urn:oac-kit:problem:identity-forbidden","title":"Forbidden","status":403}"#;
+        let body =
+            r#"{"type":"urn:oac-kit:problem:identity-forbidden","title":"Forbidden","status":403}"#;
         let err = response(403, "application/problem+json", body)
             .error_for_status()
             .unwrap_err();
-        let Error::Problem { status, problem, .. } = err else {
+        let Error::Problem {
+            status, problem, ..
+        } = err
+        else {
             panic!("{err:?}")
         };
         assert_eq!(status, 403);
@@ -91,7 +99,9 @@ mod tests {
 
     #[test]
     fn a_success_is_returned_as_is() {
-        let ok = response(201, "application/json", "{}").error_for_status().unwrap();
+        let ok = response(201, "application/json", "{}")
+            .error_for_status()
+            .unwrap();
         assert_eq!(ok.status, 201);
     }
 }

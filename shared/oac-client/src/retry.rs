@@ -63,7 +63,11 @@ pub fn is_transient_status(status: u16) -> bool {
 /// `Retry-After` as a wait from `now`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). A date
 /// in the past is no wait; an unparsable value is ignored.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -110,7 +114,13 @@ mod tests {
 
     #[test]
     fn get_put_delete_head_and_options_are_repeatable() {
-        for method in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD, Method::OPTIONS] {
+        for method in [
+            Method::GET,
+            Method::PUT,
+            Method::DELETE,
+            Method::HEAD,
+            Method::OPTIONS,
+        ] {
             assert!(is_repeatable(&method, &HeaderMap::new()), "{method}");
         }
     }
@@ -123,7 +133,10 @@ mod tests {
 
     #[test]
     fn a_post_with_an_idempotency_key_is_repeatable() {
-        assert!(is_repeatable(&Method::POST, &headers(&[("idempotency-key", "k-1")])));
+        assert!(is_repeatable(
+            &Method::POST,
+            &headers(&[("idempotency-key", "k-1")])
+        ));
     }
 
     #[test]
@@ -170,21 +183,33 @@ mod tests {
     #[test]
     fn the_delay_is_the_draw_times_the_ceiling() {
         let p = RetryPolicy::default();
-        assert_eq!(p.next_delay(2, Duration::ZERO, None, 0.5), Some(Duration::from_millis(100)));
-        assert_eq!(p.next_delay(2, Duration::ZERO, None, 0.0), Some(Duration::ZERO));
+        assert_eq!(
+            p.next_delay(2, Duration::ZERO, None, 0.5),
+            Some(Duration::from_millis(100))
+        );
+        assert_eq!(
+            p.next_delay(2, Duration::ZERO, None, 0.0),
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]
     fn retry_after_is_a_floor_under_the_jitter() {
         let p = RetryPolicy::default();
         let wait = Some(Duration::from_secs(2));
-        assert_eq!(p.next_delay(1, Duration::ZERO, wait, 1.0), Some(Duration::from_secs(2)));
+        assert_eq!(
+            p.next_delay(1, Duration::ZERO, wait, 1.0),
+            Some(Duration::from_secs(2))
+        );
     }
 
     #[test]
     fn no_retry_after_the_last_attempt() {
         let p = RetryPolicy::default();
-        assert_eq!(p.next_delay(p.max_attempts, Duration::ZERO, None, 0.0), None);
+        assert_eq!(
+            p.next_delay(p.max_attempts, Duration::ZERO, None, 0.0),
+            None
+        );
     }
 
     #[test]

@@ -31,7 +31,12 @@ async fn an_identity_with_only_the_margin_left_is_reminted() {
     t.client.get("/b").send().await.unwrap();
     let received = server.received();
     assert_ne!(received[0].identity(), received[1].identity());
-    assert!(received[1].identity().contains("X-Amz-Date=20250301T123856Z"), "signed at the new now");
+    assert!(
+        received[1]
+            .identity()
+            .contains("X-Amz-Date=20250301T123856Z"),
+        "signed at the new now"
+    );
 }
 
 #[tokio::test]
@@ -65,7 +70,13 @@ async fn identities_are_minted_for_the_clients_audience() {
 async fn session_credentials_that_expire_within_the_margin_are_refused() {
     let server = Server::start(vec![]).await;
     let expiry = scripted::start_time() + Duration::from_secs(30);
-    let credentials = aws_credential_types::Credentials::new("ASIAEXAMPLE000000000", "s", Some("t".into()), Some(expiry), "test");
+    let credentials = aws_credential_types::Credentials::new(
+        "ASIAEXAMPLE000000000",
+        "s",
+        Some("t".into()),
+        Some(expiry),
+        "test",
+    );
     let t = client(&server.url(), |b| b.credentials(credentials)).await;
     let err = t.client.get("/a").send().await.unwrap_err();
     assert!(matches!(err, oac_client::Error::Credentials(_)), "{err:?}");

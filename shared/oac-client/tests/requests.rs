@@ -12,7 +12,12 @@ async fn a_request_with_a_body_carries_the_sha256_of_its_exact_bytes() {
     let server = Server::start(vec![]).await;
     let t = client(&server.url(), |b| b).await;
     let body = vec![0xA5u8; 70_000];
-    t.client.put("/v1/blobs/1").body(body.clone()).send().await.unwrap();
+    t.client
+        .put("/v1/blobs/1")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     let received = &server.received()[0];
     assert_eq!(received.body.as_ref(), body.as_slice());
     assert_eq!(
@@ -26,7 +31,11 @@ async fn a_request_without_a_body_carries_no_payload_hash() {
     let server = Server::start(vec![]).await;
     let t = client(&server.url(), |b| b).await;
     t.client.get("/v1/whoami").send().await.unwrap();
-    assert!(!server.received()[0].headers.contains_key("x-amz-content-sha256"));
+    assert!(
+        !server.received()[0]
+            .headers
+            .contains_key("x-amz-content-sha256")
+    );
 }
 
 #[tokio::test]
@@ -42,7 +51,10 @@ async fn every_request_carries_an_identity_signed_for_the_audience() {
 #[tokio::test]
 async fn default_headers_are_sent_with_every_request() {
     let server = Server::start(vec![]).await;
-    let t = client(&server.url(), |b| b.default_header("x-origin-secret", "s3cr3t")).await;
+    let t = client(&server.url(), |b| {
+        b.default_header("x-origin-secret", "s3cr3t")
+    })
+    .await;
     t.client.get("/a").send().await.unwrap();
     t.client.post("/b").body("x").send().await.unwrap();
     for r in server.received() {
@@ -54,7 +66,9 @@ async fn default_headers_are_sent_with_every_request() {
 async fn a_default_identity_header_is_refused() {
     let err = OacClient::builder("http://127.0.0.1:9", AUDIENCE)
         .region("us-west-2")
-        .credentials(aws_credential_types::Credentials::new("AKID", "s", None, None, "t"))
+        .credentials(aws_credential_types::Credentials::new(
+            "AKID", "s", None, None, "t",
+        ))
         .default_header("X-Fluid-Identity", "https://sts.amazonaws.com/?forged")
         .build()
         .await
@@ -82,7 +96,9 @@ async fn a_payload_hash_set_by_the_caller_is_refused() {
 async fn a_base_url_with_userinfo_is_refused() {
     let err = OacClient::builder("https://user:pw@api.example.com", AUDIENCE)
         .region("us-west-2")
-        .credentials(aws_credential_types::Credentials::new("AKID", "s", None, None, "t"))
+        .credentials(aws_credential_types::Credentials::new(
+            "AKID", "s", None, None, "t",
+        ))
         .build()
         .await
         .unwrap_err();
@@ -91,7 +107,10 @@ async fn a_base_url_with_userinfo_is_refused() {
 
 #[tokio::test]
 async fn a_redirect_is_returned_not_followed() {
-    let server = Server::start(vec![scripted::Scripted::status(307).header("location", "http://127.0.0.1:9/elsewhere")]).await;
+    let server = Server::start(vec![
+        scripted::Scripted::status(307).header("location", "http://127.0.0.1:9/elsewhere"),
+    ])
+    .await;
     let t = client(&server.url(), |b| b).await;
     let response = t.client.get("/a").send().await.unwrap();
     assert_eq!(response.status, 307);
@@ -101,7 +120,10 @@ async fn a_redirect_is_returned_not_followed() {
 #[tokio::test]
 async fn debug_output_shows_neither_the_identity_nor_default_header_values() {
     let server = Server::start(vec![]).await;
-    let t = client(&server.url(), |b| b.default_header("x-origin-secret", "s3cr3t")).await;
+    let t = client(&server.url(), |b| {
+        b.default_header("x-origin-secret", "s3cr3t")
+    })
+    .await;
     let identity = t.client.identity().await.unwrap();
     let value = identity.header_value().to_str().unwrap().to_owned();
     let signature = value.rsplit_once("X-Amz-Signature=").unwrap().1.to_owned();

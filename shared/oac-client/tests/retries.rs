@@ -44,8 +44,17 @@ async fn a_retry_after_beyond_the_total_budget_ends_the_retries() {
 async fn a_problem_4xx_is_not_retried_and_surfaces_as_a_typed_problem() {
     let server = Server::start(vec![Scripted::problem(409, "idempotency-key-reused")]).await;
     let t = client(&server.url(), |b| b).await;
-    let err = t.client.put("/v1/things/1").body("x").send().await.unwrap_err();
-    let Error::Problem { status, problem, .. } = err else {
+    let err = t
+        .client
+        .put("/v1/things/1")
+        .body("x")
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Problem {
+        status, problem, ..
+    } = err
+    else {
         panic!("expected a problem, got {err:?}")
     };
     assert_eq!(status, 409);
@@ -60,8 +69,14 @@ async fn a_5xx_problem_after_the_last_attempt_surfaces_as_a_typed_problem() {
     let server = Server::start(vec![unavailable; 4]).await;
     let t = client(&server.url(), |b| b).await;
     let err = t.client.get("/v1/whoami").send().await.unwrap_err();
-    assert!(matches!(&err, Error::Problem { status: 503, problem, .. } if problem.slug() == Some("identity-unavailable")), "{err:?}");
-    assert_eq!(server.attempts(), RetryPolicy::default().max_attempts as usize);
+    assert!(
+        matches!(&err, Error::Problem { status: 503, problem, .. } if problem.slug() == Some("identity-unavailable")),
+        "{err:?}"
+    );
+    assert_eq!(
+        server.attempts(),
+        RetryPolicy::default().max_attempts as usize
+    );
 }
 
 #[tokio::test]
@@ -95,7 +110,10 @@ async fn a_post_with_an_idempotency_key_is_retried() {
     assert_eq!(response.status, 200);
     let received = server.received();
     assert_eq!(received.len(), 2);
-    assert_eq!(received[0].body, received[1].body, "the same body both times");
+    assert_eq!(
+        received[0].body, received[1].body,
+        "the same body both times"
+    );
     assert_eq!(received[1].headers["idempotency-key"], "deploy-42");
 }
 
@@ -147,7 +165,13 @@ async fn a_refused_connection_is_retried_for_a_get_then_reported_as_transport() 
 #[tokio::test]
 async fn a_refused_connection_is_not_retried_for_a_post_without_a_key() {
     let t = client(&closed_port().await, |b| b).await;
-    let err = t.client.post("/v1/audit-events").body("{}").send().await.unwrap_err();
+    let err = t
+        .client
+        .post("/v1/audit-events")
+        .body("{}")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(t.sleep.waits().is_empty());
 }

@@ -45,8 +45,16 @@ async fn a_get_prints_the_body_and_exits_0() {
     let api = Api::behind_the_chain().await;
     let url = format!("{}/v1/whoami", api.base_url);
     let out = request(&api, standin_credentials::role(), &[url.as_str()], "");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(stdout_json(&out)["arn"], standin_credentials::role().principal_arn.as_str());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout_json(&out)["arn"],
+        standin_credentials::role().principal_arn.as_str()
+    );
     assert!(out.stderr.is_empty(), "nothing on stderr without -i");
 }
 
@@ -61,7 +69,14 @@ async fn data_from_a_file_is_posted_and_include_prints_the_status_to_stderr() {
     let out = request(
         &api,
         standin_credentials::role(),
-        &["-i", "-H", "content-type: application/json", "--data", data.as_str(), url.as_str()],
+        &[
+            "-i",
+            "-H",
+            "content-type: application/json",
+            "--data",
+            data.as_str(),
+            url.as_str(),
+        ],
         "",
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -77,11 +92,22 @@ async fn a_4xx_prints_the_problem_and_exits_4() {
     let out = request(
         &api,
         standin_credentials::user(),
-        &["-X", "POST", "-H", "content-type: application/json", "--data", EVENT, url.as_str()],
+        &[
+            "-X",
+            "POST",
+            "-H",
+            "content-type: application/json",
+            "--data",
+            EVENT,
+            url.as_str(),
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(4));
-    assert_eq!(stdout_json(&out)["type"], "urn:oac-kit:problem:identity-forbidden");
+    assert_eq!(
+        stdout_json(&out)["type"],
+        "urn:oac-kit:problem:identity-forbidden"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -91,7 +117,12 @@ async fn no_answer_is_a_problem_on_stderr_and_exit_3() {
     let closed = format!("http://{}/v1/whoami", listener.local_addr().unwrap());
     drop(listener);
     // POST without a key: one attempt, no retries to wait for.
-    let out = request(&api, standin_credentials::role(), &["--data", "{}", closed.as_str()], "");
+    let out = request(
+        &api,
+        standin_credentials::role(),
+        &["--data", "{}", closed.as_str()],
+        "",
+    );
     assert_eq!(out.status.code(), Some(3));
     let problem: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(problem["type"], "urn:oac-kit:problem:request-failed");

@@ -31,10 +31,23 @@ async fn client_for(api: &Api, who: &StandInCredential) -> OacClient {
 async fn whoami_through_the_chain_names_the_role_the_client_signed_as() {
     let api = Api::behind_the_chain().await;
     let client = client_for(&api, standin_credentials::role()).await;
-    let me: Value = client.get("/v1/whoami").send().await.unwrap().json().unwrap();
-    assert_eq!(me["arn"], standin_credentials::role().principal_arn.as_str());
+    let me: Value = client
+        .get("/v1/whoami")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        me["arn"],
+        standin_credentials::role().principal_arn.as_str()
+    );
     assert_eq!(me["roles"], serde_json::json!(["writers"]));
-    assert_eq!(api.standin.count(), 1, "STS checked the value the client minted");
+    assert_eq!(
+        api.standin.count(),
+        1,
+        "STS checked the value the client minted"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -51,7 +64,10 @@ async fn a_writer_appends_an_event_through_the_chain_with_its_body_intact() {
         .unwrap()
         .json()
         .unwrap();
-    assert_eq!(created["detail"], event["detail"], "the body arrived intact");
+    assert_eq!(
+        created["detail"], event["detail"],
+        "the body arrived intact"
+    );
     let id = created["id"].as_str().unwrap();
     let reader = client_for(&api, standin_credentials::user()).await;
     let back: Value = reader
@@ -75,7 +91,10 @@ async fn a_reader_posting_gets_the_forbidden_problem_as_a_typed_error() {
         .send()
         .await
         .unwrap_err();
-    let Error::Problem { status, problem, .. } = err else {
+    let Error::Problem {
+        status, problem, ..
+    } = err
+    else {
         panic!("expected a problem, got {err:?}")
     };
     assert_eq!(status, 403);
@@ -86,6 +105,15 @@ async fn a_reader_posting_gets_the_forbidden_problem_as_a_typed_error() {
 async fn whoami_at_the_api_directly_names_the_user_the_client_signed_as() {
     let api = Api::direct().await;
     let client = client_for(&api, standin_credentials::user()).await;
-    let me: Value = client.get("/v1/whoami").send().await.unwrap().json().unwrap();
-    assert_eq!(me["arn"], standin_credentials::user().principal_arn.as_str());
+    let me: Value = client
+        .get("/v1/whoami")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        me["arn"],
+        standin_credentials::user().principal_arn.as_str()
+    );
 }

@@ -74,15 +74,30 @@ fn json_out(snippet: Snippet, out: &std::process::Output) -> serde_json::Value {
 
 async fn whoami_names_the_signer(snippet: Snippet, api: Api) {
     let url = format!("{}/v1/whoami", api.base_url);
-    let me = json_out(snippet, &snippet.run(&api, standin_credentials::role(), &[url.as_str()]));
-    assert_eq!(me["arn"], standin_credentials::role().principal_arn.as_str());
+    let me = json_out(
+        snippet,
+        &snippet.run(&api, standin_credentials::role(), &[url.as_str()]),
+    );
+    assert_eq!(
+        me["arn"],
+        standin_credentials::role().principal_arn.as_str()
+    );
     assert_eq!(api.standin.count(), 1, "STS checked the minted value");
 }
 
 async fn a_posted_event_arrives_intact(snippet: Snippet, api: Api) {
     let url = format!("{}/v1/audit-events", api.base_url);
-    let args = ["-H", "content-type: application/json", "--data", EVENT, url.as_str()];
-    let created = json_out(snippet, &snippet.run(&api, standin_credentials::role(), &args));
+    let args = [
+        "-H",
+        "content-type: application/json",
+        "--data",
+        EVENT,
+        url.as_str(),
+    ];
+    let created = json_out(
+        snippet,
+        &snippet.run(&api, standin_credentials::role(), &args),
+    );
     assert_eq!(created["detail"]["note"], "Zoë ✓");
 }
 
@@ -120,7 +135,13 @@ async fn node_whoami_at_the_api_directly() {
 async fn a_reader_posting_is_forbidden_and_the_snippets_exit_4() {
     let api = Api::direct().await;
     let url = format!("{}/v1/audit-events", api.base_url);
-    let args = ["-H", "content-type: application/json", "--data", EVENT, url.as_str()];
+    let args = [
+        "-H",
+        "content-type: application/json",
+        "--data",
+        EVENT,
+        url.as_str(),
+    ];
     for snippet in [Snippet::Python, Snippet::Node] {
         let out = snippet.run(&api, standin_credentials::user(), &args);
         assert_eq!(out.status.code(), Some(4), "{snippet:?}");

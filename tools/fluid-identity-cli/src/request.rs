@@ -139,6 +139,10 @@ fn print_head(response: &OacResponse) {
         .unwrap_or("");
     let _ = writeln!(err, "< HTTP {} {reason}", response.status);
     for (name, value) in &response.headers {
-        let _ = writeln!(err, "< {name}: {}", String::from_utf8_lossy(value.as_bytes()));
+        let _ = writeln!(
+            err,
+            "< {name}: {}",
+            String::from_utf8_lossy(value.as_bytes())
+        );
     }
 }

@@ -56,7 +56,10 @@ pub struct Received {
 
 impl Received {
     pub fn identity(&self) -> String {
-        self.headers["x-fluid-identity"].to_str().unwrap().to_owned()
+        self.headers["x-fluid-identity"]
+            .to_str()
+            .unwrap()
+            .to_owned()
     }
 }
 
@@ -178,7 +181,10 @@ pub struct TestClient {
     pub sleep: RecordingSleep,
 }
 
-pub async fn client(base: &str, customize: impl FnOnce(OacClientBuilder) -> OacClientBuilder) -> TestClient {
+pub async fn client(
+    base: &str,
+    customize: impl FnOnce(OacClientBuilder) -> OacClientBuilder,
+) -> TestClient {
     let clock = ManualClock::at(start_time());
     let sleep = RecordingSleep {
         clock: clock.clone(),

@@ -23,10 +23,19 @@ pub const REGION: &str = "us-west-2";
 fn api_env(standin: &StandIn, data: &tempfile::TempDir) -> Vec<(String, String)> {
     [
         ("STORE", "sqlite".to_owned()),
-        ("SQLITE_PATH", data.path().join("api.sqlite").display().to_string()),
+        (
+            "SQLITE_PATH",
+            data.path().join("api.sqlite").display().to_string(),
+        ),
         ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
-        ("IDENTITY_READERS", standin_credentials::user().principal_arn.clone()),
-        ("IDENTITY_WRITERS", standin_credentials::role().principal_arn.clone()),
+        (
+            "IDENTITY_READERS",
+            standin_credentials::user().principal_arn.clone(),
+        ),
+        (
+            "IDENTITY_WRITERS",
+            standin_credentials::role().principal_arn.clone(),
+        ),
         ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
         // Generous: the stand-in shares two cores with the build and the other tests.
         ("IDENTITY_STS_TIMEOUT_MS", "10000".to_owned()),
@@ -105,4 +114,5 @@ pub fn credential_env(who: &StandInCredential) -> Vec<(&'static str, String)> {
 }
 
 /// A JSON audit event.
-pub const EVENT: &str = r#"{"action":"deploy.started","resource":"orders","detail":{"note":"Zoë ✓"}}"#;
+pub const EVENT: &str =
+    r#"{"action":"deploy.started","resource":"orders","detail":{"note":"Zoë ✓"}}"#;
