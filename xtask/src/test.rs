@@ -65,6 +65,8 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
         build.args(["-p", package, "--bin", bin]);
     }
     run(&mut build)?;
+    // The Node.js caller snippet's signer packages, pinned by its lockfile (tests/e2e runs it).
+    npm_ci(&root().join("clients/node"))?;
     let mut test = cargo();
     test.args(["test", "--workspace"])
         .env("OAC_KIT_PYTHON", &python)
@@ -247,15 +249,21 @@ pub fn python_env() -> Result<PathBuf> {
 /// after `npm ci` from the lockfile when `node_modules` is missing or stale.
 fn cdk_tests() -> Result<()> {
     let dir = root().join("infra/cdk");
+    npm_ci(&dir)?;
+    run(Command::new("npm").arg("test").current_dir(&dir))
+}
+
+/// `npm ci` in `dir` from its lockfile, when `node_modules` is missing or older than the lock.
+fn npm_ci(dir: &Path) -> Result<()> {
     let lock = fs::read_to_string(dir.join("package-lock.json"))?;
     let stamp = dir.join("node_modules/.oac-kit-installed");
     if fs::read_to_string(&stamp).ok().as_deref() != Some(lock.as_str()) {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir))?;
+            .current_dir(dir))?;
         fs::write(&stamp, lock)?;
     }
-    run(Command::new("npm").arg("test").current_dir(&dir))
+    Ok(())
 }
 
 /// `$PATH` with the directory of the test venv's tools (cargo-lambda) first.

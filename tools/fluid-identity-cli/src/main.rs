@@ -3,9 +3,13 @@
 //! ```text
 //! fluid-identity sign --region eu-west-1 --audience orders-api [--expires 60]
 //! fluid-identity verify --audience orders-api --allow 'arn:aws:iam::111122223333:role/*' < value
+//! fluid-identity request --audience orders-api [-X POST] [-H 'K: V'] [--data @file] https://…/v1/…
 //! ```
 //!
 //! `verify` prints the principal as JSON and exits 0, or prints an RFC 9457 problem and exits 1.
+//! `request` prints the response body (exit codes in [`request`]).
+
+mod request;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -76,6 +80,9 @@ enum Command {
         #[arg(long = "region")]
         regions: Vec<String>,
     },
+    /// Call an oac-kit API like curl: X-Fluid-Identity minted for the audience, the body's
+    /// x-amz-content-sha256 set, the response body on stdout.
+    Request(request::RequestArgs),
 }
 
 fn main() -> ExitCode {
@@ -116,6 +123,7 @@ fn main() -> ExitCode {
                 )
                 .await
             }
+            Command::Request(args) => request::request(args).await,
         }
     })
 }

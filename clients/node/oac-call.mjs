@@ -1,0 +1,128 @@
+// Call an oac-kit API from Node.js with the AWS SDK v3 signer packages.
+//
+// Two things make a request acceptable behind Cloudflare → CloudFront (OAC) → Function URL → api:
+// - `X-Fluid-Identity`: STS GetCallerIdentity presigned with your credentials and the header
+//   `x-fluid-audience: <the API's audience>` signed (docs/identity.md). A bearer credential until
+//   it expires: keep it short-lived and never log it.
+// - `x-amz-content-sha256`: lowercase hex SHA-256 of the exact body bytes, on every request with a
+//   body. OAC signs with it and Lambda checks the body against it; above 1 MB it is the only way a
+//   body gets through (CloudFront shows an origin-request function only 1 MB).
+//
+// As a library:
+//   import { call } from "./oac-call.mjs";
+//   const { status, body } = await call("https://api.example.com/v1/whoami", { audience: "…" });
+// As a command (credentials from the SDK's default chain, region from AWS_REGION or --region):
+//   node oac-call.mjs --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] URL
+// prints the body to stdout, the status to stderr; exits 0 below 400, 4 for 4xx, 5 for 5xx, 3 without
+// an answer, 2 for usage, region or credential errors — the codes of `fluid-identity request`.
+// Dependencies are pinned in package-lock.json (`npm ci`).
+
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+
+/** The STS host of `region`. */
+export function stsHost(region) {
+  return region.startsWith("cn-") ? `sts.${region}.amazonaws.com.cn` : `sts.${region}.amazonaws.com`;
+}
+
+/** RFC 3986 / AWS URI encoding: everything but A-Z a-z 0-9 - _ . ~ is percent-encoded. */
+function awsUriEncode(value) {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The X-Fluid-Identity value: GetCallerIdentity presigned with the audience header signed. */
+export async function mintIdentity({ credentials, region, audience, expiresIn = 60 }) {
+  const hostname = stsHost(region);
+  const signer = new SignatureV4({ credentials, region, service: "sts", sha256: Sha256 });
+  const presigned = await signer.presign(
+    {
+      method: "GET",
+      protocol: "https:",
+      hostname,
+      path: "/",
+      query: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+      headers: { host: hostname, "x-fluid-audience": audience },
+    },
+    { expiresIn },
+  );
+  const query = Object.entries(presigned.query)
+    .map(([name, value]) => `${awsUriEncode(name)}=${awsUriEncode(value)}`)
+    .join("&");
+  return `https://${hostname}/?${query}`;
+}
+
+/** x-amz-content-sha256: lowercase hex SHA-256 of the exact body bytes. */
+export function contentSha256(body) {
+  return createHash("sha256").update(body).digest("hex");
+}
+
+/** One request with a fresh identity (and the body's hash); resolves to { status, headers, body }. */
+export async function call(url, { audience, method = "GET", body, headers = {}, region, credentials } = {}) {
+  region ??= process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error("no region: pass one or set AWS_REGION");
+  credentials ??= await defaultProvider()();
+  const all = { ...headers, "x-fluid-identity": await mintIdentity({ credentials, region, audience }) };
+  if (body !== undefined) all["x-amz-content-sha256"] = contentSha256(body);
+  // A redirect would carry the identity to wherever the answer points.
+  const response = await fetch(url, { method, headers: all, body, redirect: "manual" });
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: Buffer.from(await response.arrayBuffer()),
+  };
+}
+
+function readData(data) {
+  if (data === undefined) return undefined;
+  if (data === "@-") return readFileSync(0);
+  if (data.startsWith("@")) return readFileSync(data.slice(1));
+  return Buffer.from(data);
+}
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      audience: { type: "string" },
+      region: { type: "string" },
+      request: { type: "string", short: "X" },
+      header: { type: "string", short: "H", multiple: true, default: [] },
+      data: { type: "string", short: "d" },
+    },
+  });
+  if (!values.audience || positionals.length !== 1) {
+    process.stderr.write("usage: node oac-call.mjs --audience AUD [--region R] [-X M] [-H 'K: V'] [--data D] URL\n");
+    return 2;
+  }
+  const headers = {};
+  for (const header of values.header) {
+    const at = header.indexOf(":");
+    if (at < 0) {
+      process.stderr.write(`header ${JSON.stringify(header)} is not 'Name: value'\n`);
+      return 2;
+    }
+    headers[header.slice(0, at).trim()] = header.slice(at + 1).trim();
+  }
+  const body = readData(values.data);
+  const method = values.request ?? (body === undefined ? "GET" : "POST");
+  let answer;
+  try {
+    answer = await call(positionals[0], { audience: values.audience, method, body, headers, region: values.region });
+  } catch (e) {
+    // fetch's TypeError is "no answer" (connection, TLS, timeout); anything else is setup.
+    process.stderr.write(`${e instanceof TypeError ? "no answer" : "error"}: ${e.cause?.message ?? e.message}\n`);
+    return e instanceof TypeError ? 3 : 2;
+  }
+  process.stderr.write(`HTTP ${answer.status}\n`);
+  process.stdout.write(answer.body);
+  return answer.status < 400 ? 0 : answer.status < 500 ? 4 : 5;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main();
+}

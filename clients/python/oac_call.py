@@ -1,0 +1,128 @@
+"""Call an oac-kit API from Python with botocore.
+
+Two things make a request acceptable behind Cloudflare -> CloudFront (OAC) -> Function URL -> api:
+
+- ``X-Fluid-Identity``: STS ``GetCallerIdentity`` presigned with your credentials, with the
+  header ``x-fluid-audience: <the API's audience>`` signed (docs/identity.md). The value is a
+  bearer credential until it expires: keep it short-lived and never log it.
+- ``x-amz-content-sha256``: the lowercase hex SHA-256 of the exact body bytes, on every request
+  with a body. OAC signs with it and Lambda checks the body against it; above 1 MB it is the
+  only way a body gets through, since CloudFront shows an origin-request function only 1 MB.
+
+As a library::
+
+    from oac_call import call
+    status, headers, body = call("https://api.example.com/v1/whoami", audience="111122223333:eu-west-1:OacKitApi/Api")
+
+As a command (credentials and region from botocore's standard chain)::
+
+    python oac_call.py --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] URL
+
+prints the body to stdout, the status to stderr, and exits 0 below 400, 4 for 4xx, 5 for 5xx,
+3 without an answer, 2 without a region or credentials — the codes of ``fluid-identity request``.
+Only botocore and the standard library are needed.
+"""
+import argparse
+import hashlib
+import os
+import sys
+import urllib.error
+import urllib.request
+
+from botocore.auth import SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+import botocore.session
+
+AUDIENCE_HEADER = "x-fluid-audience"
+
+
+def sts_url(region):
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"https://sts.{region}.{suffix}/?Action=GetCallerIdentity&Version=2011-06-15"
+
+
+def mint_identity(credentials, region, audience, expires=60):
+    """The X-Fluid-Identity value: GetCallerIdentity presigned with the audience header signed."""
+    request = AWSRequest(method="GET", url=sts_url(region), headers={AUDIENCE_HEADER: audience})
+    SigV4QueryAuth(credentials, "sts", region, expires=expires).add_auth(request)
+    return request.url
+
+
+def content_sha256(body):
+    """x-amz-content-sha256: lowercase hex SHA-256 of the exact body bytes."""
+    return hashlib.sha256(body).hexdigest()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect would carry the identity to wherever the answer points.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def call(url, audience, method="GET", body=None, headers=None, region=None, session=None, timeout=30):
+    """One request with a fresh identity (and the body's hash); returns (status, headers, body)."""
+    session = session or botocore.session.get_session()
+    region = region or session.get_config_variable("region") or os.environ.get("AWS_REGION")
+    if not region:
+        raise ValueError("no region: pass one or configure AWS_REGION")
+    credentials = session.get_credentials()
+    if credentials is None:
+        raise ValueError("no AWS credentials found")
+    all_headers = dict(headers or {})
+    all_headers["x-fluid-identity"] = mint_identity(credentials.get_frozen_credentials(), region, audience)
+    if body is not None:
+        all_headers["x-amz-content-sha256"] = content_sha256(body)
+    request = urllib.request.Request(url, data=body, method=method, headers=all_headers)
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as answer:  # >= 400 (and unfollowed redirects): still an answer
+        return answer.code, dict(answer.headers), answer.read()
+
+
+def _read_data(data):
+    if data is None:
+        return None
+    if data == "@-":
+        return sys.stdin.buffer.read()
+    if data.startswith("@"):
+        with open(data[1:], "rb") as f:
+            return f.read()
+    return data.encode()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Call an oac-kit API (curl-like).")
+    parser.add_argument("--audience", required=True)
+    parser.add_argument("--region")
+    parser.add_argument("-X", "--request", dest="method")
+    parser.add_argument("-H", "--header", dest="headers", action="append", default=[])
+    parser.add_argument("-d", "--data")
+    parser.add_argument("url")
+    args = parser.parse_args(argv)
+    body = _read_data(args.data)
+    headers = {}
+    for header in args.headers:
+        name, sep, value = header.partition(":")
+        if not sep:
+            parser.error(f"header {header!r} is not 'Name: value'")
+        headers[name.strip()] = value.strip()
+    method = args.method or ("POST" if body is not None else "GET")
+    try:
+        status, _, answer = call(args.url, args.audience, method, body, headers, args.region)
+    except ValueError as e:  # no region, no credentials
+        sys.stderr.write(f"{e}\n")
+        return 2
+    except OSError as e:  # no answer: connection refused, timeout, TLS
+        sys.stderr.write(f"no answer: {e}\n")
+        return 3
+    sys.stderr.write(f"HTTP {status}\n")
+    sys.stdout.buffer.write(answer)
+    return 0 if status < 400 else (4 if status < 500 else 5)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+//! [`OacClientBuilder`]: where the client's credentials, region, headers and policies come from.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::client::{Inner, OacClient};
+use crate::clock::{Clock, Sleep, SystemClock, TokioSleep};
+use crate::error::Error;
+use crate::identity::{DEFAULT_IDENTITY_LIFETIME, DEFAULT_REMINT_MARGIN, IdentitySource};
+use crate::request::check_not_owned;
+use crate::retry::RetryPolicy;
+
+/// The default timeout of one attempt (connect, send, read the whole answer).
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Builds an [`OacClient`]; from [`OacClient::builder`].
+pub struct OacClientBuilder {
+    base_url: String,
+    audience: String,
+    region: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    default_headers: Vec<(String, String)>,
+    retry: RetryPolicy,
+    lifetime: Duration,
+    margin: Duration,
+    timeout: Duration,
+    clock: Arc<dyn Clock>,
+    sleep: Arc<dyn Sleep>,
+}
+
+impl OacClientBuilder {
+    pub(crate) fn new(base_url: String, audience: String) -> Self {
+        Self {
+            base_url,
+            audience,
+            region: None,
+            credentials: None,
+            default_headers: Vec::new(),
+            retry: RetryPolicy::default(),
+            lifetime: DEFAULT_IDENTITY_LIFETIME,
+            margin: DEFAULT_REMINT_MARGIN,
+            timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            clock: Arc::new(SystemClock),
+            sleep: Arc::new(TokioSleep),
+        }
+    }
+
+    /// The STS region identities are signed for (default: the standard chain's region).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Fixed credentials instead of the standard chain.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// Any credentials provider instead of the standard chain.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// A header sent with every request (e.g. a secret a viewer filter in front of the API
+    /// checks). `x-fluid-identity` and `x-amz-content-sha256` are the client's and refused.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Attempts, backoff and the total-time budget.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How long a minted identity is valid (1..=900 s; default 300 s).
+    pub fn identity_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
+
+    /// The least time a sent identity has left (default 60 s); must be under the lifetime.
+    pub fn remint_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// The timeout of one attempt (default 30 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The clock identity expiry and the retry budget are judged by (tests control it).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How the client waits between attempts (tests record the waits instead).
+    pub fn sleeper(mut self, sleep: impl Sleep) -> Self {
+        self.sleep = Arc::new(sleep);
+        self
+    }
+
+    /// Checks everything and builds the client. Loads the standard AWS chain (`aws-config`) only
+    /// when credentials or the region were not given.
+    pub async fn build(self) -> Result<OacClient, Error> {
+        let base = check_base_url(&self.base_url)?;
+        fluid_identity::check_audience(&self.audience)
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        if self.lifetime.is_zero()
+            || self.lifetime > Duration::from_secs(900)
+            || self.margin >= self.lifetime
+        {
+            return Err(Error::Invalid(
+                "the identity lifetime must be 1..=900 s and longer than the re-mint margin".into(),
+            ));
+        }
+        let default_headers = header_map(&self.default_headers)?;
+        let (credentials, region) = match (self.credentials, self.region) {
+            (Some(credentials), Some(region)) => (credentials, region),
+            (credentials, region) => {
+                let config = aws_config::defaults(BehaviorVersion::latest()).load().await;
+                let credentials = credentials
+                    .or_else(|| config.credentials_provider())
+                    .ok_or_else(|| {
+                        Error::Credentials("no AWS credentials provider is configured".into())
+                    })?;
+                let region = region
+                    .or_else(|| config.region().map(|r| r.to_string()))
+                    .ok_or_else(|| {
+                        Error::Invalid("no region: set one or configure AWS_REGION".into())
+                    })?;
+                (credentials, region)
+            }
+        };
+        fluid_identity::sts_host_for_region(&region)?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            // A redirect would carry the identity to wherever the answer points.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(Error::Transport)?;
+        let identity = IdentitySource::new(
+            credentials,
+            region,
+            self.lifetime,
+            self.margin,
+            self.clock.clone(),
+        );
+        Ok(OacClient::from_inner(Inner {
+            base,
+            audience: self.audience,
+            identity: Arc::new(identity),
+            default_headers,
+            retry: self.retry,
+            clock: self.clock,
+            sleep: self.sleep,
+            http,
+        }))
+    }
+}
+
+/// The base URL without a trailing `/`: http(s), a host, no userinfo, query or fragment.
+fn check_base_url(base: &str) -> Result<String, Error> {
+    let url = reqwest::Url::parse(base).map_err(|e| Error::Invalid(format!("base URL: {e}")))?;
+    let ok = matches!(url.scheme(), "http" | "https")
+        && url.has_host()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !ok {
+        return Err(Error::Invalid(
+            "base URL: http(s)://host[:port][/path], no userinfo, query or fragment".into(),
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Parses `(name, value)` pairs into a header map, refusing the headers the client owns.
+pub(crate) fn header_map(pairs: &[(String, String)]) -> Result<HeaderMap, Error> {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        let name = HeaderName::try_from(name.as_str())
+            .map_err(|_| Error::Invalid(format!("header name {name:?}")))?;
+        check_not_owned(&name)?;
+        let mut value = HeaderValue::try_from(value.as_str())
+            .map_err(|_| Error::Invalid(format!("the value of header {name}")))?;
+        // Defaults may be secrets (a viewer filter's origin secret): never in Debug output.
+        value.set_sensitive(true);
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+impl std::fmt::Debug for OacClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OacClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("audience", &self.audience)
+            .field("region", &self.region)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,36 @@
+//! A client for oac-kit APIs, for internal callers.
+//!
+//! - **Identity**: `X-Fluid-Identity` minted with fluid-identity's signer ([`fluid_identity::presign`])
+//!   for the client's audience, with credentials from the standard AWS chain (`aws-config`) or
+//!   given; cached per audience and re-minted before expiry — a value is never sent with less
+//!   than the re-mint margin (60 s) left. It is never logged ([`IdentityValue`]'s `Debug`
+//!   redacts it, the header is marked sensitive).
+//! - **Body hash**: `x-amz-content-sha256` ([`content_sha256`]) on every request with a body, so
+//!   OAC can sign bodies over the 1 MB CloudFront shows an origin-request function.
+//! - **Retries** ([`retry`]): idempotent methods and requests with an `Idempotency-Key`, on 429,
+//!   500/502/503/504 and transport failures, with full-jitter exponential backoff honouring
+//!   `Retry-After`, bounded in attempts and total time. Never a POST without a key.
+//! - **Errors**: RFC 9457 problems as [`Error::Problem`] (the `problem-details` type).
+//!
+//! Time is injectable ([`Clock`], [`Sleep`]) so re-minting and retries are tested without waiting.
+
+mod body_hash;
+mod builder;
+mod client;
+mod clock;
+mod error;
+mod identity;
+mod request;
+mod response;
+pub mod retry;
+
+pub use body_hash::{CONTENT_SHA256_HEADER, content_sha256};
+pub use builder::{DEFAULT_ATTEMPT_TIMEOUT, OacClientBuilder};
+pub use client::OacClient;
+pub use clock::{Clock, Sleep, SleepFuture, SystemClock, TokioSleep};
+pub use error::Error;
+pub use identity::{DEFAULT_IDENTITY_LIFETIME, DEFAULT_REMINT_MARGIN, IdentityValue, is_fresh};
+pub use problem_details::Problem;
+pub use request::{PreparedRequest, RequestBuilder};
+pub use response::OacResponse;
+pub use retry::RetryPolicy;

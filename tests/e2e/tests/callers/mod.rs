@@ -1,0 +1,118 @@
+//! The api as callers meet it — behind the whole local chain, or served directly on loopback —
+//! verifying identities against the Python STS stand-in (botocore recomputes every signature).
+//! Shared by the tests of `oac-client`, the CLI's `request` verb and the Python/Node snippets.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use oac_dev::VIEWER_IP_HEADER;
+use test_support::cargo_bin::cargo_bin;
+use test_support::standin_credentials::{self, StandInCredential};
+use test_support::sts_standin::StandIn;
+
+use crate::common::{self, CLOUDFLARE_V4, Running};
+
+/// The `x-fluid-audience` the api is configured for.
+pub const AUDIENCE: &str = "oac-kit-callers";
+/// The STS region callers sign for.
+pub const REGION: &str = "us-west-2";
+
+/// The api's configuration: SQLite under `data`, readers = the stand-in's IAM user, writers =
+/// its `deployer` role, STS = the stand-in.
+fn api_env(standin: &StandIn, data: &tempfile::TempDir) -> Vec<(String, String)> {
+    [
+        ("STORE", "sqlite".to_owned()),
+        (
+            "SQLITE_PATH",
+            data.path().join("api.sqlite").display().to_string(),
+        ),
+        ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
+        (
+            "IDENTITY_READERS",
+            standin_credentials::user().principal_arn.clone(),
+        ),
+        (
+            "IDENTITY_WRITERS",
+            standin_credentials::role().principal_arn.clone(),
+        ),
+        ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
+        // Generous: the stand-in shares two cores with the build and the other tests.
+        ("IDENTITY_STS_TIMEOUT_MS", "10000".to_owned()),
+        ("LOG_LEVEL", "warn".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// Where the api listens, how a caller must present itself there, and the STS stand-in.
+pub struct Api {
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+    /// Headers every caller sends (through the chain: a Cloudflare viewer address).
+    pub caller_headers: Vec<(&'static str, String)>,
+    pub standin: StandIn,
+    _chain: Option<Running>,
+    _server: Option<tokio::task::JoinHandle<()>>,
+    _data: tempfile::TempDir,
+}
+
+impl Api {
+    /// The real `api` binary behind the whole chain (viewer filter, body-hash, OAC, Function URL).
+    pub async fn behind_the_chain() -> Self {
+        let standin = StandIn::start("normal");
+        let data = tempfile::tempdir().unwrap();
+        let env = api_env(&standin, &data);
+        let chain = common::start(common::config(cargo_bin("api", "api"), env)).await;
+        Self {
+            base_url: format!("http://{}", chain.address),
+            caller_headers: vec![(VIEWER_IP_HEADER, CLOUDFLARE_V4.to_owned())],
+            standin,
+            _chain: Some(chain),
+            _server: None,
+            _data: data,
+        }
+    }
+
+    /// The api's router (the gate it serves with) on a loopback port, no chain in front.
+    pub async fn direct() -> Self {
+        let standin = StandIn::start("normal");
+        let data = tempfile::tempdir().unwrap();
+        let vars: HashMap<String, String> = api_env(&standin, &data).into_iter().collect();
+        let config = api::config::Config::from_vars(&vars).unwrap();
+        let gate = api::identity_gate(&config);
+        let store = Arc::new(api::store::SqliteStore::in_memory().unwrap());
+        let app = api::router(store, gate, config.max_body_bytes);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self {
+            base_url: format!("http://{address}"),
+            caller_headers: Vec::new(),
+            standin,
+            _chain: None,
+            _server: Some(server),
+            _data: data,
+        }
+    }
+}
+
+/// The standard chain's environment variables for `who` (plus the region).
+pub fn credential_env(who: &StandInCredential) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("AWS_ACCESS_KEY_ID", who.access_key_id.clone()),
+        ("AWS_SECRET_ACCESS_KEY", who.secret_access_key.clone()),
+        ("AWS_REGION", REGION.to_owned()),
+        // botocore reads this one.
+        ("AWS_DEFAULT_REGION", REGION.to_owned()),
+    ];
+    if let Some(token) = &who.session_token {
+        env.push(("AWS_SESSION_TOKEN", token.clone()));
+    }
+    env
+}
+
+/// A JSON audit event.
+pub const EVENT: &str =
+    r#"{"action":"deploy.started","resource":"orders","detail":{"note":"Zoë ✓"}}"#;

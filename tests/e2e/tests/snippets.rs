@@ -1,0 +1,151 @@
+//! The Python (botocore) and Node.js (AWS SDK v3 signer) snippets of `clients/` against the real
+//! api, behind the local chain and directly: the verifier, asking the STS stand-in (botocore),
+//! accepts the identities they mint, and their bodies pass OAC with the hash they compute.
+//!
+//! Python is `OAC_KIT_PYTHON` (the project's venv has botocore); Node.js is `OAC_KIT_NODE`, else
+//! `node`, with `clients/node/node_modules` installed from the lockfile (`cargo xtask test` runs
+//! `npm ci` there). Missing prerequisites fail, never skip.
+
+mod callers;
+mod common;
+
+use callers::{AUDIENCE, Api, EVENT, credential_env};
+use test_support::standin_credentials::{self, StandInCredential};
+
+#[derive(Clone, Copy, Debug)]
+enum Snippet {
+    Python,
+    Node,
+}
+
+impl Snippet {
+    /// The interpreter and the script.
+    fn command(self) -> (String, String) {
+        let clients = test_support::repo_root().join("clients");
+        match self {
+            Snippet::Python => (
+                test_support::python(),
+                clients.join("python/oac_call.py").display().to_string(),
+            ),
+            Snippet::Node => {
+                let modules = clients.join("node/node_modules/@smithy/signature-v4");
+                assert!(
+                    modules.is_dir(),
+                    "clients/node has no node_modules: run `npm ci` in clients/node (cargo xtask test does)"
+                );
+                (
+                    std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into()),
+                    clients.join("node/oac-call.mjs").display().to_string(),
+                )
+            }
+        }
+    }
+
+    /// Runs the snippet's command as `who` with the caller's headers and `args`.
+    fn run(self, api: &Api, who: &StandInCredential, args: &[&str]) -> std::process::Output {
+        let (interpreter, script) = self.command();
+        let headers: Vec<String> = api
+            .caller_headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect();
+        let mut all = vec![script.as_str(), "--audience", AUDIENCE];
+        for header in &headers {
+            all.extend(["-H", header.as_str()]);
+        }
+        all.extend_from_slice(args);
+        let mut env = credential_env(who);
+        env.push(("PATH", std::env::var("PATH").unwrap_or_default()));
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        test_support::cli::run_clean(interpreter, &all, "", &env)
+    }
+}
+
+fn json_out(snippet: Snippet, out: &std::process::Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{snippet:?}: {} {}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+async fn whoami_names_the_signer(snippet: Snippet, api: Api) {
+    let url = format!("{}/v1/whoami", api.base_url);
+    let me = json_out(
+        snippet,
+        &snippet.run(&api, standin_credentials::role(), &[url.as_str()]),
+    );
+    assert_eq!(
+        me["arn"],
+        standin_credentials::role().principal_arn.as_str()
+    );
+    assert_eq!(api.standin.count(), 1, "STS checked the minted value");
+}
+
+async fn a_posted_event_arrives_intact(snippet: Snippet, api: Api) {
+    let url = format!("{}/v1/audit-events", api.base_url);
+    let args = [
+        "-H",
+        "content-type: application/json",
+        "--data",
+        EVENT,
+        url.as_str(),
+    ];
+    let created = json_out(
+        snippet,
+        &snippet.run(&api, standin_credentials::role(), &args),
+    );
+    assert_eq!(created["detail"]["note"], "Zoë ✓");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_whoami_through_the_chain() {
+    whoami_names_the_signer(Snippet::Python, Api::behind_the_chain().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_post_through_the_chain() {
+    a_posted_event_arrives_intact(Snippet::Python, Api::behind_the_chain().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_whoami_at_the_api_directly() {
+    whoami_names_the_signer(Snippet::Python, Api::direct().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_whoami_through_the_chain() {
+    whoami_names_the_signer(Snippet::Node, Api::behind_the_chain().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_post_through_the_chain() {
+    a_posted_event_arrives_intact(Snippet::Node, Api::behind_the_chain().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_whoami_at_the_api_directly() {
+    whoami_names_the_signer(Snippet::Node, Api::direct().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_posting_is_forbidden_and_the_snippets_exit_4() {
+    let api = Api::direct().await;
+    let url = format!("{}/v1/audit-events", api.base_url);
+    let args = [
+        "-H",
+        "content-type: application/json",
+        "--data",
+        EVENT,
+        url.as_str(),
+    ];
+    for snippet in [Snippet::Python, Snippet::Node] {
+        let out = snippet.run(&api, standin_credentials::user(), &args);
+        assert_eq!(out.status.code(), Some(4), "{snippet:?}");
+        let problem: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(problem["type"], "urn:oac-kit:problem:identity-forbidden");
+    }
+}
