@@ -1,12 +1,14 @@
-// The oac-kit CDK app: one OacProtectedApi for the Lambdalith. Build first (see README):
-//   cargo lambda build --release -p api && cargo xtask edge && cargo xtask cloudfront-function
+// The oac-kit CDK app: one OacProtectedApi for the Lambdalith. `cargo xtask synth` / `cargo xtask deploy`
+// build every artifact it needs, then run the pinned CDK CLI (see README).
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { OacProtectedApi } from '../lib/oac-protected-api.js';
+import { missingArtifacts, missingArtifactsHint } from './artifacts.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const target = (p: string) => path.join(process.env.OAC_KIT_TARGET_DIR ?? path.join(repo, 'target'), p);
+const targetDir = process.env.OAC_KIT_TARGET_DIR ?? path.join(repo, 'target');
+const target = (p: string) => path.join(targetDir, p);
 
 /** A comma-separated `-c name=a,b` context value as a list. */
 function listContext(name: string): string[] {
@@ -16,6 +18,21 @@ function listContext(name: string): string[] {
 
 // Offline synthesis (no AWS credentials, no Docker): nothing is bundled at synth time.
 const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+const viewerFilter = app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function';
+// Relative to the target directory; the viewer filter in use decides which ip-filter artifact.
+const artifacts = {
+  apiCode: process.env.OAC_KIT_API_ZIP ?? 'lambda/api/bootstrap.zip',
+  bodyHashBundle: 'edge/body-hash/body-hash.zip',
+  ipFilterCloudFrontFunction: 'edge/ip-filter.cloudfront.js',
+  ipFilterBundle: 'edge/ip-filter/ip-filter.zip',
+};
+const needed = [artifacts.apiCode, artifacts.bodyHashBundle,
+  viewerFilter === 'lambda-edge' ? artifacts.ipFilterBundle : artifacts.ipFilterCloudFrontFunction];
+const missing = missingArtifacts(targetDir, needed);
+if (missing.length > 0) {
+  console.error(missingArtifactsHint(targetDir, missing));
+  process.exit(1);
+}
 const stack = new Stack(app, 'OacKitApi', {
   // Lambda@Edge functions live in us-east-1; the construct's support stack handles that, but it
   // needs this stack's region to be explicit.
@@ -23,10 +40,10 @@ const stack = new Stack(app, 'OacKitApi', {
 });
 new OacProtectedApi(stack, 'Api', {
   artifacts: {
-    apiCode: target(process.env.OAC_KIT_API_ZIP ?? 'lambda/api/bootstrap.zip'),
-    bodyHashBundle: target('edge/body-hash/body-hash.zip'),
-    ipFilterCloudFrontFunction: target('edge/ip-filter.cloudfront.js'),
-    ipFilterBundle: target('edge/ip-filter/ip-filter.zip'),
+    apiCode: target(artifacts.apiCode),
+    bodyHashBundle: target(artifacts.bodyHashBundle),
+    ipFilterCloudFrontFunction: target(artifacts.ipFilterCloudFrontFunction),
+    ipFilterBundle: target(artifacts.ipFilterBundle),
   },
   lambdaOrigin: {
     identity: {
@@ -36,5 +53,5 @@ new OacProtectedApi(stack, 'Api', {
       writers: listContext('writers'),
     },
   },
-  viewerFilter: app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function',
+  viewerFilter,
 });
