@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { apiEnvironment, checkAudience, deploymentAudience } from './api-environment.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 
 /** Where the build put each artifact (see the README's deploy section). */
 export interface OacArtifacts {
@@ -196,6 +197,16 @@ export class OacProtectedApi extends Construct {
       });
     }
     if (logBucket) new CfnOutput(this, 'AccessLogBucket', { value: logBucket.bucketName });
+
+    acknowledgeNagFindings({
+      distribution: this.distribution,
+      hasCertificate: props.certificate !== undefined,
+      api: this.function,
+      edgeFunctions: ['BodyHash', 'IpFilterEdge'].map((id) => this.node.tryFindChild(id))
+        .filter((c): c is cloudfront.experimental.EdgeFunction => c instanceof cloudfront.experimental.EdgeFunction),
+      accessLogBucket: logBucket,
+      staticBucket: this.node.tryFindChild('StaticBucket') as s3.Bucket | undefined,
+    });
   }
 
   private viewerFilter(props: OacProtectedApiProps): Pick<cloudfront.BehaviorOptions, 'functionAssociations' | 'edgeLambdas'> {

@@ -1,8 +1,5 @@
 // Assertions on the synthesized templates: every property the chain depends on, per origin shape.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -11,25 +8,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { deploymentAudience } from '../lib/api-environment.js';
 import { ALL_VIEWER_EXCEPT_HOST_HEADER_ID, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
+import { artifacts } from './stand-ins.js';
 
 const CACHING_DISABLED_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const CACHING_OPTIMIZED_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
-
-/** Small stand-ins for the build outputs (the synth only stages them). */
-function artifacts() {
-  const dir = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-'));
-  for (const d of ['api', 'body-hash', 'ip-filter']) mkdirSync(join(dir, d));
-  writeFileSync(join(dir, 'api/bootstrap'), '#!/bin/sh\n');
-  writeFileSync(join(dir, 'body-hash/index.mjs'), 'export async function handler(e) { return e; }\n');
-  writeFileSync(join(dir, 'ip-filter/index.mjs'), 'export async function handler(e) { return e; }\n');
-  writeFileSync(join(dir, 'ip-filter.cloudfront.js'), 'function handler(event) { return event.request; }\n');
-  return {
-    apiCode: join(dir, 'api'),
-    bodyHashBundle: join(dir, 'body-hash'),
-    ipFilterBundle: join(dir, 'ip-filter'),
-    ipFilterCloudFrontFunction: join(dir, 'ip-filter.cloudfront.js'),
-  };
-}
 
 interface Synth { app: App; stack: Stack; template: Template; api: OacProtectedApi }
 

@@ -1,0 +1,38 @@
+// Every origin shape the CDK tests build, as whole apps: the cdk-nag test checks each one and
+// `scripts/synth-shapes.ts` writes their templates for cfn-lint (`cargo xtask test`).
+import { App, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
+import { artifacts } from './stand-ins.js';
+
+/** One deployable configuration of the construct. */
+export interface Shape {
+  /** Short name (used for its output directory). */
+  readonly name: string;
+  /** The stack's region: us-east-1 keeps the edge functions in-stack, elsewhere a support stack holds them. */
+  readonly region: string;
+  /** Props beside the stand-in artifacts; `certificate` is made in the stack when `withCertificate`. */
+  readonly props: Partial<OacProtectedApiProps>;
+  readonly withCertificate?: boolean;
+}
+
+export const SHAPES: readonly Shape[] = [
+  { name: 'lambda', region: 'eu-west-1', props: { lambdaOrigin: {} } },
+  { name: 'lambda-edge-filter', region: 'eu-west-1', props: { lambdaOrigin: {}, viewerFilter: 'lambda-edge' } },
+  { name: 'lambda-in-us-east-1', region: 'us-east-1', props: { lambdaOrigin: {} } },
+  { name: 'lambda-with-domain', region: 'eu-west-1', props: { lambdaOrigin: {}, domainNames: ['api.example.com'] }, withCertificate: true },
+  { name: 'bucket', region: 'eu-west-1', props: { staticSite: {} } },
+  { name: 'lambda-and-bucket', region: 'eu-west-1', props: { lambdaOrigin: {}, staticSite: {}, staticPaths: ['/assets/*'] } },
+];
+
+/** The app of one shape: stack `Test` with the construct `Api`, plus the edge support stack if any. */
+export function buildShape(shape: Shape, extend?: (stack: Stack, api: OacProtectedApi) => void): App {
+  const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test', { env: { account: '111122223333', region: shape.region } });
+  const certificate = shape.withCertificate
+    ? acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:111122223333:certificate/abc')
+    : undefined;
+  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), certificate, ...shape.props });
+  extend?.(stack, api);
+  return app;
+}
