@@ -33,8 +33,8 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('a bucket added without SSL enforcement is reported (AwsSolutions-S10)', () => {
-    const app = buildShape(SHAPES[0], (stack) => {
-      new s3.Bucket(stack, 'Careless', { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, serverAccessLogsPrefix: 'self/' });
+    const app = buildShape(SHAPES[0], {
+      extend: (stack) => { new s3.Bucket(stack, 'Careless', { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, serverAccessLogsPrefix: 'self/' }); },
     });
     const report = nag(app);
     assert.equal(report.success, false);

@@ -25,14 +25,20 @@ export const SHAPES: readonly Shape[] = [
   { name: 'lambda-and-bucket', region: 'eu-west-1', props: { lambdaOrigin: {}, staticSite: {}, staticPaths: ['/assets/*'] } },
 ];
 
-/** The app of one shape: stack `Test` with the construct `Api`, plus the edge support stack if any. */
-export function buildShape(shape: Shape, extend?: (stack: Stack, api: OacProtectedApi) => void): App {
+/** Hooks of {@link buildShape}: props that need the stack (e.g. an imported topic), and additions after. */
+export interface BuildOptions {
+  readonly props?: (stack: Stack) => Partial<OacProtectedApiProps>;
+  readonly extend?: (stack: Stack, api: OacProtectedApi) => void;
+}
+
+/** The app of one shape: stack `Test` with the construct `Api`, plus the support stacks it makes. */
+export function buildShape(shape: Shape, { props, extend }: BuildOptions = {}): App {
   const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { account: '111122223333', region: shape.region } });
   const certificate = shape.withCertificate
     ? acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:111122223333:certificate/abc')
     : undefined;
-  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), certificate, ...shape.props });
+  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), certificate, ...shape.props, ...props?.(stack) });
   extend?.(stack, api);
   return app;
 }
