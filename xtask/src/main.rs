@@ -1,5 +1,7 @@
 //! `cargo xtask <task>`: oac-kit's build chores, in Rust so they run wherever cargo does.
 
+mod cdk;
+mod cfn_lint;
 mod cloudflare_ips;
 mod cloudfront_function;
 mod dev;
@@ -42,6 +44,11 @@ enum Task {
     /// Generate the ip-filter CloudFront Function (cloudfront-js-2.0, viewer-request) into
     /// target/edge/ip-filter.cloudfront.js from the bundled Cloudflare ranges (checked < 10 KB).
     CloudfrontFunction(cloudfront_function::CloudfrontFunctionArgs),
+    /// Build every artifact the CDK app deploys, then `cdk synth` with the arguments after `--`.
+    Synth(cdk::CdkArgs),
+    /// Build every artifact the CDK app deploys, then `cdk deploy` with the arguments after `--`
+    /// (e.g. `-- --all -c readers=… --profile prod`).
+    Deploy(cdk::CdkArgs),
     /// Refresh shared/ip-filter-core/ranges.json from Cloudflare's API; prints the diff and
     /// the new etag.
     CloudflareIps(cloudflare_ips::CloudflareIpsArgs),
@@ -56,6 +63,8 @@ fn main() -> ExitCode {
         Task::Bench => test::bench(),
         Task::CloudfrontFunction(args) => cloudfront_function::build(&args).map(|_| ()),
         Task::CloudflareIps(args) => cloudflare_ips::run(&args),
+        Task::Synth(args) => cdk::build_and_run("synth", &args),
+        Task::Deploy(args) => cdk::build_and_run("deploy", &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

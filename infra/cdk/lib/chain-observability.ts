@@ -158,7 +158,7 @@ function usEast1Scope(stack: Stack): Construct {
     stackName: `${stack.stackName}-observability`,
     description: `oac-kit: CloudFront and Lambda@Edge alarms and the dashboard of ${stack.stackName} (CloudWatch keeps CloudFront metrics in us-east-1)`,
   });
-  support.addDependency(stack);
+  support.addStackDependency(stack);
   return support;
 }
 

@@ -27,13 +27,15 @@ export const SHAPES: readonly Shape[] = [
 
 /** Hooks of {@link buildShape}: props that need the stack (e.g. an imported topic), and additions after. */
 export interface BuildOptions {
+  /** Where `app.synth()` writes the cloud assembly (default: a temporary directory). */
+  readonly outdir?: string;
   readonly props?: (stack: Stack) => Partial<OacProtectedApiProps>;
   readonly extend?: (stack: Stack, api: OacProtectedApi) => void;
 }
 
 /** The app of one shape: stack `Test` with the construct `Api`, plus the support stacks it makes. */
-export function buildShape(shape: Shape, { props, extend }: BuildOptions = {}): App {
-  const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+export function buildShape(shape: Shape, { outdir, props, extend }: BuildOptions = {}): App {
+  const app = new App({ outdir, postCliContext: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { account: '111122223333', region: shape.region } });
   const certificate = shape.withCertificate
     ? acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:111122223333:certificate/abc')
