@@ -165,6 +165,34 @@ mod tests {
     }
 
     #[test]
+    fn templates_of_every_shape_are_collected_in_order() {
+        let dir = root().join("target/tmp/cfn-lint-two-shapes");
+        let _ = fs::remove_dir_all(&dir);
+        for file in [
+            "lambda/Test.template.json",
+            "lambda/edge-lambda-stack-1.template.json",
+            "bucket/Test.template.json",
+            "bucket/Test.assets.json",
+        ] {
+            fs::create_dir_all(dir.join(file).parent().unwrap()).unwrap();
+            fs::write(dir.join(file), "{}").unwrap();
+        }
+        let found: Vec<String> = templates_in(&dir)
+            .unwrap()
+            .iter()
+            .map(|p| p.strip_prefix(&dir).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "bucket/Test.template.json",
+                "lambda/Test.template.json",
+                "lambda/edge-lambda-stack-1.template.json"
+            ]
+        );
+    }
+
+    #[test]
     fn shape_without_a_template_is_refused() {
         let dir = root().join("target/tmp/cfn-lint-empty-shape");
         let _ = fs::remove_dir_all(&dir);
