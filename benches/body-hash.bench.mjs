@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fmt, measure, quantile } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ours = resolve(process.argv[2] ?? join(here, '../target/edge/body-hash'));
@@ -23,28 +24,6 @@ function eventWith(bytes) {
   return e;
 }
 
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const micros = (ns) => Number(ns) / 1000;
-
-/** Runs each contender in alternating blocks so drift hits both equally; returns sorted samples. */
-async function measure(contenders, iterations) {
-  const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-  for (const fn of Object.values(contenders)) for (let i = 0; i < Math.min(200, iterations); i++) await fn();
-  const block = 50;
-  for (let done = 0; done < iterations; done += block) {
-    for (const [name, fn] of Object.entries(contenders)) {
-      for (let i = 0; i < block; i++) {
-        const t = process.hrtime.bigint();
-        await fn();
-        samples[name].push(micros(process.hrtime.bigint() - t));
-      }
-    }
-  }
-  for (const s of Object.values(samples)) s.sort((a, b) => a - b);
-  return samples;
-}
-
-const fmt = (us) => (us < 10 ? us.toFixed(2) : us < 100 ? us.toFixed(1) : us.toFixed(0));
 console.log(`node ${process.version}, ${process.platform}-${process.arch}`);
 console.log('\n| body | oac-kit bundle median / p99 (µs) | plain Node.js median / p99 (µs) | ratio (median) | SHA-256 alone median (µs) |');
 console.log('| --- | --- | --- | --- | --- |');

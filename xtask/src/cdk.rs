@@ -57,6 +57,10 @@ const ARTIFACTS: &[Artifact] = &[
         path: "edge/ip-filter.cloudfront.js",
         builder: Builder::CloudfrontFunction,
     },
+    Artifact {
+        path: "edge/ip-filter-kvs.cloudfront.js",
+        builder: Builder::CloudfrontFunction,
+    },
 ];
 
 /// The builds to run for `artifacts`, each once, in a fixed order: the cargo-lambda packages
@@ -250,13 +254,14 @@ mod tests {
 
     #[test]
     fn each_builder_writes_where_the_artifact_list_says() {
-        let function = ARTIFACTS
+        let functions: Vec<String> = ARTIFACTS
             .iter()
-            .find(|a| a.builder == Builder::CloudfrontFunction)
-            .unwrap();
+            .filter(|a| a.builder == Builder::CloudfrontFunction)
+            .map(|a| format!("target/{}", a.path))
+            .collect();
         assert_eq!(
-            format!("target/{}", function.path),
-            cloudfront_function::OUTPUT
+            functions,
+            [cloudfront_function::OUTPUT, cloudfront_function::OUTPUT_KVS]
         );
     }
 }

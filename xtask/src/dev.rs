@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use ip_filter_core::origin_secret::{DEFAULT_HEADER, check_secret};
+
 use crate::cloudfront_function;
 use crate::edge::{self, EdgeArgs};
 use crate::run::{cargo, root, run};
@@ -69,8 +71,11 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
         ("UNSAFE_STS_ENDPOINT_OVERRIDE", sts.clone()),
         ("LOG_LEVEL", "warn".to_owned()),
     ];
+    let secret = fresh_secret()?;
     let mut oac_dev = Command::new(release.join("oac-dev"));
     oac_dev
+        .arg("--origin-secret")
+        .arg(&secret)
         .arg("--listen")
         .arg(args.listen.to_string())
         .arg("--function")
@@ -110,16 +115,19 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
         "\n\
          oac-kit local chain: {url}\n\
          viewers are presented as {viewer} (Cloudflare); the api stores in {db}\n\
-         X-Fluid-Identity values are checked by a local STS stand-in at {sts} (test credentials only)\n\n\
+         X-Fluid-Identity values are checked by a local STS stand-in at {sts} (test credentials only)\n\
+         every request needs the origin secret in {DEFAULT_HEADER} (as our Cloudflare zone adds it; a fresh one each run)\n\n\
          try:\n\
-         \x20 curl -i {url}/health\n\
-         \x20 curl -s {url}/openapi.json | head -c 300\n\
+         \x20 SECRET='{secret}'\n\
+         \x20 curl -i -H \"{DEFAULT_HEADER}: $SECRET\" {url}/health\n\
+         \x20 curl -i {url}/health    # no secret: 403, as for a caller that skips our zone\n\
+         \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" {url}/openapi.json | head -c 300\n\
          \x20 READER=$({reader})\n\
-         \x20 curl -s -H \"x-fluid-identity: $READER\" {url}/v1/whoami\n\
+         \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $READER\" {url}/v1/whoami\n\
          \x20 WRITER=$({writer})\n\
-         \x20 curl -s -H \"x-fluid-identity: $WRITER\" -H 'content-type: application/json' -H 'idempotency-key: demo-1' \\\n\
+         \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $WRITER\" -H 'content-type: application/json' -H 'idempotency-key: demo-1' \\\n\
          \x20      -d '{{\"action\":\"deploy\",\"resource\":\"orders-api\"}}' {url}/v1/audit-events\n\
-         \x20 curl -s -H \"x-fluid-identity: $READER\" '{url}/v1/audit-events?limit=10'\n",
+         \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $READER\" '{url}/v1/audit-events?limit=10'\n",
         viewer = args.viewer_ip,
         db = data.join("api.sqlite").display(),
         reader = sign("user")?,
@@ -132,6 +140,17 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
         bail!("oac-dev exited with {status}");
     }
     Ok(())
+}
+
+/// A fresh origin secret for this run: 32 bytes from the OS's RNG as 64 hex digits (within the
+/// secret rules of `ip_filter_core::origin_secret`).
+fn fresh_secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("the OS random number generator: {e}"))?;
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    check_secret(&secret)?;
+    Ok(secret)
 }
 
 /// The test credentials the STS stand-in knows (`dev/py/standin_credentials.json`, the one copy
@@ -176,5 +195,18 @@ impl StandIn {
 impl Drop for StandIn {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_run_gets_its_own_secret_within_the_secret_rules() {
+        let (a, b) = (fresh_secret().unwrap(), fresh_secret().unwrap());
+        assert_eq!(check_secret(&a), Ok(()));
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
     }
 }

@@ -24,6 +24,14 @@ pub struct EdgeArgs {
     /// break-glass access (repeatable; give `cloudfront-function` the same ones).
     #[arg(long = "allow-cidr", value_name = "CIDR")]
     pub allow_cidrs: Vec<String>,
+    /// ip-filter: also require the origin secret, with ranges and secrets fetched from this
+    /// CloudFront KeyValueStore (`arn:aws:cloudfront::<account>:key-value-store/<id>`; Lambda@Edge
+    /// has no environment variables, so the ARN is baked in at build time).
+    #[arg(long, value_name = "ARN")]
+    pub kvs_arn: Option<String>,
+    /// ip-filter: the origin secret's header (default `x-origin-secret`); needs `--kvs-arn`.
+    #[arg(long, value_name = "NAME", requires = "kvs_arn")]
+    pub origin_secret_header: Option<String>,
 }
 
 /// One edge function: its name, the crate of its addon, its build-time configuration, and the
@@ -74,11 +82,24 @@ fn body_hash_config(args: &EdgeArgs) -> Result<String> {
     Ok(json)
 }
 
-/// The ip-filter configuration: `--allow-cidr` values, validated exactly as the addon validates
-/// `config.json` at init (so a bad CIDR fails the build, not the deploy).
+/// The ip-filter configuration: `--allow-cidr` values and the KVS options, validated exactly as
+/// the addon validates `config.json` at init (so a bad CIDR or ARN fails the build, not the
+/// deploy).
 pub fn ip_filter_config(args: &EdgeArgs) -> Result<String> {
-    let config = ip_filter_core::Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
-    ip_filter_core::IpFilter::new(&config)?;
+    let mut config = ip_filter_core::Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
+    match &args.kvs_arn {
+        Some(arn) => {
+            config = config.with_kvs(arn, args.origin_secret_header.clone())?;
+            ip_filter_core::kvs_viewer::KvsViewer::new(&config)?;
+        }
+        None => {
+            ensure!(
+                args.origin_secret_header.is_none(),
+                "--origin-secret-header needs --kvs-arn"
+            );
+            ip_filter_core::IpFilter::new(&config)?;
+        }
+    }
     Ok(config.to_json())
 }
 
@@ -186,4 +207,50 @@ fn write_zip(dir: &Path, zip_path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c";
+
+    #[test]
+    fn kvs_arn_and_header_are_written_into_the_ip_filter_config() {
+        let args = EdgeArgs {
+            kvs_arn: Some(ARN.into()),
+            origin_secret_header: Some("x-zone-key".into()),
+            ..EdgeArgs::default()
+        };
+        assert_eq!(
+            ip_filter_config(&args).unwrap(),
+            format!(r#"{{"extraCidrs":[],"kvsArn":"{ARN}","originSecretHeader":"x-zone-key"}}"#)
+        );
+    }
+
+    #[test]
+    fn without_kvs_arn_the_ip_filter_config_is_todays() {
+        assert_eq!(
+            ip_filter_config(&EdgeArgs::default()).unwrap(),
+            r#"{"extraCidrs":[]}"#
+        );
+    }
+
+    #[test]
+    fn a_bad_kvs_arn_fails_the_build() {
+        let args = EdgeArgs {
+            kvs_arn: Some("arn:aws:s3:::bucket".into()),
+            ..EdgeArgs::default()
+        };
+        assert!(ip_filter_config(&args).is_err());
+    }
+
+    #[test]
+    fn a_secret_header_without_kvs_arn_fails_the_build() {
+        let args = EdgeArgs {
+            origin_secret_header: Some("x-zone-key".into()),
+            ..EdgeArgs::default()
+        };
+        assert!(ip_filter_config(&args).is_err());
+    }
 }

@@ -7,6 +7,7 @@ mod cloudfront_function;
 mod dev;
 mod edge;
 mod elf_check;
+mod kvs_cases;
 mod lambda;
 mod ranges_fetch;
 mod run;
@@ -39,10 +40,14 @@ enum Task {
     Demo,
     /// Run every check and test: fmt, clippy, Rust tests, edge bundles, Node tests.
     Test(test::TestArgs),
-    /// Benchmarks: body-hash bundle vs a plain Node.js handler, and this machine's SHA-256 limit.
+    /// Benchmarks: body-hash bundle vs a plain Node.js handler, this machine's SHA-256 limit, and
+    /// the ip-filter bundle in KVS mode (fresh data, refreshing) vs address only, and the
+    /// KVS-mode CloudFront Function against the address-only one.
     Bench,
-    /// Generate the ip-filter CloudFront Function (cloudfront-js-2.0, viewer-request) into
-    /// target/edge/ip-filter.cloudfront.js from the bundled Cloudflare ranges (checked < 10 KB).
+    /// Generate the ip-filter CloudFront Functions (cloudfront-js-2.0, viewer-request) from the
+    /// bundled Cloudflare ranges (each checked ≤ 10 KB): target/edge/ip-filter.cloudfront.js
+    /// (address only) and target/edge/ip-filter-kvs.cloudfront.js (address + origin secret, data
+    /// from the KeyValueStore).
     CloudfrontFunction(cloudfront_function::CloudfrontFunctionArgs),
     /// Build every artifact the CDK app deploys, then `cdk synth` with the arguments after `--`.
     Synth(cdk::CdkArgs),

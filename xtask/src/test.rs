@@ -151,13 +151,21 @@ pub fn demo() -> Result<()> {
         .arg("fixtures/cloudfront"))
 }
 
-/// The body-hash bundle against a plain Node.js handler, then this machine's SHA-256 limit.
+/// The body-hash bundle against a plain Node.js handler, the KVS-mode CloudFront Function
+/// against the address-only one, then this machine's SHA-256 limit.
 pub fn bench() -> Result<()> {
     let node = check_node()?;
     edge::build(&EdgeArgs::default())?;
-    run(Command::new(node)
+    crate::cloudfront_function::build(&Default::default())?;
+    run(Command::new(&node)
         .arg("benches/body-hash.bench.mjs")
         .arg(root().join("target/edge/body-hash")))?;
+    run(Command::new(&node)
+        .arg("benches/ip-filter-kvs.bench.mjs")
+        .arg(root().join("target/edge/ip-filter")))?;
+    run(Command::new(&node)
+        .arg("benches/ip-filter-cloudfront-function.bench.mjs")
+        .arg(root().join("target/edge")))?;
     run(Command::new("openssl").args(["speed", "-seconds", "3", "-bytes", "1048576", "sha256"]))
 }
 

@@ -44,6 +44,19 @@ function expectForwarded(out, input, expectedHash) {
   assert.deepEqual(Object.keys(out.headers), Object.keys(expected.headers));
 }
 
+/** Forwarded exactly as CloudFront sent it: every member, header and entry, in order. */
+function expectUnchanged(out, input) {
+  assert.equal(out.status, undefined, `unexpected generated response: ${out.body}`);
+  assert.deepEqual(out, input.Records[0].cf.request);
+  assert.deepEqual(Object.keys(out.headers), Object.keys(input.Records[0].cf.request.headers));
+}
+
+/** The viewer's x-amz-content-sha256 when it is exactly one value of 64 lowercase hex digits. */
+function viewerClaim(headers) {
+  const entries = headers[HASH] ?? [];
+  return entries.length === 1 && /^[0-9a-f]{64}$/.test(entries[0].value) ? entries[0].value : undefined;
+}
+
 function expectProblem(out, status, type) {
   assert.equal(out.status, String(status));
   assert.equal(out.bodyEncoding, 'text');
@@ -61,10 +74,16 @@ describe('body-hash bundle on the sample events', () => {
       const input = load(name);
       const body = input.Records[0].cf.request.body;
       const out = await handler(clone(input));
-      if (body?.inputTruncated) return expectProblem(out, 413, 'body-truncated');
+      // The documented policy: a truncated body goes on only with the viewer's well-formed hash;
+      // a complete one with its own hash, unless the viewer claimed another.
+      const claim = viewerClaim(input.Records[0].cf.request.headers);
+      if (body?.inputTruncated) {
+        return claim ? expectUnchanged(out, input) : expectProblem(out, 413, 'body-truncated');
+      }
       const bytes = !body ? Buffer.alloc(0)
         : body.encoding === 'text' ? Buffer.from(body.data, 'utf8')
         : Buffer.from(body.data, 'base64');
+      if (body && claim && claim !== sha256(bytes)) return expectProblem(out, 400, 'content-sha256-mismatch');
       expectForwarded(out, input, sha256(bytes));
     });
   }
@@ -109,16 +128,55 @@ describe('body-hash bundle hashes the exact bytes', () => {
     expectForwarded(await handler(clone(input)), input, sha256(Buffer.alloc(0)));
   });
 
-  it('replaces a viewer-supplied hash', async () => {
+  it('keeps a viewer-supplied hash that matches the body', async () => {
+    const input = event({ body: b64(Buffer.from('hello')), headers: header('X-Amz-Content-Sha256', sha256(Buffer.from('hello'))) });
+    expectForwarded(await handler(clone(input)), input, sha256(Buffer.from('hello')));
+  });
+
+  it('replaces an uppercase viewer hash (not a claim Lambda would accept) with the computed one', async () => {
+    const hello = Buffer.from('hello');
+    const input = event({ body: b64(hello), headers: header('X-Amz-Content-Sha256', sha256(hello).toUpperCase()) });
+    expectForwarded(await handler(clone(input)), input, sha256(hello));
+  });
+
+  it('replaces an unsigned-payload viewer hash', async () => {
     const input = event({ body: b64(Buffer.from('hello')), headers: header('X-Amz-Content-Sha256', 'UNSIGNED-PAYLOAD') });
     expectForwarded(await handler(clone(input)), input, sha256(Buffer.from('hello')));
   });
 });
 
 describe('body-hash bundle rejection paths', () => {
-  it('truncated body → 413', async () => {
+  it('truncated body without x-amz-content-sha256 → 413 telling how to send it', async () => {
     const body = { ...b64(randomBytes(1024)), inputTruncated: true };
-    expectProblem(await handler(event({ body })), 413, 'body-truncated');
+    const out = await handler(event({ body }));
+    expectProblem(out, 413, 'body-truncated');
+    assert.match(JSON.parse(out.body).detail, /SHA-256 of the whole body.*x-amz-content-sha256/);
+  });
+
+  for (const [why, entries] of [
+    ['UNSIGNED-PAYLOAD', [{ key: 'X-Amz-Content-Sha256', value: 'UNSIGNED-PAYLOAD' }]],
+    ['uppercase hex', [{ key: 'X-Amz-Content-Sha256', value: sha256(Buffer.from('x')).toUpperCase() }]],
+    ['63 digits', [{ key: 'X-Amz-Content-Sha256', value: sha256(Buffer.from('x')).slice(1) }]],
+    ['two entries', [{ key: 'X-Amz-Content-Sha256', value: sha256(Buffer.from('x')) }, { key: 'X-Amz-Content-Sha256', value: sha256(Buffer.from('x')) }]],
+  ]) {
+    it(`truncated body with an unusable x-amz-content-sha256 (${why}) → 413`, async () => {
+      const body = { ...b64(randomBytes(1024)), inputTruncated: true };
+      expectProblem(await handler(event({ body, headers: { [HASH]: entries } })), 413, 'body-truncated');
+    });
+  }
+
+  it('truncated body with one well-formed x-amz-content-sha256 → forwarded unchanged', async () => {
+    const whole = randomBytes(2 << 20);
+    const body = { ...b64(whole.subarray(0, 1 << 20)), inputTruncated: true };
+    const input = event({ body, headers: header('X-Amz-Content-Sha256', sha256(whole)) });
+    expectUnchanged(await handler(clone(input)), input);
+  });
+
+  it('complete body with a mismatching x-amz-content-sha256 → 400 naming the header', async () => {
+    const input = event({ body: b64(Buffer.from('hello')), headers: header('X-Amz-Content-Sha256', sha256(Buffer.from('hellO'))) });
+    const out = await handler(input);
+    expectProblem(out, 400, 'content-sha256-mismatch');
+    assert.match(JSON.parse(out.body).detail, /x-amz-content-sha256/);
   });
 
   for (const [why, data] of [

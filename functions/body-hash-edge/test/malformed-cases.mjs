@@ -100,6 +100,12 @@ export const hostileGetters = {
     Object.defineProperty(requestOf(e).body, 'data', { get: hostile });
     return e;
   },
+  'x-amz-content-sha256 value getter throws (a body: the viewer hash is read)': (e) => {
+    const entry = { key: 'X-Amz-Content-Sha256' };
+    Object.defineProperty(entry, 'value', { get: hostile, enumerable: true });
+    requestOf(e).headers['x-amz-content-sha256'] = [entry];
+    return e;
+  },
 };
 
 /**

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+import { loadCloudFrontFunction } from '../../../tools/oac-dev/js/cloudfront-function.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
@@ -21,9 +21,9 @@ const { Handler } = createRequire(import.meta.url)(join(bundle, 'addon.node'));
 const config = readFileSync(join(bundle, 'config.json'), 'utf8');
 const rust = new Handler(config);
 
-// cloudfront-js-2.0 code is a script, not a module: evaluate it in a fresh context (no Node
-// globals, as in CloudFront) and take its top-level handler.
-const cfHandler = vm.runInNewContext(`${code}\n;handler`, {}, { filename: 'ip-filter.cloudfront.js' });
+// cloudfront-js-2.0 code is a script, not a module: the loader oac-dev runs it with evaluates it
+// in a fresh context (no Node globals, as in CloudFront) and takes its top-level handler.
+const { handler: cfHandler } = loadCloudFrontFunction(code, 'ip-filter.cloudfront.js');
 
 const oracle = JSON.parse(execFileSync(process.env.OAC_KIT_PYTHON || 'python3', [
   join(repo, 'dev/py/ip_filter_oracle.py'),

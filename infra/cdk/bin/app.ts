@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
-import { OacProtectedApi } from '../lib/oac-protected-api.js';
-import { missingArtifacts, missingArtifactsHint } from './artifacts.js';
+import { IP_CHECK_ONLY, OacProtectedApi, OriginSecretOption } from '../lib/oac-protected-api.js';
+import { ArtifactPaths, missingArtifacts, missingArtifactsHint, neededArtifacts } from './artifacts.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const targetDir = process.env.OAC_KIT_TARGET_DIR ?? path.join(repo, 'target');
@@ -16,18 +16,29 @@ function listContext(name: string): string[] {
   return typeof v === 'string' && v.length > 0 ? v.split(',') : [];
 }
 
+/**
+ * `-c originSecret=ip-check-only-anyones-cloudflare-zone-can-reach-you` opts out; otherwise
+ * `-c originSecretHeader=NAME` and (Lambda@Edge filter) `-c kvsArn=ARN` tune it.
+ */
+function originSecretContext(): OriginSecretOption {
+  if (app.node.tryGetContext('originSecret') === IP_CHECK_ONLY) return IP_CHECK_ONLY;
+  return { headerName: app.node.tryGetContext('originSecretHeader'), keyValueStoreArn: app.node.tryGetContext('kvsArn') };
+}
+
 // Offline synthesis (no AWS credentials, no Docker): nothing is bundled at synth time.
 const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
 const viewerFilter = app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function';
-// Relative to the target directory; the viewer filter in use decides which ip-filter artifact.
-const artifacts = {
+// Relative to the target directory; the viewer filter and the origin secret decide which are read.
+const artifacts: ArtifactPaths = {
   apiCode: process.env.OAC_KIT_API_ZIP ?? 'lambda/api/bootstrap.zip',
   bodyHashBundle: 'edge/body-hash/body-hash.zip',
   ipFilterCloudFrontFunction: 'edge/ip-filter.cloudfront.js',
+  ipFilterKvsCloudFrontFunction: 'edge/ip-filter-kvs.cloudfront.js',
   ipFilterBundle: 'edge/ip-filter/ip-filter.zip',
+  rangeSyncCode: process.env.OAC_KIT_RANGE_SYNC_ZIP ?? 'lambda/range-sync/bootstrap.zip',
 };
-const needed = [artifacts.apiCode, artifacts.bodyHashBundle,
-  viewerFilter === 'lambda-edge' ? artifacts.ipFilterBundle : artifacts.ipFilterCloudFrontFunction];
+const originSecret = originSecretContext();
+const needed = neededArtifacts(artifacts, { viewerFilter, originSecret: originSecret !== IP_CHECK_ONLY });
 const missing = missingArtifacts(targetDir, needed);
 if (missing.length > 0) {
   console.error(missingArtifactsHint(targetDir, missing));
@@ -43,7 +54,9 @@ new OacProtectedApi(stack, 'Api', {
     apiCode: target(artifacts.apiCode),
     bodyHashBundle: target(artifacts.bodyHashBundle),
     ipFilterCloudFrontFunction: target(artifacts.ipFilterCloudFrontFunction),
+    ipFilterKvsCloudFrontFunction: target(artifacts.ipFilterKvsCloudFrontFunction),
     ipFilterBundle: target(artifacts.ipFilterBundle),
+    rangeSyncCode: target(artifacts.rangeSyncCode),
   },
   lambdaOrigin: {
     identity: {
@@ -54,4 +67,5 @@ new OacProtectedApi(stack, 'Api', {
     },
   },
   viewerFilter,
+  originSecret,
 });

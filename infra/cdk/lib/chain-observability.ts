@@ -37,6 +37,8 @@ export interface ChainObservabilityProps extends ObservabilityOptions {
   readonly edgeFunctions: Readonly<Record<string, cloudfront.experimental.EdgeFunction>>;
   /** The Lambdalith, when there is a Lambda origin. */
   readonly api?: lambda.IFunction;
+  /** Alarms made elsewhere in the construct (the range sync's), shown beside these on the dashboard. */
+  readonly otherAlarms?: readonly cloudwatch.Alarm[];
 }
 
 /** One alarm's rule: a metric crossing a threshold, and what no data means. */
@@ -203,7 +205,7 @@ function chainDashboard(scope: Construct, props: ChainObservabilityProps, cfMetr
       [cfMetric('5xxErrorRate', distribution, 'Average'), cfMetric('4xxErrorRate', distribution, 'Average')]),
     new cloudwatch.AlarmStatusWidget({
       title: `Alarms in ${Stack.of(scope).region}`,
-      alarms: Object.values(alarms).filter((a) => Stack.of(a).region === Stack.of(scope).region),
+      alarms: [...Object.values(alarms), ...props.otherAlarms ?? []].filter((a) => Stack.of(a).region === Stack.of(scope).region),
       width: 12,
       height: 6,
     }),

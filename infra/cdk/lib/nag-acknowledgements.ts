@@ -2,11 +2,13 @@
 // on the narrowest construct that carries it. Acknowledgements are CDK's own `Validations` metadata:
 // apps that run cdk-nag see them; apps that do not are unaffected. test/cdk-nag.test.ts proves every
 // shape of the construct has no unacknowledged finding.
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
+import type { RangeSync } from './range-sync.js';
 
 /** The managed policy every Lambda role here carries: CloudWatch Logs writes only. */
 const BASIC_EXECUTION_ROLE = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -20,6 +22,8 @@ export interface NagScope {
   readonly accessLogBucket?: s3.IBucket;
   /** The bucket the construct made for `staticSite` (a bucket passed in is the app's to judge). */
   readonly staticBucket?: s3.IBucket;
+  /** The origin secret and its range sync, unless `originSecret` is opted out. */
+  readonly rangeSync?: RangeSync;
 }
 
 /** Acknowledges the by-design findings of one OacProtectedApi. */
@@ -52,5 +56,21 @@ export function acknowledgeNagFindings(s: NagScope): void {
   }
   if (s.staticBucket && s.accessLogBucket) {
     ack(s.staticBucket, 'AwsSolutions-S1', 'Reads reach this bucket only through CloudFront (OAC), whose standard access logs record them');
+  }
+  if (s.rangeSync) acknowledgeRangeSync(s.rangeSync);
+}
+
+/** The origin secret, the range-sync Lambda, and the provider of its deploy-time sync (AwsCustomResource). */
+function acknowledgeRangeSync(r: RangeSync): void {
+  const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+  ack(r.secret, 'AwsSolutions-SMG4', 'Rotation is manual by design: the new value must be in Cloudflare\'s Transform Rule ' +
+    'before the old one is retired, a step outside AWS (docs/ip-filter.md, Operator\'s runbook: Rotation, step by step)');
+  ack(r.function, BASIC_EXECUTION_ROLE, 'The AWS-managed basic execution policy grants only CloudWatch Logs writes; the store ' +
+    'and the secret are separate statements naming exactly this store and this secret');
+  // The AwsCustomResource's provider is one singleton function per stack, outside this construct.
+  const provider = Stack.of(r).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  if (provider) {
+    ack(provider, BASIC_EXECUTION_ROLE, 'The provider of the deploy-time sync (AwsCustomResource) gets only CloudWatch Logs ' +
+      'writes from the managed policy; its one call is lambda:InvokeFunction on the range-sync function');
   }
 }

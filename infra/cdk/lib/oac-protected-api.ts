@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -11,6 +10,13 @@ import { Construct } from 'constructs';
 import { apiEnvironment, checkAudience, deploymentAudience } from './api-environment.js';
 import { ChainObservability, ObservabilityOptions } from './chain-observability.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { OriginSecretOption, originSecretSettings } from './origin-secret.js';
+import { RangeSync } from './range-sync.js';
+import { ViewerFilter, createViewerFilter, edgeFunctionProps, required } from './viewer-filter.js';
+
+export { IP_CHECK_ONLY } from './origin-secret.js';
+export type { OriginSecretOption, OriginSecretProps } from './origin-secret.js';
+export type { ViewerFilter } from './viewer-filter.js';
 
 /** Where the build put each artifact (see the README's deploy section). */
 export interface OacArtifacts {
@@ -18,10 +24,14 @@ export interface OacArtifacts {
   readonly apiCode?: string;
   /** The body-hash Lambda@Edge bundle: `target/edge/body-hash/body-hash.zip` (or its directory). */
   readonly bodyHashBundle: string;
-  /** The generated CloudFront Function: `target/edge/ip-filter.cloudfront.js`. */
+  /** The address-only CloudFront Function (`originSecret` opted out): `target/edge/ip-filter.cloudfront.js`. */
   readonly ipFilterCloudFrontFunction?: string;
+  /** The KVS-mode CloudFront Function (address + origin secret, the default): `target/edge/ip-filter-kvs.cloudfront.js`. */
+  readonly ipFilterKvsCloudFrontFunction?: string;
   /** The ip-filter Lambda@Edge bundle: `target/edge/ip-filter/ip-filter.zip` (or its directory). */
   readonly ipFilterBundle?: string;
+  /** The range-sync Lambda (origin secret on): `target/lambda/range-sync/bootstrap.zip` (or its directory). */
+  readonly rangeSyncCode?: string;
 }
 
 /** The Lambdalith origin. */
@@ -67,9 +77,6 @@ export interface IdentityProps {
   readonly allowAnyAccount?: boolean;
 }
 
-/** How viewer requests are restricted to Cloudflare. */
-export type ViewerFilter = 'cloudfront-function' | 'lambda-edge';
-
 /** Props of {@link OacProtectedApi}: one per service. */
 export interface OacProtectedApiProps {
   /** Build outputs to deploy. */
@@ -82,6 +89,12 @@ export interface OacProtectedApiProps {
   readonly staticPaths?: string[];
   /** Cloudflare-only filter: the cheap CloudFront Function (default) or the Lambda@Edge bundle. */
   readonly viewerFilter?: ViewerFilter;
+  /**
+   * The second layer: a secret header only our Cloudflare zone adds, kept in a KeyValueStore by the
+   * range-sync Lambda with the current Cloudflare ranges. Default on (`{}`); `IP_CHECK_ONLY` opts
+   * out: IP check only, anyone's Cloudflare zone can reach you.
+   */
+  readonly originSecret?: OriginSecretOption;
   /** Certificate (us-east-1) for `domainNames`. */
   readonly certificate?: acm.ICertificate;
   /** Alternate domain names. Requires `certificate`. */
@@ -100,7 +113,8 @@ export const ALL_VIEWER_EXCEPT_HOST_HEADER_ID = 'b689b0a8-53d0-40ab-baf2-68738e2
  * private bucket behind OAC. Correct by construction: the Function URL is never public, CloudFront
  * gets both invoke permissions scoped to this distribution, `Host` is never forwarded, every
  * behavior reaching the Lambda runs body-hash at origin-request with the body included, and every
- * behavior runs the Cloudflare-only viewer filter.
+ * behavior runs the Cloudflare-only viewer filter: the address and, unless opted out, the origin
+ * secret our Cloudflare zone adds (its store kept current by the range-sync Lambda).
  */
 export class OacProtectedApi extends Construct {
   /** The distribution. */
@@ -119,6 +133,8 @@ export class OacProtectedApi extends Construct {
   readonly audience?: string;
   /** The chain's alarms and dashboard, unless `observability: false`. */
   readonly observability?: ChainObservability;
+  /** The origin secret and the range sync, unless `originSecret` is opted out. */
+  readonly rangeSync?: RangeSync;
 
   constructor(scope: Construct, id: string, props: OacProtectedApiProps) {
     super(scope, id);
@@ -132,7 +148,16 @@ export class OacProtectedApi extends Construct {
       throw new Error('domainNames need a certificate (in us-east-1)');
     }
 
-    const viewer = this.viewerFilter(props);
+    const secret = originSecretSettings(props.originSecret);
+    const filter = createViewerFilter(this, props.viewerFilter ?? 'cloudfront-function', props.artifacts, secret);
+    if (secret && filter.keyValueStoreArn) {
+      this.rangeSync = new RangeSync(this, 'RangeSync', {
+        keyValueStoreArn: filter.keyValueStoreArn,
+        code: required(props.artifacts.rangeSyncCode, 'artifacts.rangeSyncCode'),
+        settings: secret,
+      });
+    }
+    const viewer = filter.behavior;
     let lambdaBehavior: cloudfront.BehaviorOptions | undefined;
     if (props.lambdaOrigin) {
       lambdaBehavior = this.lambdaBehavior(props, props.lambdaOrigin, viewer);
@@ -210,6 +235,7 @@ export class OacProtectedApi extends Construct {
       this.observability = new ChainObservability(this, 'Observability', {
         ...props.observability, distribution: this.distribution, edgeFunctions, api: this.function,
         viewerFunction: this.node.tryFindChild('IpFilterFunction') as cloudfront.Function | undefined,
+        otherAlarms: this.rangeSync && [this.rangeSync.staleAlarm, this.rangeSync.failureAlarm],
       });
     }
     acknowledgeNagFindings({
@@ -219,22 +245,8 @@ export class OacProtectedApi extends Construct {
       edgeFunctions: Object.values(edgeFunctions),
       accessLogBucket: logBucket,
       staticBucket: this.node.tryFindChild('StaticBucket') as s3.Bucket | undefined,
+      rangeSync: this.rangeSync,
     });
-  }
-
-  private viewerFilter(props: OacProtectedApiProps): Pick<cloudfront.BehaviorOptions, 'functionAssociations' | 'edgeLambdas'> {
-    if ((props.viewerFilter ?? 'cloudfront-function') === 'cloudfront-function') {
-      const file = required(props.artifacts.ipFilterCloudFrontFunction, 'artifacts.ipFilterCloudFrontFunction');
-      const fn = new cloudfront.Function(this, 'IpFilterFunction', {
-        code: cloudfront.FunctionCode.fromFile({ filePath: file }),
-        runtime: cloudfront.FunctionRuntime.JS_2_0,
-        comment: 'oac-kit: only Cloudflare may call this distribution',
-      });
-      return { functionAssociations: [{ function: fn, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] };
-    }
-    const bundle = required(props.artifacts.ipFilterBundle, 'artifacts.ipFilterBundle');
-    const fn = new cloudfront.experimental.EdgeFunction(this, 'IpFilterEdge', edgeFunctionProps(bundle, 'oac-kit ip-filter (viewer-request)'));
-    return { edgeLambdas: [{ functionVersion: fn.currentVersion, eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST }] };
   }
 
   private lambdaBehavior(
@@ -303,24 +315,6 @@ export class OacProtectedApi extends Construct {
       ],
     };
   }
-}
-
-/** Lambda@Edge: Node.js 22, x86_64 (the only architecture it runs), the bundle's `index.handler`. */
-function edgeFunctionProps(bundle: string, description: string): cloudfront.experimental.EdgeFunctionProps {
-  return {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    architecture: lambda.Architecture.X86_64,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(bundle),
-    memorySize: 128,
-    timeout: Duration.seconds(5),
-    description,
-  };
-}
-
-function required(value: string | undefined, name: string): string {
-  if (!value) throw new Error(`${name} is required for this configuration`);
-  return path.resolve(value);
 }
 
 /** Re-exported so apps need only this module. */

@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { OacProtectedApiProps } from '../lib/oac-protected-api.js';
 import { SHAPES, buildShape } from './shapes.js';
+import { RANGE_SYNC_ALARM_PREFIX, rangeSyncAlarms } from './support.js';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 
@@ -19,8 +20,10 @@ function stacks(app: App): { main: Template; global?: Template } {
 /** The default shape with props made in its stack. */
 const build = (props: (stack: Stack) => Partial<OacProtectedApiProps>) => buildShape(SHAPES[0], { props });
 
+/** The chain's alarms: every alarm but the range sync's two (lib/range-sync.ts, on with the origin secret). */
 function alarms(t: Template | undefined): Resource[] {
-  return t ? Object.values(t.findResources('AWS::CloudWatch::Alarm')) as Resource[] : [];
+  if (!t) return [];
+  return Object.entries(t.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => !id.startsWith(RANGE_SYNC_ALARM_PREFIX)).map(([, a]) => a as Resource);
 }
 
 function alarmOn(t: Template | undefined, metricName: string): Resource['Properties'] {
@@ -69,7 +72,9 @@ describe('alarms of a stack outside us-east-1 (the default shape)', () => {
     it(`api ${metric}: in the stack's region, Sum >= 1 in 5 minutes`, () => {
       const p = alarmOn(main, metric);
       assert.equal(p.Namespace, 'AWS/Lambda');
-      const [apiId] = Object.keys(main.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'provided.al2023' } }));
+      const [apiId] = Object.keys(main.findResources('AWS::Lambda::Function', {
+        Properties: { Runtime: 'provided.al2023', Environment: { Variables: Match.objectLike({ STORE: 'dynamodb' }) } },
+      }));
       assert.deepEqual(dimension(p, 'FunctionName'), { Ref: apiId });
       assert.deepEqual([p.Statistic, p.Period, p.EvaluationPeriods, p.Threshold, p.TreatMissingData], ['Sum', 300, 1, 1, 'notBreaching']);
     });
@@ -89,6 +94,13 @@ describe('alarms of a stack outside us-east-1 (the default shape)', () => {
     assert.equal(global!.findResources('AWS::CloudWatch::Dashboard') && Object.keys(global!.findResources('AWS::CloudWatch::Dashboard')).length, 0);
   });
 
+  it("the dashboard's alarm status shows the range sync's two alarms", () => {
+    const body = JSON.stringify(Object.values(main.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    const syncAlarms = rangeSyncAlarms(main).map(([id]) => id);
+    assert.equal(syncAlarms.length, 2, `${syncAlarms}`);
+    for (const id of syncAlarms) assert.ok(body.includes(`"${id}"`), `${id} on the dashboard`);
+  });
+
   it('no alarm has actions unless a topic is given', () => {
     for (const a of [...alarms(main), ...alarms(global)]) assert.equal(a.Properties.AlarmActions, undefined);
   });
@@ -96,7 +108,7 @@ describe('alarms of a stack outside us-east-1 (the default shape)', () => {
 
 describe('other shapes', () => {
   it('lambda-edge filter: its Errors and Throttles alarms instead of the CloudFront Function ones', () => {
-    const { global } = stacks(buildShape(SHAPES.find((s) => s.name === 'lambda-edge-filter')!));
+    const { global } = stacks(buildShape(SHAPES.find((s) => s.name === 'lambda-edge-filter-with-kvs-arn')!));
     const names = alarms(global).map((a) => `${a.Properties.Namespace} ${a.Properties.MetricName}`).sort();
     assert.deepEqual(names, ['AWS/CloudFront 5xxErrorRate', 'AWS/Lambda Errors', 'AWS/Lambda Errors', 'AWS/Lambda Throttles', 'AWS/Lambda Throttles']);
   });

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { IP_CHECK_ONLY } from '../lib/oac-protected-api.js';
+import { kvsFunctionStandIn } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cdkDir = resolve(here, '..');
@@ -14,11 +16,13 @@ const cdkCli = join(cdkDir, 'node_modules/aws-cdk/bin/cdk');
 
 function standInTarget(): string {
   const t = mkdtempSync(join(tmpdir(), 'oac-kit-target-'));
-  for (const d of ['lambda/api', 'edge/body-hash', 'edge/ip-filter']) mkdirSync(join(t, d), { recursive: true });
+  for (const d of ['lambda/api', 'lambda/range-sync', 'edge/body-hash', 'edge/ip-filter']) mkdirSync(join(t, d), { recursive: true });
   writeFileSync(join(t, 'lambda/api/bootstrap'), '#!/bin/sh\n');
+  writeFileSync(join(t, 'lambda/range-sync/bootstrap'), '#!/bin/sh\n');
   // Synthesis only stages a zip asset (copies it): any bytes stand in for the bundle.
   writeFileSync(join(t, 'edge/body-hash/body-hash.zip'), 'stand-in\n');
   writeFileSync(join(t, 'edge/ip-filter.cloudfront.js'), 'function handler(event) { return event.request; }\n');
+  writeFileSync(join(t, 'edge/ip-filter-kvs.cloudfront.js'), kvsFunctionStandIn('x-origin-secret'));
   return t;
 }
 
@@ -38,7 +42,7 @@ function offlineEnv(target: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proce
 it('cdk synth works offline with no credentials', () => {
   const target = standInTarget();
   const out = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-out-'));
-  const env = offlineEnv(target, { OAC_KIT_API_ZIP: 'lambda/api' });
+  const env = offlineEnv(target, { OAC_KIT_API_ZIP: 'lambda/api', OAC_KIT_RANGE_SYNC_ZIP: 'lambda/range-sync' });
   execFileSync(process.execPath, [cdkCli, 'synth', '--quiet', '--no-notices', '--output', out], {
     cwd: cdkDir, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000,
   });
@@ -53,14 +57,22 @@ it('cdk synth works offline with no credentials', () => {
   const templates = readdirSync(out).filter((f) => f.endsWith('.template.json'));
   const main = JSON.parse(readFileSync(join(out, 'OacKitApi.template.json'), 'utf8'));
   const types = Object.values(main.Resources as Record<string, { Type: string }>).map((r) => r.Type);
-  for (const t of ['AWS::CloudFront::Distribution', 'AWS::Lambda::Url', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::Function']) {
+  for (const t of [
+    'AWS::CloudFront::Distribution', 'AWS::Lambda::Url', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::Function',
+    'AWS::CloudFront::KeyValueStore', 'AWS::SecretsManager::Secret', 'AWS::Events::Rule', 'AWS::CloudWatch::Alarm',
+  ]) {
     assert.ok(types.includes(t), `${t} in ${templates}`);
   }
 });
 
 describe('without the build artifacts', () => {
   const emptyTarget = () => mkdtempSync(join(tmpdir(), 'oac-kit-empty-target-'));
-  const hint = /^oac-kit: build artifacts missing in .* \(lambda\/api\/bootstrap\.zip, edge\/body-hash\/body-hash\.zip, edge\/ip-filter\.cloudfront\.js\): run `cargo xtask synth`/;
+  // The default deployment: origin secret on, so the KVS-mode function and the range-sync Lambda.
+  const hint = new RegExp('^oac-kit: build artifacts missing in .* \\(lambda/api/bootstrap\\.zip, edge/body-hash/body-hash\\.zip, ' +
+    'edge/ip-filter-kvs\\.cloudfront\\.js, lambda/range-sync/bootstrap\\.zip\\): run `cargo xtask synth`');
+  const appWith = (context: object) => spawnSync(process.execPath, ['--import', 'tsx', join(cdkDir, 'bin/app.ts')], {
+    cwd: cdkDir, env: offlineEnv(emptyTarget(), { CDK_CONTEXT_JSON: JSON.stringify(context) }), encoding: 'utf8', timeout: 120_000,
+  });
 
   it('the app exits non-zero with one line naming cargo xtask synth', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(cdkDir, 'bin/app.ts')], {
@@ -74,12 +86,15 @@ describe('without the build artifacts', () => {
   });
 
   it('the lambda-edge filter names its bundle instead of the CloudFront Function', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(cdkDir, 'bin/app.ts')], {
-      cwd: cdkDir, env: offlineEnv(emptyTarget(), { CDK_CONTEXT_JSON: JSON.stringify({ viewerFilter: 'lambda-edge' }) }),
-      encoding: 'utf8', timeout: 120_000,
-    });
+    const r = appWith({ viewerFilter: 'lambda-edge', kvsArn: 'arn:aws:cloudfront::111122223333:key-value-store/abc' });
     assert.notEqual(r.status, 0, 'exit code');
-    assert.match(r.stderr, /edge\/ip-filter\/ip-filter\.zip\): run `cargo xtask synth`/);
+    assert.match(r.stderr, /body-hash\.zip, edge\/ip-filter\/ip-filter\.zip, lambda\/range-sync\/bootstrap\.zip\): run `cargo xtask synth`/);
+  });
+
+  it('with the origin secret opted out: the address-only function and no range-sync Lambda', () => {
+    const r = appWith({ originSecret: IP_CHECK_ONLY });
+    assert.notEqual(r.status, 0, 'exit code');
+    assert.match(r.stderr, /body-hash\.zip, edge\/ip-filter\.cloudfront\.js\): run `cargo xtask synth`/);
   });
 
   it('cdk synth prints the hint, no stack trace, and fails', () => {

@@ -7,29 +7,11 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { deploymentAudience } from '../lib/api-environment.js';
-import { ALL_VIEWER_EXCEPT_HOST_HEADER_ID, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
-import { artifacts } from './stand-ins.js';
+import { ALL_VIEWER_EXCEPT_HOST_HEADER_ID, IP_CHECK_ONLY, OacProtectedApi } from '../lib/oac-protected-api.js';
+import { apiVariables, artifacts, edgeStack, synth } from './support.js';
 
 const CACHING_DISABLED_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const CACHING_OPTIMIZED_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
-
-interface Synth { app: App; stack: Stack; template: Template; api: OacProtectedApi }
-
-function synth(props: Partial<OacProtectedApiProps> = {}, region = 'eu-west-1', mutate?: (api: OacProtectedApi) => void): Synth {
-  const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'Test', { env: { account: '111122223333', region } });
-  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {}, ...props });
-  mutate?.(api);
-  return { app, stack, template: Template.fromStack(stack), api };
-}
-
-/** The us-east-1 support stack CloudFront's EdgeFunction creates for a stack elsewhere. */
-function edgeStack(app: App): Template {
-  const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c) && c.stackName.startsWith('edge-lambda-stack-'));
-  assert.equal(stacks.length, 1, 'one edge support stack');
-  assert.equal(stacks[0].region, 'us-east-1');
-  return Template.fromStack(stacks[0]);
-}
 
 const distributionConfig = (t: Template) => {
   const ds = Object.values(t.findResources('AWS::CloudFront::Distribution'));
@@ -162,8 +144,7 @@ describe('options', () => {
   it('allowlist opt-ins are off unless asked for, and reach the function when asked for', () => {
     const variables = (identity: object) => {
       const { template } = synth({ lambdaOrigin: { identity: { audience: 'orders-api', ...identity } } });
-      const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'provided.al2023' } }));
-      return fns[0].Properties.Environment.Variables;
+      return apiVariables(template);
     };
     const off = variables({});
     assert.equal(off.IDENTITY_ALLOW_FEDERATED_USERS, 'false');
@@ -178,8 +159,7 @@ describe('options', () => {
       const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
       const stack = new Stack(app, 'S', { env: { account, region }, stackName });
       new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {} });
-      const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Runtime: 'provided.al2023' } }));
-      return fns[0].Properties.Environment.Variables.IDENTITY_AUDIENCE;
+      return apiVariables(Template.fromStack(stack)).IDENTITY_AUDIENCE;
     };
     const staging = audienceOf('111122223333', 'eu-west-1', 'orders-staging');
     assert.equal(staging, '111122223333:eu-west-1:orders-staging/Api');
@@ -242,7 +222,7 @@ describe('options', () => {
   });
 
   it('viewerFilter lambda-edge: the ip-filter bundle at viewer-request, no CloudFront Function', () => {
-    const { app, template } = synth({ viewerFilter: 'lambda-edge' });
+    const { app, template } = synth({ viewerFilter: 'lambda-edge', originSecret: IP_CHECK_ONLY });
     template.resourceCountIs('AWS::CloudFront::Function', 0);
     const b = distributionConfig(template).DefaultCacheBehavior;
     assert.equal(b.FunctionAssociations, undefined);
@@ -316,7 +296,9 @@ describe('refuses configurations that cannot work', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { account: '111122223333', region: 'eu-west-1' } });
     const a = artifacts();
-    assert.throws(() => new OacProtectedApi(stack, 'Api', { artifacts: { ...a, ipFilterCloudFrontFunction: undefined }, lambdaOrigin: {} }), /ipFilterCloudFrontFunction/);
+    assert.throws(() => new OacProtectedApi(stack, 'Api', {
+      artifacts: { ...a, ipFilterCloudFrontFunction: undefined }, lambdaOrigin: {}, originSecret: IP_CHECK_ONLY,
+    }), /ipFilterCloudFrontFunction is required/);
   });
 });
 

@@ -2,8 +2,8 @@
 // `scripts/synth-shapes.ts` writes their templates for cfn-lint (`cargo xtask test`).
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
-import { artifacts } from './stand-ins.js';
+import { IP_CHECK_ONLY, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
+import { BuiltWith, STORE_ARN, artifacts, testStack } from './support.js';
 
 /** One deployable configuration of the construct. */
 export interface Shape {
@@ -14,11 +14,20 @@ export interface Shape {
   /** Props beside the stand-in artifacts; `certificate` is made in the stack when `withCertificate`. */
   readonly props: Partial<OacProtectedApiProps>;
   readonly withCertificate?: boolean;
+  /** What the stand-in artifacts were built with (e.g. the Lambda@Edge bundle's store ARN). */
+  readonly built?: BuiltWith;
 }
 
+/** The origin secret is on unless a shape opts out (`originSecret: IP_CHECK_ONLY`). */
 export const SHAPES: readonly Shape[] = [
   { name: 'lambda', region: 'eu-west-1', props: { lambdaOrigin: {} } },
-  { name: 'lambda-edge-filter', region: 'eu-west-1', props: { lambdaOrigin: {}, viewerFilter: 'lambda-edge' } },
+  { name: 'lambda-ip-check-only', region: 'eu-west-1', props: { lambdaOrigin: {}, originSecret: IP_CHECK_ONLY } },
+  {
+    name: 'lambda-edge-filter-with-kvs-arn', region: 'eu-west-1',
+    props: { lambdaOrigin: {}, viewerFilter: 'lambda-edge', originSecret: { keyValueStoreArn: STORE_ARN } },
+    built: { bundleConfig: { kvsArn: STORE_ARN } },
+  },
+  { name: 'lambda-edge-filter-ip-check-only', region: 'eu-west-1', props: { lambdaOrigin: {}, viewerFilter: 'lambda-edge', originSecret: IP_CHECK_ONLY } },
   { name: 'lambda-in-us-east-1', region: 'us-east-1', props: { lambdaOrigin: {} } },
   { name: 'lambda-with-domain', region: 'eu-west-1', props: { lambdaOrigin: {}, domainNames: ['api.example.com'] }, withCertificate: true },
   { name: 'bucket', region: 'eu-west-1', props: { staticSite: {} } },
@@ -35,12 +44,11 @@ export interface BuildOptions {
 
 /** The app of one shape: stack `Test` with the construct `Api`, plus the support stacks it makes. */
 export function buildShape(shape: Shape, { outdir, props, extend }: BuildOptions = {}): App {
-  const app = new App({ outdir, postCliContext: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'Test', { env: { account: '111122223333', region: shape.region } });
+  const { app, stack } = testStack(shape.region, outdir);
   const certificate = shape.withCertificate
     ? acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:111122223333:certificate/abc')
     : undefined;
-  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), certificate, ...shape.props, ...props?.(stack) });
+  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(shape.built), certificate, ...shape.props, ...props?.(stack) });
   extend?.(stack, api);
   return app;
 }

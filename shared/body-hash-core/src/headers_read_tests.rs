@@ -56,12 +56,21 @@ fn bodies() -> [BodyInput<'static>; 6] {
 }
 
 /// Header sets that take each branch of the core's header checks.
-const HEADER_SETS: [&[(&str, &str)]; 5] = [
+const HEADER_SETS: [&[(&str, &str)]; 7] = [
     &[],
     &[("content-length", "5")],
     &[("content-length", "0"), ("authorization", "Bearer t")],
     &[("transfer-encoding", "chunked")],
     &[("content-length", "x")],
+    // A viewer's claim: a truncated body is forwarded on it, a complete one checked against it.
+    &[(
+        "x-amz-content-sha256",
+        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+    )],
+    &[
+        ("x-amz-content-sha256", "UNSIGNED-PAYLOAD"),
+        ("authorization", "Bearer t"),
+    ],
 ];
 
 /// The names `hash_body` asks for on `body` with the headers `pairs` under `config`.

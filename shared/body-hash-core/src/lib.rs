@@ -3,8 +3,9 @@
 //! CloudFront OAC signs origin requests with SigV4, and Lambda refuses unsigned payloads: for a
 //! request with a body, `x-amz-content-sha256` must hold the SHA-256 of the body before CloudFront
 //! signs. [`hash_body`] decides, from the body CloudFront handed over and the request headers, either
-//! the header edits to forward with or the response to generate instead. It does no I/O; the
-//! `lambda_runtime` binary and the N-API addon of the edge bundle both call it.
+//! the header edits to forward with or the response to generate instead. A body over CloudFront's
+//! 1 MB cut goes on only with the viewer's own hash of the whole body ([`ViewerHash`]). It does no
+//! I/O; the `lambda_runtime` binary and the N-API addon of the edge bundle both call it.
 //!
 //! ```
 //! use cloudfront_event::{HeaderEdit, Headers, Outcome};
@@ -22,9 +23,11 @@
 
 mod config;
 mod digest;
+mod viewer_hash;
 
 pub use config::{Config, ConfigError};
 pub use digest::{InvalidBase64, sha256_base64, sha256_hex};
+pub use viewer_hash::{ViewerHash, is_sha256_hex};
 
 use cloudfront_event::{
     CONTENT_SHA256, EMPTY_SHA256, HeaderEdit, HeaderLookup, Outcome, Request, Response,
@@ -70,29 +73,48 @@ pub fn hash_request(request: &Request, config: &Config) -> Outcome {
 /// Decides the fate of one origin request. See the crate docs.
 ///
 /// - body present and complete → `x-amz-content-sha256` = SHA-256 of the exact body bytes
-///   (base64-decoded, or the UTF-8 bytes of a `text` body), replacing any viewer-supplied value;
-/// - body truncated → 413 (a hash of part of the body would fail Lambda's check anyway);
+///   (base64-decoded, or the UTF-8 bytes of a `text` body); a viewer's [`ViewerHash::Claim`]
+///   that differs → 400 (its sender has a bug a silent overwrite would hide), any other viewer
+///   value is replaced;
+/// - body truncated (over 1 MB) → forwarded unchanged if the viewer sent a [`ViewerHash::Claim`]
+///   (Lambda checks the whole body against it), else 413 telling how to send one — never a hash
+///   of the partial body;
 /// - invalid base64 or an unknown encoding → 400 / 500;
 /// - no body member while the request declares one → 500 (IncludeBody is off);
 /// - no body member and no declared body → the empty-body hash.
 pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Config) -> Outcome {
+    let respond = |problem: Problem| Outcome::Respond(Response::problem(&problem));
     let digest = match *body {
         BodyInput::Present {
             input_truncated: true,
             ..
-        } => return Outcome::Respond(Response::problem(&body_truncated())),
-        BodyInput::Present { data, encoding, .. } => match encoding.unwrap_or("base64") {
-            "base64" => match sha256_base64(data) {
-                Ok(digest) => digest,
-                Err(e) => return Outcome::Respond(Response::problem(&invalid_base64(&e))),
-            },
-            "text" => sha256_hex(data),
-            other => return Outcome::Respond(Response::problem(&unknown_encoding(other))),
-        },
+        } => {
+            let viewer = ViewerHash::of(headers);
+            return match viewer.why_unusable() {
+                None => Outcome::Forward(authorization_edit(headers, config).into_iter().collect()),
+                Some(why) => respond(body_truncated(&why)),
+            };
+        }
+        BodyInput::Present { data, encoding, .. } => {
+            let digest = match encoding.unwrap_or("base64") {
+                "base64" => match sha256_base64(data) {
+                    Ok(digest) => digest,
+                    Err(e) => return respond(invalid_base64(&e)),
+                },
+                "text" => sha256_hex(data),
+                other => return respond(unknown_encoding(other)),
+            };
+            if let ViewerHash::Claim(claimed) = ViewerHash::of(headers)
+                && claimed != digest
+            {
+                return respond(hash_mismatch(&claimed, &digest));
+            }
+            digest
+        }
         BodyInput::Absent => match declared_body(headers) {
             Ok(false) => EMPTY_SHA256.to_owned(),
-            Ok(true) => return Outcome::Respond(Response::problem(&include_body_off())),
-            Err(problem) => return Outcome::Respond(Response::problem(&problem)),
+            Ok(true) => return respond(include_body_off()),
+            Err(problem) => return respond(problem),
         },
     };
     let mut edits = Vec::with_capacity(2);
@@ -100,22 +122,28 @@ pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Con
         name: CONTENT_SHA256.to_owned(),
         entries: vec![(CONTENT_SHA256.to_owned(), digest)],
     });
-    if let Some(target) = config.copy_authorization_to() {
-        edits.push(copy_authorization(headers, target));
-    }
+    edits.extend(authorization_edit(headers, config));
     Outcome::Forward(edits)
+}
+
+/// The edit that copies `Authorization`, when `config` asks for it.
+fn authorization_edit(headers: &impl HeaderLookup, config: &Config) -> Option<HeaderEdit> {
+    config
+        .copy_authorization_to()
+        .map(|target| copy_authorization(headers, target))
 }
 
 /// The request headers [`hash_body`] may look up for `body` under `config`. An adapter that
 /// reads headers up front (the N-API addon reads them out of the JS event before the core runs)
 /// reads exactly these; a test runs the core's scenarios through a recording lookup against it.
-/// A body that is present needs no header unless `Authorization` is copied.
+/// A body that is present needs the viewer's `x-amz-content-sha256` (and `authorization` when
+/// it is copied).
 pub fn headers_read(body: &BodyInput<'_>, config: &Config) -> &'static [&'static str] {
     match (body, config.copy_authorization_to()) {
         (BodyInput::Absent, None) => &["transfer-encoding", "content-length"],
         (BodyInput::Absent, Some(_)) => &["transfer-encoding", "content-length", "authorization"],
-        (BodyInput::Present { .. }, None) => &[],
-        (BodyInput::Present { .. }, Some(_)) => &["authorization"],
+        (BodyInput::Present { .. }, None) => &[CONTENT_SHA256],
+        (BodyInput::Present { .. }, Some(_)) => &[CONTENT_SHA256, "authorization"],
     }
 }
 
@@ -159,11 +187,27 @@ fn copy_authorization(headers: &impl HeaderLookup, target: &str) -> HeaderEdit {
     }
 }
 
-fn body_truncated() -> Problem {
-    Problem::new("body-truncated", "Request body too large", 413).with_detail(
-        "CloudFront hands an origin-request function at most 1 MB of body; a hash of part of the \
-         body cannot match, so the request is refused instead of forwarded.",
+/// 413 for a body over CloudFront's 1 MB cut without a usable claim (`why` says what was sent).
+fn body_truncated(why: &str) -> Problem {
+    Problem::new("body-truncated", "Request body too large", 413).with_detail(format!(
+        "CloudFront hands an origin-request function at most 1 MB of the body, so body-hash \
+         cannot hash this one, and {why}. Compute the SHA-256 of the whole body, hex-encode it \
+         (64 lowercase digits) and send it in the {CONTENT_SHA256} header: CloudFront's OAC \
+         signs with it and Lambda checks the body against it."
+    ))
+}
+
+/// 400 for a complete body whose viewer-sent hash is not its SHA-256.
+fn hash_mismatch(claimed: &str, digest: &str) -> Problem {
+    Problem::new(
+        "content-sha256-mismatch",
+        "x-amz-content-sha256 does not match the body",
+        400,
     )
+    .with_detail(format!(
+        "{CONTENT_SHA256} is {claimed} but the SHA-256 of the body received is {digest}: send \
+         the lowercase hex SHA-256 of the exact body bytes, or leave the header out."
+    ))
 }
 
 fn invalid_base64(error: &InvalidBase64) -> Problem {
@@ -211,3 +255,5 @@ mod headers_read_tests;
 mod request_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod viewer_hash_tests;

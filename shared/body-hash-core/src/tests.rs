@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::*;
 
 /// Headers from `(name, value)` pairs, as CloudFront would send them.
-fn headers(pairs: &[(&str, &str)]) -> Headers {
+pub(crate) fn headers(pairs: &[(&str, &str)]) -> Headers {
     let mut h = Headers::default();
     for (name, value) in pairs {
         h.0.entry(name.to_string())
@@ -28,7 +28,7 @@ fn present<'a>(data: &'a str, encoding: Option<&'static str>) -> BodyInput<'a> {
     }
 }
 
-fn forwarded_hash(outcome: Outcome) -> String {
+pub(crate) fn forwarded_hash(outcome: Outcome) -> String {
     let Outcome::Forward(edits) = outcome else {
         panic!("expected Forward, got {outcome:?}")
     };
@@ -43,7 +43,7 @@ fn forwarded_hash(outcome: Outcome) -> String {
 }
 
 /// The problem `type` slug and status of a generated response.
-fn rejected(outcome: Outcome) -> (String, u16) {
+pub(crate) fn rejected(outcome: Outcome) -> (String, u16) {
     let Outcome::Respond(response) = outcome else {
         panic!("expected Respond, got {outcome:?}")
     };
@@ -60,7 +60,7 @@ fn rejected(outcome: Outcome) -> (String, u16) {
     )
 }
 
-const HELLO: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+pub(crate) const HELLO: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 
 #[test]
 fn base64_body_is_hashed_after_decoding() {

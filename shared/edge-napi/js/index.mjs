@@ -9,7 +9,38 @@ const require = createRequire(import.meta.url);
 const { Handler } = require('./addon.node');
 const handlerCore = new Handler(readFileSync(new URL('./config.json', import.meta.url), 'utf8'));
 
+/** The longest a refresh of fetched data may hold a request up, all its fetches together. */
+const REFRESH_BUDGET_MS = 1000;
+
+/**
+ * Only a core that reads a store says so (ip-filter with kvsArn); the I/O is here, the requests
+ * are signed and the answers judged in Rust. Lambda freezes between invocations, so there is no
+ * timer: a request that finds the data too old refreshes it first.
+ */
+const readsStore = handlerCore.readsStore === true;
+
 /** Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects. */
 export async function handler(event) {
+  if (readsStore) await refresh(handlerCore);
   return handlerCore.handle(event);
+}
+
+async function refresh(core) {
+  let requests = core.refreshStart(Date.now());
+  if (requests === null) return;
+  const signal = AbortSignal.timeout(REFRESH_BUDGET_MS);
+  while (requests !== null) {
+    const answers = await Promise.all(requests.map((request) => fetchAnswer(request, signal)));
+    requests = core.refreshReceive(answers, Date.now());
+  }
+}
+
+/** `{status, body}` of one GET, or null when it failed (network, timeout). */
+async function fetchAnswer({ url, headers }, signal) {
+  try {
+    const response = await fetch(url, { headers, signal, redirect: 'error' });
+    return { status: response.status, body: await response.text() };
+  } catch {
+    return null;
+  }
 }

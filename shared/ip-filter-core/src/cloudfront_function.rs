@@ -14,13 +14,20 @@
 //!
 //! The Node tests run the generated file on CloudFront Functions events and check it agrees with
 //! the Rust matcher (the N-API addon) and with Python's `ipaddress` on every range boundary.
+//!
+//! [`kvs::generate`] writes the "KVS mode" function: the same address check against the ranges
+//! in the CloudFront KeyValueStore (or these compiled ones when the store's are refused), plus
+//! the origin secret.
 
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::matcher::RangeSet;
+use crate::origin_secret::SecretError;
 use crate::provenance::{ProvenanceError, check_field};
 use crate::viewer::forbidden_problem;
+
+pub mod kvs;
 
 /// CloudFront's limit on a function's code size.
 pub const MAX_BYTES: usize = 10 * 1024;
@@ -34,6 +41,9 @@ pub enum GenerateError {
     /// A provenance field that could break out of its comment (see [`crate::provenance`]).
     #[error(transparent)]
     Provenance(#[from] ProvenanceError),
+    /// An origin secret header name that is not a lowercase HTTP token (KVS mode).
+    #[error(transparent)]
+    SecretHeader(#[from] SecretError),
 }
 
 /// The generated function would exceed [`MAX_BYTES`] (too many extra CIDRs).
@@ -46,93 +56,10 @@ pub struct TooLarge {
     pub size: usize,
 }
 
-const LOGIC: &str = r#"
-function v4(s) {
-  var p = s.split('.');
-  if (p.length !== 4) return -1;
-  var n = 0;
-  for (var i = 0; i < 4; i++) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p[i]) || +p[i] > 255) return -1;
-    n = n * 256 + +p[i];
-  }
-  return n;
-}
-
-function hex4(n) {
-  return ('000' + n.toString(16)).slice(-4);
-}
-
-// Appends the groups of s (4 lowercase hex digits each) to out; an IPv4 tail only if last.
-function groups(s, out, last) {
-  if (s === '') return true;
-  var p = s.split(':');
-  for (var i = 0; i < p.length; i++) {
-    if (last && i === p.length - 1 && p[i].indexOf('.') >= 0) {
-      var n = v4(p[i]);
-      if (n < 0) return false;
-      out.push(hex4(Math.floor(n / 65536)), hex4(n % 65536));
-    } else if (/^[0-9a-fA-F]{1,4}$/.test(p[i])) {
-      out.push(('000' + p[i].toLowerCase()).slice(-4));
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The address as 32 lowercase hex digits, or '' when s is not an IPv6 address.
-function v6(s) {
-  var d = s.indexOf('::');
-  var head = [];
-  var tail = [];
-  if (d < 0) {
-    if (!groups(s, head, true) || head.length !== 8) return '';
-  } else {
-    // A second '::' leaves an empty group in the tail, which groups() refuses.
-    if (!groups(s.slice(0, d), head, false) || !groups(s.slice(d + 2), tail, true)) return '';
-    if (head.length + tail.length > 7) return '';
-    while (head.length + tail.length < 8) head.push('0000');
-  }
-  return head.concat(tail).join('');
-}
-
-function inV4(n) {
-  for (var i = 0; i < V4.length; i += 2) {
-    if (n >= V4[i] && n <= V4[i + 1]) return true;
-  }
-  return false;
-}
-
-function inV6(h) {
-  for (var i = 0; i < V6.length; i += 2) {
-    if (h >= V6[i] && h <= V6[i + 1]) return true;
-  }
-  return false;
-}
-
-function allowed(ip) {
-  if (typeof ip !== 'string') return false;
-  var n = v4(ip);
-  if (n >= 0) return inV4(n);
-  var h = v6(ip);
-  if (h === '') return false;
-  if (h.slice(0, 24) === '00000000000000000000ffff') return inV4(parseInt(h.slice(24), 16));
-  return inV6(h);
-}
-
-function handler(event) {
-  if (event.viewer && allowed(event.viewer.ip)) return event.request;
-  return {
-    statusCode: 403,
-    statusDescription: TITLE,
-    headers: {
-      'content-type': { value: 'application/problem+json' },
-      'cache-control': { value: 'no-store' }
-    },
-    body: { encoding: 'text', data: BODY }
-  };
-}
-"#;
+/// The address grammar, the interval lookup and the 403 both functions share.
+const ADDRESS_JS: &str = include_str!("cloudfront_function/address.js");
+/// The handler of the address-only function.
+const IP_ONLY_JS: &str = include_str!("cloudfront_function/ip_only.js");
 
 /// Generates the CloudFront Function for `ranges`. `provenance` (field name and value, e.g. the
 /// snapshot's date, etag and source) goes into the header comment, one `// name: value` line a
@@ -151,11 +78,25 @@ pub fn generate(
     ranges: &RangeSet,
     provenance: &[(&'static str, &str)],
 ) -> Result<String, GenerateError> {
+    let mut js = header("", provenance)?;
+    js.push_str(
+        "// Passes event.request unchanged when event.viewer.ip is in the ranges; anything else,\n\
+         // unparsable included, gets the 403 problem+json of the Rust core.\n",
+    );
+    write_table(&mut js, "V4", "V6", ranges);
+    write_problem(&mut js);
+    js.push_str(ADDRESS_JS);
+    js.push_str(IP_ONLY_JS);
+    within_limit(js)
+}
+
+/// `imports`, then the generated-code banner and one `// name: value` line a provenance field
+/// (each checked first, see [`crate::provenance`]).
+fn header(imports: &str, provenance: &[(&'static str, &str)]) -> Result<String, GenerateError> {
     for (field, value) in provenance {
         check_field(field, value)?;
     }
-    let problem = forbidden_problem();
-    let mut js = String::new();
+    let mut js = imports.to_owned();
     js.push_str(
         "// oac-kit ip-filter: CloudFront Function (cloudfront-js-2.0) for viewer-request.\n\
          // Generated by `cargo xtask cloudfront-function` from shared/ip-filter-core; do not edit.\n",
@@ -163,13 +104,13 @@ pub fn generate(
     for (field, value) in provenance {
         let _ = writeln!(js, "// {field}: {value}");
     }
-    js.push_str(
-        "// Passes event.request unchanged when event.viewer.ip is in the ranges; anything else,\n\
-         // unparsable included, gets the 403 problem+json of the Rust core.\n",
-    );
-    // One interval a line, with its dotted / colon form as a comment, so a reviewer can read
-    // the table against ranges.json.
-    js.push_str("var V4 = [\n");
+    Ok(js)
+}
+
+/// `var <v4> = [...]; var <v6> = [...];`: the merged intervals of `ranges`, one a line, with
+/// the dotted / colon form as a comment so a reviewer can read the table against ranges.json.
+fn write_table(js: &mut String, v4_name: &str, v6_name: &str, ranges: &RangeSet) {
+    let _ = writeln!(js, "var {v4_name} = [");
     let v4 = ranges.v4_intervals();
     for (i, (first, last)) in v4.iter().enumerate() {
         let sep = if i + 1 == v4.len() { ' ' } else { ',' };
@@ -180,7 +121,7 @@ pub fn generate(
             Ipv4Addr::from(*last)
         );
     }
-    js.push_str("];\nvar V6 = [\n");
+    let _ = writeln!(js, "];\nvar {v6_name} = [");
     let v6 = ranges.v6_intervals();
     for (i, (first, last)) in v6.iter().enumerate() {
         let sep = if i + 1 == v6.len() { ' ' } else { ',' };
@@ -192,18 +133,23 @@ pub fn generate(
         );
     }
     js.push_str("];\n");
-    // JSON string literals are JavaScript string literals.
-    let _ = writeln!(
-        js,
-        "var TITLE = {};",
-        serde_json::to_string(problem.title()).expect("string serializes")
-    );
-    let _ = writeln!(
-        js,
-        "var BODY = {};",
-        serde_json::to_string(&problem.to_json()).expect("string serializes")
-    );
-    js.push_str(LOGIC);
+}
+
+/// `TITLE` and `BODY`: the core's 403 problem, as JSON string literals (which are JavaScript
+/// string literals).
+fn write_problem(js: &mut String) {
+    let problem = forbidden_problem();
+    let _ = writeln!(js, "var TITLE = {};", js_string(problem.title()));
+    let _ = writeln!(js, "var BODY = {};", js_string(&problem.to_json()));
+}
+
+/// `text` as a JavaScript string literal.
+fn js_string(text: &str) -> String {
+    serde_json::to_string(text).expect("string serializes")
+}
+
+/// `js`, unless it is over CloudFront's size limit.
+fn within_limit(js: String) -> Result<String, GenerateError> {
     if js.len() > MAX_BYTES {
         return Err(TooLarge { size: js.len() }.into());
     }

@@ -3,8 +3,9 @@
 //! `lambda_runtime` binary reads the same JSON from `IP_FILTER_CONFIG`).
 
 use ipnet::IpNet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::kvs_config::{KvsConfig, KvsConfigError};
 use crate::matcher::RangeSet;
 use crate::parse::{ParseError, parse_cidr};
 use crate::snapshot::Snapshot;
@@ -18,12 +19,25 @@ use cloudfront_event::{Outcome, Request};
 /// assert_eq!(c.extra_cidrs().len(), 1);
 /// assert!(ip_filter_core::Config::from_json(r#"{"extraCidrs":["203.0.113.1/24"]}"#).is_err());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
     /// CIDRs allowed besides Cloudflare's (e.g. an office range for break-glass access).
     #[serde(default)]
     extra_cidrs: Vec<String>,
+    /// Lambda@Edge only: the KeyValueStore the bundle fetches ranges and secrets from
+    /// ([`crate::kvs_config`]); without it the filter checks the address only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kvs_arn: Option<String>,
+    /// The origin secret's header (default `x-origin-secret`); needs `kvsArn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    origin_secret_header: Option<String>,
+    /// How old fetched data may get, in seconds (default 60); needs `kvsArn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refresh_seconds: Option<u32>,
+    /// Tests only: a loopback stand-in of the KVS data-plane API; needs `kvsArn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kvs_endpoint: Option<String>,
 }
 
 /// A configuration that must not be deployed.
@@ -39,6 +53,13 @@ pub enum ConfigError {
     /// would never match; write the IPv4 form instead.
     #[error("extraCidrs: {0} lies in ::ffff:0:0/96 (IPv4-mapped): give the IPv4 CIDR instead")]
     Ipv4Mapped(String),
+    /// A KVS option that must not be deployed.
+    #[error("{0}")]
+    Kvs(#[from] KvsConfigError),
+    /// A KVS configuration handed to an adapter that does not fetch from the store (it would
+    /// skip the origin-secret check).
+    #[error("kvsArn is only supported by the Lambda@Edge bundle (it fetches the store)")]
+    KvsUnsupported,
     /// The Cloudflare snapshot is unusable (a broken refresh or a hand edit that breaks a rule).
     #[error("the Cloudflare snapshot is not valid: {0}")]
     Snapshot(ParseError),
@@ -51,6 +72,7 @@ impl Config {
         // it once.
         let config: Config = serde_json::from_str(json).map_err(ConfigError::Json)?;
         config.extra_nets()?;
+        config.kvs()?;
         Ok(config)
     }
 
@@ -60,6 +82,7 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let config = Config {
             extra_cidrs: extra_cidrs.into_iter().map(Into::into).collect(),
+            ..Config::default()
         };
         config.extra_nets()?;
         Ok(config)
@@ -70,12 +93,45 @@ impl Config {
         &self.extra_cidrs
     }
 
-    /// The configuration as the JSON the bundles carry.
-    pub fn to_json(&self) -> String {
-        serde_json::json!({ "extraCidrs": self.extra_cidrs }).to_string()
+    /// This configuration reading from the KeyValueStore `arn` (the other KVS options at their
+    /// defaults unless given), checked.
+    pub fn with_kvs(
+        mut self,
+        arn: impl Into<String>,
+        secret_header: Option<String>,
+    ) -> Result<Self, ConfigError> {
+        self.kvs_arn = Some(arn.into());
+        self.origin_secret_header = secret_header;
+        self.kvs()?;
+        Ok(self)
     }
 
-    fn extra_nets(&self) -> Result<Vec<IpNet>, ConfigError> {
+    /// The checked KVS options, or `None` when the filter checks the address only.
+    pub fn kvs(&self) -> Result<Option<KvsConfig>, ConfigError> {
+        let Some(arn) = &self.kvs_arn else {
+            let any = self.origin_secret_header.is_some()
+                || self.refresh_seconds.is_some()
+                || self.kvs_endpoint.is_some();
+            return if any {
+                Err(KvsConfigError::WithoutArn.into())
+            } else {
+                Ok(None)
+            };
+        };
+        Ok(Some(KvsConfig::new(
+            arn,
+            self.origin_secret_header.as_deref(),
+            self.refresh_seconds,
+            self.kvs_endpoint.as_deref(),
+        )?))
+    }
+
+    /// The configuration as the JSON the bundles carry (the KVS members only when set).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("plain strings and numbers serialize")
+    }
+
+    pub(crate) fn extra_nets(&self) -> Result<Vec<IpNet>, ConfigError> {
         let mapped: IpNet = "::ffff:0:0/96".parse().expect("constant CIDR");
         self.extra_cidrs
             .iter()
@@ -114,8 +170,13 @@ pub struct IpFilter {
 }
 
 impl IpFilter {
-    /// Builds the filter from a validated configuration.
+    /// Builds the filter from a validated configuration. A configuration with `kvsArn` is
+    /// refused: this filter checks the address only, and the store's origin secret must not be
+    /// skipped silently (the Lambda@Edge bundle uses [`crate::kvs_viewer`] for it).
     pub fn new(config: &Config) -> Result<Self, ConfigError> {
+        if config.kvs()?.is_some() {
+            return Err(ConfigError::KvsUnsupported);
+        }
         Ok(Self {
             ranges: config.range_set()?,
         })
@@ -189,5 +250,53 @@ mod tests {
         let c = Config::with_extra_cidrs(["198.51.100.0/24"]).unwrap();
         assert_eq!(Config::from_json(&c.to_json()).unwrap(), c);
         assert_eq!(Config::default().to_json(), r#"{"extraCidrs":[]}"#);
+        let arn = "arn:aws:cloudfront::123456789012:key-value-store/abc";
+        let kvs = Config::default().with_kvs(arn, None).unwrap();
+        assert_eq!(
+            kvs.to_json(),
+            format!(r#"{{"extraCidrs":[],"kvsArn":"{arn}"}}"#)
+        );
+        assert_eq!(Config::from_json(&kvs.to_json()).unwrap(), kvs);
+    }
+
+    #[test]
+    fn a_kvs_option_without_kvs_arn_is_refused() {
+        for bad in [
+            r#"{"originSecretHeader":"x-origin-secret"}"#,
+            r#"{"refreshSeconds":60}"#,
+            r#"{"kvsEndpoint":"http://127.0.0.1:9000"}"#,
+        ] {
+            assert!(
+                matches!(
+                    Config::from_json(bad),
+                    Err(ConfigError::Kvs(KvsConfigError::WithoutArn))
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_kvs_option_fails_parsing() {
+        let arn = "arn:aws:cloudfront::123456789012:key-value-store/abc";
+        for bad in [
+            r#"{"kvsArn":"arn:aws:s3:::bucket"}"#.to_owned(),
+            format!(r#"{{"kvsArn":"{arn}","refreshSeconds":5}}"#),
+            format!(r#"{{"kvsArn":"{arn}","refreshSeconds":"60"}}"#),
+            format!(r#"{{"kvsArn":"{arn}","kvsEndpoint":"http://10.0.0.1:80"}}"#),
+            format!(r#"{{"kvsArn":"{arn}","originSecretHeader":"X-Secret"}}"#),
+        ] {
+            assert!(Config::from_json(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_address_only_filter_refuses_a_kvs_configuration() {
+        let arn = "arn:aws:cloudfront::123456789012:key-value-store/abc";
+        let config = Config::default().with_kvs(arn, None).unwrap();
+        assert!(matches!(
+            IpFilter::new(&config),
+            Err(ConfigError::KvsUnsupported)
+        ));
     }
 }

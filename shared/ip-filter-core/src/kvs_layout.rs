@@ -145,6 +145,15 @@ pub fn decode_ranges(
     Ok(nets)
 }
 
+/// How many `ranges:*` values the list in `ranges:0` spans (its header's `n`), so a reader
+/// knows which further keys to fetch before [`decode_ranges`].
+pub fn part_count(first_value: &str) -> Result<usize, LayoutError> {
+    let (header, _) = first_value.split_once('\n').ok_or(LayoutError::BadHeader)?;
+    parse_header(header)
+        .map(|(n, _)| n)
+        .ok_or(LayoutError::BadHeader)
+}
+
 /// The `origin-secrets` value for 1 or 2 distinct SHA-256 hex digests (lowercase, 64 digits).
 pub fn encode_secret_hashes(hashes: &[String]) -> Result<String, LayoutError> {
     check_hashes(hashes.iter().map(String::as_str))?;

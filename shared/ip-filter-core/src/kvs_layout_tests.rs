@@ -188,3 +188,16 @@ fn malformed_secret_values_are_refused() {
         );
     }
 }
+
+#[test]
+fn part_count_reads_n_from_the_header_and_refuses_a_bad_one() {
+    let items = encode_ranges(&long_list(300)).unwrap();
+    assert_eq!(part_count(&items[0].1), Ok(items.len()));
+    for bad in [
+        "",
+        "oac-ranges/1 n=2 sha256=00",
+        "oac-ranges/1 n=17 sha256=x\nbody",
+    ] {
+        assert_eq!(part_count(bad), Err(LayoutError::BadHeader), "{bad:?}");
+    }
+}

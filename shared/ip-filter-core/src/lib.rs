@@ -19,6 +19,9 @@
 //!   diff);
 //! - [`kvs_layout`] and [`origin_secret`]: the CloudFront KeyValueStore layout (ranges and the
 //!   origin secrets' hashes) and the origin-secret check, shared by the edge and the range sync;
+//! - [`kvs_config`], [`kvs_viewer`] and [`kvs_refresh`]: the Lambda@Edge bundle in KVS mode —
+//!   its `config.json` options, the address-and-secret decision on data fetched from the store,
+//!   and when to fetch which keys; `kvs_getkey` (feature `kvs-getkey`) signs the `GetKey` call;
 //! - [`provenance`]: the printable-ASCII rule for provenance written into generated code.
 //!
 //! ```
@@ -31,7 +34,12 @@
 
 pub mod cloudfront_function;
 mod config;
+pub mod kvs_config;
+#[cfg(feature = "kvs-getkey")]
+pub mod kvs_getkey;
 pub mod kvs_layout;
+pub mod kvs_refresh;
+pub mod kvs_viewer;
 mod matcher;
 pub mod origin_secret;
 pub mod parse;

@@ -3,13 +3,15 @@
 // as built for upload. One JSON request per stdin line:
 //   {"id": n, "stage": "viewer" | "origin", "event": {...}}
 // one JSON answer per stdout line: {"id": n, "result": ...} or {"id": n, "error": "..."}.
+// {"id": n, "kvs": {key: value, ...} | null} replaces what the KVS-mode CloudFront Function's
+// KeyValueStore holds (null: every read fails), answered with {"id": n, "result": null}.
 //
 // usage: node edge-worker.mjs [--viewer-cloudfront-function FILE] [--viewer-bundle DIR] [--origin-bundle DIR]
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import vm from 'node:vm';
+import { keyValueStore, loadCloudFrontFunction } from './cloudfront-function.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -18,11 +20,10 @@ const option = (name) => {
 };
 
 const stages = {};
+const store = keyValueStore();
 const cfFile = option('--viewer-cloudfront-function');
 if (cfFile) {
-  // cloudfront-js-2.0 is a script defining `function handler(event)`, not a module.
-  const code = readFileSync(cfFile, 'utf8');
-  const handler = vm.runInNewContext(`${code}\n;handler`, {}, { filename: cfFile });
+  const { handler } = loadCloudFrontFunction(readFileSync(cfFile, 'utf8'), cfFile, store);
   stages.viewer = async (event) => handler(event);
 }
 for (const [flag, stage] of [['--viewer-bundle', 'viewer'], ['--origin-bundle', 'origin']]) {
@@ -43,6 +44,11 @@ for await (const line of lines) {
   try {
     const msg = JSON.parse(line);
     id = msg.id;
+    if ('kvs' in msg) {
+      store.set(msg.kvs);
+      write({ id, result: null });
+      continue;
+    }
     const run = stages[msg.stage];
     if (!run) throw new Error(`no ${msg.stage} function loaded`);
     write({ id, result: await run(msg.event) });

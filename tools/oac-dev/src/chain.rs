@@ -18,7 +18,9 @@ use serde::de::DeserializeOwned;
 
 use crate::cloudfront::edge_result::{self, EdgeResult};
 use crate::cloudfront::function_event::{self, FunctionResult};
+use crate::cloudfront::kvs::{self, KvsView};
 use crate::cloudfront::oac_sign::OacSigner;
+use crate::cloudfront::secret_verdict::SecretVerdict;
 use crate::cloudfront::{self, edge_event, origin_policy, origin_request, viewer};
 use crate::config::{ChainConfig, FUNCTION_HOST, ViewerFilter};
 use crate::edge_worker::{EdgeWorkers, Stage, WorkerSpec};
@@ -33,7 +35,9 @@ pub const VIEWER_BODY_LIMIT: usize = 64 << 20;
 /// The running chain.
 pub struct Chain {
     config: ChainConfig,
-    workers: EdgeWorkers,
+    workers: Arc<EdgeWorkers>,
+    /// What the KVS-mode function's KeyValueStore holds (with an origin secret).
+    kvs: Option<Arc<KvsView>>,
     runtime: RuntimeApi,
     _functions: Vec<FunctionProcess>,
     signer: OacSigner,
@@ -43,7 +47,18 @@ pub struct Chain {
 impl Chain {
     /// Starts the Node.js edge workers, the Runtime API and the function instances.
     pub async fn start(config: ChainConfig) -> Result<Arc<Self>> {
-        let workers = EdgeWorkers::start(&worker_spec(&config)?, config.edge_workers).await?;
+        if config.origin_secret.is_some()
+            && config.viewer_filter != ViewerFilter::CloudFrontFunction
+        {
+            // Never run "secret configured" without a secret check.
+            anyhow::bail!("the origin secret needs the CloudFront Function viewer filter");
+        }
+        let workers =
+            Arc::new(EdgeWorkers::start(&worker_spec(&config)?, config.edge_workers).await?);
+        let kvs = match &config.origin_secret {
+            Some(secret) => Some(kvs::start(&secret.store, &workers).await?),
+            None => None,
+        };
         let runtime = RuntimeApi::start().await?;
         let env: Vec<(&str, &str)> = config
             .function_env
@@ -60,6 +75,7 @@ impl Chain {
             function_url: FunctionUrl::new(config.grants),
             config,
             workers,
+            kvs,
             runtime,
             _functions: functions,
             signer: OacSigner::default(),
@@ -151,10 +167,12 @@ impl Chain {
                         return Err(Early::new(
                             response.into_http(),
                             "FunctionGeneratedResponse from cloudfront",
-                            "viewer filter (CloudFront Function) answered",
+                            self.function_refusal(&request),
                         ));
                     }
-                    FunctionResult::Forward(_) => request,
+                    FunctionResult::Forward(returned) => {
+                        function_event::forwarded(request, returned)
+                    }
                 }
             }
             ViewerFilter::LambdaEdge => {
@@ -173,6 +191,16 @@ impl Chain {
         };
         log.push_str(" → viewer filter pass");
         Ok(forwarded)
+    }
+
+    /// Why the CloudFront Function refused `request`, for the log (never the secret's value).
+    fn function_refusal(&self, request: &CfRequest) -> &'static str {
+        match (&self.config.origin_secret, &self.kvs) {
+            (Some(secret), Some(kvs)) => {
+                SecretVerdict::of(request, &secret.header, kvs.secrets().as_ref()).refusal()
+            }
+            _ => "viewer filter (CloudFront Function) answered",
+        }
     }
 
     /// origin-request: body-hash, with the body as CloudFront hands it over.
@@ -227,6 +255,7 @@ impl Chain {
         };
         let event = function_url::payload::event(request, body, &invocation);
         let payload = function_url::payload::to_json(&event);
+        function_url::payload_limit::check(payload.len())?;
         match self
             .runtime
             .invoke(payload, self.config.function_timeout)
@@ -278,12 +307,20 @@ fn worker_spec(config: &ChainConfig) -> Result<WorkerSpec> {
     let artifact = |name: &str, wanted: bool| -> Result<Option<PathBuf>> {
         wanted.then(|| need(&edge.join(name))).transpose()
     };
+    let function = match &config.origin_secret {
+        None => "ip-filter.cloudfront.js",
+        Some(_) => "ip-filter-kvs.cloudfront.js",
+    };
+    let viewer_cloudfront_function = artifact(
+        function,
+        config.viewer_filter == ViewerFilter::CloudFrontFunction,
+    )?;
+    if let (Some(path), Some(secret)) = (&viewer_cloudfront_function, &config.origin_secret) {
+        kvs::check_baked_header(path, &secret.header)?;
+    }
     Ok(WorkerSpec {
         node: config.node.clone(),
-        viewer_cloudfront_function: artifact(
-            "ip-filter.cloudfront.js",
-            config.viewer_filter == ViewerFilter::CloudFrontFunction,
-        )?,
+        viewer_cloudfront_function,
         viewer_bundle: artifact(
             "ip-filter",
             config.viewer_filter == ViewerFilter::LambdaEdge,

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::cloudfront::kvs::KvsSource;
 use crate::function_url::Grants;
 
 /// The emulated Function URL (32-character URL ID, as AWS makes them).
@@ -25,6 +26,16 @@ pub enum ViewerFilter {
     Off,
 }
 
+/// The origin secret layer of the viewer filter: the KVS-mode CloudFront Function
+/// (`ip-filter-kvs.cloudfront.js`) and the KeyValueStore it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginSecretConfig {
+    /// The header our Cloudflare zone adds; must be the one baked into the function.
+    pub header: String,
+    /// The store's items.
+    pub store: KvsSource,
+}
+
 /// How to run the chain, including the misconfigurations it can reproduce.
 #[derive(Debug, Clone)]
 pub struct ChainConfig {
@@ -32,6 +43,8 @@ pub struct ChainConfig {
     pub edge_dir: PathBuf,
     /// Viewer-request filter.
     pub viewer_filter: ViewerFilter,
+    /// With the CloudFront Function: also require the origin secret (the KVS-mode function).
+    pub origin_secret: Option<OriginSecretConfig>,
     /// Associate the body-hash bundle at origin-request (off: "no body-hash function").
     pub body_hash: bool,
     /// IncludeBody on the origin-request association (off: "IncludeBody off").

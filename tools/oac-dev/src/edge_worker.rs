@@ -66,7 +66,29 @@ impl EdgeWorkers {
     /// Runs the function of `stage` on `event`; `Err` is the function's exception.
     pub async fn call(&self, stage: Stage, event: Value) -> Result<Value, String> {
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.workers.len();
-        self.workers[i].call(stage, event).await
+        let stage = match stage {
+            Stage::Viewer => "viewer",
+            Stage::Origin => "origin",
+        };
+        self.workers[i]
+            .send(json!({"stage": stage, "event": event}))
+            .await
+    }
+
+    /// Replaces what every worker's KeyValueStore stand-in holds (`None`: every read fails).
+    pub async fn set_kvs(&self, items: Option<&Vec<(String, String)>>) -> Result<(), String> {
+        let items: Value = match items {
+            Some(items) => items
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+            None => Value::Null,
+        };
+        for worker in &self.workers {
+            worker.send(json!({"kvs": items})).await?;
+        }
+        Ok(())
     }
 }
 
@@ -136,16 +158,13 @@ impl Worker {
         })
     }
 
-    async fn call(&self, stage: Stage, event: Value) -> Result<Value, String> {
+    /// Sends `message` (an object) with a fresh `id` and waits for its answer.
+    async fn send(&self, mut message: Value) -> Result<Value, String> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.pending.lock().expect("pending lock").insert(id, tx);
-        let stage = match stage {
-            Stage::Viewer => "viewer",
-            Stage::Origin => "origin",
-        };
-        let mut line = serde_json::to_vec(&json!({"id": id, "stage": stage, "event": event}))
-            .map_err(|e| e.to_string())?;
+        message["id"] = id.into();
+        let mut line = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
         line.push(b'\n');
         {
             let mut stdin = self.stdin.lock().await;

@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
+use ip_filter_core::origin_secret::{DEFAULT_HEADER, check_header_name};
+use oac_dev::cloudfront::kvs::KvsSource;
+use oac_dev::config::OriginSecretConfig;
 use oac_dev::function_url::Grants;
 use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
 
@@ -45,6 +48,19 @@ struct Args {
     /// Honour the `x-oac-dev-viewer-ip` request header (for tests that present many viewers).
     #[arg(long)]
     trust_viewer_ip_header: bool,
+    /// Also require this origin secret in the viewer's request (repeatable, at most 2: rotation);
+    /// runs the KVS-mode CloudFront Function with the compiled ranges and the secrets' hashes.
+    /// Never logged.
+    #[arg(long = "origin-secret", value_name = "VALUE")]
+    origin_secrets: Vec<String>,
+    /// The KeyValueStore: the KVS stand-in's state file, re-read when it changes (missing or
+    /// unreadable: every read fails). Runs the KVS-mode CloudFront Function.
+    #[arg(long, value_name = "PATH", conflicts_with = "origin_secrets")]
+    kvs_file: Option<PathBuf>,
+    /// The header the origin secret comes in (baked into the KVS-mode function: build it with
+    /// the same `--origin-secret-header`).
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_HEADER)]
+    origin_secret_header: String,
     /// Misconfiguration: no body-hash function at origin-request.
     #[arg(long)]
     no_body_hash: bool,
@@ -81,6 +97,22 @@ fn key_value(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{s:?} is not KEY=VALUE"))
 }
 
+/// The origin secret layer the flags ask for, checked (a secret is never echoed).
+fn origin_secret(args: &Args) -> Result<Option<OriginSecretConfig>> {
+    let store = match (&args.kvs_file, args.origin_secrets.is_empty()) {
+        (Some(path), _) => KvsSource::File(path.clone()),
+        (None, false) => KvsSource::from_secrets(&args.origin_secrets)
+            .map_err(|e| anyhow::anyhow!("--origin-secret: {e}"))?,
+        (None, true) => return Ok(None),
+    };
+    check_header_name(&args.origin_secret_header)
+        .map_err(|e| anyhow::anyhow!("--origin-secret-header: {e}"))?;
+    Ok(Some(OriginSecretConfig {
+        header: args.origin_secret_header.clone(),
+        store,
+    }))
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     match serve(Args::parse()).await {
@@ -96,7 +128,9 @@ async fn serve(args: Args) -> Result<()> {
     if args.no_include_body && args.no_body_hash {
         bail!("--no-include-body needs the body-hash function (drop --no-body-hash)");
     }
+    let origin_secret = origin_secret(&args)?;
     let config = ChainConfig {
+        origin_secret,
         edge_dir: args.edge_dir,
         viewer_filter: match args.viewer_filter {
             FilterArg::CloudfrontFunction => ViewerFilter::CloudFrontFunction,
@@ -129,9 +163,18 @@ async fn serve(args: Args) -> Result<()> {
         (None, true) => format!("viewer address from the socket, or the {VIEWER_IP_HEADER} header"),
         (None, false) => "viewer address from the socket".to_owned(),
     };
+    let (secret, send_secret) = match &config.origin_secret {
+        Some(s) => (
+            format!("; origin secret required in {}", s.header),
+            format!("-H '{}: <the secret>' ", s.header),
+        ),
+        None => (String::new(), String::new()),
+    };
     let chain = Chain::start(config).await?;
-    eprintln!("oac-dev: CloudFront → OAC → Function URL listening on http://{address} ({viewer})");
-    eprintln!("  try: curl -i http://{address}/health");
+    eprintln!(
+        "oac-dev: CloudFront → OAC → Function URL listening on http://{address} ({viewer}{secret})"
+    );
+    eprintln!("  try: curl -i {send_secret}http://{address}/health");
     tokio::select! {
         served = chain.serve(listener) => served,
         _ = tokio::signal::ctrl_c() => Ok(()),

@@ -30,6 +30,7 @@ pub fn config(function: PathBuf, function_env: Vec<(String, String)>) -> ChainCo
     ChainConfig {
         edge_dir: edge_dir(),
         viewer_filter: ViewerFilter::CloudFrontFunction,
+        origin_secret: None,
         body_hash: true,
         include_body: true,
         forward_host: false,
@@ -161,5 +162,18 @@ pub fn assert_lambda_forbidden(a: &Answer) {
             .as_str()
             .unwrap()
             .starts_with("Forbidden.")
+    );
+}
+
+/// Lambda's answer to an invocation payload over its 6 MiB limit, as seen through CloudFront.
+pub fn assert_lambda_payload_too_large(a: &Answer) {
+    assert_eq!(a.status, 413, "{}", a.text());
+    assert_eq!(
+        a.headers["x-amzn-errortype"],
+        "RequestEntityTooLargeException"
+    );
+    assert_eq!(
+        a.json()["Message"],
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
     );
 }

@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use cloudfront_event::Request;
+use cloudfront_event::{HeaderEntry, Request};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -177,6 +177,24 @@ pub fn event(request: &Request, request_id: &str) -> FunctionEvent {
     }
 }
 
+/// `request` as the function handed it on: headers it deleted are gone, headers it added or
+/// changed carry the new values, unchanged ones keep their entries (and original casing).
+pub fn forwarded(mut request: Request, returned: FunctionRequest) -> Request {
+    let mut before = std::mem::take(&mut request.headers.0);
+    for (name, value) in returned.headers {
+        let values: Vec<String> = match value.multi_value {
+            Some(every) => every.into_iter().map(|v| v.value).collect(),
+            None => vec![value.value],
+        };
+        let entries = match before.shift_remove(&name) {
+            Some(old) if old.iter().map(|e| &e.value).eq(values.iter()) => old,
+            _ => values.iter().map(|v| HeaderEntry::new(&name, v)).collect(),
+        };
+        request.headers.0.insert(name, entries);
+    }
+    request
+}
+
 impl FunctionResponse {
     /// The generated response as HTTP (a base64 body that does not decode is empty).
     pub fn into_http(self) -> HttpResponse {
@@ -231,6 +249,24 @@ mod tests {
         assert_eq!(event.request.querystring["a"].value, "1");
         assert_eq!(event.request.querystring["b"].value, "");
         assert_eq!(event.viewer.ip, "173.245.48.1");
+    }
+
+    #[test]
+    fn a_header_the_function_deleted_is_not_forwarded() {
+        let request: Request = serde_json::from_str(
+            r#"{"clientIp":"173.245.48.1","method":"GET","querystring":"","uri":"/",
+                "headers":{"x-origin-secret":[{"key":"X-Origin-Secret","value":"s"}],
+                           "accept":[{"key":"Accept","value":"*/*"}]}}"#,
+        )
+        .unwrap();
+        let mut returned = event(&request, "id").request;
+        returned.headers.shift_remove("x-origin-secret");
+        let forwarded = forwarded(request, returned);
+        assert_eq!(forwarded.headers.0.keys().collect::<Vec<_>>(), ["accept"]);
+        assert_eq!(
+            forwarded.headers.0["accept"][0].key.as_deref(),
+            Some("Accept")
+        );
     }
 
     #[test]

@@ -6,9 +6,11 @@
 
 pub mod edge_result;
 pub mod function_event;
+pub mod kvs;
 pub mod oac_sign;
 pub mod origin_policy;
 pub mod origin_request;
+pub mod secret_verdict;
 pub mod sigv4_sign;
 pub mod viewer;
 

@@ -85,6 +85,7 @@ mod tests {
         ChainConfig {
             edge_dir: "target/edge".into(),
             viewer_filter: ViewerFilter::Off,
+            origin_secret: None,
             body_hash: true,
             include_body: true,
             forward_host: false,

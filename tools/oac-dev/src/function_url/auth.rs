@@ -1,5 +1,6 @@
-//! What the Function URL checks before it invokes the function: the payload limit, then IAM
-//! (SigV4 with an independent verifier, [`super::sigv4`], and the resource policy's grants).
+//! What the Function URL checks before it builds the event: IAM (SigV4 with an independent
+//! verifier, [`super::sigv4`], the payload hash against the body, and the resource policy's
+//! grants). The payload limit applies to the event itself ([`super::payload_limit`]).
 
 use std::time::{Duration, SystemTime};
 
@@ -10,9 +11,6 @@ use crate::cloudfront::oac_sign::cloudfront_identity;
 use crate::config::{FUNCTION_HOST, REGION};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::stage::{CLOUDFRONT_ERROR, Early};
-
-/// A Function URL refuses request payloads over 6 MB.
-pub const FUNCTION_URL_PAYLOAD_LIMIT: usize = 6_291_456;
 
 /// How far a request's `x-amz-date` may be from the Function URL's clock.
 const MAX_SKEW: Duration = Duration::from_secs(300);
@@ -43,13 +41,6 @@ impl FunctionUrl {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Caller, Early> {
-        if body.len() > FUNCTION_URL_PAYLOAD_LIMIT {
-            return Err(Early::cloudfront_error(
-                413,
-                "{\"Message\":\"Request must be smaller than 6291456 bytes for the InvokeFunction operation\"}",
-                "Function URL payload limit",
-            ));
-        }
         let received = ReceivedRequest {
             method: request.method.as_str(),
             raw_path: &request.raw_path,

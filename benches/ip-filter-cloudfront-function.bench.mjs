@@ -1,0 +1,62 @@
+// node benches/ip-filter-cloudfront-function.bench.mjs [edge-dir]   (or: cargo xtask bench)
+//
+// In one Node.js process, alternating: the address-only CloudFront Function
+// (ip-filter.cloudfront.js) against the KVS-mode one (ip-filter-kvs.cloudfront.js), per request,
+// both loaded by oac-dev's loader; the KVS-mode one reads its two keys (ranges:0,
+// origin-secrets) per request from the KeyValueStore stand-in, filled with the Rust encoder's
+// values (ip-filter-kvs.cases.json). Node.js is not CloudFront's runtime: the ratio is the
+// point, not the microseconds.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { keyValueStore, loadCloudFrontFunction } from '../tools/oac-dev/js/cloudfront-function.mjs';
+import { fmt, measure, quantile } from './measure.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const edge = resolve(process.argv[2] ?? join(here, '../target/edge'));
+const read = (name) => readFileSync(join(edge, name), 'utf8');
+const cases = JSON.parse(read('ip-filter-kvs.cases.json'));
+const store = keyValueStore();
+store.set({
+  ...cases.ranges.find((c) => c.name === 'the compiled list').items,
+  'origin-secrets': cases.secretValues.find((c) => c.name === 'secrets a and b').value,
+});
+const addressOnly = loadCloudFrontFunction(read('ip-filter.cloudfront.js'), 'ip-filter.cloudfront.js').handler;
+const kvsMode = loadCloudFrontFunction(read('ip-filter-kvs.cloudfront.js'), 'ip-filter-kvs.cloudfront.js', store).handler;
+
+/** A fresh viewer-request event (the KVS-mode function deletes the secret header from it). */
+const event = (ip, secret) => ({
+  version: '1.0',
+  context: { distributionId: 'EDFDVBD6EXAMPLE', eventType: 'viewer-request', requestId: 'r1' },
+  viewer: { ip },
+  request: {
+    method: 'GET',
+    uri: '/v1/items',
+    querystring: {},
+    headers: {
+      host: { value: 'api.example.com' },
+      accept: { value: 'application/json' },
+      ...(secret ? { [cases.header]: { value: secret } } : {}),
+    },
+    cookies: {},
+  },
+});
+
+const rows = [
+  ['Cloudflare IPv4, right secret (passes)', '173.245.48.10', cases.secrets.b],
+  ['Cloudflare IPv6, right secret (passes)', '2606:4700::6810:84e5', cases.secrets.b],
+  ['Cloudflare IPv4, no secret (403 in KVS mode)', '173.245.48.10', undefined],
+  ['outside Cloudflare (403)', '203.0.113.9', cases.secrets.b],
+];
+const sizes = ['ip-filter.cloudfront.js', 'ip-filter-kvs.cloudfront.js'].map((f) => `${f} ${Buffer.byteLength(read(f))} bytes`);
+console.log(`node ${process.version}, ${process.platform}-${process.arch}; ${sizes.join(', ')} (limit 10240)`);
+console.log('\n| viewer | address only median / p99 (µs) | KVS mode (2 KVS reads, SHA-256 ×2) median / p99 (µs) | ratio (median) |');
+console.log('| --- | --- | --- | --- |');
+for (const [label, ip, secret] of rows) {
+  const s = await measure({
+    addressOnly: () => addressOnly(event(ip, secret)),
+    kvs: () => kvsMode(event(ip, secret)),
+  }, 20000);
+  const m = (k) => quantile(s[k], 0.5);
+  console.log(`| ${label} | ${fmt(m('addressOnly'))} / ${fmt(quantile(s.addressOnly, 0.99))} | ${fmt(m('kvs'))} / ${fmt(quantile(s.kvs, 0.99))} | ${(m('kvs') / m('addressOnly')).toFixed(2)}× |`);
+}

@@ -1,0 +1,138 @@
+// Shared by the CDK tests: stand-ins for the build outputs, the test stack, one synthesized stack.
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { OacArtifacts, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
+
+/** A store ARN as `cargo xtask edge --kvs-arn` would bake it. */
+export const STORE_ARN = 'arn:aws:cloudfront::111122223333:key-value-store/9c6b5a4e-1f2d-4c3b-8a7e-6d5c4b3a2f10';
+
+/** What the stand-in artifacts were "built" with. */
+export interface BuiltWith {
+  /** The header baked into the KVS-mode CloudFront Function. Default `x-origin-secret`. */
+  readonly kvsFunctionHeader?: string;
+  /** The Lambda@Edge bundle's `config.json`. Default `{}` (no store). */
+  readonly bundleConfig?: object;
+}
+
+/**
+ * What the construct checks of the generated KVS-mode function (shared/ip-filter-core,
+ * `cloudfront_function::kvs`): it reads the store (`cf.kvs()`) and declares its header.
+ */
+export function kvsFunctionStandIn(header: string): string {
+  return `import cf from 'cloudfront';\nvar SECRET_HEADER = ${JSON.stringify(header)};\nvar kvs = cf.kvs();\n` +
+    'async function handler(event) { return event.request; }\n';
+}
+
+/** Small stand-ins for the build outputs (the synth only stages them), one for each member of {@link OacArtifacts}. */
+export function artifacts(built: BuiltWith = {}): Required<OacArtifacts> {
+  const dir = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-'));
+  for (const d of ['api', 'body-hash', 'ip-filter', 'range-sync']) mkdirSync(join(dir, d));
+  writeFileSync(join(dir, 'api/bootstrap'), '#!/bin/sh\n');
+  writeFileSync(join(dir, 'range-sync/bootstrap'), '#!/bin/sh\n');
+  writeFileSync(join(dir, 'body-hash/index.mjs'), 'export async function handler(e) { return e; }\n');
+  writeFileSync(join(dir, 'ip-filter/index.mjs'), 'export async function handler(e) { return e; }\n');
+  writeFileSync(join(dir, 'ip-filter/config.json'), JSON.stringify(built.bundleConfig ?? {}));
+  writeFileSync(join(dir, 'ip-filter.cloudfront.js'), 'function handler(event) { return event.request; }\n');
+  writeFileSync(join(dir, 'ip-filter-kvs.cloudfront.js'), kvsFunctionStandIn(built.kvsFunctionHeader ?? 'x-origin-secret'));
+  return {
+    apiCode: join(dir, 'api'),
+    bodyHashBundle: join(dir, 'body-hash'),
+    ipFilterBundle: join(dir, 'ip-filter'),
+    ipFilterCloudFrontFunction: join(dir, 'ip-filter.cloudfront.js'),
+    ipFilterKvsCloudFrontFunction: join(dir, 'ip-filter-kvs.cloudfront.js'),
+    rangeSyncCode: join(dir, 'range-sync'),
+  };
+}
+
+/** A zip of `files` (deflated like `cargo xtask edge` writes them, or stored), as a stand-in for `ip-filter.zip`. */
+export function zipOf(files: Record<string, string>, method: 'deflate' | 'store' = 'deflate'): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const plain = Buffer.from(text);
+    const data = method === 'deflate' ? deflateRawSync(plain) : plain;
+    const methodId = method === 'deflate' ? 8 : 0;
+    const nameBytes = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(methodId, 8);
+    local.writeUInt32LE(crc32(plain), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(plain.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(methodId, 10);
+    central.writeUInt32LE(crc32(plain), 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(plain.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+export interface Synth { app: App; stack: Stack; template: Template; api: OacProtectedApi }
+
+/** An app that bundles nothing (offline synthesis) holding stack `Test` of account 111122223333. */
+export function testStack(region: string, outdir?: string): { app: App; stack: Stack } {
+  const app = new App({ outdir, postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+  return { app, stack: new Stack(app, 'Test', { env: { account: '111122223333', region } }) };
+}
+
+/** One stack (account 111122223333) holding one construct `Api` with a Lambda origin unless told. */
+export function synth(
+  props: Partial<OacProtectedApiProps> = {},
+  region = 'eu-west-1',
+  mutate?: (api: OacProtectedApi) => void,
+  built: BuiltWith = {},
+): Synth {
+  const { app, stack } = testStack(region);
+  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(built), lambdaOrigin: {}, ...props });
+  mutate?.(api);
+  return { app, stack, template: Template.fromStack(stack), api };
+}
+
+/** The Lambdalith's environment (the function with the construct's `STORE` setting). */
+export function apiVariables(template: Template): Record<string, string> {
+  const fns = Object.values(template.findResources('AWS::Lambda::Function', {
+    Properties: { Runtime: 'provided.al2023', Environment: { Variables: Match.objectLike({ STORE: 'dynamodb' }) } },
+  }));
+  assert.equal(fns.length, 1, 'one Lambdalith');
+  return fns[0].Properties.Environment.Variables;
+}
+
+/** Where the range sync's alarms are: logical ids under `Api/RangeSync` (the chain's own alarms are elsewhere). */
+export const RANGE_SYNC_ALARM_PREFIX = 'ApiRangeSync';
+
+/** The range sync's alarms (lib/range-sync.ts), by logical id; not the chain's (lib/chain-observability.ts). */
+export function rangeSyncAlarms(template: Template): [string, any][] {
+  return Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith(RANGE_SYNC_ALARM_PREFIX));
+}
+
+/** The us-east-1 support stack CloudFront's EdgeFunction creates for a stack elsewhere. */
+export function edgeStack(app: App): Template {
+  const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c) && c.stackName.startsWith('edge-lambda-stack-'));
+  assert.equal(stacks.length, 1, 'one edge support stack');
+  assert.equal(stacks[0].region, 'us-east-1');
+  return Template.fromStack(stacks[0]);
+}

@@ -1,0 +1,129 @@
+//! The ip-filter CloudFront Function in "KVS mode": address **and** origin secret, its data read
+//! from the CloudFront KeyValueStore associated with it (layout: [`crate::kvs_layout`]).
+//!
+//! Per request (`async function handler(event)`, cloudfront-js-2.0, `import cf from
+//! 'cloudfront'` and `import crypto from 'crypto'`), two reads, one after the other:
+//!
+//! 1. `ranges:0` (and `ranges:1…` when the header says so): the header line, the parts, the
+//!    SHA-256 of the body (`crypto.createHash('sha256')`), every CIDR strict in the function's
+//!    own address grammar (IPv4 /12 or longer, IPv6 /24 or longer inside `2000::/3`, so no
+//!    IPv4-mapped range). Any failure — the read rejects, a bad header, a missing part, a digest
+//!    mismatch, a bad CIDR — and the function uses the ranges compiled into it (`V4`/`V6`).
+//!    The build-time extra CIDRs (`X4`/`X6`) are added to the stored ranges;
+//! 2. `origin-secrets`: 1 or 2 distinct digests. Missing or malformed: no secret is valid, so
+//!    every request is refused (fail closed, never "no secret check").
+//!
+//! The viewer passes when its address is in the ranges and the secret header is there exactly
+//! once and hashes to one of the digests (every digest compared, every character). The header is
+//! then deleted from the request, which goes on; anything else gets the same 403 as a wrong
+//! address in the address-only function, byte for byte.
+//!
+//! What the function does not re-check of a stored list: the special-purpose blocks, duplicates
+//! and nesting of [`crate::rules`] (the 10 KB budget). The range sync writes only lists that
+//! pass them all ([`crate::kvs_layout::encode_ranges`]).
+
+use std::fmt::Write as _;
+
+use super::ADDRESS_JS;
+use super::{GenerateError, header, js_string, within_limit, write_problem, write_table};
+use crate::matcher::RangeSet;
+use crate::origin_secret::check_header_name;
+
+/// The KVS reader, the secret check and the handler.
+const KVS_JS: &str = include_str!("kvs.js");
+
+/// What the function starts with: cloudfront-js-2.0's two modules.
+pub const IMPORTS: &str = "import cf from 'cloudfront';\nimport crypto from 'crypto';\n";
+
+/// Generates the KVS-mode function. `ranges` are the compiled ranges (Cloudflare's plus the
+/// extras) used when the store's are refused; `extras` the build-time extra CIDRs alone, added to
+/// the store's; `secret_header` the header our Cloudflare zone adds (checked with
+/// [`check_header_name`]); `provenance` as for [`super::generate`].
+///
+/// ```
+/// use ip_filter_core::{IpFilter, RangeSet, cloudfront_function::kvs};
+/// let ranges = IpFilter::from_config_json("{}").unwrap().ranges().clone();
+/// let js = kvs::generate(&ranges, &RangeSet::new([]), "x-origin-secret", &[]).unwrap();
+/// assert!(js.starts_with("import cf from 'cloudfront';\n"));
+/// assert!(kvs::generate(&ranges, &RangeSet::new([]), "X-Origin-Secret", &[]).is_err());
+/// ```
+pub fn generate(
+    ranges: &RangeSet,
+    extras: &RangeSet,
+    secret_header: &str,
+    provenance: &[(&'static str, &str)],
+) -> Result<String, GenerateError> {
+    check_header_name(secret_header)?;
+    let mut js = header(IMPORTS, provenance)?;
+    js.push_str(
+        "// Passes event.request, without the origin secret header, when event.viewer.ip is in the\n\
+         // ranges (the KeyValueStore's plus the extras X4/X6, or the compiled V4/V6 when the\n\
+         // store's are refused) and the header hashes to a digest in origin-secrets; anything\n\
+         // else gets the 403 problem+json of the Rust core.\n",
+    );
+    write_table(&mut js, "V4", "V6", ranges);
+    write_table(&mut js, "X4", "X6", extras);
+    write_problem(&mut js);
+    let _ = writeln!(js, "var SECRET_HEADER = {};", js_string(secret_header));
+    js.push_str(ADDRESS_JS);
+    js.push_str(KVS_JS);
+    within_limit(js)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::origin_secret::SecretError;
+    use crate::{Config, IpFilter, parse_cidr};
+
+    fn compiled() -> RangeSet {
+        IpFilter::from_config_json("{}").unwrap().ranges().clone()
+    }
+
+    #[test]
+    fn default_kvs_function_fits_the_limit_and_imports_first() {
+        let js = generate(&compiled(), &RangeSet::new([]), "x-origin-secret", &[]).unwrap();
+        assert!(js.len() <= MAX, "{} bytes", js.len());
+        assert!(js.starts_with(IMPORTS));
+        assert!(js.contains("\nasync function handler(event) {\n"));
+        assert!(js.contains("var SECRET_HEADER = \"x-origin-secret\";\n"));
+    }
+
+    const MAX: usize = super::super::MAX_BYTES;
+
+    #[test]
+    fn extras_are_written_as_their_own_table() {
+        let extras = RangeSet::new([parse_cidr("198.51.100.0/24").unwrap()]);
+        let js = generate(&compiled(), &extras, "x-origin-secret", &[]).unwrap();
+        assert!(
+            js.contains(
+                "var X4 = [\n  3325256704, 3325256959  // 198.51.100.0 - 198.51.100.255\n];"
+            ),
+            "{js}"
+        );
+    }
+
+    #[test]
+    fn an_uppercase_header_name_is_refused() {
+        let e = generate(&compiled(), &RangeSet::new([]), "X-Origin-Secret", &[]).unwrap_err();
+        assert_eq!(e, GenerateError::SecretHeader(SecretError::HeaderName));
+    }
+
+    #[test]
+    fn a_header_name_with_a_quote_is_refused() {
+        // A quote would end the string literal the name is written into.
+        let e = generate(&compiled(), &RangeSet::new([]), "x-a\"b", &[]).unwrap_err();
+        assert_eq!(e, GenerateError::SecretHeader(SecretError::HeaderName));
+    }
+
+    #[test]
+    fn refuses_to_exceed_the_size_limit() {
+        let extras: Vec<String> = (0..400)
+            .map(|i| format!("10.{}.{}.0/24", i / 128, (i % 128) * 2))
+            .collect();
+        let config = Config::with_extra_cidrs(extras.iter().map(String::as_str)).unwrap();
+        let nets = config.extra_cidrs().iter().map(|c| parse_cidr(c).unwrap());
+        let result = generate(&compiled(), &RangeSet::new(nets), "x-origin-secret", &[]);
+        assert!(matches!(result, Err(GenerateError::TooLarge(_))));
+    }
+}

@@ -1,0 +1,248 @@
+//! The CloudFront KeyValueStore the KVS-mode CloudFront Function reads: its items come from the
+//! KVS stand-in's state file (`--kvs-file`, re-read when it changes) or are built from
+//! `--origin-secret` values and the compiled ranges, with `ip_filter_core::kvs_layout`. The
+//! Node.js workers hold a copy (`cloudfront-function.mjs`'s store stand-in); the chain keeps one
+//! too, for the log's verdict.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, Weak};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, decode_ranges, encode_ranges};
+use ip_filter_core::origin_secret::{OriginSecrets, SecretError, secrets_value};
+use ip_filter_core::{Snapshot, kvs_layout};
+use serde::Deserialize;
+
+use crate::edge_worker::EdgeWorkers;
+
+/// How often the state file is looked at.
+const POLL: Duration = Duration::from_millis(200);
+
+/// The store's items, key → value, in the order written.
+pub type Items = Vec<(String, String)>;
+
+/// Where the store's items come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KvsSource {
+    /// The KVS stand-in's state file (`{"etag":…,"items":[{"key":…,"value":…}]}`); missing or
+    /// unreadable: every read fails.
+    File(PathBuf),
+    /// Fixed items: the compiled ranges and the secrets' hashes (never the secrets).
+    Items(Items),
+}
+
+impl KvsSource {
+    /// Items for 1 or 2 secrets (checked; only their SHA-256 is kept) and the bundled
+    /// Cloudflare ranges. The error never contains a secret.
+    pub fn from_secrets(secrets: &[String]) -> Result<Self, SecretError> {
+        let secrets = secrets_value(secrets)?;
+        let nets = Snapshot::bundled()
+            .and_then(|s| s.nets())
+            .expect("the bundled snapshot is valid (its tests say so)");
+        let mut items = encode_ranges(&nets).expect("the bundled ranges meet the layout");
+        items.push((ORIGIN_SECRETS_KEY.to_owned(), secrets));
+        Ok(Self::Items(items))
+    }
+}
+
+/// Refuses a KVS-mode function built for another header than `header` (it would refuse every
+/// request, or check a header Cloudflare does not send): rebuild it with
+/// `cargo xtask cloudfront-function --origin-secret-header NAME`.
+pub fn check_baked_header(function: &Path, header: &str) -> Result<()> {
+    let code = std::fs::read_to_string(function)
+        .with_context(|| format!("reading {}", function.display()))?;
+    let line = format!("var SECRET_HEADER = {};", serde_json::to_string(header)?);
+    if !code.lines().any(|l| l == line) {
+        anyhow::bail!(
+            "{} does not check the header {header}: rebuild it with `cargo xtask cloudfront-function --origin-secret-header {header}`",
+            function.display()
+        );
+    }
+    Ok(())
+}
+
+/// The KVS stand-in's state file.
+#[derive(Deserialize)]
+struct StateFile {
+    items: Vec<StateItem>,
+}
+
+#[derive(Deserialize)]
+struct StateItem {
+    key: String,
+    value: String,
+}
+
+/// The items of a state file's text; `None` when it is not one.
+pub fn parse_state(text: &[u8]) -> Option<Items> {
+    let state: StateFile = serde_json::from_slice(text).ok()?;
+    Some(state.items.into_iter().map(|i| (i.key, i.value)).collect())
+}
+
+/// What the store holds now (`None`: reads fail), shared by the chain and the file watcher.
+#[derive(Debug, Default)]
+pub struct KvsView {
+    items: RwLock<Option<Items>>,
+}
+
+impl KvsView {
+    /// The valid secrets per the store, `None` when `origin-secrets` is missing or malformed.
+    pub fn secrets(&self) -> Option<OriginSecrets> {
+        let items = self.items.read().expect("kvs lock");
+        let value = lookup(items.as_ref()?, ORIGIN_SECRETS_KEY)?;
+        OriginSecrets::from_kvs_value(&value).ok()
+    }
+
+    fn replace(&self, items: Option<Items>) {
+        *self.items.write().expect("kvs lock") = items;
+    }
+}
+
+fn lookup(items: &Items, key: &str) -> Option<String> {
+    items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+}
+
+/// One line about what the function will make of `items`, for the operator (no value printed).
+pub fn describe(items: Option<&Items>) -> String {
+    let Some(items) = items else {
+        return "unreadable: every read fails (compiled ranges; no valid secret, so every request is refused)"
+            .to_owned();
+    };
+    let ranges = match decode_ranges(|key| lookup(items, key)) {
+        Ok(nets) => format!("ranges: {} CIDRs", nets.len()),
+        Err(e) => format!("ranges refused ({e}): the compiled ranges apply"),
+    };
+    let secrets =
+        match lookup(items, ORIGIN_SECRETS_KEY).map(|v| kvs_layout::decode_secret_hashes(&v)) {
+            Some(Ok(hashes)) => format!("{} valid origin secret(s)", hashes.len()),
+            Some(Err(_)) | None => "no valid origin secret: every request is refused".to_owned(),
+        };
+    format!("{} items, {ranges}, {secrets}", items.len())
+}
+
+/// Puts `items` into every worker and the view; says so on stderr.
+async fn publish(
+    workers: &EdgeWorkers,
+    view: &KvsView,
+    items: Option<Items>,
+    origin: &str,
+) -> Result<()> {
+    eprintln!(
+        "oac-dev: KeyValueStore from {origin}: {}",
+        describe(items.as_ref())
+    );
+    workers
+        .set_kvs(items.as_ref())
+        .await
+        .map_err(anyhow::Error::msg)
+        .context("handing the KeyValueStore to the edge workers")?;
+    view.replace(items);
+    Ok(())
+}
+
+/// Loads the store from `source` into the workers; for a file, keeps watching it (re-read on any
+/// change of its bytes) until the workers are gone.
+pub async fn start(source: &KvsSource, workers: &Arc<EdgeWorkers>) -> Result<Arc<KvsView>> {
+    let view = Arc::new(KvsView::default());
+    match source {
+        KvsSource::Items(items) => {
+            publish(workers, &view, Some(items.clone()), "--origin-secret").await?
+        }
+        KvsSource::File(path) => {
+            let text = std::fs::read(path).ok();
+            let origin = path.display().to_string();
+            publish(
+                workers,
+                &view,
+                text.as_deref().and_then(parse_state),
+                &origin,
+            )
+            .await?;
+            tokio::spawn(watch(
+                path.clone(),
+                text,
+                Arc::downgrade(workers),
+                view.clone(),
+            ));
+        }
+    }
+    Ok(view)
+}
+
+async fn watch(
+    path: PathBuf,
+    mut last: Option<Vec<u8>>,
+    workers: Weak<EdgeWorkers>,
+    view: Arc<KvsView>,
+) {
+    loop {
+        tokio::time::sleep(POLL).await;
+        let Some(workers) = workers.upgrade() else {
+            return;
+        };
+        let text = std::fs::read(&path).ok();
+        if text != last {
+            let items = text.as_deref().and_then(parse_state);
+            if let Err(e) = publish(&workers, &view, items, &path.display().to_string()).await {
+                eprintln!("oac-dev: {e:#}");
+            }
+            last = text;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
+
+    #[test]
+    fn a_state_file_gives_its_items_in_order() {
+        let items = parse_state(
+            br#"{"etag":"e1","items":[{"key":"b","value":"2"},{"key":"a","value":"1"}]}"#,
+        );
+        assert_eq!(
+            items,
+            Some(vec![("b".into(), "2".into()), ("a".into(), "1".into())])
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_state_file_gives_nothing() {
+        assert_eq!(parse_state(b"{\"items\":[{\"key\":\"a\"}]}"), None);
+    }
+
+    #[test]
+    fn secrets_become_their_hashes_and_the_compiled_ranges() {
+        let KvsSource::Items(items) = KvsSource::from_secrets(&[SECRET.to_owned()]).unwrap() else {
+            panic!("items")
+        };
+        assert!(items.iter().all(|(_, v)| !v.contains(SECRET)));
+        let view = KvsView::default();
+        view.replace(Some(items.clone()));
+        assert!(view.secrets().unwrap().admits(SECRET));
+        assert!(
+            describe(Some(&items)).contains("ranges: 22 CIDRs"),
+            "{}",
+            describe(Some(&items))
+        );
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_without_being_echoed() {
+        let e = KvsSource::from_secrets(&["short".to_owned()]).unwrap_err();
+        assert_eq!(e, SecretError::Malformed);
+        assert!(!e.to_string().contains("short"));
+    }
+
+    #[test]
+    fn three_secrets_are_refused() {
+        let three: Vec<String> = (0..3).map(|i| format!("{SECRET}{i}")).collect();
+        assert_eq!(
+            KvsSource::from_secrets(&three).unwrap_err(),
+            SecretError::Count
+        );
+    }
+}
