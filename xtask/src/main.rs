@@ -1,5 +1,7 @@
 //! `cargo xtask <task>`: oac-kit's build chores, in Rust so they run wherever cargo does.
 
+mod cdk;
+mod cfn_lint;
 mod cloudflare_ips;
 mod cloudfront_function;
 mod dev;
@@ -47,6 +49,11 @@ enum Task {
     /// (address only) and target/edge/ip-filter-kvs.cloudfront.js (address + origin secret, data
     /// from the KeyValueStore).
     CloudfrontFunction(cloudfront_function::CloudfrontFunctionArgs),
+    /// Build every artifact the CDK app deploys, then `cdk synth` with the arguments after `--`.
+    Synth(cdk::CdkArgs),
+    /// Build every artifact the CDK app deploys, then `cdk deploy` with the arguments after `--`
+    /// (e.g. `-- --all -c readers=… --profile prod`).
+    Deploy(cdk::CdkArgs),
     /// Refresh shared/ip-filter-core/ranges.json from Cloudflare's API; prints the diff and
     /// the new etag.
     CloudflareIps(cloudflare_ips::CloudflareIpsArgs),
@@ -61,6 +68,8 @@ fn main() -> ExitCode {
         Task::Bench => test::bench(),
         Task::CloudfrontFunction(args) => cloudfront_function::build(&args).map(|_| ()),
         Task::CloudflareIps(args) => cloudflare_ips::run(&args),
+        Task::Synth(args) => cdk::build_and_run("synth", &args),
+        Task::Deploy(args) => cdk::build_and_run("deploy", &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

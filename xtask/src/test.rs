@@ -66,7 +66,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     }
     run(&mut build)?;
     // The Node.js caller snippet's signer packages, pinned by its lockfile (tests/e2e runs it).
-    npm_ci(&root().join("clients/node"))?;
+    crate::cdk::npm_ci_if_stale(&root().join("clients/node"))?;
     let mut test = cargo();
     test.args(["test", "--workspace"])
         .env("OAC_KIT_PYTHON", &python)
@@ -85,6 +85,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
             .env("OAC_KIT_EDGE_DIR", root().join("target/edge")))?;
     }
     cdk_tests()?;
+    crate::cfn_lint::run_over_shapes(&python, &node)?;
     eprintln!("all checks and tests passed");
     Ok(())
 }
@@ -245,29 +246,16 @@ pub fn python_env() -> Result<PathBuf> {
     Ok(python)
 }
 
-/// The CDK app's tests (assertions on the synthesized templates, and an offline `cdk synth`),
+/// The CDK app's tests (assertions on the synthesized templates, cdk-nag, and an offline `cdk synth`),
 /// after `npm ci` from the lockfile when `node_modules` is missing or stale.
 fn cdk_tests() -> Result<()> {
     let dir = root().join("infra/cdk");
-    npm_ci(&dir)?;
+    crate::cdk::npm_ci_if_stale(&dir)?;
     run(Command::new("npm").arg("test").current_dir(&dir))
 }
 
-/// `npm ci` in `dir` from its lockfile, when `node_modules` is missing or older than the lock.
-fn npm_ci(dir: &Path) -> Result<()> {
-    let lock = fs::read_to_string(dir.join("package-lock.json"))?;
-    let stamp = dir.join("node_modules/.oac-kit-installed");
-    if fs::read_to_string(&stamp).ok().as_deref() != Some(lock.as_str()) {
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(dir))?;
-        fs::write(&stamp, lock)?;
-    }
-    Ok(())
-}
-
 /// `$PATH` with the directory of the test venv's tools (cargo-lambda) first.
-fn path_with(python: &Path) -> Result<String> {
+pub fn path_with(python: &Path) -> Result<String> {
     let bin = python.parent().context("venv python has no directory")?;
     let path = std::env::var("PATH").unwrap_or_default();
     Ok(format!("{}:{path}", bin.display()))

@@ -1,12 +1,14 @@
-// The oac-kit CDK app: one OacProtectedApi for the Lambdalith. Build first (see README):
-//   cargo lambda build --release -p api -p range-sync && cargo xtask edge && cargo xtask cloudfront-function
+// The oac-kit CDK app: one OacProtectedApi for the Lambdalith. `cargo xtask synth` / `cargo xtask deploy`
+// build every artifact it needs, then run the pinned CDK CLI (see README).
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { IP_CHECK_ONLY, OacProtectedApi, OriginSecretOption } from '../lib/oac-protected-api.js';
+import { ArtifactPaths, missingArtifacts, missingArtifactsHint, neededArtifacts } from './artifacts.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const target = (p: string) => path.join(process.env.OAC_KIT_TARGET_DIR ?? path.join(repo, 'target'), p);
+const targetDir = process.env.OAC_KIT_TARGET_DIR ?? path.join(repo, 'target');
+const target = (p: string) => path.join(targetDir, p);
 
 /** A comma-separated `-c name=a,b` context value as a list. */
 function listContext(name: string): string[] {
@@ -25,6 +27,23 @@ function originSecretContext(): OriginSecretOption {
 
 // Offline synthesis (no AWS credentials, no Docker): nothing is bundled at synth time.
 const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+const viewerFilter = app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function';
+// Relative to the target directory; the viewer filter and the origin secret decide which are read.
+const artifacts: ArtifactPaths = {
+  apiCode: process.env.OAC_KIT_API_ZIP ?? 'lambda/api/bootstrap.zip',
+  bodyHashBundle: 'edge/body-hash/body-hash.zip',
+  ipFilterCloudFrontFunction: 'edge/ip-filter.cloudfront.js',
+  ipFilterKvsCloudFrontFunction: 'edge/ip-filter-kvs.cloudfront.js',
+  ipFilterBundle: 'edge/ip-filter/ip-filter.zip',
+  rangeSyncCode: process.env.OAC_KIT_RANGE_SYNC_ZIP ?? 'lambda/range-sync/bootstrap.zip',
+};
+const originSecret = originSecretContext();
+const needed = neededArtifacts(artifacts, { viewerFilter, originSecret: originSecret !== IP_CHECK_ONLY });
+const missing = missingArtifacts(targetDir, needed);
+if (missing.length > 0) {
+  console.error(missingArtifactsHint(targetDir, missing));
+  process.exit(1);
+}
 const stack = new Stack(app, 'OacKitApi', {
   // Lambda@Edge functions live in us-east-1; the construct's support stack handles that, but it
   // needs this stack's region to be explicit.
@@ -32,12 +51,12 @@ const stack = new Stack(app, 'OacKitApi', {
 });
 new OacProtectedApi(stack, 'Api', {
   artifacts: {
-    apiCode: target(process.env.OAC_KIT_API_ZIP ?? 'lambda/api/bootstrap.zip'),
-    bodyHashBundle: target('edge/body-hash/body-hash.zip'),
-    ipFilterCloudFrontFunction: target('edge/ip-filter.cloudfront.js'),
-    ipFilterKvsCloudFrontFunction: target('edge/ip-filter-kvs.cloudfront.js'),
-    ipFilterBundle: target('edge/ip-filter/ip-filter.zip'),
-    rangeSyncCode: target(process.env.OAC_KIT_RANGE_SYNC_ZIP ?? 'lambda/range-sync/bootstrap.zip'),
+    apiCode: target(artifacts.apiCode),
+    bodyHashBundle: target(artifacts.bodyHashBundle),
+    ipFilterCloudFrontFunction: target(artifacts.ipFilterCloudFrontFunction),
+    ipFilterKvsCloudFrontFunction: target(artifacts.ipFilterKvsCloudFrontFunction),
+    ipFilterBundle: target(artifacts.ipFilterBundle),
+    rangeSyncCode: target(artifacts.rangeSyncCode),
   },
   lambdaOrigin: {
     identity: {
@@ -47,6 +66,6 @@ new OacProtectedApi(stack, 'Api', {
       writers: listContext('writers'),
     },
   },
-  viewerFilter: app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function',
-  originSecret: originSecretContext(),
+  viewerFilter,
+  originSecret,
 });

@@ -8,6 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { apiEnvironment, checkAudience, deploymentAudience } from './api-environment.js';
+import { ChainObservability, ObservabilityOptions } from './chain-observability.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { OriginSecretOption, originSecretSettings } from './origin-secret.js';
 import { RangeSync } from './range-sync.js';
 import { ViewerFilter, createViewerFilter, edgeFunctionProps, required } from './viewer-filter.js';
@@ -99,6 +101,8 @@ export interface OacProtectedApiProps {
   readonly domainNames?: string[];
   /** Standard access logs to a bucket. Default true. */
   readonly accessLogs?: boolean;
+  /** Alarms and a dashboard for the chain (lib/chain-observability.ts). Default on; `false` opts out. */
+  readonly observability?: ObservabilityOptions | false;
 }
 
 /** The managed origin request policy that forwards everything but `Host` (a Function URL needs its own). */
@@ -127,6 +131,8 @@ export class OacProtectedApi extends Construct {
   readonly bodyHash?: cloudfront.experimental.EdgeFunction;
   /** The audience callers sign X-Fluid-Identity values for, when there is a Lambda origin. */
   readonly audience?: string;
+  /** The chain's alarms and dashboard, unless `observability: false`. */
+  readonly observability?: ChainObservability;
   /** The origin secret and the range sync, unless `originSecret` is opted out. */
   readonly rangeSync?: RangeSync;
 
@@ -221,6 +227,26 @@ export class OacProtectedApi extends Construct {
       });
     }
     if (logBucket) new CfnOutput(this, 'AccessLogBucket', { value: logBucket.bucketName });
+
+    const edgeFunctions = Object.fromEntries(Object.entries({ BodyHash: 'BodyHash', IpFilter: 'IpFilterEdge' })
+      .map(([label, id]) => [label, this.node.tryFindChild(id)])
+      .filter((e): e is [string, cloudfront.experimental.EdgeFunction] => e[1] instanceof cloudfront.experimental.EdgeFunction));
+    if (props.observability !== false) {
+      this.observability = new ChainObservability(this, 'Observability', {
+        ...props.observability, distribution: this.distribution, edgeFunctions, api: this.function,
+        viewerFunction: this.node.tryFindChild('IpFilterFunction') as cloudfront.Function | undefined,
+        otherAlarms: this.rangeSync && [this.rangeSync.staleAlarm, this.rangeSync.failureAlarm],
+      });
+    }
+    acknowledgeNagFindings({
+      distribution: this.distribution,
+      hasCertificate: props.certificate !== undefined,
+      api: this.function,
+      edgeFunctions: Object.values(edgeFunctions),
+      accessLogBucket: logBucket,
+      staticBucket: this.node.tryFindChild('StaticBucket') as s3.Bucket | undefined,
+      rangeSync: this.rangeSync,
+    });
   }
 
   private lambdaBehavior(

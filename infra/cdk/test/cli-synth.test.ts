@@ -1,46 +1,49 @@
 // The pinned CLI (aws-cdk 2.1148.1) synthesizes the app offline: no AWS credentials, no Docker,
 // no network. Build outputs are stand-ins here; the template shape is what is checked.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { IP_CHECK_ONLY } from '../lib/oac-protected-api.js';
 import { kvsFunctionStandIn } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cdkDir = resolve(here, '..');
-const repoTarget = resolve(cdkDir, '../../target');
+const cdkCli = join(cdkDir, 'node_modules/aws-cdk/bin/cdk');
 
 function standInTarget(): string {
   const t = mkdtempSync(join(tmpdir(), 'oac-kit-target-'));
   for (const d of ['lambda/api', 'lambda/range-sync', 'edge/body-hash', 'edge/ip-filter']) mkdirSync(join(t, d), { recursive: true });
   writeFileSync(join(t, 'lambda/api/bootstrap'), '#!/bin/sh\n');
   writeFileSync(join(t, 'lambda/range-sync/bootstrap'), '#!/bin/sh\n');
-  const real = join(repoTarget, 'edge/body-hash/body-hash.zip');
-  if (existsSync(real)) copyFileSync(real, join(t, 'edge/body-hash/body-hash.zip'));
-  else writeFileSync(join(t, 'edge/body-hash/index.mjs'), 'export const handler = async (e) => e;\n');
+  // Synthesis only stages a zip asset (copies it): any bytes stand in for the bundle.
+  writeFileSync(join(t, 'edge/body-hash/body-hash.zip'), 'stand-in\n');
   writeFileSync(join(t, 'edge/ip-filter.cloudfront.js'), 'function handler(event) { return event.request; }\n');
   writeFileSync(join(t, 'edge/ip-filter-kvs.cloudfront.js'), kvsFunctionStandIn('x-origin-secret'));
   return t;
 }
 
-it('cdk synth works offline with no credentials', () => {
-  const target = standInTarget();
-  const out = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-out-'));
-  const home = mkdtempSync(join(tmpdir(), 'oac-kit-home-'));
-  const env: NodeJS.ProcessEnv = {
+/** An environment with no AWS credentials to find and the build outputs in `target`. */
+function offlineEnv(target: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
     PATH: process.env.PATH,
-    HOME: home, // no ~/.aws: nothing to find
+    HOME: mkdtempSync(join(tmpdir(), 'oac-kit-home-')), // no ~/.aws: nothing to find
     OAC_KIT_TARGET_DIR: target,
-    OAC_KIT_API_ZIP: 'lambda/api',
-    OAC_KIT_RANGE_SYNC_ZIP: 'lambda/range-sync',
     OAC_KIT_REGION: 'eu-west-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     CDK_DISABLE_VERSION_CHECK: '1',
+    ...extra,
   };
-  execFileSync(process.execPath, [join(cdkDir, 'node_modules/aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices', '--output', out], {
+}
+
+it('cdk synth works offline with no credentials', () => {
+  const target = standInTarget();
+  const out = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-out-'));
+  const env = offlineEnv(target, { OAC_KIT_API_ZIP: 'lambda/api', OAC_KIT_RANGE_SYNC_ZIP: 'lambda/range-sync' });
+  execFileSync(process.execPath, [cdkCli, 'synth', '--quiet', '--no-notices', '--output', out], {
     cwd: cdkDir, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000,
   });
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
@@ -60,4 +63,49 @@ it('cdk synth works offline with no credentials', () => {
   ]) {
     assert.ok(types.includes(t), `${t} in ${templates}`);
   }
+});
+
+describe('without the build artifacts', () => {
+  const emptyTarget = () => mkdtempSync(join(tmpdir(), 'oac-kit-empty-target-'));
+  // The default deployment: origin secret on, so the KVS-mode function and the range-sync Lambda.
+  const hint = new RegExp('^oac-kit: build artifacts missing in .* \\(lambda/api/bootstrap\\.zip, edge/body-hash/body-hash\\.zip, ' +
+    'edge/ip-filter-kvs\\.cloudfront\\.js, lambda/range-sync/bootstrap\\.zip\\): run `cargo xtask synth`');
+  const appWith = (context: object) => spawnSync(process.execPath, ['--import', 'tsx', join(cdkDir, 'bin/app.ts')], {
+    cwd: cdkDir, env: offlineEnv(emptyTarget(), { CDK_CONTEXT_JSON: JSON.stringify(context) }), encoding: 'utf8', timeout: 120_000,
+  });
+
+  it('the app exits non-zero with one line naming cargo xtask synth', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(cdkDir, 'bin/app.ts')], {
+      cwd: cdkDir, env: offlineEnv(emptyTarget()), encoding: 'utf8', timeout: 120_000,
+    });
+    assert.notEqual(r.status, 0, 'exit code');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`);
+    assert.match(lines[0], hint);
+    assert.equal(r.stdout, '');
+  });
+
+  it('the lambda-edge filter names its bundle instead of the CloudFront Function', () => {
+    const r = appWith({ viewerFilter: 'lambda-edge', kvsArn: 'arn:aws:cloudfront::111122223333:key-value-store/abc' });
+    assert.notEqual(r.status, 0, 'exit code');
+    assert.match(r.stderr, /body-hash\.zip, edge\/ip-filter\/ip-filter\.zip, lambda\/range-sync\/bootstrap\.zip\): run `cargo xtask synth`/);
+  });
+
+  it('with the origin secret opted out: the address-only function and no range-sync Lambda', () => {
+    const r = appWith({ originSecret: IP_CHECK_ONLY });
+    assert.notEqual(r.status, 0, 'exit code');
+    assert.match(r.stderr, /body-hash\.zip, edge\/ip-filter\.cloudfront\.js\): run `cargo xtask synth`/);
+  });
+
+  it('cdk synth prints the hint, no stack trace, and fails', () => {
+    const r = spawnSync(process.execPath, [cdkCli, 'synth', '--quiet', '--no-notices', '--output', mkdtempSync(join(tmpdir(), 'oac-kit-cdk-out-'))], {
+      cwd: cdkDir, env: offlineEnv(emptyTarget()), encoding: 'utf8', timeout: 240_000,
+    });
+    assert.notEqual(r.status, 0, 'exit code');
+    const lines = r.stderr.trimEnd().split('\n');
+    // The app's line, then the CLI's own "<app command>: Subprocess exited with error 1".
+    assert.match(lines[0], hint, r.stderr);
+    assert.deepEqual(lines.slice(1).filter((l) => !/Subprocess exited with error 1$/.test(l)), [], r.stderr);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+  });
 });

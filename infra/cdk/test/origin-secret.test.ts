@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IP_CHECK_ONLY } from '../lib/oac-protected-api.js';
-import { synth } from './support.js';
+import { rangeSyncAlarms, synth } from './support.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
@@ -156,7 +156,7 @@ describe('origin secret settings', () => {
     const topicArn = 'arn:aws:sns:eu-west-1:111122223333:oncall';
     const alarmTopic = sns.Topic.fromTopicArn(new Stack(), 'Topic', topicArn);
     const { template: t } = synth({ originSecret: { alarmTopic } });
-    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
+    const alarms = rangeSyncAlarms(t).map(([, a]) => a);
     assert.equal(alarms.length, 2);
     for (const a of alarms) {
       assert.deepEqual(a.Properties.AlarmActions, [topicArn]);
@@ -180,10 +180,11 @@ describe('origin secret settings', () => {
 describe('opting out: IP check only', () => {
   const { template: t } = synth({ originSecret: IP_CHECK_ONLY });
 
-  it('no store, no secret, no range-sync, no alarms; the address-only function', () => {
-    for (const type of ['AWS::CloudFront::KeyValueStore', 'AWS::SecretsManager::Secret', 'AWS::Events::Rule', 'AWS::CloudWatch::Alarm']) {
+  it('no store, no secret, no range-sync, no range-sync alarms; the address-only function', () => {
+    for (const type of ['AWS::CloudFront::KeyValueStore', 'AWS::SecretsManager::Secret', 'AWS::Events::Rule']) {
       t.resourceCountIs(type, 0);
     }
+    assert.deepEqual(rangeSyncAlarms(t), []);
     const [, fn] = only(t, 'AWS::CloudFront::Function');
     assert.doesNotMatch(fn.Properties.FunctionCode, /kvs/);
     assert.equal(fn.Properties.FunctionConfig.KeyValueStoreAssociations, undefined);

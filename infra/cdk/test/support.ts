@@ -1,4 +1,4 @@
-// Shared by the assertion tests: stand-ins for the build outputs and one synthesized stack.
+// Shared by the CDK tests: stand-ins for the build outputs, the test stack, one synthesized stack.
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,8 +28,8 @@ export function kvsFunctionStandIn(header: string): string {
     'async function handler(event) { return event.request; }\n';
 }
 
-/** Small stand-ins for the build outputs (the synth only stages them). */
-export function artifacts(built: BuiltWith = {}): OacArtifacts {
+/** Small stand-ins for the build outputs (the synth only stages them), one for each member of {@link OacArtifacts}. */
+export function artifacts(built: BuiltWith = {}): Required<OacArtifacts> {
   const dir = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-'));
   for (const d of ['api', 'body-hash', 'ip-filter', 'range-sync']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'api/bootstrap'), '#!/bin/sh\n');
@@ -93,6 +93,12 @@ export function zipOf(files: Record<string, string>, method: 'deflate' | 'store'
 
 export interface Synth { app: App; stack: Stack; template: Template; api: OacProtectedApi }
 
+/** An app that bundles nothing (offline synthesis) holding stack `Test` of account 111122223333. */
+export function testStack(region: string, outdir?: string): { app: App; stack: Stack } {
+  const app = new App({ outdir, postCliContext: { 'aws:cdk:bundling-stacks': [] } });
+  return { app, stack: new Stack(app, 'Test', { env: { account: '111122223333', region } }) };
+}
+
 /** One stack (account 111122223333) holding one construct `Api` with a Lambda origin unless told. */
 export function synth(
   props: Partial<OacProtectedApiProps> = {},
@@ -100,8 +106,7 @@ export function synth(
   mutate?: (api: OacProtectedApi) => void,
   built: BuiltWith = {},
 ): Synth {
-  const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'Test', { env: { account: '111122223333', region } });
+  const { app, stack } = testStack(region);
   const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(built), lambdaOrigin: {}, ...props });
   mutate?.(api);
   return { app, stack, template: Template.fromStack(stack), api };
@@ -114,6 +119,14 @@ export function apiVariables(template: Template): Record<string, string> {
   }));
   assert.equal(fns.length, 1, 'one Lambdalith');
   return fns[0].Properties.Environment.Variables;
+}
+
+/** Where the range sync's alarms are: logical ids under `Api/RangeSync` (the chain's own alarms are elsewhere). */
+export const RANGE_SYNC_ALARM_PREFIX = 'ApiRangeSync';
+
+/** The range sync's alarms (lib/range-sync.ts), by logical id; not the chain's (lib/chain-observability.ts). */
+export function rangeSyncAlarms(template: Template): [string, any][] {
+  return Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith(RANGE_SYNC_ALARM_PREFIX));
 }
 
 /** The us-east-1 support stack CloudFront's EdgeFunction creates for a stack elsewhere. */

@@ -1,0 +1,76 @@
+// cdk-nag (AwsSolutions) findings that are by design in this chain, each acknowledged with its reason
+// on the narrowest construct that carries it. Acknowledgements are CDK's own `Validations` metadata:
+// apps that run cdk-nag see them; apps that do not are unaffected. test/cdk-nag.test.ts proves every
+// shape of the construct has no unacknowledged finding.
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { IConstruct } from 'constructs';
+import type { RangeSync } from './range-sync.js';
+
+/** The managed policy every Lambda role here carries: CloudWatch Logs writes only. */
+const BASIC_EXECUTION_ROLE = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+
+/** What the construct made that cdk-nag has findings on. */
+export interface NagScope {
+  readonly distribution: cloudfront.Distribution;
+  readonly hasCertificate: boolean;
+  readonly api?: lambda.IFunction;
+  readonly edgeFunctions: readonly cloudfront.experimental.EdgeFunction[];
+  readonly accessLogBucket?: s3.IBucket;
+  /** The bucket the construct made for `staticSite` (a bucket passed in is the app's to judge). */
+  readonly staticBucket?: s3.IBucket;
+  /** The origin secret and its range sync, unless `originSecret` is opted out. */
+  readonly rangeSync?: RangeSync;
+}
+
+/** Acknowledges the by-design findings of one OacProtectedApi. */
+export function acknowledgeNagFindings(s: NagScope): void {
+  const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+
+  ack(s.distribution, 'AwsSolutions-CFR1', 'Viewers are Cloudflare only (the viewer-request filter refuses every other address); ' +
+    'geo restrictions belong in Cloudflare, which sees the real client');
+  ack(s.distribution, 'AwsSolutions-CFR2', "Cloudflare's WAF is in front and the distribution admits only Cloudflare's ranges; " +
+    'a second WAF on CloudFront would see only Cloudflare addresses');
+  if (!s.hasCertificate) {
+    ack(s.distribution, 'AwsSolutions-CFR4', 'Without a certificate the default *.cloudfront.net certificate fixes the policy at TLSv1; ' +
+      'the only viewers are Cloudflare edges (TLS 1.2+). With `certificate`, TLSv1.2_2021 is set and this is not acknowledged');
+  }
+  if (s.api) {
+    ack(s.api, BASIC_EXECUTION_ROLE, 'The AWS-managed basic execution policy grants only CloudWatch Logs writes; ' +
+      'the table access is a separate policy scoped to the audit table');
+  }
+  for (const edge of s.edgeFunctions) {
+    // In a stack outside us-east-1 the function lives in the support stack, outside this construct.
+    for (const scope of [edge, edge.lambda]) {
+      ack(scope, 'AwsSolutions-L1', 'Lambda@Edge bundles are built and tested for nodejs22.x (the N-API addon is checked ' +
+        'against Node.js 22 on Amazon Linux 2023); a runtime change is a deliberate, tested step');
+      ack(scope, BASIC_EXECUTION_ROLE, 'Lambda@Edge writes its logs to /aws/lambda/us-east-1.<name> in every region it runs in, ' +
+        'so its log permissions cannot name one log group; the managed policy grants only CloudWatch Logs writes');
+    }
+  }
+  if (s.accessLogBucket) {
+    ack(s.accessLogBucket, 'AwsSolutions-S1', 'This bucket receives the access logs; logging it would log the log deliveries');
+  }
+  if (s.staticBucket && s.accessLogBucket) {
+    ack(s.staticBucket, 'AwsSolutions-S1', 'Reads reach this bucket only through CloudFront (OAC), whose standard access logs record them');
+  }
+  if (s.rangeSync) acknowledgeRangeSync(s.rangeSync);
+}
+
+/** The origin secret, the range-sync Lambda, and the provider of its deploy-time sync (AwsCustomResource). */
+function acknowledgeRangeSync(r: RangeSync): void {
+  const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+  ack(r.secret, 'AwsSolutions-SMG4', 'Rotation is manual by design: the new value must be in Cloudflare\'s Transform Rule ' +
+    'before the old one is retired, a step outside AWS (docs/ip-filter.md, Operator\'s runbook: Rotation, step by step)');
+  ack(r.function, BASIC_EXECUTION_ROLE, 'The AWS-managed basic execution policy grants only CloudWatch Logs writes; the store ' +
+    'and the secret are separate statements naming exactly this store and this secret');
+  // The AwsCustomResource's provider is one singleton function per stack, outside this construct.
+  const provider = Stack.of(r).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  if (provider) {
+    ack(provider, BASIC_EXECUTION_ROLE, 'The provider of the deploy-time sync (AwsCustomResource) gets only CloudWatch Logs ' +
+      'writes from the managed policy; its one call is lambda:InvokeFunction on the range-sync function');
+  }
+}
