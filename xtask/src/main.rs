@@ -1,5 +1,6 @@
 //! `cargo xtask <task>`: oac-kit's build chores, in Rust so they run wherever cargo does.
 
+mod api_zip;
 mod cloudflare_ips;
 mod cloudfront_function;
 mod dev;
