@@ -1,5 +1,6 @@
 //! `cargo xtask <task>`: oac-kit's build chores, in Rust so they run wherever cargo does.
 
+mod api_zip;
 mod cdk;
 mod cfn_lint;
 mod cloudflare_ips;

@@ -16,6 +16,8 @@
 //! | `MAX_BODY_BYTES` | `65536` | request body limit (413 above it) |
 //! | `PORT` | `3000` | loopback port when not running on Lambda |
 //! | `LOG_LEVEL` | `info` | `tracing` filter directive |
+//! | `METRICS` | `on` | `off`: no EMF metric lines (see [`crate::metrics`]) |
+//! | `METRICS_NAMESPACE` | `OacKit/Api` | the CloudWatch namespace of the metrics |
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -23,6 +25,7 @@ use std::time::Duration;
 
 use fluid_identity::{Allowlist, Audience, HostAllowlist};
 
+use crate::metrics::MetricsSettings;
 use crate::sts_override;
 
 mod allowlist;
@@ -71,6 +74,8 @@ pub struct Config {
     pub port: u16,
     /// `tracing` filter.
     pub log_level: String,
+    /// `METRICS`, `METRICS_NAMESPACE`.
+    pub metrics: MetricsSettings,
 }
 
 /// Everything wrong with the environment, one line per variable.
@@ -200,6 +205,8 @@ impl Config {
             ));
         }
 
+        let metrics = crate::metrics::settings::settings_from_vars(get, &mut errors);
+
         match (store, audience) {
             (Some(store), Some(audience)) if errors.is_empty() => Ok(Config {
                 store,
@@ -212,6 +219,7 @@ impl Config {
                 max_body_bytes,
                 port: port as u16,
                 log_level,
+                metrics,
             }),
             _ => Err(ConfigError(errors)),
         }
@@ -340,6 +348,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.allowlist.roles_of(&p), vec![READERS, WRITERS]);
+    }
+
+    #[test]
+    fn a_bad_metrics_switch_is_refused_with_the_rest() {
+        let err = Config::from_vars(&vars(&[("METRICS", "yes")])).unwrap_err();
+        assert!(err.to_string().contains("METRICS=\"yes\""), "{err}");
     }
 
     #[test]

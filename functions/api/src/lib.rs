@@ -1,7 +1,8 @@
 //! The oac-kit Lambdalith: one axum [`Router`] served by `lambda_http` behind the Function URL, or
 //! over HTTP on loopback for local runs — the same routes, errors and logs either way.
 //!
-//! - [`router`] builds the service from a store, an identity gate and limits.
+//! - [`router`] builds the service from a store, an identity gate and limits;
+//!   [`router_with_metrics`] adds the EMF request metrics ([`metrics`], docs/metrics.md).
 //! - [`build`] does it from a validated [`config::Config`] (what `main` calls).
 //! - [`lambda::handle_event`] is the Lambda adapter, with the guard that keeps malformed events
 //!   (invalid base64 bodies) from reaching `lambda_http`'s panicking conversion.
@@ -20,6 +21,7 @@ pub mod config;
 pub mod error;
 pub mod identity;
 pub mod lambda;
+pub mod metrics;
 pub mod model;
 pub mod observe;
 pub mod routes;
@@ -40,6 +42,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::config::{Config, StoreConfig};
 use crate::error::ApiError;
+use crate::metrics::{Metrics, StoreKind, TimedStore, TimedStsClient};
 use crate::store::{AuditStore, DynamoStore, SqliteStore};
 
 /// What handlers share.
@@ -53,7 +56,20 @@ pub struct AppState {
 
 /// The service: routes, 404/405 problems, body limit, identity gate, request IDs and access logs,
 /// and a panic guard answering 500 `internal-error` (a panic is a bug, never the caller's fault).
+/// Records no metrics (see [`router_with_metrics`]).
 pub fn router(store: Arc<dyn AuditStore>, gate: IdentityGate, max_body_bytes: usize) -> Router {
+    router_with_metrics(store, gate, max_body_bytes, Metrics::off())
+}
+
+/// [`router`], recording one request measurement per request into `metrics` (route template,
+/// status class, latency, identity outcome). Store and STS latency are measured by wrapping the
+/// store in a [`TimedStore`] and the STS client in a [`TimedStsClient`], as [`build`] does.
+pub fn router_with_metrics(
+    store: Arc<dyn AuditStore>,
+    gate: IdentityGate,
+    max_body_bytes: usize,
+    metrics: Metrics,
+) -> Router {
     let state = AppState {
         store,
         max_body_bytes,
@@ -78,7 +94,7 @@ pub fn router(store: Arc<dyn AuditStore>, gate: IdentityGate, max_body_bytes: us
                 error::problem_response(&ApiError::Internal.to_problem())
             },
         ))
-        .layer(middleware::from_fn(observe::observe))
+        .layer(middleware::from_fn_with_state(metrics, observe::observe))
 }
 
 /// Why the service could not start.
@@ -117,7 +133,7 @@ pub fn identity_gate(config: &Config) -> IdentityGate {
     IdentityGate::new(gate)
 }
 
-fn verifier_gate(config: &Config) -> Result<Gate<HttpStsClient>, StartError> {
+fn verifier_gate(config: &Config) -> Result<Gate<TimedStsClient<HttpStsClient>>, StartError> {
     let mut client = HttpStsClient::new(config.sts_timeout, DEFAULT_MAX_RESPONSE_BYTES)
         .map_err(|e| StartError::StsClient(e.to_string()))?;
     if let Some(endpoint) = &config.unsafe_sts_endpoint {
@@ -128,18 +144,29 @@ fn verifier_gate(config: &Config) -> Result<Gate<HttpStsClient>, StartError> {
         hosts: config.sts_hosts.clone(),
         ..ValidationPolicy::default()
     };
+    let client = TimedStsClient::new(client, Metrics::from_settings(&config.metrics));
     Ok(Gate::new(
         Verifier::new(verifier, client),
         config.allowlist.clone(),
     ))
 }
 
-/// The service for a configuration: opens the store, starts building the gate, logs the setup.
+/// The service for a configuration: opens the store, starts building the gate, logs the setup;
+/// with metrics on, the store and the STS client are measured too.
 pub async fn build(config: &Config) -> Result<Router, StartError> {
     let gate = identity_gate(config);
-    let store: Arc<dyn AuditStore> = match &config.store {
-        StoreConfig::Sqlite { path } => Arc::new(SqliteStore::open(path)?),
-        StoreConfig::DynamoDb { table } => Arc::new(DynamoStore::from_env(table.clone()).await),
+    let metrics = Metrics::from_settings(&config.metrics);
+    let (store, kind): (Arc<dyn AuditStore>, StoreKind) = match &config.store {
+        StoreConfig::Sqlite { path } => (Arc::new(SqliteStore::open(path)?), StoreKind::Sqlite),
+        StoreConfig::DynamoDb { table } => (
+            Arc::new(DynamoStore::from_env(table.clone()).await),
+            StoreKind::DynamoDb,
+        ),
+    };
+    let store: Arc<dyn AuditStore> = if metrics.is_on() {
+        Arc::new(TimedStore::new(store, kind, metrics.clone()))
+    } else {
+        store
     };
     let (readers, writers) = config.pattern_counts;
     if readers + writers == 0 {
@@ -153,7 +180,13 @@ pub async fn build(config: &Config) -> Result<Router, StartError> {
         reader_patterns = readers,
         writer_patterns = writers,
         max_body_bytes = config.max_body_bytes,
+        metrics = if metrics.is_on() { config.metrics.namespace.as_str() } else { "off" },
         "api configured"
     );
-    Ok(router(store, gate, config.max_body_bytes))
+    Ok(router_with_metrics(
+        store,
+        gate,
+        config.max_body_bytes,
+        metrics,
+    ))
 }

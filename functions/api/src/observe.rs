@@ -4,15 +4,18 @@
 //! it is echoed as `x-request-id` and is a field of the `request` span, so every log line written
 //! while serving the request carries it. The access log names the caller by its verified principal
 //! ARN and its session ARN (recorded by the identity extractors), never by the `X-Fluid-Identity`
-//! value.
+//! value. The same middleware takes the request measurement (route template, status class,
+//! latency, identity outcome) for the metrics.
 
 use std::time::Instant;
 
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
+
+use crate::metrics::{IdentityOutcomeSlot, Measurement, Metrics, Route, StatusClass};
 
 /// The request ID of the request being served (also in the request extensions).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,9 +51,12 @@ pub fn request_id_from(headers: &HeaderMap) -> String {
 }
 
 /// The outermost middleware: request ID, the `request` span, `x-request-id`, `cache-control:
-/// no-store` unless a handler chose otherwise, and one access-log line per request.
-pub async fn observe(mut request: Request, next: Next) -> Response {
+/// no-store` unless a handler chose otherwise, one access-log line and one request measurement
+/// per request. Runs after routing (a `Router::layer`), so the matched route template is known.
+pub async fn observe(State(metrics): State<Metrics>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
+    let route = Route::from_matched(request.extensions().get::<MatchedPath>());
+    let identity = IdentityOutcomeSlot::default();
     let request_id = request_id_from(request.headers());
     let span = tracing::info_span!(
         "request",
@@ -63,6 +69,7 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     request
         .extensions_mut()
         .insert(RequestId(request_id.clone()));
+    request.extensions_mut().insert(identity.clone());
     let mut response = next.run(request).instrument(span.clone()).await;
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&request_id) {
@@ -80,6 +87,12 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
             duration_us = started.elapsed().as_micros() as u64,
             "request served"
         );
+    });
+    metrics.record(&Measurement::Request {
+        route,
+        status: StatusClass::of(response.status().as_u16()),
+        latency: started.elapsed(),
+        identity: identity.get(),
     });
     response
 }

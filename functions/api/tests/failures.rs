@@ -9,41 +9,6 @@ use axum::http::StatusCode;
 use common::*;
 use fluid_identity::axum::IdentityGate;
 
-/// A store whose every call fails, or panics.
-struct BrokenStore {
-    panic: bool,
-}
-
-impl api::store::AuditStore for BrokenStore {
-    fn append(
-        &self,
-        _: api::model::AuditEvent,
-        _: Option<api::store::IdempotencyClaim>,
-    ) -> api::store::BoxFuture<'_, Result<api::store::Appended, api::store::StoreError>> {
-        let panic = self.panic;
-        Box::pin(async move {
-            if panic {
-                panic!("bug in the store");
-            }
-            Err(api::store::StoreError("table gone".into()))
-        })
-    }
-    fn get<'a>(
-        &'a self,
-        _: &'a str,
-    ) -> api::store::BoxFuture<'a, Result<Option<api::model::AuditEvent>, api::store::StoreError>>
-    {
-        Box::pin(async { Err(api::store::StoreError("table gone".into())) })
-    }
-    fn list<'a>(
-        &'a self,
-        _: Option<&'a str>,
-        _: usize,
-    ) -> api::store::BoxFuture<'a, Result<api::store::Page, api::store::StoreError>> {
-        Box::pin(async { Err(api::store::StoreError("table gone".into())) })
-    }
-}
-
 #[tokio::test]
 async fn storage_failures_are_503_without_internals() {
     let app = api::router(

@@ -40,6 +40,8 @@ impl IdentityGate {
     }
 }
 
+/// The problem response; the [`Rejection`] itself rides along in the response extensions, so a
+/// service can count rejections by [`Rejection::reason`] without parsing the body.
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let mut response = self.to_problem().into_response();
@@ -48,6 +50,7 @@ impl IntoResponse for Rejection {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        response.extensions_mut().insert(self);
         response
     }
 }

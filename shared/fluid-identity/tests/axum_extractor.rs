@@ -132,3 +132,16 @@ async fn a_router_without_a_gate_fails_closed() {
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(ct.as_deref(), Some("application/problem+json"));
 }
+
+#[tokio::test]
+async fn a_rejection_answer_carries_the_rejection_for_services_to_count() {
+    let req = Request::get("/whoami").body(Body::empty()).unwrap();
+    let res = app("arn:aws:iam::111122223333:role/deployer")
+        .oneshot(req)
+        .await
+        .unwrap();
+    assert_eq!(
+        res.extensions().get::<fluid_identity::Rejection>(),
+        Some(&fluid_identity::Rejection::Missing)
+    );
+}

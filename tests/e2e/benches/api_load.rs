@@ -11,6 +11,8 @@
 //! - cold init: process start → first response through the emulated Lambda Runtime API.
 //!
 //! Stops by itself; prints a Markdown table. Needs the Python of the tests (`OAC_KIT_PYTHON`).
+//! `-- cold-init` runs only the cold-init part (e.g. on the deployed artifact:
+//! `OAC_KIT_API_RELEASE_BIN=target/lambda/api/bootstrap`).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -243,8 +245,11 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let cold_init_only = std::env::args().any(|a| a == "cold-init");
     runtime.block_on(async {
-        http_load().await;
+        if !cold_init_only {
+            http_load().await;
+        }
         cold_inits().await;
     });
 }

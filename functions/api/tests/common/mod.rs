@@ -2,6 +2,8 @@
 //! in-memory store, and a request helper.
 #![allow(dead_code)]
 
+pub mod emf_shape;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -64,6 +66,41 @@ impl Authenticate for TestGate {
                 _ => Err(Rejection::NotHttps),
             }
         })
+    }
+}
+
+/// A store whose every call fails, or panics.
+pub struct BrokenStore {
+    pub panic: bool,
+}
+
+impl api::store::AuditStore for BrokenStore {
+    fn append(
+        &self,
+        _: api::model::AuditEvent,
+        _: Option<api::store::IdempotencyClaim>,
+    ) -> api::store::BoxFuture<'_, Result<api::store::Appended, api::store::StoreError>> {
+        let panic = self.panic;
+        Box::pin(async move {
+            if panic {
+                panic!("bug in the store");
+            }
+            Err(api::store::StoreError("table gone".into()))
+        })
+    }
+    fn get<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> api::store::BoxFuture<'a, Result<Option<api::model::AuditEvent>, api::store::StoreError>>
+    {
+        Box::pin(async { Err(api::store::StoreError("table gone".into())) })
+    }
+    fn list<'a>(
+        &'a self,
+        _: Option<&'a str>,
+        _: usize,
+    ) -> api::store::BoxFuture<'a, Result<api::store::Page, api::store::StoreError>> {
+        Box::pin(async { Err(api::store::StoreError("table gone".into())) })
     }
 }
 
