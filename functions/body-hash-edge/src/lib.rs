@@ -84,8 +84,8 @@ impl ObjectFinalize for Handler {
 }
 
 impl Handler {
-    /// Copies the body out of V8 (no JS runs), reads the headers the core needs for it, then
-    /// runs the core on Rust values.
+    /// Copies the body out of V8 (no code of the event runs: N-API's copies, or Node's writer
+    /// taken at init), reads the headers the core needs for it, then runs the core on Rust values.
     fn decide(
         &self,
         env: &Env,
