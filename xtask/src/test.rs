@@ -156,22 +156,29 @@ pub fn demo() -> Result<()> {
         .arg("fixtures/cloudfront"))
 }
 
-/// The body-hash bundle against a plain Node.js handler, the KVS-mode CloudFront Function
-/// against the address-only one, then this machine's SHA-256 limit.
+/// The body-hash bundle against a plain Node.js handler and SHA-256 alone, on the local Node.js
+/// and on Node.js 22; the ip-filter bundle in KVS mode and the KVS-mode CloudFront Function
+/// against the address-only ones; then this machine's SHA-256 limit (`openssl speed`), with the
+/// load before and after (`uptime`: the machine is shared, so every table says how busy it was).
 pub fn bench() -> Result<()> {
     let node = check_node()?;
     edge::build(&EdgeArgs::default())?;
     crate::cloudfront_function::build(&Default::default())?;
-    run(Command::new(&node)
-        .arg("benches/body-hash.bench.mjs")
-        .arg(root().join("target/edge/body-hash")))?;
+    run(&mut Command::new("uptime"))?;
+    // The same run on the local Node.js and on Lambda@Edge's Node.js 22.
+    for node in [node.clone(), lambda_node()?] {
+        run(Command::new(node)
+            .arg("benches/body-hash.bench.mjs")
+            .arg(root().join("target/edge/body-hash")))?;
+    }
     run(Command::new(&node)
         .arg("benches/ip-filter-kvs.bench.mjs")
         .arg(root().join("target/edge/ip-filter")))?;
     run(Command::new(&node)
         .arg("benches/ip-filter-cloudfront-function.bench.mjs")
         .arg(root().join("target/edge")))?;
-    run(Command::new("openssl").args(["speed", "-seconds", "3", "-bytes", "1048576", "sha256"]))
+    run(Command::new("openssl").args(["speed", "-seconds", "3", "-bytes", "1048576", "sha256"]))?;
+    run(&mut Command::new("uptime"))
 }
 
 /// The `node` to use (`$OAC_KIT_NODE` or `node`), checked to be recent enough.

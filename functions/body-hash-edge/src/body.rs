@@ -4,6 +4,8 @@ use edge_napi::member::CappedString;
 use edge_napi::member::{optional_bool, optional_capped_string, optional_record, optional_string};
 use napi::{Env, JsObject, JsString, NapiRaw, Result};
 
+use crate::node_writer::{self, NodeWriter};
+
 /// The most characters `body.data` may hold: the base64 of CloudFront's 1 MiB cut
 /// (4 × ⌈1,048,576 / 3⌉). CloudFront never hands an origin-request function more.
 pub const MAX_BODY_DATA_CHARS: usize = 1_398_104;
@@ -36,17 +38,39 @@ pub fn read_body(request: &JsObject) -> Result<Option<BodyMembers>> {
     }))
 }
 
-/// `body.data` copied out of V8 the cheapest exact way. Base64 from CloudFront is ASCII, and an
-/// ASCII string copies as Latin-1 at memcpy speed (UTF-8 transcoding is several times slower on
-/// a 1.33 MB body); anything else — a `text` body, or a string that is not ASCII and so cannot
-/// be base64 — is copied as UTF-8, so the core sees exactly the bytes the string holds.
+/// How `body.data` was copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataCopy {
+    /// Exactly the string's bytes.
+    Exact,
+    /// As many UTF-8 bytes as the string has characters: its exact bytes if it is ASCII, else a
+    /// cut-short prefix holding a byte ≥ 0x80. Strict base64 accepts no such byte, so a body the
+    /// core decodes was copied exactly; only a refusal needs [`is_ascii`] to tell.
+    UnlessRefused,
+}
+
+/// `body.data` copied out of V8 the cheapest exact way. Base64 from CloudFront is ASCII: a large
+/// body is written by Node's UTF-8 writer when there is one (see [`crate::node_writer`]); a small
+/// one, or a large one when there is none, is copied as Latin-1 (memcpy speed) once its UTF-8
+/// length proves it ASCII (UTF-8 transcoding by N-API is several times slower). Anything else —
+/// a `text` body, or a string that is not ASCII and so cannot be base64 — is copied as UTF-8, so
+/// the core sees exactly the bytes the string holds.
 pub fn copy_body_data<'b>(
     env: &Env,
     data: &CappedString,
     encoding: Option<&str>,
     buf: &'b mut Vec<u8>,
-) -> Result<&'b [u8]> {
+    writer: Option<&'b NodeWriter>,
+) -> Result<(DataCopy, &'b [u8])> {
     let is_base64 = matches!(encoding, None | Some("base64"));
+    if let Some(writer) = writer.filter(|_| is_base64 && data.chars >= node_writer::MIN_CHARS) {
+        let bytes = writer.write(env, data)?;
+        if bytes.len() == data.chars {
+            return Ok((DataCopy::UnlessRefused, bytes));
+        }
+        copy_exact(env, data, buf)?;
+        return Ok((DataCopy::Exact, buf));
+    }
     let utf8_len = data.string.utf8_len()?;
     // UTF-8 length == UTF-16 length exactly when every character is ASCII; only then is the
     // Latin-1 copy (which truncates wider characters) the string's exact bytes.
@@ -67,7 +91,24 @@ pub fn copy_body_data<'b>(
             napi::sys::napi_get_value_string_utf8,
         )?;
     }
-    Ok(buf)
+    Ok((DataCopy::Exact, buf))
+}
+
+/// `body.data` copied as its exact UTF-8 bytes.
+pub fn copy_exact(env: &Env, data: &CappedString, buf: &mut Vec<u8>) -> Result<()> {
+    let utf8_len = data.string.utf8_len()?;
+    copy_string(
+        env,
+        &data.string,
+        utf8_len,
+        buf,
+        napi::sys::napi_get_value_string_utf8,
+    )
+}
+
+/// Whether `data` is ASCII: its UTF-8 length equals its length in UTF-16 code units exactly then.
+pub fn is_ascii(data: &CappedString) -> Result<bool> {
+    Ok(data.string.utf8_len()? == data.chars)
 }
 
 /// N-API's Latin-1 and UTF-8 string copies.

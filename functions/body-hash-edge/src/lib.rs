@@ -9,37 +9,43 @@
 #![allow(missing_docs)]
 
 mod body;
+mod node_writer;
 
 use std::cell::Cell;
 
-use body::{BodyMembers, copy_body_data, read_body};
+use body::{BodyMembers, DataCopy, copy_body_data, copy_exact, is_ascii, read_body};
 use body_hash_core::{BodyInput, Config, hash_body, headers_read};
 use cloudfront_event::Outcome;
 use edge_napi::member::record;
 use edge_napi::{apply_edits, read_headers, request_of, response_to_js};
+use napi::bindgen_prelude::ObjectFinalize;
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
+use node_writer::NodeWriter;
 
 /// The body-hash core with its build-time configuration.
-#[napi]
+#[napi(custom_finalize)]
 pub struct Handler {
     config: Config,
     /// `body.data` is copied here; kept between invocations so a 1.33 MB body does not cost a
     /// fresh allocation (and its page faults) every time. A `Cell`, never borrowed: taken out
     /// for an invocation and put back after.
     body_buffer: Cell<Vec<u8>>,
+    /// Node's UTF-8 writer for large bodies; taken out for an invocation like `body_buffer`.
+    writer: Cell<Option<NodeWriter>>,
 }
 
 #[napi]
 impl Handler {
     /// Parses and validates `config.json`; throws (failing the function's init) if invalid.
     #[napi(constructor)]
-    pub fn new(config_json: String) -> Result<Self> {
+    pub fn new(env: Env, config_json: String) -> Result<Self> {
         let config =
             Config::from_json(&config_json).map_err(|e| napi::Error::from_reason(e.to_string()))?;
         Ok(Self {
             config,
             body_buffer: Cell::new(Vec::new()),
+            writer: Cell::new(NodeWriter::new(&env)?),
         })
     }
 
@@ -53,8 +59,10 @@ impl Handler {
         // The buffer is taken out of its Cell, not borrowed: a getter that re-enters the handler
         // while the headers are read below finds the Cell empty and uses a buffer of its own.
         let mut buf = self.body_buffer.take();
-        let outcome = self.decide(&env, &headers_object, body, &mut buf);
+        let writer = self.writer.take();
+        let outcome = self.decide(&env, &headers_object, body, &mut buf, writer.as_ref());
         self.body_buffer.set(buf);
+        self.writer.set(writer);
         match outcome? {
             Outcome::Forward(edits) => {
                 // `headers_object` is the request's own object: editing it edits the request.
@@ -66,28 +74,58 @@ impl Handler {
     }
 }
 
+impl ObjectFinalize for Handler {
+    fn finalize(self, env: Env) -> Result<()> {
+        match self.writer.take() {
+            Some(writer) => writer.release(env),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Handler {
-    /// Copies the body out of V8 (no JS runs), reads the headers the core needs for it, then
-    /// runs the core on Rust values.
+    /// Copies the body out of V8 (no code of the event runs: N-API's copies, or Node's writer
+    /// taken at init), reads the headers the core needs for it, then runs the core on Rust values.
     fn decide(
         &self,
         env: &Env,
         headers_object: &JsObject,
         body: Option<BodyMembers>,
         buf: &mut Vec<u8>,
+        writer: Option<&NodeWriter>,
     ) -> Result<Outcome> {
-        let input = match &body {
-            None => BodyInput::Absent,
-            Some(body) => BodyInput::Present {
-                data: match &body.data {
-                    Some(data) => copy_body_data(env, data, body.encoding.as_deref(), buf)?,
-                    None => &[],
-                },
-                encoding: body.encoding.as_deref(),
-                input_truncated: body.input_truncated,
-            },
+        let data = body.as_ref().and_then(|b| b.data.as_ref());
+        let (copy, bytes) = match (&body, data) {
+            (Some(body), Some(data)) => {
+                copy_body_data(env, data, body.encoding.as_deref(), buf, writer)?
+            }
+            _ => (DataCopy::Exact, &[][..]),
         };
-        let headers = read_headers(headers_object, headers_read(&input, &self.config))?;
-        Ok(hash_body(&input, &headers, &self.config))
+        let headers = read_headers(
+            headers_object,
+            headers_read(&body_input(&body, bytes), &self.config),
+        )?;
+        let outcome = hash_body(&body_input(&body, bytes), &headers, &self.config);
+        // Only a refusal can come from a cut-short copy of a string that is not ASCII: decide
+        // again on its exact bytes, so the problem is the one those bytes deserve.
+        if let (DataCopy::UnlessRefused, Outcome::Respond(_), Some(data)) = (copy, &outcome, data)
+            && !is_ascii(data)?
+        {
+            copy_exact(env, data, buf)?;
+            return Ok(hash_body(&body_input(&body, buf), &headers, &self.config));
+        }
+        Ok(outcome)
+    }
+}
+
+/// The core's view of the body members, with `body.data` as copied into `buf`.
+fn body_input<'a>(body: &'a Option<BodyMembers>, buf: &'a [u8]) -> BodyInput<'a> {
+    match body {
+        None => BodyInput::Absent,
+        Some(body) => BodyInput::Present {
+            data: buf,
+            encoding: body.encoding.as_deref(),
+            input_truncated: body.input_truncated,
+        },
     }
 }

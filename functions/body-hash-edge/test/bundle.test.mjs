@@ -192,6 +192,41 @@ describe('body-hash bundle rejection paths', () => {
     });
   }
 
+  it('base64 with a character above U+00FF that a Latin-1 copy would read as base64 → 400', async () => {
+    // U+0147's low byte is 'G': copied as Latin-1, 'a\u0147VsbG8=' would pass as 'aGVsbG8=' ("hello").
+    const body = { action: 'read-only', data: 'a\u0147VsbG8=', encoding: 'base64', inputTruncated: false };
+    expectProblem(await handler(event({ body })), 400, 'invalid-body-encoding');
+  });
+
+  it('base64 with a non-ASCII character is judged on its exact UTF-8 bytes (the problem names their length)', async () => {
+    // 'é' is two UTF-8 bytes: these 4 characters are 5 bytes, not a multiple of 4.
+    const body = { action: 'read-only', data: '\u00e9AAA', encoding: 'base64', inputTruncated: false };
+    const out = await handler(event({ body }));
+    expectProblem(out, 400, 'invalid-body-encoding');
+    assert.match(JSON.parse(out.body).detail, /length 5 is not a multiple of 4/);
+  });
+
+  // Bodies this large are copied by Node's UTF-8 writer (node_writer.rs), one character per byte.
+  it('large base64 with a character above U+00FF that a Latin-1 copy would read as base64 → 400', async () => {
+    const body = { action: 'read-only', data: `a\u0147${'A'.repeat(16382)}`, encoding: 'base64', inputTruncated: false };
+    expectProblem(await handler(event({ body })), 400, 'invalid-body-encoding');
+  });
+
+  it('large base64 starting with a non-ASCII character is judged on its exact UTF-8 bytes', async () => {
+    // 16,384 characters, 16,385 UTF-8 bytes: a copy of one byte per character ends one 'A' short.
+    const body = { action: 'read-only', data: `\u00e9${'A'.repeat(16383)}`, encoding: 'base64', inputTruncated: false };
+    const out = await handler(event({ body }));
+    expectProblem(out, 400, 'invalid-body-encoding');
+    assert.match(JSON.parse(out.body).detail, /length 16385 is not a multiple of 4/);
+  });
+
+  it('large base64 ending with a non-ASCII character is judged on its exact UTF-8 bytes', async () => {
+    const body = { action: 'read-only', data: `${'A'.repeat(16383)}\u00e9`, encoding: 'base64', inputTruncated: false };
+    const out = await handler(event({ body }));
+    expectProblem(out, 400, 'invalid-body-encoding');
+    assert.match(JSON.parse(out.body).detail, /length 16385 is not a multiple of 4/);
+  });
+
   it('unknown body encoding → 500', async () => {
     const body = { action: 'read-only', data: 'x', encoding: 'gzip', inputTruncated: false };
     expectProblem(await handler(event({ body })), 500, 'unsupported-body-encoding');

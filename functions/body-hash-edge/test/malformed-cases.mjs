@@ -108,6 +108,15 @@ export const hostileGetters = {
   },
 };
 
+/** Bytes of a body large enough to be copied by Node's writer (`node_writer.rs`), all `byte`. */
+export const largeBodyBytes = (byte) => Buffer.alloc(48 * 1024, byte);
+const largeBody = (byte) => ({
+  action: 'read-only',
+  data: largeBodyBytes(byte).toString('base64'),
+  encoding: 'base64',
+  inputTruncated: false,
+});
+
 /**
  * Getters that call the handler again while it reads the event; each still returns the value the
  * sample holds, so both the outer and the nested invocation must succeed.
@@ -140,6 +149,27 @@ export const reentrant = {
       },
     });
     headers['content-length'] = [entry];
+    return e;
+  },
+  'x-amz-content-sha256 getter re-enters the handler with another large body': (e, { reenter }) => {
+    // The outer body is already copied when its headers are read: the nested invocation must
+    // not write its own body where the outer one is still to be hashed.
+    requestOf(e).body = largeBody(0x11);
+    const entry = { key: 'X-Amz-Content-Sha256' };
+    let entered = false; // once: the test harness reads the returned headers again
+    Object.defineProperty(entry, 'value', {
+      enumerable: true,
+      get() {
+        if (!entered) {
+          entered = true;
+          const inner = loadFixture(FIXTURE);
+          requestOf(inner).body = largeBody(0x22);
+          reenter(inner);
+        }
+        return 'UNSIGNED-PAYLOAD';
+      },
+    });
+    requestOf(e).headers['x-amz-content-sha256'] = [entry];
     return e;
   },
 };

@@ -15,7 +15,7 @@ import {
   loadFixture,
   requestOf,
 } from '../../../shared/edge-napi/test/isolated.mjs';
-import { FIXTURE, hostileGetters, malformed } from './malformed-cases.mjs';
+import { FIXTURE, hostileGetters, largeBodyBytes, malformed } from './malformed-cases.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bundle = join(process.env.OAC_KIT_EDGE_DIR ?? join(repo, 'target/edge'), 'body-hash');
@@ -66,4 +66,11 @@ describe('body-hash bundle survives getters that re-enter it', () => {
     expectForwarded(report.nested[0], sampleHash);
   });
 
+  it('x-amz-content-sha256 getter re-enters the handler with another large body', () => {
+    const report = run('x-amz-content-sha256 getter re-enters the handler with another large body');
+    const hash = (byte) => createHash('sha256').update(largeBodyBytes(byte)).digest('hex');
+    expectForwarded(report, hash(0x11));
+    assert.equal(report.nested.length, 1);
+    expectForwarded(report.nested[0], hash(0x22));
+  });
 });
