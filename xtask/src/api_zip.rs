@@ -1,4 +1,4 @@
-//! The api's deployment artifact: `cargo lambda build --release -p api` →
+//! The api's deployment artifact: `cargo lambda build --release -p api` (with the other functions) →
 //! `target/lambda/api/bootstrap.zip`, which must stay under [`API_ZIP_MAX_BYTES`] (8 MB): a small
 //! zip uploads and deploys fast and leaves room below Lambda's 50 MB direct-upload limit, and a
 //! size regression (a new default feature, a second TLS stack) fails the build instead of going
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
-use crate::run::{cargo, root, run};
+use crate::run::root;
 
 /// The limit on the api's zip, in bytes (8 MB, decimal).
 pub const API_ZIP_MAX_BYTES: u64 = 8_000_000;
@@ -28,17 +28,11 @@ pub fn check_size(artifact: &str, size: u64, max: u64) -> Result<()> {
     Ok(())
 }
 
-/// Builds the api zip with cargo-lambda (found on `path_with_cargo_lambda`) and checks its size;
-/// returns the zip's path.
-pub fn build_and_check(path_with_cargo_lambda: &str) -> Result<PathBuf> {
+/// Checks the size of the api zip `cargo xtask test`'s cargo-lambda step built
+/// ([`crate::lambda::check`] builds it with the other functions, in one invocation); returns its
+/// path.
+pub fn check_built() -> Result<PathBuf> {
     let zip = root().join("target/lambda/api/bootstrap.zip");
-    if zip.exists() {
-        fs::remove_file(&zip)?;
-    }
-    run(cargo()
-        .args(["lambda", "build", "--release", "-p", "api"])
-        .env("PATH", path_with_cargo_lambda)
-        .env_remove("CARGO_LAMBDA_GLOBAL"))?;
     let size = fs::metadata(&zip)
         .with_context(|| format!("cargo lambda build made no {}", zip.display()))?
         .len();

@@ -22,8 +22,9 @@ const FUNCTIONS: &[(&str, &str)] = &[
 ];
 
 /// Functions cargo-lambda builds for deployment only (no edge bundle to compare with): the CDK
-/// deploys their `target/lambda/<function>/bootstrap.zip`.
-const BUILT_ONLY: &[&str] = &["range-sync"];
+/// deploys their `target/lambda/<function>/bootstrap.zip`. They are built in the same
+/// invocation as the edge functions, so the dependencies they share compile once.
+const BUILT_ONLY: &[&str] = &["range-sync", "api"];
 
 /// `cargo lambda build` picks up `output_format = "zip"` from cargo-lambda.toml, and each
 /// `lambda_runtime` binary answers every sample event exactly as its edge bundle does.

@@ -44,8 +44,9 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     edge::build(&EdgeArgs::default())?;
     crate::cloudfront_function::build(&Default::default())?;
     lambda::check(&path_with(&python)?, &node)?;
-    // The api's deployment zip, built as it is deployed, under its size limit.
-    crate::api_zip::build_and_check(&path_with(&python)?)?;
+    // The api's deployment zip, built as it is deployed (by the cargo-lambda step), under its
+    // size limit.
+    crate::api_zip::check_built()?;
     // The end-to-end tests (`tests/e2e`) run the real function binaries: build them first, in
     // one invocation, so they never run a stale one; the variable hands each to
     // `test_support::cargo_bin` (which would otherwise build it itself).
