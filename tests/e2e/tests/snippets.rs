@@ -44,7 +44,12 @@ impl Snippet {
     }
 
     /// Runs the snippet's command as `who` with the caller's headers and `args`.
-    fn run(self, target: &impl Target, who: &StandInCredential, args: &[&str]) -> std::process::Output {
+    fn run(
+        self,
+        target: &impl Target,
+        who: &StandInCredential,
+        args: &[&str],
+    ) -> std::process::Output {
         let (interpreter, script) = self.command();
         let headers: Vec<String> = target
             .caller_headers()

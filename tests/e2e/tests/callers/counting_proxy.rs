@@ -23,7 +23,11 @@ impl CountingProxy {
     /// Forwards to `upstream` (`http://host:port`).
     pub async fn start(upstream: &str) -> Self {
         let requests = Arc::new(AtomicUsize::new(0));
-        let (counter, upstream, http) = (requests.clone(), upstream.to_owned(), reqwest::Client::new());
+        let (counter, upstream, http) = (
+            requests.clone(),
+            upstream.to_owned(),
+            reqwest::Client::new(),
+        );
         let app = axum::Router::new().fallback(move |request: Request| {
             counter.fetch_add(1, Ordering::SeqCst);
             forward(http.clone(), upstream.clone(), request)
