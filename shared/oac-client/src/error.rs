@@ -24,7 +24,7 @@ pub enum Error {
     /// refusals come back this way, named by [`Error::aws_error_type`]: a bad signature is 403
     /// `InvalidSignatureException`, a request over the Function URL's 6 MiB payload limit is 413
     /// `RequestEntityTooLargeException` (never retried: the same body would be refused again).
-    #[error("HTTP {status}{}", aws_error_suffix(headers))]
+    #[error("HTTP {status}{}", aws_error_suffix(.headers))]
     Status {
         /// The HTTP status.
         status: u16,
