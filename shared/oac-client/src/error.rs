@@ -4,6 +4,9 @@ use bytes::Bytes;
 use http::HeaderMap;
 use problem_details::Problem;
 
+/// The header AWS names its own errors in (Lambda's Function URL sets it on every refusal).
+pub const AWS_ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
+
 /// An error of [`crate::OacClient`]. Never contains the identity value.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -17,9 +20,11 @@ pub enum Error {
         /// The response headers (`Retry-After`, …).
         headers: Box<HeaderMap>,
     },
-    /// The API (or something in front of it, such as Lambda's own 403) answered ≥ 400 without a
-    /// problem body.
-    #[error("HTTP {status}")]
+    /// The API (or something in front of it) answered ≥ 400 without a problem body. Lambda's own
+    /// refusals come back this way, named by [`Error::aws_error_type`]: a bad signature is 403
+    /// `InvalidSignatureException`, a request over the Function URL's 6 MiB payload limit is 413
+    /// `RequestEntityTooLargeException` (never retried: the same body would be refused again).
+    #[error("HTTP {status}{}", aws_error_suffix(.headers))]
     Status {
         /// The HTTP status.
         status: u16,
@@ -48,11 +53,41 @@ fn summary(problem: &Problem) -> String {
     format!("{}: {text}", problem.type_uri())
 }
 
+/// ` <x-amzn-ErrorType>` when AWS named the error, else nothing.
+fn aws_error_suffix(headers: &HeaderMap) -> String {
+    aws_error_type(headers)
+        .map(|name| format!(" {name}"))
+        .unwrap_or_default()
+}
+
+/// The error name in `x-amzn-ErrorType`, without the `:<namespace>` some services append.
+fn aws_error_type(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AWS_ERROR_TYPE_HEADER)?.to_str().ok()?;
+    value.split(':').next().filter(|name| !name.is_empty())
+}
+
 impl Error {
     /// The HTTP status of an API answer, if the error is one.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Problem { status, .. } | Error::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// For an [`Error::Status`] AWS answered itself, the error it named in `x-amzn-ErrorType`
+    /// (`RequestEntityTooLargeException`, `InvalidSignatureException`, …).
+    ///
+    /// ```
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("x-amzn-errortype", "RequestEntityTooLargeException".parse().unwrap());
+    /// let err = oac_client::Error::Status { status: 413, headers: Box::new(headers), body: Default::default() };
+    /// assert_eq!(err.aws_error_type(), Some("RequestEntityTooLargeException"));
+    /// assert_eq!(err.to_string(), "HTTP 413 RequestEntityTooLargeException");
+    /// ```
+    pub fn aws_error_type(&self) -> Option<&str> {
+        match self {
+            Error::Status { headers, .. } => aws_error_type(headers),
             _ => None,
         }
     }

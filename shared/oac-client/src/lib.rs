@@ -28,7 +28,7 @@ pub use body_hash::{CONTENT_SHA256_HEADER, content_sha256};
 pub use builder::{DEFAULT_ATTEMPT_TIMEOUT, OacClientBuilder};
 pub use client::OacClient;
 pub use clock::{Clock, Sleep, SleepFuture, SystemClock, TokioSleep};
-pub use error::Error;
+pub use error::{AWS_ERROR_TYPE_HEADER, Error};
 pub use identity::{DEFAULT_IDENTITY_LIFETIME, DEFAULT_REMINT_MARGIN, IdentityValue, is_fresh};
 pub use problem_details::Problem;
 pub use request::{PreparedRequest, RequestBuilder};

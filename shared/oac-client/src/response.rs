@@ -98,6 +98,20 @@ mod tests {
     }
 
     #[test]
+    fn lambdas_payload_limit_413_is_a_status_error_named_by_its_error_type() {
+        let body = r#"{"Message":"Request must be smaller than 6291456 bytes for the InvokeFunction operation"}"#;
+        let mut lambda = response(413, "application/json", body);
+        lambda.headers.insert(
+            crate::error::AWS_ERROR_TYPE_HEADER,
+            "RequestEntityTooLargeException".parse().unwrap(),
+        );
+        let err = lambda.error_for_status().unwrap_err();
+        assert!(matches!(err, Error::Status { status: 413, .. }), "{err:?}");
+        assert_eq!(err.aws_error_type(), Some("RequestEntityTooLargeException"));
+        assert_eq!(err.to_string(), "HTTP 413 RequestEntityTooLargeException");
+    }
+
+    #[test]
     fn a_success_is_returned_as_is() {
         let ok = response(201, "application/json", "{}")
             .error_for_status()

@@ -41,6 +41,28 @@ async fn a_retry_after_beyond_the_total_budget_ends_the_retries() {
 }
 
 #[tokio::test]
+async fn lambdas_payload_limit_413_is_not_retried_even_for_a_repeatable_request() {
+    // A PUT with an Idempotency-Key could be repeated safely; the same body would be refused again.
+    let too_large = Scripted::status(413)
+        .header("x-amzn-errortype", "RequestEntityTooLargeException")
+        .header("content-type", "application/json");
+    let server = Server::start(vec![too_large]).await;
+    let t = client(&server.url(), |b| b).await;
+    let err = t
+        .client
+        .put("/v1/uploads/1")
+        .idempotency_key("upload-1")
+        .body("x")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Status { status: 413, .. }), "{err:?}");
+    assert_eq!(err.aws_error_type(), Some("RequestEntityTooLargeException"));
+    assert_eq!(server.attempts(), 1);
+    assert!(t.sleep.waits().is_empty());
+}
+
+#[tokio::test]
 async fn a_problem_4xx_is_not_retried_and_surfaces_as_a_typed_problem() {
     let server = Server::start(vec![Scripted::problem(409, "idempotency-key-reused")]).await;
     let t = client(&server.url(), |b| b).await;

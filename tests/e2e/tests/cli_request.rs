@@ -1,17 +1,23 @@
 //! `fluid-identity request` (built on oac-client) against the real api behind the local chain:
 //! credentials from the standard chain's environment variables, the body from a file, the
-//! documented exit codes.
+//! documented exit codes; a 2 MiB file through the chain to `oac-echo`.
 
 mod callers;
 mod common;
 
-use callers::{AUDIENCE, Api, EVENT, credential_env};
+use callers::{AUDIENCE, Api, EVENT, Echo, Target, credential_env, data_file};
+use common::bodies::{MIB, assert_echoed_byte_identical, random_bytes, rng};
 use test_support::standin_credentials::{self, StandInCredential};
 
 /// `fluid-identity request --audience AUDIENCE <args…>` as `who`, with the caller's headers.
-fn request(api: &Api, who: &StandInCredential, args: &[&str], stdin: &str) -> std::process::Output {
-    let headers: Vec<String> = api
-        .caller_headers
+fn request(
+    target: &impl Target,
+    who: &StandInCredential,
+    args: &[&str],
+    stdin: &str,
+) -> std::process::Output {
+    let headers: Vec<String> = target
+        .caller_headers()
         .iter()
         .map(|(name, value)| format!("{name}: {value}"))
         .collect();
@@ -126,4 +132,32 @@ async fn no_answer_is_a_problem_on_stderr_and_exit_3() {
     assert_eq!(out.status.code(), Some(3));
     let problem: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(problem["type"], "urn:oac-kit:problem:request-failed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_2_mib_file_goes_through_the_chain_byte_identical_and_exits_0() {
+    let echo = Echo::behind_the_chain().await;
+    let dir = tempfile::tempdir().unwrap();
+    let body = random_bytes(&mut rng(), 2 * MIB);
+    let data = data_file(&dir, &body);
+    let url = format!("{}/v1/uploads", echo.base_url());
+    let out = request(
+        &echo,
+        standin_credentials::role(),
+        &[
+            "-H",
+            "content-type: application/octet-stream",
+            "--data",
+            data.as_str(),
+            url.as_str(),
+        ],
+        "",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_echoed_byte_identical(&stdout_json(&out), &body);
 }

@@ -1,11 +1,12 @@
 //! Bodies beyond CloudFront's 1 MiB cut, end to end: the viewer sends the SHA-256 of the whole
 //! body in `x-amz-content-sha256`, body-hash (which sees only the first MiB) forwards it, OAC
 //! signs with it, and the Function URL checks the whole body against it and applies Lambda's
-//! 6 MiB payload limit to the event. Bodies are random, from a seeded PRNG (the seed is printed;
-//! `OAC_BODY_SEED=<n>` replays a run). Needs `target/edge`; builds `oac-echo`.
+//! 6 MiB payload limit to the event. Bodies are random (`common::bodies`: seeded, replayable).
+//! Needs `target/edge`; builds `oac-echo`.
 
 mod common;
 
+use common::bodies::{MIB, assert_echoed_byte_identical, random_bytes, random_text, rng};
 use common::{
     Answer, CLOUDFLARE_V4, Running, answer, assert_lambda_invalid_signature,
     assert_lambda_payload_too_large, problem_type, start,
@@ -13,32 +14,8 @@ use common::{
 use test_support::cargo_bin::cargo_bin;
 use test_support::sigv4::sha256_hex;
 
-const MIB: usize = 1 << 20;
-
 async fn chain() -> Running {
     start(common::config(cargo_bin("oac-dev", "oac-echo"), vec![])).await
-}
-
-/// A PRNG seeded from `OAC_BODY_SEED`, else at random; the seed is printed for a replay.
-fn rng() -> fastrand::Rng {
-    let seed = std::env::var("OAC_BODY_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
-    eprintln!("OAC_BODY_SEED={seed}");
-    fastrand::Rng::with_seed(seed)
-}
-
-/// `len` random bytes (every byte value).
-fn random_bytes(rng: &mut fastrand::Rng, len: usize) -> Vec<u8> {
-    let mut bytes = vec![0u8; len];
-    rng.fill(&mut bytes);
-    bytes
-}
-
-/// `len` random printable ASCII characters: a text body Lambda passes as text, not base64.
-fn random_text(rng: &mut fastrand::Rng, len: usize) -> Vec<u8> {
-    (0..len).map(|_| rng.u8(b' '..=b'~')).collect()
 }
 
 /// A POST of `body` with `x-amz-content-sha256: hash` (none when `hash` is `None`).
@@ -56,14 +33,7 @@ async fn upload(chain: &Running, content_type: &str, body: Vec<u8>, hash: Option
 /// The echo function got exactly `body`, signed with its hash.
 fn assert_arrived_byte_identical(a: &Answer, body: &[u8]) {
     assert_eq!(a.status, 200, "{}", a.text());
-    let echo = a.json();
-    assert_eq!(echo["bodyLength"], body.len());
-    assert_eq!(
-        echo["bodySha256"],
-        sha256_hex(body),
-        "the body changed on the way"
-    );
-    assert_eq!(echo["headers"]["x-amz-content-sha256"], sha256_hex(body));
+    assert_echoed_byte_identical(&a.json(), body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

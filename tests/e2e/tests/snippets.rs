@@ -1,6 +1,7 @@
 //! The Python (botocore) and Node.js (AWS SDK v3 signer) snippets of `clients/` against the real
 //! api, behind the local chain and directly: the verifier, asking the STS stand-in (botocore),
-//! accepts the identities they mint, and their bodies pass OAC with the hash they compute.
+//! accepts the identities they mint, and their bodies pass OAC with the hash they compute — a
+//! 2 MiB upload too, through the chain to `oac-echo`, past the 1 MiB body-hash sees.
 //!
 //! Python is `OAC_KIT_PYTHON` (the project's venv has botocore); Node.js is `OAC_KIT_NODE`, else
 //! `node`, with `clients/node/node_modules` installed from the lockfile (`cargo xtask test` runs
@@ -9,7 +10,8 @@
 mod callers;
 mod common;
 
-use callers::{AUDIENCE, Api, EVENT, credential_env};
+use callers::{AUDIENCE, Api, EVENT, Echo, Target, credential_env, data_file};
+use common::bodies::{MIB, assert_echoed_byte_identical, random_bytes, rng};
 use test_support::standin_credentials::{self, StandInCredential};
 
 #[derive(Clone, Copy, Debug)]
@@ -42,10 +44,15 @@ impl Snippet {
     }
 
     /// Runs the snippet's command as `who` with the caller's headers and `args`.
-    fn run(self, api: &Api, who: &StandInCredential, args: &[&str]) -> std::process::Output {
+    fn run(
+        self,
+        target: &impl Target,
+        who: &StandInCredential,
+        args: &[&str],
+    ) -> std::process::Output {
         let (interpreter, script) = self.command();
-        let headers: Vec<String> = api
-            .caller_headers
+        let headers: Vec<String> = target
+            .caller_headers()
             .iter()
             .map(|(name, value)| format!("{name}: {value}"))
             .collect();
@@ -101,6 +108,26 @@ async fn a_posted_event_arrives_intact(snippet: Snippet, api: Api) {
     assert_eq!(created["detail"]["note"], "Zoë ✓");
 }
 
+async fn a_2_mib_upload_arrives_byte_identical(snippet: Snippet) {
+    let echo = Echo::behind_the_chain().await;
+    let dir = tempfile::tempdir().unwrap();
+    let body = random_bytes(&mut rng(), 2 * MIB);
+    let data = data_file(&dir, &body);
+    let url = format!("{}/v1/uploads", echo.base_url());
+    let args = [
+        "-H",
+        "content-type: application/octet-stream",
+        "--data",
+        data.as_str(),
+        url.as_str(),
+    ];
+    let echoed = json_out(
+        snippet,
+        &snippet.run(&echo, standin_credentials::role(), &args),
+    );
+    assert_echoed_byte_identical(&echoed, &body);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_whoami_through_the_chain() {
     whoami_names_the_signer(Snippet::Python, Api::behind_the_chain().await).await;
@@ -109,6 +136,11 @@ async fn python_whoami_through_the_chain() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_post_through_the_chain() {
     a_posted_event_arrives_intact(Snippet::Python, Api::behind_the_chain().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_2_mib_upload_through_the_chain() {
+    a_2_mib_upload_arrives_byte_identical(Snippet::Python).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,6 +156,11 @@ async fn node_whoami_through_the_chain() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn node_post_through_the_chain() {
     a_posted_event_arrives_intact(Snippet::Node, Api::behind_the_chain().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_2_mib_upload_through_the_chain() {
+    a_2_mib_upload_arrives_byte_identical(Snippet::Node).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

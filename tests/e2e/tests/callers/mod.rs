@@ -1,7 +1,11 @@
 //! The api as callers meet it — behind the whole local chain, or served directly on loopback —
 //! verifying identities against the Python STS stand-in (botocore recomputes every signature).
 //! Shared by the tests of `oac-client`, the CLI's `request` verb and the Python/Node snippets.
+//! Large uploads go to [`Echo`] instead: the api refuses bodies over its `MAX_BODY_BYTES`
+//! (64 KiB), and `oac-echo` reports the length and SHA-256 of what arrived.
 #![allow(dead_code)] // each test file uses a different subset
+
+pub mod counting_proxy;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -98,6 +102,53 @@ impl Api {
     }
 }
 
+/// Where a caller sends its requests, and the headers it must add there.
+pub trait Target {
+    /// `http://127.0.0.1:<port>`.
+    fn base_url(&self) -> &str;
+    /// Headers every caller sends (through the chain: a Cloudflare viewer address).
+    fn caller_headers(&self) -> &[(&'static str, String)];
+}
+
+impl Target for Api {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn caller_headers(&self) -> &[(&'static str, String)] {
+        &self.caller_headers
+    }
+}
+
+/// `oac-echo` behind the whole chain: it answers with the length and SHA-256 of the body it got.
+/// It verifies no identity (any credentials mint one), so no STS stand-in runs.
+pub struct Echo {
+    base_url: String,
+    caller_headers: Vec<(&'static str, String)>,
+    _chain: Running,
+}
+
+impl Echo {
+    pub async fn behind_the_chain() -> Self {
+        let chain = common::start(common::config(cargo_bin("oac-dev", "oac-echo"), vec![])).await;
+        Self {
+            base_url: format!("http://{}", chain.address),
+            caller_headers: vec![(VIEWER_IP_HEADER, CLOUDFLARE_V4.to_owned())],
+            _chain: chain,
+        }
+    }
+}
+
+impl Target for Echo {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn caller_headers(&self) -> &[(&'static str, String)] {
+        &self.caller_headers
+    }
+}
+
 /// The standard chain's environment variables for `who` (plus the region).
 pub fn credential_env(who: &StandInCredential) -> Vec<(&'static str, String)> {
     let mut env = vec![
@@ -116,3 +167,10 @@ pub fn credential_env(who: &StandInCredential) -> Vec<(&'static str, String)> {
 /// A JSON audit event.
 pub const EVENT: &str =
     r#"{"action":"deploy.started","resource":"orders","detail":{"note":"Zoë ✓"}}"#;
+
+/// `body` written to a file in `dir`, as the `--data @file` argument naming it.
+pub fn data_file(dir: &tempfile::TempDir, body: &[u8]) -> String {
+    let file = dir.path().join("upload.bin");
+    std::fs::write(&file, body).unwrap();
+    format!("@{}", file.display())
+}

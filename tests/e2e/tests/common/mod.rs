@@ -2,6 +2,8 @@
 //! loopback, and assertions on the answers CloudFront, Lambda and the function give.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod bodies;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
