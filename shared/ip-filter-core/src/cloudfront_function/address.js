@@ -1,6 +1,5 @@
 
-// The IPv4 address s as a number, or -1: four decimal octets, no leading zeros. Read by character
-// code, no split or regex: the KVS-mode function parses every stored CIDR per request.
+// IPv4 s as a number, or -1: four decimal octets, no leading zeros; read by character code.
 function v4(s) {
   var n = 0, o = 0, d = 0, dots = 0;
   for (var i = 0; i <= s.length; i++) {
@@ -15,8 +14,7 @@ function v4(s) {
   return dots === 4 ? n : -1;
 }
 
-// The address as 32 lowercase hex digits, or '' when s is not an IPv6 address: groups of 1-4
-// hex digits, at most one '::' standing for at least one group, an IPv4 tail only last.
+// IPv6 s as 32 lowercase hex digits, or '': groups of 1-4, one '::' at most, an IPv4 tail last.
 function v6(s) {
   var g = [], gap = -1, i = 0, n = s.length;
   if (s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
@@ -24,10 +22,11 @@ function v6(s) {
     i = 2;
   }
   while (i < n) {
-    var v = 0, j = i, k = 0, h = 0;
+    var v = 0, j = i, k = 0, h = 0, c = 0;
     for (; j < n; j++, v = v * 16 + h) {
       k = s.charCodeAt(j);
-      h = k >= 48 && k <= 57 ? k - 48 : (k | 32) >= 97 && (k | 32) <= 102 ? (k | 32) - 87 : -1;
+      c = k | 32;
+      h = k >= 48 && k <= 57 ? k - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
       if (h < 0) break;
     }
     if (k === 46 && j < n) {
@@ -47,16 +46,13 @@ function v6(s) {
     } else if ((i = j + 1) === n) return '';
   }
   if (gap < 0 ? g.length !== 8 : g.length > 7) return '';
+  while (g.length < 8) g.splice(gap, 0, 0);
   var out = '';
-  for (var m = 0, z = 8 - g.length; m < 8; m++) {
-    var x = gap < 0 || m < gap ? g[m] : m < gap + z ? 0 : g[m - z];
-    out += ('000' + x.toString(16)).slice(-4);
-  }
+  for (var m = 0; m < 8; m++) out += ('000' + g[m].toString(16)).slice(-4);
   return out;
 }
 
-// The viewer address as a number (IPv4; an IPv4-mapped IPv6 address too), as 32 hex digits
-// (IPv6), or null when ip is not exactly an address.
+// The viewer address: a number (IPv4, IPv4-mapped too), 32 hex digits (IPv6), or null.
 function addr(ip) {
   if (typeof ip !== 'string') return null;
   var n = v4(ip);
