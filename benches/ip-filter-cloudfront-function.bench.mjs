@@ -1,11 +1,13 @@
-// node benches/ip-filter-cloudfront-function.bench.mjs [edge-dir]   (or: cargo xtask bench)
+// node benches/ip-filter-cloudfront-function.bench.mjs [edge-dir] [baseline-edge-dir]   (or: cargo xtask bench)
 //
 // In one Node.js process, alternating: the address-only CloudFront Function
 // (ip-filter.cloudfront.js) against the KVS-mode one (ip-filter-kvs.cloudfront.js), per request,
 // both loaded by oac-dev's loader; the KVS-mode one reads its two keys (ranges:0,
 // origin-secrets) per request from the KeyValueStore stand-in, filled with the Rust encoder's
 // values (ip-filter-kvs.cases.json). Node.js is not CloudFront's runtime: the ratio is the
-// point, not the microseconds.
+// point, not the microseconds. With baseline-edge-dir (the two functions of another build, e.g.
+// before a change), those run too, alternating with the others on the same store and events, so
+// before and after are measured in one run.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +23,17 @@ store.set({
   ...cases.ranges.find((c) => c.name === 'the compiled list').items,
   'origin-secrets': cases.secretValues.find((c) => c.name === 'secrets a and b').value,
 });
-const addressOnly = loadCloudFrontFunction(read('ip-filter.cloudfront.js'), 'ip-filter.cloudfront.js').handler;
-const kvsMode = loadCloudFrontFunction(read('ip-filter-kvs.cloudfront.js'), 'ip-filter-kvs.cloudfront.js', store).handler;
+/** The address-only and the KVS-mode handler of the build in `dir`. */
+const handlers = (dir) => {
+  const file = (name) => readFileSync(join(dir, name), 'utf8');
+  return {
+    addressOnly: loadCloudFrontFunction(file('ip-filter.cloudfront.js'), 'ip-filter.cloudfront.js').handler,
+    kvs: loadCloudFrontFunction(file('ip-filter-kvs.cloudfront.js'), 'ip-filter-kvs.cloudfront.js', store).handler,
+  };
+};
+const { addressOnly, kvs: kvsMode } = handlers(edge);
+const baselineDir = process.argv[3] && resolve(process.argv[3]);
+const baseline = baselineDir && handlers(baselineDir);
 
 /** A fresh viewer-request event (the KVS-mode function deletes the secret header from it). */
 const event = (ip, secret) => ({
@@ -48,15 +59,23 @@ const rows = [
   ['Cloudflare IPv4, no secret (403 in KVS mode)', '173.245.48.10', undefined],
   ['outside Cloudflare (403)', '203.0.113.9', cases.secrets.b],
 ];
-const sizes = ['ip-filter.cloudfront.js', 'ip-filter-kvs.cloudfront.js'].map((f) => `${f} ${Buffer.byteLength(read(f))} bytes`);
+const names = ['ip-filter.cloudfront.js', 'ip-filter-kvs.cloudfront.js'];
+const sizes = names.map((f) => `${f} ${Buffer.byteLength(read(f))} bytes`);
+if (baseline) sizes.push(`baseline (${baselineDir}) ${names.map((f) => Buffer.byteLength(readFileSync(join(baselineDir, f)))).join(' / ')} bytes`);
 console.log(`node ${process.version}, ${process.platform}-${process.arch}; ${sizes.join(', ')} (limit 10240)`);
-console.log('\n| viewer | address only median / p99 (µs) | KVS mode (2 KVS reads, SHA-256 ×2) median / p99 (µs) | ratio (median) |');
-console.log('| --- | --- | --- | --- |');
+const columns = ['address only', ...(baseline ? ['address only, baseline', 'KVS mode, baseline'] : []), 'KVS mode (2 KVS reads, SHA-256 ×2)'];
+console.log(`\n| viewer | ${columns.map((c) => `${c} median / p99 (µs)`).join(' | ')} | ratio (median) |`);
+console.log(`| --- |${' --- |'.repeat(columns.length + 1)}`);
 for (const [label, ip, secret] of rows) {
   const s = await measure({
     addressOnly: () => addressOnly(event(ip, secret)),
+    ...(baseline ? {
+      addressOnlyBaseline: () => baseline.addressOnly(event(ip, secret)),
+      kvsBaseline: () => baseline.kvs(event(ip, secret)),
+    } : {}),
     kvs: () => kvsMode(event(ip, secret)),
   }, 20000);
   const m = (k) => quantile(s[k], 0.5);
-  console.log(`| ${label} | ${fmt(m('addressOnly'))} / ${fmt(quantile(s.addressOnly, 0.99))} | ${fmt(m('kvs'))} / ${fmt(quantile(s.kvs, 0.99))} | ${(m('kvs') / m('addressOnly')).toFixed(2)}× |`);
+  const cells = Object.keys(s).map((k) => `${fmt(m(k))} / ${fmt(quantile(s[k], 0.99))}`);
+  console.log(`| ${label} | ${cells.join(' | ')} | ${(m('kvs') / m('addressOnly')).toFixed(2)}× |`);
 }

@@ -29,7 +29,7 @@ use percent_encoding::percent_decode_str;
 use crate::operations::{PutBody, UpdateBody, change, describe, error, get_key, list};
 use crate::persist;
 use crate::signature::check_sigv4a;
-use crate::sigv4a_verify::{self, Arrived};
+use crate::sigv4a_verify;
 use crate::store::Store;
 
 /// The operations served.
@@ -256,7 +256,7 @@ async fn handle(
         Err(reason) => return error(403, "InvalidSignatureException", &reason),
     };
     if let Some((access_key, key)) = lock(&shared.signer).clone() {
-        let arrived = Arrived {
+        let arrived = sigv4_canonical::Request {
             method: method.as_str(),
             raw_path: uri.path(),
             raw_query: uri.query().unwrap_or_default(),

@@ -1,18 +1,19 @@
 //! The state file: read at start, rewritten after every successful change, atomically (a
 //! temporary file beside it, then a rename), so a reader (oac-dev's `--kvs-file`) sees the old
-//! state or the new one, never half of one.
+//! state or the new one, never half of one. The file's model, reader and writer are
+//! [`kvs_state_file`]'s; this module adds the store's rules on loading.
 
 use std::fs;
 use std::io;
 use std::path::Path;
 
-use crate::store::{State, Store};
+use crate::store::Store;
 
 /// The store in `path`; an empty store when the file does not exist.
 pub fn load(path: &Path) -> io::Result<Store> {
-    match fs::read_to_string(path) {
+    match fs::read(path) {
         Ok(text) => {
-            let state: State = serde_json::from_str(&text)
+            let state = kvs_state_file::parse(&text)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
             Store::from_state(state).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
         }
@@ -23,11 +24,7 @@ pub fn load(path: &Path) -> io::Result<Store> {
 
 /// Writes `store` to `path` through a temporary file and a rename.
 pub fn save(path: &Path, store: &Store) -> io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let json = serde_json::to_string_pretty(&store.to_state()).expect("state serializes");
-    fs::write(&tmp, json + "\n")?;
-    fs::rename(&tmp, path)
+    kvs_state_file::write_atomic(path, &store.to_state())
 }
 
 #[cfg(test)]

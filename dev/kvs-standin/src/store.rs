@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// CloudFront's limit on a key's length, in characters.
@@ -62,25 +61,8 @@ impl StoreError {
     }
 }
 
-/// One key and its value, as the state file holds them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Item {
-    /// The key.
-    pub key: String,
-    /// Its value.
-    pub value: String,
-}
-
-/// The state file: `{"etag":"…","items":[{"key":"…","value":"…"},…]}` (keys in order).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct State {
-    /// The store's current ETag.
-    pub etag: String,
-    /// Every item, by key.
-    pub items: Vec<Item>,
-}
+/// The state file's model (one implementation, shared with `oac-dev --kvs-file`).
+pub use kvs_state_file::{Item, State};
 
 /// A key-value store with CloudFront's limits and ETag rules.
 ///

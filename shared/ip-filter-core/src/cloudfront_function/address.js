@@ -1,55 +1,58 @@
 
+// IPv4 s as a number, or -1: four decimal octets, no leading zeros; read by character code.
 function v4(s) {
-  var p = s.split('.');
-  if (p.length !== 4) return -1;
-  var n = 0;
-  for (var i = 0; i < 4; i++) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p[i]) || +p[i] > 255) return -1;
-    n = n * 256 + +p[i];
+  var n = 0, o = 0, d = 0, dots = 0;
+  for (var i = 0; i <= s.length; i++) {
+    var k = i < s.length ? s.charCodeAt(i) - 48 : -2;
+    if (k === -2) {
+      if (!d || o > 255 || ++dots > 4) return -1;
+      n = n * 256 + o;
+      o = d = 0;
+    } else if (k < 0 || k > 9 || (d && !o) || ++d > 3) return -1;
+    else o = o * 10 + k;
   }
-  return n;
+  return dots === 4 ? n : -1;
 }
 
-function hex4(n) {
-  return ('000' + n.toString(16)).slice(-4);
-}
-
-// Appends the groups of s (4 lowercase hex digits each) to out; an IPv4 tail only if last.
-function groups(s, out, last) {
-  if (s === '') return true;
-  var p = s.split(':');
-  for (var i = 0; i < p.length; i++) {
-    if (last && i === p.length - 1 && p[i].indexOf('.') >= 0) {
-      var n = v4(p[i]);
-      if (n < 0) return false;
-      out.push(hex4(Math.floor(n / 65536)), hex4(n % 65536));
-    } else if (/^[0-9a-fA-F]{1,4}$/.test(p[i])) {
-      out.push(('000' + p[i].toLowerCase()).slice(-4));
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The address as 32 lowercase hex digits, or '' when s is not an IPv6 address.
+// IPv6 s as 32 lowercase hex digits, or '': groups of 1-4, one '::' at most, an IPv4 tail last.
 function v6(s) {
-  var d = s.indexOf('::');
-  var head = [];
-  var tail = [];
-  if (d < 0) {
-    if (!groups(s, head, true) || head.length !== 8) return '';
-  } else {
-    // A second '::' leaves an empty group in the tail, which groups() refuses.
-    if (!groups(s.slice(0, d), head, false) || !groups(s.slice(d + 2), tail, true)) return '';
-    if (head.length + tail.length > 7) return '';
-    while (head.length + tail.length < 8) head.push('0000');
+  var g = [], gap = -1, i = 0, n = s.length;
+  if (s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
   }
-  return head.concat(tail).join('');
+  while (i < n) {
+    var v = 0, j = i, k = 0, h = 0, c = 0;
+    for (; j < n; j++, v = v * 16 + h) {
+      k = s.charCodeAt(j);
+      c = k | 32;
+      h = k >= 48 && k <= 57 ? k - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (h < 0) break;
+    }
+    if (k === 46 && j < n) {
+      var t = v4(s.slice(i));
+      if (t < 0) return '';
+      g.push(t >>> 16, t & 65535);
+      break;
+    }
+    if (j === i || j - i > 4) return '';
+    g.push(v);
+    if (j === n) break;
+    if (k !== 58) return '';
+    if (s.charCodeAt(j + 1) === 58) {
+      if (gap >= 0) return '';
+      gap = g.length;
+      i = j + 2;
+    } else if ((i = j + 1) === n) return '';
+  }
+  if (gap < 0 ? g.length !== 8 : g.length > 7) return '';
+  while (g.length < 8) g.splice(gap, 0, 0);
+  var out = '';
+  for (var m = 0; m < 8; m++) out += ('000' + g[m].toString(16)).slice(-4);
+  return out;
 }
 
-// The viewer address as a number (IPv4; an IPv4-mapped IPv6 address too), as 32 hex digits
-// (IPv6), or null when ip is not exactly an address.
+// The viewer address: a number (IPv4, IPv4-mapped too), 32 hex digits (IPv6), or null.
 function addr(ip) {
   if (typeof ip !== 'string') return null;
   var n = v4(ip);

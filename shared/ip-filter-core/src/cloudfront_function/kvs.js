@@ -1,32 +1,44 @@
 
 var kvs = cf.kvs();
-var ZERO = '00000000000000000000000000000000';
-var ONES = 'ffffffffffffffffffffffffffffffff';
 
 // Pushes the interval of one strict CIDR (no host bits; IPv4 /12 or longer; IPv6 /24 or longer
 // inside 2000::/3, which leaves out IPv4-mapped ranges) onto t4 or t6; false when it is none.
+// Per stored CIDR per request: character codes, no split, regex, Math or parseInt.
 function cidr(c, t4, t6) {
-  var s = c.split('/');
-  if (s.length !== 2 || !/^(0|[1-9][0-9]{0,2})$/.test(s[1])) return false;
-  var p = +s[1];
-  var n = v4(s[0]);
+  var at = c.indexOf('/');
+  if (at < 1 || at === c.length - 1) return false;
+  var p = 0;
+  for (var i = at + 1; i < c.length; i++) {
+    var k = c.charCodeAt(i) - 48;
+    if (k < 0 || k > 9 || (i > at + 1 && p === 0) || i > at + 3) return false;
+    p = p * 10 + k;
+  }
+  var a = c.slice(0, at);
+  var n = a.indexOf(':') < 0 ? v4(a) : -1;
   if (n >= 0) {
-    var size = Math.pow(2, 32 - p);
-    if (p < 12 || p > 32 || n % size) return false;
+    if (p < 12 || p > 32) return false;
+    var size = 1 << (32 - p);
+    if (n % size) return false;
     t4.push(n, n + size - 1);
     return true;
   }
-  var h = v6(s[0]);
-  if (h === '' || p < 24 || p > 128 || !/^[23]/.test(h)) return false;
+  var h = v6(a);
+  var top = h.charCodeAt(0);
+  if (h === '' || p < 24 || p > 128 || (top !== 50 && top !== 51)) return false;
   var q = p >> 2;
-  var hi = h;
-  if (q < 32) {
-    var m = (1 << (4 - (p % 4))) - 1;
-    var d = parseInt(h[q], 16);
-    if (d & m || h.slice(q + 1) !== ZERO.slice(q + 1)) return false;
-    hi = h.slice(0, q) + (d | m).toString(16) + ONES.slice(q + 1);
+  if (q === 32) {
+    t6.push(h, h);
+    return true;
   }
-  t6.push(h, hi);
+  // The prefix's last digit keeps its top p % 4 bits; every digit after it is 0.
+  var m = (1 << (4 - (p % 4))) - 1;
+  var e = h.charCodeAt(q);
+  var d = e < 58 ? e - 48 : e - 87;
+  if (d & m) return false;
+  for (var j = q + 1; j < 32; j++) {
+    if (h.charCodeAt(j) !== 48) return false;
+  }
+  t6.push(h, h.slice(0, q) + (d | m).toString(16) + 'ffffffffffffffffffffffffffffffff'.slice(q + 1));
   return true;
 }
 

@@ -1,19 +1,19 @@
 //! The Function URL's side: `AuthType=AWS_IAM`, checked before the function is invoked.
 //!
-//! The canonicalization (`canonical_request`, `uri`, `query`) is written from the SigV4
-//! specification, not taken from `aws-sigv4`, so signer and verifier are two implementations
-//! that must agree; docs/oac-dev.md says how each part is canonicalised and why.
+//! The canonicalization ([`sigv4_canonical`]) is written from the SigV4 specification, not taken
+//! from `aws-sigv4`, so signer and verifier are two implementations that must agree;
+//! docs/oac-dev.md says how each part is canonicalised and why.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
+use sigv4_canonical::{canonical_request, header_values, sha256_hex, string_to_sign};
 
 use super::CONTENT_SHA256;
 use super::authorization::{
     Authorization, decode_signature, is_lowercase_name, parse_authorization,
 };
-use super::canonical_request::{canonical_request, header_values};
 use super::date_time::{format_amz_date, parse_amz_date};
 use crate::function_url::grants::Grants;
 use crate::function_url::lambda_errors::Denial;
@@ -32,19 +32,7 @@ pub struct SigningIdentity {
 }
 
 /// An HTTP request as the Function URL received it.
-#[derive(Debug, Clone, Copy)]
-pub struct ReceivedRequest<'a> {
-    /// Method.
-    pub method: &'a str,
-    /// Path as sent (percent-encoded).
-    pub raw_path: &'a str,
-    /// Query string without `?`, as sent.
-    pub raw_query: &'a str,
-    /// Headers (any case), in order.
-    pub headers: &'a [(String, String)],
-    /// The body.
-    pub body: &'a [u8],
-}
+pub type ReceivedRequest<'a> = sigv4_canonical::Request<'a>;
 
 /// The verified caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,11 +102,7 @@ impl FunctionUrlAuth {
 
         let canonical = canonical_request(request, &auth.signed_headers, &payload_hash)
             .map_err(Denial::InvalidSignature)?;
-        let string_to_sign = format!(
-            "AWS4-HMAC-SHA256\n{amz_date}\n{}\n{}",
-            auth.scope,
-            hex::encode(Sha256::digest(canonical.as_bytes()))
-        );
+        let string_to_sign = string_to_sign("AWS4-HMAC-SHA256", amz_date, auth.scope, &canonical);
         let provided = decode_signature(auth.signature).ok_or_else(|| {
             Denial::InvalidSignature(format!(
                 "signature {:?} is not 64 lowercase hex digits",
@@ -186,7 +170,7 @@ impl FunctionUrlAuth {
 /// The payload hash to sign with: the body's SHA-256, which `x-amz-content-sha256` must equal
 /// when present (Lambda doesn't support unsigned payloads).
 fn payload_hash(request: &ReceivedRequest<'_>) -> Result<String, Denial> {
-    let body_hash = hex::encode(Sha256::digest(request.body));
+    let body_hash = sha256_hex(request.body);
     match header_values(request.headers, CONTENT_SHA256).as_slice() {
         [] => Ok(body_hash),
         [v] if *v == "UNSIGNED-PAYLOAD" => Err(Denial::InvalidSignature(

@@ -1,4 +1,4 @@
-//! The canonical query string of a Function URL request.
+//! The canonical query string of a request (a Function URL, the KVS data plane).
 //!
 //! The query that arrives is read as a form (`application/x-www-form-urlencoded`, the WHATWG URL
 //! standard's parser): pairs split on `&` (empty pairs skipped), name and value split at the
@@ -9,10 +9,10 @@
 //! `aws-sigv4` (and so CloudFront's signing, as the chain emulates it) and botocore's
 //! parameter signing produce; docs/oac-dev.md gives the evidence.
 
-use super::url_escape::{encode_into, escape_at};
+use crate::url_escape::{encode_into, escape_at};
 
 /// `raw_query` (without `?`, as received) → the canonical query line.
-pub(crate) fn canonical_query(raw_query: &str) -> String {
+pub fn canonical_query(raw_query: &str) -> String {
     let mut pairs: Vec<(String, String)> = raw_query
         .split('&')
         .filter(|pair| !pair.is_empty())

@@ -42,8 +42,8 @@ pub(crate) fn escape_at(bytes: &[u8]) -> Option<u8> {
 /// reads the query as a form instead (`query.rs`).
 ///
 /// ```
-/// assert_eq!(oac_dev::function_url::sigv4::percent_decode("a%2Bb+c").unwrap(), b"a+b+c");
-/// assert!(oac_dev::function_url::sigv4::percent_decode("%zz").is_err());
+/// assert_eq!(sigv4_canonical::percent_decode("a%2Bb+c").unwrap(), b"a+b+c");
+/// assert!(sigv4_canonical::percent_decode("%zz").is_err());
 /// ```
 pub fn percent_decode(s: &str) -> Result<Vec<u8>, String> {
     let bytes = s.as_bytes();

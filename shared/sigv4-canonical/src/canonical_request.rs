@@ -1,14 +1,14 @@
-//! SigV4's canonical request for a request as the Function URL received it.
+//! SigV4's canonical request for a request as the verifier received it.
 
-use super::query::canonical_query;
-use super::uri::canonical_uri;
-use super::verify::ReceivedRequest;
+use crate::Request;
+use crate::query::canonical_query;
+use crate::uri::canonical_uri;
 
 /// The canonical request: method, URI, query, the signed headers (`name:value`, values trimmed
 /// and inner runs of spaces collapsed, repeated headers joined with `,`), the signed-header
 /// list and the payload hash. `Err` names a signed header the request does not carry.
-pub(crate) fn canonical_request(
-    request: &ReceivedRequest<'_>,
+pub fn canonical_request(
+    request: &Request<'_>,
     signed_headers: &[&str],
     payload_hash: &str,
 ) -> Result<String, String> {
@@ -42,7 +42,7 @@ pub(crate) fn canonical_request(
 }
 
 /// The values of header `name` (any case), in order.
-pub(crate) fn header_values<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+pub fn header_values<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
     headers
         .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case(name))

@@ -3,8 +3,8 @@
 //! whose request line is already in wire form (percent-encoded), plus the suite's two
 //! double-encoding cases — one of them a Lambda API path.
 
-use super::canonical_request::canonical_request;
-use super::verify::ReceivedRequest;
+use crate::Request;
+use crate::canonical_request::canonical_request;
 
 /// A case name, a request (method, path, query, headers besides `Host`) and the expected start
 /// of its canonical request.
@@ -151,7 +151,7 @@ fn the_canonical_request_matches_aws_signing_test_suite() {
         signed.sort();
         signed.dedup();
         let signed: Vec<&str> = signed.iter().map(String::as_str).collect();
-        let request = ReceivedRequest {
+        let request = Request {
             method,
             raw_path: path,
             raw_query: query,
