@@ -1,5 +1,6 @@
-// node benches/body-hash.bench.mjs <bundle-dir>   (or: cargo xtask bench, which runs it on the
-// local Node.js and on Node.js 22)
+// node benches/body-hash.bench.mjs <bundle-dir> [<previous-bundle-dir>]   (or: cargo xtask bench,
+// which runs it on the local Node.js and on Node.js 22). With a previous bundle (a copy of an
+// older target/edge/body-hash), it runs as a fourth contender and a second table compares the two.
 //
 // In one Node.js process, alternating in blocks so drift and load hit every contender alike:
 // oac-kit's body-hash edge bundle, a plain Node.js handler (Buffer.from(data, 'base64') +
@@ -23,7 +24,9 @@ const plain = join(here, 'plain-node-body-hash');
 const fixture = join(here, '../fixtures/cloudfront/origin-request-post-json.json');
 const sample = JSON.parse(readFileSync(fixture, 'utf8'));
 const load = async (dir) => (await import(pathToFileURL(join(dir, 'index.mjs')).href)).handler;
+const previousDir = process.argv[3] && resolve(process.argv[3]);
 const bundle = await load(ours);
+const previous = previousDir && (await load(previousDir));
 const plainHandler = await load(plain);
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
@@ -73,7 +76,8 @@ async function measure(contenders, iterations) {
 async function checkAgrees(size) {
   const { bytes, data } = freshBodies(size)();
   const expected = sha256(bytes);
-  for (const [name, h] of [['bundle', bundle], ['plain', plainHandler]]) {
+  for (const [name, h] of [['bundle', bundle], ['plain', plainHandler], ['previous', previous]]) {
+    if (!h) continue;
     const got = (await h(eventWith(data))).headers['x-amz-content-sha256'][0].value;
     if (got !== expected) throw new Error(`${name} hashed ${size} bytes wrong`);
   }
@@ -85,16 +89,26 @@ const load1 = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 console.log(`node ${process.version}, ${process.platform}-${process.arch}; load average (1, 5, 15 min) at start: ${load1()}`);
 console.log('\n| body | bundle median / p99 (µs) | plain Node.js median / p99 (µs) | SHA-256 alone median / p99 (µs) | bundle ÷ plain | bundle ÷ SHA-256 |');
 console.log('| --- | --- | --- | --- | --- | --- |');
+const againstPrevious = [];
 for (const [label, size, iterations] of [['0 B', 0, 20000], ['1 KiB', 1024, 20000], ['64 KiB', 65536, 3000], ['1 MiB', 1 << 20, 400]]) {
   await checkAgrees(size);
   const next = freshBodies(size);
-  const s = await measure({
+  const contenders = {
     bundle: { prepare: () => eventWith(next().data), run: bundle },
     plain: { prepare: () => eventWith(next().data), run: plainHandler },
     sha: { prepare: () => Buffer.from(next().data, 'base64'), run: sha256 },
-  }, iterations);
+  };
+  if (previous) contenders.previous = { prepare: () => eventWith(next().data), run: previous };
+  const s = await measure(contenders, iterations);
   const m = (k) => quantile(s[k], 0.5);
   console.log(`| ${label} | ${cell(s.bundle)} | ${cell(s.plain)} | ${cell(s.sha)} | ${(m('bundle') / m('plain')).toFixed(2)}× | ${(m('bundle') / m('sha')).toFixed(2)}× |`);
+  if (previous) againstPrevious.push(`| ${label} | ${cell(s.bundle)} | ${cell(s.previous)} | ${(m('bundle') / m('previous')).toFixed(2)}× | ${(m('previous') / m('plain')).toFixed(2)}× |`);
+}
+if (previous) {
+  console.log(`\nagainst the previous bundle (${previousDir}), same run:\n`);
+  console.log('| body | bundle median / p99 (µs) | previous median / p99 (µs) | bundle ÷ previous | previous ÷ plain |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const row of againstPrevious) console.log(row);
 }
 
 // Cold start: a fresh process imports index.mjs (the addon's dlopen included) and handles the

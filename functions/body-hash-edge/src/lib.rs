@@ -10,6 +10,7 @@
 
 mod body;
 mod node_writer;
+mod primitive_call;
 
 use std::cell::Cell;
 
@@ -17,7 +18,7 @@ use body::{BodyMembers, DataCopy, copy_body_data, copy_exact, is_ascii, read_bod
 use body_hash_core::{BodyInput, Config, hash_body, headers_read};
 use cloudfront_event::Outcome;
 use edge_napi::member::record;
-use edge_napi::{apply_edits, read_headers, request_of, response_to_js};
+use edge_napi::{ReadHeaders, apply_edits, read_headers, request_of, response_to_js};
 use napi::bindgen_prelude::ObjectFinalize;
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
@@ -56,14 +57,8 @@ impl Handler {
         let request = request_of(&event)?;
         let mut headers_object = record(&request, "headers")?;
         let body = read_body(&request)?;
-        // The buffer is taken out of its Cell, not borrowed: a getter that re-enters the handler
-        // while the headers are read below finds the Cell empty and uses a buffer of its own.
-        let mut buf = self.body_buffer.take();
-        let writer = self.writer.take();
-        let outcome = self.decide(&env, &headers_object, body, &mut buf, writer.as_ref());
-        self.body_buffer.set(buf);
-        self.writer.set(writer);
-        match outcome? {
+        let read = |names: &'static [&'static str]| read_headers(&headers_object, names);
+        match self.decide(&env, read, body)? {
             Outcome::Forward(edits) => {
                 // `headers_object` is the request's own object: editing it edits the request.
                 apply_edits(&env, &mut headers_object, &edits)?;
@@ -84,12 +79,31 @@ impl ObjectFinalize for Handler {
 }
 
 impl Handler {
-    /// Copies the body out of V8 (no code of the event runs: N-API's copies, or Node's writer
-    /// taken at init), reads the headers the core needs for it, then runs the core on Rust values.
+    /// [`Self::decide_on`] with the handler's kept buffer and writer. They are taken out of their
+    /// Cells, not borrowed: a getter that re-enters the handler while the headers are read finds
+    /// the Cells empty and uses a buffer of its own.
     fn decide(
         &self,
         env: &Env,
-        headers_object: &JsObject,
+        read_headers: impl FnOnce(&'static [&'static str]) -> Result<ReadHeaders<'static>>,
+        body: Option<BodyMembers>,
+    ) -> Result<Outcome> {
+        let mut buf = self.body_buffer.take();
+        let writer = self.writer.take();
+        let outcome = self.decide_on(env, read_headers, body, &mut buf, writer.as_ref());
+        self.body_buffer.set(buf);
+        self.writer.set(writer);
+        outcome
+    }
+
+    /// Copies the body out of V8 (no code of the event runs: N-API's copies, or Node's writer
+    /// taken at init), reads the headers the core needs for it, then runs the core on Rust values.
+    /// `read_headers` reads the headers [`headers_read`] lists (out of the event, or from values
+    /// JS handed over).
+    fn decide_on(
+        &self,
+        env: &Env,
+        read_headers: impl FnOnce(&'static [&'static str]) -> Result<ReadHeaders<'static>>,
         body: Option<BodyMembers>,
         buf: &mut Vec<u8>,
         writer: Option<&NodeWriter>,
@@ -101,10 +115,7 @@ impl Handler {
             }
             _ => (DataCopy::Exact, &[][..]),
         };
-        let headers = read_headers(
-            headers_object,
-            headers_read(&body_input(&body, bytes), &self.config),
-        )?;
+        let headers = read_headers(headers_read(&body_input(&body, bytes), &self.config))?;
         let outcome = hash_body(&body_input(&body, bytes), &headers, &self.config);
         // Only a refusal can come from a cut-short copy of a string that is not ASCII: decide
         // again on its exact bytes, so the problem is the one those bytes deserve.

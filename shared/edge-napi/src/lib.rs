@@ -16,7 +16,9 @@ mod headers;
 pub mod member;
 
 pub use event::request_of;
-pub use headers::{MAX_ENTRIES_PER_HEADER, MAX_HEADER_CHARS, ReadHeaders, read_headers};
+pub use headers::{
+    MAX_ENTRIES_PER_HEADER, MAX_HEADER_CHARS, ReadHeaders, headers_of_values, read_headers,
+};
 
 use cloudfront_event::{HeaderEdit, Response};
 use napi::{Env, JsObject, JsUnknown, Result};
