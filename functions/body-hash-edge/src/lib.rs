@@ -13,10 +13,10 @@ mod body;
 use std::cell::Cell;
 
 use body::{BodyMembers, copy_body_data, read_body};
-use body_hash_core::{BodyInput, Config, hash_body, headers_read};
-use cloudfront_event::Outcome;
+use body_hash_core::{BodyInput, Config, decide_body, headers_read};
+use cloudfront_event::{Decision, EdgeFunction, Outcome};
 use edge_napi::member::record;
-use edge_napi::{apply_edits, read_headers, request_of, response_to_js};
+use edge_napi::{apply_edits, read_headers, request_id_of, request_of, response_to_js};
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
 
@@ -28,6 +28,8 @@ pub struct Handler {
     /// fresh allocation (and its page faults) every time. A `Cell`, never borrowed: taken out
     /// for an invocation and put back after.
     body_buffer: Cell<Vec<u8>>,
+    /// The last decision's log line, until `index.mjs` takes it.
+    decision_log: Cell<Option<String>>,
 }
 
 #[napi]
@@ -40,6 +42,7 @@ impl Handler {
         Ok(Self {
             config,
             body_buffer: Cell::new(Vec::new()),
+            decision_log: Cell::new(None),
         })
     }
 
@@ -48,6 +51,7 @@ impl Handler {
     #[napi]
     pub fn handle(&self, env: Env, event: JsObject) -> Result<JsUnknown> {
         let request = request_of(&event)?;
+        let request_id = request_id_of(&event)?;
         let mut headers_object = record(&request, "headers")?;
         let body = read_body(&request)?;
         // The buffer is taken out of its Cell, not borrowed: a getter that re-enters the handler
@@ -55,7 +59,10 @@ impl Handler {
         let mut buf = self.body_buffer.take();
         let outcome = self.decide(&env, &headers_object, body, &mut buf);
         self.body_buffer.set(buf);
-        match outcome? {
+        let decision = outcome?;
+        let line = decision.log_line(EdgeFunction::BodyHash, request_id.as_deref());
+        self.decision_log.set(Some(line));
+        match decision.outcome {
             Outcome::Forward(edits) => {
                 // `headers_object` is the request's own object: editing it edits the request.
                 apply_edits(&env, &mut headers_object, &edits)?;
@@ -63,6 +70,12 @@ impl Handler {
             }
             Outcome::Respond(response) => response_to_js(&env, &response),
         }
+    }
+
+    /// The last decision's one JSON log line, once (`null` when there is none to take).
+    #[napi]
+    pub fn take_decision_log(&self) -> Option<String> {
+        self.decision_log.take()
     }
 }
 
@@ -75,7 +88,7 @@ impl Handler {
         headers_object: &JsObject,
         body: Option<BodyMembers>,
         buf: &mut Vec<u8>,
-    ) -> Result<Outcome> {
+    ) -> Result<Decision> {
         let input = match &body {
             None => BodyInput::Absent,
             Some(body) => BodyInput::Present {
@@ -88,6 +101,6 @@ impl Handler {
             },
         };
         let headers = read_headers(headers_object, headers_read(&input, &self.config))?;
-        Ok(hash_body(&input, &headers, &self.config))
+        Ok(decide_body(&input, &headers, &self.config))
     }
 }
