@@ -4,6 +4,7 @@
 // (Buffer.from(data, 'base64') + crypto.createHash('sha256')), per invocation, on bodies of
 // 0 B, 1 KiB, 64 KiB and 1 MiB; SHA-256 alone on the decoded bytes (this process's hashing limit);
 // and the cold load (fresh process: import index.mjs) of each bundle.
+import './quiet-decision-log.mjs';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
