@@ -1,4 +1,7 @@
+use cloudfront_event::Response;
+
 use super::*;
+use crate::viewer::forbidden_problem;
 use crate::kvs_layout::{encode_ranges, ranges_key};
 use crate::origin_secret::secrets_value;
 use crate::parse_cidr;
