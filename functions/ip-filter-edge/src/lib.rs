@@ -15,9 +15,7 @@ use std::cell::Cell;
 
 use cloudfront_event::{EdgeFunction, Outcome};
 use edge_napi::member::{record, required_string};
-use edge_napi::{
-    apply_edits, init_error, read_headers, request_id_of, request_of, response_to_js,
-};
+use edge_napi::{apply_edits, init_error, read_headers, request_id_of, request_of, response_to_js};
 use ip_filter_core::kvs_config::KvsConfig;
 use ip_filter_core::kvs_viewer::KvsViewer;
 use ip_filter_core::{Config, IpFilter};

@@ -35,6 +35,11 @@ pub fn body_seen(body: &BodyInput<'_>) -> Option<BodySeen> {
 
 /// Three bytes per four characters, less one per `=` of padding (at most two).
 fn base64_decoded_len(data: &[u8]) -> usize {
-    let padding = data.iter().rev().take(2).take_while(|&&b| b == b'=').count();
+    let padding = data
+        .iter()
+        .rev()
+        .take(2)
+        .take_while(|&&b| b == b'=')
+        .count();
     (data.len() / 4 * 3).saturating_sub(padding)
 }

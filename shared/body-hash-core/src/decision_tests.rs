@@ -10,7 +10,7 @@ const HELLO_B64: &str = "aGVsbG8=";
 const HELLO_SHA: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 const OTHER_SHA: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn body(data: &str, encoding: Option<&'static str>, input_truncated: bool) -> BodyInput<'_> {
+fn body<'a>(data: &'a str, encoding: Option<&'static str>, input_truncated: bool) -> BodyInput<'a> {
     BodyInput::Present {
         data: data.as_bytes(),
         encoding,
@@ -110,15 +110,21 @@ fn the_log_line_holds_no_body_header_value_or_hash() {
     let secret_body = "body-SECRET-7f3a";
     let bearer = "Bearer token-SECRET-91c2";
     let config = Config::copying_authorization_to("x-viewer-authorization").unwrap();
-    let cases = [
-        (body(secret_body, Some("text"), false), vec![("authorization", bearer)]),
+    let cases: [(BodyInput<'_>, Vec<(&str, &str)>); 3] = [
+        (
+            body(secret_body, Some("text"), false),
+            vec![("authorization", bearer)],
+        ),
         (
             body(secret_body, Some("text"), false),
             vec![("authorization", bearer), (CONTENT_SHA256, OTHER_SHA)],
         ),
         (
             body(secret_body, Some("text"), true),
-            vec![("authorization", bearer), (CONTENT_SHA256, "UNSIGNED-SECRET")],
+            vec![
+                ("authorization", bearer),
+                (CONTENT_SHA256, "UNSIGNED-SECRET"),
+            ],
         ),
     ];
     for (body, pairs) in cases {
@@ -128,6 +134,9 @@ fn the_log_line_holds_no_body_header_value_or_hash() {
             assert!(!line.contains(value), "{value} in {line}");
         }
         assert!(!line.contains("SECRET"), "{line}");
-        assert!(!line.contains(&sha256_hex(secret_body.as_bytes())), "{line}");
+        assert!(
+            !line.contains(&sha256_hex(secret_body.as_bytes())),
+            "{line}"
+        );
     }
 }

@@ -37,8 +37,8 @@ fn body_facts_are_sizes_only() {
         bytes: 1_048_576,
         truncated: true,
     };
-    let decision =
-        Decision::new(Outcome::forward_unchanged(), Reason::ViewerHashTrusted).with_body(Some(body));
+    let decision = Decision::new(Outcome::forward_unchanged(), Reason::ViewerHashTrusted)
+        .with_body(Some(body));
     let line = parsed(&decision.log_line(EdgeFunction::BodyHash, None));
     assert_eq!(line["bodyBytes"], 1_048_576);
     assert_eq!(line["bodyTruncated"], true);
@@ -49,7 +49,13 @@ fn body_facts_are_sizes_only() {
 fn every_reason_is_a_distinct_kebab_case_word() {
     let names: Vec<String> = Reason::ALL
         .iter()
-        .map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned())
+        .map(|r| {
+            serde_json::to_value(r)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     for name in &names {
         assert!(

@@ -41,9 +41,7 @@ pub fn answer(
     core: impl Fn(&Request) -> Decision,
 ) -> Result<(EdgeAnswer, String), String> {
     let mut records = event.records.into_iter();
-    let record = records
-        .next()
-        .ok_or("event has no Records[0].cf.request")?;
+    let record = records.next().ok_or("event has no Records[0].cf.request")?;
     let request = record.cf.request;
     let decision = core(&request);
     let line = decision.log_line(function, Some(&record.cf.config.request_id));

@@ -1,6 +1,8 @@
 //! The adapter with stand-in cores: one that forwards with an edit, one that responds.
 
-use cloudfront_event::{Decision, EdgeAnswer, EdgeFunction, Event, HeaderEdit, Outcome, Reason, Response};
+use cloudfront_event::{
+    Decision, EdgeAnswer, EdgeFunction, Event, HeaderEdit, Outcome, Reason, Response,
+};
 use problem_details::Problem;
 use serde_json::Value;
 
@@ -83,14 +85,24 @@ fn the_core_sees_the_request_of_the_event() {
 #[test]
 fn an_event_without_records_is_an_invocation_error() {
     let event: Event = serde_json::from_str(r#"{"Records":[]}"#).unwrap();
-    assert!(answer(event, EdgeFunction::IpFilter, |_| decided(Outcome::forward_unchanged())).is_err());
+    assert!(
+        answer(event, EdgeFunction::IpFilter, |_| decided(
+            Outcome::forward_unchanged()
+        ))
+        .is_err()
+    );
 }
 
 #[test]
 fn the_log_line_is_the_decision_with_the_event_request_id() {
     let (raw, event) = fixture("viewer-request-direct.json");
     let response = Response::problem(&Problem::new("no", "No", 403));
-    let core = |_: &_| Decision::new(Outcome::Respond(response.clone()), Reason::NotFromCloudflare);
+    let core = |_: &_| {
+        Decision::new(
+            Outcome::Respond(response.clone()),
+            Reason::NotFromCloudflare,
+        )
+    };
     let (_, line) = answer(event, EdgeFunction::IpFilter, core).unwrap();
     let line: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(line["function"], "ip-filter");

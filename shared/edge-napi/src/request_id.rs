@@ -2,7 +2,9 @@
 
 use napi::{JsObject, Result};
 
-use crate::member::{as_array, as_record, element, member, optional_record, optional_string, record};
+use crate::member::{
+    as_array, as_record, element, member, optional_record, optional_string, record,
+};
 
 /// The most characters a request ID may hold (CloudFront's are 56: base64 of 42 bytes).
 pub const MAX_REQUEST_ID_CHARS: usize = 128;

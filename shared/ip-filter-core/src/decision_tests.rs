@@ -17,7 +17,11 @@ const DIRECT: &str = "203.0.113.9";
 fn loaded() -> ViewerData {
     let mut data = ViewerData::new(&Config::default(), "x-origin-secret").unwrap();
     let value = secrets_value(&[SECRET]).unwrap();
-    assert!(data.update(&[(ORIGIN_SECRETS_KEY.into(), value)]).secrets.is_ok());
+    assert!(
+        data.update(&[(ORIGIN_SECRETS_KEY.into(), value)])
+            .secrets
+            .is_ok()
+    );
     data
 }
 
@@ -84,7 +88,10 @@ fn a_wrong_secret_and_a_wrong_address_get_the_same_response() {
     let data = loaded();
     let wrong_secret = data.decision(CLOUDFLARE, &[WRONG]);
     let wrong_address = data.decision(DIRECT, &[SECRET]);
-    assert_ne!(wrong_secret.reason, wrong_address.reason, "the log says which");
+    assert_ne!(
+        wrong_secret.reason, wrong_address.reason,
+        "the log says which"
+    );
     assert_eq!(
         wrong_secret.outcome, wrong_address.outcome,
         "the response does not"

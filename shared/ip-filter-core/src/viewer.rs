@@ -51,5 +51,8 @@ pub fn decide_address(client_ip: &str, ranges: &RangeSet) -> Decision {
 
 /// The one 403 every rejection gets, whatever `reason` the log line gives.
 pub fn forbidden(reason: Reason) -> Decision {
-    Decision::new(Outcome::Respond(Response::problem(&forbidden_problem())), reason)
+    Decision::new(
+        Outcome::Respond(Response::problem(&forbidden_problem())),
+        reason,
+    )
 }
