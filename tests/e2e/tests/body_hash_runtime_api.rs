@@ -149,13 +149,8 @@ async fn copy_authorization_configured_through_the_environment() {
 async fn every_invocation_prints_one_decision_line_on_stdout() {
     use tokio::io::AsyncBufReadExt;
     let api = RuntimeApi::start().await.unwrap();
-    let (_function, stdout) = oac_dev::runtime_api::FunctionProcess::spawn_reading_stdout(
-        binary(),
-        "body-hash",
-        &api,
-        &[],
-    )
-    .unwrap();
+    let (_function, stdout) =
+        FunctionProcess::spawn_reading_stdout(binary(), "body-hash", &api, &[]).unwrap();
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     for (name, reason) in [
         ("origin-request-post-json.json", "hashed"),
