@@ -10,6 +10,7 @@
 // changed, re-encoded), built outside the timed region — the runtime parses a new event for each
 // invocation, so no contender may profit from a string V8 has seen before. Then the cold start
 // of each bundle: a fresh process importing index.mjs and handling its first event.
+import './quiet-decision-log.mjs';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -11,6 +11,10 @@
 // not of the plain shape (a member of another type, a Proxy where an array belongs, a header sent
 // twice) to `handle`, the addon's own reader, which refuses it exactly as before (or, for a shape
 // Rust accepts that this file does not take, reads it whole). Nothing is refused here.
+//
+// Both paths log the decision the same way (docs/metrics.md, "Edge decision logs"): the call that
+// decided keeps its one JSON line, built in Rust from the decision alone, and this file writes it
+// with console.log.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { types } from 'node:util';
@@ -51,41 +55,57 @@ function onlyValue(headers, name) {
 /** Whether a body member is of its type or absent; else `handle` reads (and refuses) it. */
 const isOptional = (v, type) => v === undefined || typeof v === type;
 
-/** Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects. */
+/** `handle`'s answer for an event not of the plain shape, its decision logged. */
+function viaHandle(event) {
+  const answer = core.handle(event);
+  console.log(core.takeDecisionLog());
+  return answer;
+}
+
+/**
+ * Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects, and logs
+ * the decision in one line.
+ */
 export async function handler(event) {
   const records = event.Records;
-  if (!isArray(records) || isProxy(records) || records.length !== 1) return core.handle(event);
+  if (!isArray(records) || isProxy(records) || records.length !== 1) return viaHandle(event);
   const record = records[0];
-  if (!isRecord(record)) return core.handle(event);
+  if (!isRecord(record)) return viaHandle(event);
   const cf = record.cf;
-  if (!isRecord(cf)) return core.handle(event);
+  if (!isRecord(cf)) return viaHandle(event);
   const request = cf.request;
-  if (!isRecord(request)) return core.handle(event);
+  if (!isRecord(request)) return viaHandle(event);
+  // `handle` reads cf.config.requestId right after the request, before the headers.
+  const config = cf.config;
+  if (config !== undefined && !isRecord(config)) return viaHandle(event);
+  const requestId = config?.requestId;
+  if (!isOptional(requestId, 'string')) return viaHandle(event);
   const headers = request.headers;
-  if (!isRecord(headers)) return core.handle(event);
+  if (!isRecord(headers)) return viaHandle(event);
   const body = request.body;
   let encoding, inputTruncated, data;
   if (body !== undefined) {
-    if (!isRecord(body)) return core.handle(event);
+    if (!isRecord(body)) return viaHandle(event);
     // Read in the addon's order; a member of another type stops the reading right there.
     encoding = body.encoding;
-    if (!isOptional(encoding, 'string')) return core.handle(event);
+    if (!isOptional(encoding, 'string')) return viaHandle(event);
     inputTruncated = body.inputTruncated;
-    if (!isOptional(inputTruncated, 'boolean')) return core.handle(event);
+    if (!isOptional(inputTruncated, 'boolean')) return viaHandle(event);
     data = body.data;
-    if (!isOptional(data, 'string')) return core.handle(event);
+    if (!isOptional(data, 'string')) return viaHandle(event);
   }
   const names = body === undefined ? HEADERS_WITHOUT_BODY : HEADERS_WITH_BODY;
   const value0 = onlyValue(headers, names[0]);
-  if (value0 === OTHER_SHAPE) return core.handle(event);
+  if (value0 === OTHER_SHAPE) return viaHandle(event);
   const value1 = onlyValue(headers, names[1]);
-  if (value1 === OTHER_SHAPE) return core.handle(event);
+  if (value1 === OTHER_SHAPE) return viaHandle(event);
   const value2 = onlyValue(headers, names[2]);
-  if (value2 === OTHER_SHAPE) return core.handle(event);
+  if (value2 === OTHER_SHAPE) return viaHandle(event);
 
   const answer = core.decideValues(
-    headers, body !== undefined, encoding, inputTruncated, data, value0, value1, value2,
+    requestId, headers, body !== undefined, encoding, inputTruncated, data, value0, value1, value2,
   );
+  console.log(core.takeDecisionLog());
   if (typeof answer === 'string') {
     headers[HASH_HEADER] = [{ key: HASH_HEADER, value: answer }];
     return request;

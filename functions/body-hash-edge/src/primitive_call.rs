@@ -8,7 +8,7 @@
 use body_hash_core::{BodyInput, headers_read};
 use cloudfront_event::{CONTENT_SHA256, HeaderEdit, Outcome};
 use edge_napi::member::{Member, as_record};
-use edge_napi::{apply_edits, headers_of_values, response_to_js};
+use edge_napi::{apply_edits, headers_of_values, request_id_of_value, response_to_js};
 use napi::{Env, JsUnknown, Result};
 use napi_derive::napi;
 
@@ -39,7 +39,8 @@ impl Handler {
         headers_read(&body, &self.config).to_vec()
     }
 
-    /// Decides one request from the members JS read: `headers` (the request's headers object,
+    /// Decides one request from the members JS read: CloudFront's `requestId` (`undefined` when
+    /// absent), `headers` (the request's headers object,
     /// edited only when the answer is not a plain hash), whether the request has a `body`, the
     /// body's `encoding`, `inputTruncated` and `data` as read (`undefined` without a body), and
     /// the value of the only entry of each header [`Self::headers_read`] names (`undefined` when
@@ -48,12 +49,14 @@ impl Handler {
     /// Answers, by kind: a string — forward the request with the one header
     /// [`Self::hash_header`] set to it (the core's only edit); `null` — forward the request,
     /// whose headers this call edited; an object — the generated response. A value of the wrong
-    /// type or size throws the same "malformed event" exception `handle` throws.
+    /// type or size throws the same "malformed event" exception `handle` throws. Like `handle`, it
+    /// keeps the decision's log line for `takeDecisionLog`.
     #[napi]
     #[allow(clippy::too_many_arguments)] // the members as primitives are the point of this call
     pub fn decide_values(
         &self,
         env: Env,
+        request_id: JsUnknown,
         headers: JsUnknown,
         body_present: bool,
         encoding: JsUnknown,
@@ -63,6 +66,7 @@ impl Handler {
         value_1: JsUnknown,
         value_2: JsUnknown,
     ) -> Result<JsUnknown> {
+        let request_id = request_id_of_value(Member::of(request_id)?)?;
         let body = match body_present {
             true => Some(body_of_values(
                 Member::of(encoding)?,
@@ -81,7 +85,8 @@ impl Handler {
                     .collect::<Result<Vec<_>>>()?,
             )
         };
-        match self.decide(&env, read, body)? {
+        let decision = self.decide(&env, read, body)?;
+        match self.keep_log_line(decision, request_id.as_deref()) {
             Outcome::Forward(edits) => match plain_hash(&edits) {
                 Some(hash) => Ok(env.create_string(hash)?.into_unknown()),
                 None => {

@@ -51,8 +51,8 @@ describe('body-hash bundle leaves other header shapes to the addon\'s reader', (
 describe('decideValues answers by kind', () => {
   const core = new Handler(readFileSync(join(bundle, 'config.json'), 'utf8'));
   const sample = requestOf(loadFixture(FIXTURE));
-  const call = (c, { headers = {}, body = sample.body, values = [] } = {}) =>
-    c.decideValues(headers, body !== undefined, body?.encoding, body?.inputTruncated, body?.data, ...values);
+  const call = (c, { requestId, headers = {}, body = sample.body, values = [] } = {}) =>
+    c.decideValues(requestId, headers, body !== undefined, body?.encoding, body?.inputTruncated, body?.data, ...values);
 
   it('names the header it sets, and the headers it reads, from the core', () => {
     assert.equal(core.hashHeader, HASH);
@@ -63,6 +63,17 @@ describe('decideValues answers by kind', () => {
   it('a hash to set: a string, the SHA-256 of the body', () => {
     const expected = createHash('sha256').update(Buffer.from(sample.body.data, 'base64')).digest('hex');
     assert.equal(call(core), expected);
+  });
+
+  it('keeps its decision\'s log line, with the requestId JS read, for takeDecisionLog', () => {
+    call(core, { requestId: 'req-1' });
+    const line = JSON.parse(core.takeDecisionLog());
+    assert.deepEqual([line.function, line.decision, line.reason, line.requestId], ['body-hash', 'forward', 'hashed', 'req-1']);
+    assert.equal(core.takeDecisionLog(), null);
+  });
+
+  it('a requestId that is not a string: the malformed-event exception', () => {
+    assert.throws(() => call(core, { requestId: 7 }), /requestId/);
   });
 
   it('edits beyond the hash: null, with the headers object edited', () => {

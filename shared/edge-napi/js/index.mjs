@@ -20,10 +20,15 @@ const REFRESH_BUDGET_MS = 1000;
  */
 const readsStore = handlerCore.readsStore === true;
 
-/** Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects. */
+/**
+ * Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects, and logs
+ * the decision: one JSON line, built in Rust from the decision alone (docs/metrics.md).
+ */
 export async function handler(event) {
   if (readsStore) await refresh(handlerCore);
-  return handlerCore.handle(event);
+  const answer = handlerCore.handle(event);
+  console.log(handlerCore.takeDecisionLog());
+  return answer;
 }
 
 async function refresh(core) {
