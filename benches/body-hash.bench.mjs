@@ -1,14 +1,18 @@
-// node benches/body-hash.bench.mjs <bundle-dir>   (or: cargo xtask bench, which runs it on the
-// local Node.js and on Node.js 22)
+// node benches/body-hash.bench.mjs <bundle-dir> [<previous-bundle-dir>]   (or: cargo xtask bench,
+// which runs it on the local Node.js and on Node.js 22). With a previous bundle (a copy of an
+// older target/edge/body-hash), it runs as a fourth contender and a second table compares the two.
 //
 // In one Node.js process, alternating in blocks so drift and load hit every contender alike:
-// oac-kit's body-hash edge bundle, a plain Node.js handler (Buffer.from(data, 'base64') +
-// crypto.createHash('sha256')) and SHA-256 alone (Node's crypto over the already-decoded bytes:
+// oac-kit's body-hash edge bundle (which writes one decision log line per invocation), a plain
+// Node.js handler (Buffer.from(data, 'base64') + crypto.createHash('sha256'); it logs nothing), the
+// same plain handler plus one console.log of a JSON decision line (like for like with the
+// bundle), and SHA-256 alone (Node's crypto over the already-decoded bytes:
 // the hashing limit in this process, what no handler of the body can beat), on bodies of 0 B,
 // 1 KiB, 64 KiB and 1 MiB. Every call gets a fresh event with a fresh base64 string (one byte
 // changed, re-encoded), built outside the timed region — the runtime parses a new event for each
 // invocation, so no contender may profit from a string V8 has seen before. Then the cold start
 // of each bundle: a fresh process importing index.mjs and handling its first event.
+import './quiet-decision-log.mjs';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,8 +27,11 @@ const plain = join(here, 'plain-node-body-hash');
 const fixture = join(here, '../fixtures/cloudfront/origin-request-post-json.json');
 const sample = JSON.parse(readFileSync(fixture, 'utf8'));
 const load = async (dir) => (await import(pathToFileURL(join(dir, 'index.mjs')).href)).handler;
+const previousDir = process.argv[3] && resolve(process.argv[3]);
 const bundle = await load(ours);
+const previous = previousDir && (await load(previousDir));
 const plainHandler = await load(plain);
+const plainLogged = (await import(pathToFileURL(join(plain, 'logged.mjs')).href)).handler;
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /** A fresh origin-request event around `data` (a new object graph every call). */
@@ -73,7 +80,8 @@ async function measure(contenders, iterations) {
 async function checkAgrees(size) {
   const { bytes, data } = freshBodies(size)();
   const expected = sha256(bytes);
-  for (const [name, h] of [['bundle', bundle], ['plain', plainHandler]]) {
+  for (const [name, h] of [['bundle', bundle], ['plain', plainHandler], ['plain + log', plainLogged], ['previous', previous]]) {
+    if (!h) continue;
     const got = (await h(eventWith(data))).headers['x-amz-content-sha256'][0].value;
     if (got !== expected) throw new Error(`${name} hashed ${size} bytes wrong`);
   }
@@ -83,18 +91,29 @@ const cell = (s) => `${fmt(quantile(s, 0.5))} / ${fmt(quantile(s, 0.99))}`;
 const load1 = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 console.log(`node ${process.version}, ${process.platform}-${process.arch}; load average (1, 5, 15 min) at start: ${load1()}`);
-console.log('\n| body | bundle median / p99 (µs) | plain Node.js median / p99 (µs) | SHA-256 alone median / p99 (µs) | bundle ÷ plain | bundle ÷ SHA-256 |');
-console.log('| --- | --- | --- | --- | --- | --- |');
+console.log('\n| body | bundle median / p99 (µs) | plain Node.js median / p99 (µs) | plain Node.js + one console.log line median / p99 (µs) | SHA-256 alone median / p99 (µs) | bundle ÷ plain | bundle ÷ plain + log | bundle ÷ SHA-256 |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+const againstPrevious = [];
 for (const [label, size, iterations] of [['0 B', 0, 20000], ['1 KiB', 1024, 20000], ['64 KiB', 65536, 3000], ['1 MiB', 1 << 20, 400]]) {
   await checkAgrees(size);
   const next = freshBodies(size);
-  const s = await measure({
+  const contenders = {
     bundle: { prepare: () => eventWith(next().data), run: bundle },
     plain: { prepare: () => eventWith(next().data), run: plainHandler },
+    plainLogged: { prepare: () => eventWith(next().data), run: plainLogged },
     sha: { prepare: () => Buffer.from(next().data, 'base64'), run: sha256 },
-  }, iterations);
+  };
+  if (previous) contenders.previous = { prepare: () => eventWith(next().data), run: previous };
+  const s = await measure(contenders, iterations);
   const m = (k) => quantile(s[k], 0.5);
-  console.log(`| ${label} | ${cell(s.bundle)} | ${cell(s.plain)} | ${cell(s.sha)} | ${(m('bundle') / m('plain')).toFixed(2)}× | ${(m('bundle') / m('sha')).toFixed(2)}× |`);
+  console.log(`| ${label} | ${cell(s.bundle)} | ${cell(s.plain)} | ${cell(s.plainLogged)} | ${cell(s.sha)} | ${(m('bundle') / m('plain')).toFixed(2)}× | ${(m('bundle') / m('plainLogged')).toFixed(2)}× | ${(m('bundle') / m('sha')).toFixed(2)}× |`);
+  if (previous) againstPrevious.push(`| ${label} | ${cell(s.bundle)} | ${cell(s.previous)} | ${(m('bundle') / m('previous')).toFixed(2)}× | ${(m('previous') / m('plain')).toFixed(2)}× |`);
+}
+if (previous) {
+  console.log(`\nagainst the previous bundle (${previousDir}), same run:\n`);
+  console.log('| body | bundle median / p99 (µs) | previous median / p99 (µs) | bundle ÷ previous | previous ÷ plain |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const row of againstPrevious) console.log(row);
 }
 
 // Cold start: a fresh process imports index.mjs (the addon's dlopen included) and handles the
@@ -111,7 +130,9 @@ console.log(JSON.stringify([t1 - t0, t1]));`;
 const runs = { bundle: [], plain: [] };
 for (let i = 0; i < 15; i++) {
   for (const [name, dir] of [['bundle', ours], ['plain', plain]]) {
-    runs[name].push(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', coldScript(dir)]).toString()));
+    // The last line: the bundle's decision line comes before it.
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', coldScript(dir)]).toString();
+    runs[name].push(JSON.parse(out.trim().split('\n').at(-1)));
   }
 }
 const coldCell = (samples) => {

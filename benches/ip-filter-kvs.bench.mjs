@@ -6,6 +6,7 @@
 // stand-in: the cost of a refresh without the network). "today" is <baseline-bundle-dir> (e.g. a
 // copy of the bundle built before a change; default: <bundle-dir>) with its own config.json. The clock each contender sees is set
 // before its call, so the "fresh" one never refreshes and the "refreshing" one always does.
+import './quiet-decision-log.mjs';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

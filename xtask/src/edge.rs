@@ -1,4 +1,5 @@
-//! `cargo xtask edge`: the Lambda@Edge bundles. Each is the shared `index.mjs`, the function's
+//! `cargo xtask edge`: the Lambda@Edge bundles. Each is an `index.mjs` (the shared one, or the
+//! function's own where it reads the event itself: body-hash), the function's
 //! N-API addon (its Rust core) as `addon.node`, and `config.json` (Lambda@Edge has no environment
 //! variables, so configuration is baked in here), plus `<function>.zip` ready for upload.
 
@@ -39,6 +40,8 @@ pub struct EdgeArgs {
 struct EdgeFunction {
     name: &'static str,
     package: &'static str,
+    /// The bundle's `index.mjs`, relative to the workspace root.
+    entry: &'static str,
     config: fn(&EdgeArgs) -> Result<String>,
     trigger: Trigger,
 }
@@ -58,12 +61,14 @@ const FUNCTIONS: &[EdgeFunction] = &[
     EdgeFunction {
         name: "body-hash",
         package: "body-hash-edge",
+        entry: "functions/body-hash-edge/js/index.mjs",
         config: body_hash_config,
         trigger: Trigger::Origin,
     },
     EdgeFunction {
         name: "ip-filter",
         package: "ip-filter-edge",
+        entry: "shared/edge-napi/js/index.mjs",
         config: ip_filter_config,
         trigger: Trigger::Viewer,
     },
@@ -147,10 +152,7 @@ fn assemble(function: &EdgeFunction, config: &str) -> Result<PathBuf> {
         fs::remove_dir_all(&dir)?;
     }
     fs::create_dir_all(&dir)?;
-    fs::copy(
-        root.join("shared/edge-napi/js/index.mjs"),
-        dir.join("index.mjs"),
-    )?;
+    fs::copy(root.join(function.entry), dir.join("index.mjs"))?;
     fs::write(dir.join("addon.node"), &addon)?;
     fs::write(dir.join("config.json"), config)?;
 

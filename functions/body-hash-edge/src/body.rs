@@ -1,7 +1,9 @@
 //! The event's `body` member, read type-checked, and `body.data` copied out of V8.
 
-use edge_napi::member::CappedString;
-use edge_napi::member::{optional_bool, optional_capped_string, optional_record, optional_string};
+use edge_napi::member::{
+    CappedString, Member, as_optional_bool, as_optional_string, member, optional_record,
+    to_rust_string,
+};
 use napi::{Env, JsObject, JsString, NapiRaw, Result};
 
 use crate::node_writer::{self, NodeWriter};
@@ -31,11 +33,36 @@ pub fn read_body(request: &JsObject) -> Result<Option<BodyMembers>> {
     let Some(body) = optional_record(request, "body")? else {
         return Ok(None);
     };
-    Ok(Some(BodyMembers {
-        encoding: optional_string(&body, "encoding", MAX_ENCODING_CHARS)?,
-        input_truncated: optional_bool(&body, "inputTruncated")?.unwrap_or(false),
-        data: optional_capped_string(&body, "data", MAX_BODY_DATA_CHARS)?,
-    }))
+    let encoding = as_optional_string(member(&body, "encoding")?, "encoding", MAX_ENCODING_CHARS)?;
+    let input_truncated = as_optional_bool(member(&body, "inputTruncated")?, "inputTruncated")?;
+    let data = as_optional_string(member(&body, "data")?, "data", MAX_BODY_DATA_CHARS)?;
+    body_members(encoding, input_truncated, data).map(Some)
+}
+
+/// The body members as JS read them (`encoding`, `inputTruncated`, `data`, in that order), each
+/// checked exactly as [`read_body`] checks the members it reads itself.
+pub fn body_of_values(
+    encoding: Member,
+    input_truncated: Member,
+    data: Member,
+) -> Result<BodyMembers> {
+    body_members(
+        as_optional_string(encoding, "encoding", MAX_ENCODING_CHARS)?,
+        as_optional_bool(input_truncated, "inputTruncated")?,
+        as_optional_string(data, "data", MAX_BODY_DATA_CHARS)?,
+    )
+}
+
+fn body_members(
+    encoding: Option<CappedString>,
+    input_truncated: Option<bool>,
+    data: Option<CappedString>,
+) -> Result<BodyMembers> {
+    Ok(BodyMembers {
+        encoding: encoding.map(|e| to_rust_string(e.string)).transpose()?,
+        input_truncated: input_truncated.unwrap_or(false),
+        data,
+    })
 }
 
 /// How `body.data` was copied.

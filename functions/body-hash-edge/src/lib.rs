@@ -1,5 +1,7 @@
-//! N-API adapter of the body-hash function. `index.mjs` (from `shared/edge-napi/js`) constructs
-//! `Handler` once with `config.json` and calls `handle(event)` per request.
+//! N-API adapter of the body-hash function. Its own `index.mjs` (`functions/body-hash-edge/js`)
+//! constructs `Handler` once with `config.json` and calls `decideValues(...)` per request, or
+//! `handle(event)` for an event not of the plain shape; either keeps the decision's log line for
+//! `takeDecisionLog()`.
 //!
 //! One invocation reads the body members, copies `body.data` out of V8, reads the headers
 //! [`body_hash_core::headers_read`] lists for that body, runs the pure core on those Rust values and
@@ -10,14 +12,17 @@
 
 mod body;
 mod node_writer;
+mod primitive_call;
 
 use std::cell::Cell;
 
 use body::{BodyMembers, DataCopy, copy_body_data, copy_exact, is_ascii, read_body};
-use body_hash_core::{BodyInput, Config, hash_body, headers_read};
-use cloudfront_event::Outcome;
+use body_hash_core::{BodyInput, Config, decide_body, headers_read};
+use cloudfront_event::{Decision, EdgeFunction, Outcome};
 use edge_napi::member::record;
-use edge_napi::{apply_edits, read_headers, request_of, response_to_js};
+use edge_napi::{
+    ReadHeaders, apply_edits, read_headers, request_id_of, request_of, response_to_js,
+};
 use napi::bindgen_prelude::ObjectFinalize;
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
@@ -33,6 +38,8 @@ pub struct Handler {
     body_buffer: Cell<Vec<u8>>,
     /// Node's UTF-8 writer for large bodies; taken out for an invocation like `body_buffer`.
     writer: Cell<Option<NodeWriter>>,
+    /// The last decision's log line, until `index.mjs` takes it.
+    decision_log: Cell<Option<String>>,
 }
 
 #[napi]
@@ -46,6 +53,7 @@ impl Handler {
             config,
             body_buffer: Cell::new(Vec::new()),
             writer: Cell::new(NodeWriter::new(&env)?),
+            decision_log: Cell::new(None),
         })
     }
 
@@ -54,16 +62,12 @@ impl Handler {
     #[napi]
     pub fn handle(&self, env: Env, event: JsObject) -> Result<JsUnknown> {
         let request = request_of(&event)?;
+        let request_id = request_id_of(&event)?;
         let mut headers_object = record(&request, "headers")?;
         let body = read_body(&request)?;
-        // The buffer is taken out of its Cell, not borrowed: a getter that re-enters the handler
-        // while the headers are read below finds the Cell empty and uses a buffer of its own.
-        let mut buf = self.body_buffer.take();
-        let writer = self.writer.take();
-        let outcome = self.decide(&env, &headers_object, body, &mut buf, writer.as_ref());
-        self.body_buffer.set(buf);
-        self.writer.set(writer);
-        match outcome? {
+        let read = |names: &'static [&'static str]| read_headers(&headers_object, names);
+        let decision = self.decide(&env, read, body)?;
+        match self.keep_log_line(decision, request_id.as_deref()) {
             Outcome::Forward(edits) => {
                 // `headers_object` is the request's own object: editing it edits the request.
                 apply_edits(&env, &mut headers_object, &edits)?;
@@ -71,6 +75,12 @@ impl Handler {
             }
             Outcome::Respond(response) => response_to_js(&env, &response),
         }
+    }
+
+    /// The last decision's one JSON log line, once (`null` when there is none to take).
+    #[napi]
+    pub fn take_decision_log(&self) -> Option<String> {
+        self.decision_log.take()
     }
 }
 
@@ -84,16 +94,35 @@ impl ObjectFinalize for Handler {
 }
 
 impl Handler {
-    /// Copies the body out of V8 (no code of the event runs: N-API's copies, or Node's writer
-    /// taken at init), reads the headers the core needs for it, then runs the core on Rust values.
+    /// [`Self::decide_on`] with the handler's kept buffer and writer. They are taken out of their
+    /// Cells, not borrowed: a getter that re-enters the handler while the headers are read finds
+    /// the Cells empty and uses a buffer of its own.
     fn decide(
         &self,
         env: &Env,
-        headers_object: &JsObject,
+        read_headers: impl FnOnce(&'static [&'static str]) -> Result<ReadHeaders<'static>>,
+        body: Option<BodyMembers>,
+    ) -> Result<Decision> {
+        let mut buf = self.body_buffer.take();
+        let writer = self.writer.take();
+        let outcome = self.decide_on(env, read_headers, body, &mut buf, writer.as_ref());
+        self.body_buffer.set(buf);
+        self.writer.set(writer);
+        outcome
+    }
+
+    /// Copies the body out of V8 (no code of the event runs: N-API's copies, or Node's writer
+    /// taken at init), reads the headers the core needs for it, then runs the core on Rust values.
+    /// `read_headers` reads the headers [`headers_read`] lists (out of the event, or from values
+    /// JS handed over).
+    fn decide_on(
+        &self,
+        env: &Env,
+        read_headers: impl FnOnce(&'static [&'static str]) -> Result<ReadHeaders<'static>>,
         body: Option<BodyMembers>,
         buf: &mut Vec<u8>,
         writer: Option<&NodeWriter>,
-    ) -> Result<Outcome> {
+    ) -> Result<Decision> {
         let data = body.as_ref().and_then(|b| b.data.as_ref());
         let (copy, bytes) = match (&body, data) {
             (Some(body), Some(data)) => {
@@ -101,20 +130,26 @@ impl Handler {
             }
             _ => (DataCopy::Exact, &[][..]),
         };
-        let headers = read_headers(
-            headers_object,
-            headers_read(&body_input(&body, bytes), &self.config),
-        )?;
-        let outcome = hash_body(&body_input(&body, bytes), &headers, &self.config);
+        let headers = read_headers(headers_read(&body_input(&body, bytes), &self.config))?;
+        let decision = decide_body(&body_input(&body, bytes), &headers, &self.config);
         // Only a refusal can come from a cut-short copy of a string that is not ASCII: decide
-        // again on its exact bytes, so the problem is the one those bytes deserve.
-        if let (DataCopy::UnlessRefused, Outcome::Respond(_), Some(data)) = (copy, &outcome, data)
+        // again on its exact bytes, so the problem (and the logged size) is the one those bytes
+        // deserve.
+        if let (DataCopy::UnlessRefused, Outcome::Respond(_), Some(data)) =
+            (copy, &decision.outcome, data)
             && !is_ascii(data)?
         {
             copy_exact(env, data, buf)?;
-            return Ok(hash_body(&body_input(&body, buf), &headers, &self.config));
+            return Ok(decide_body(&body_input(&body, buf), &headers, &self.config));
         }
-        Ok(outcome)
+        Ok(decision)
+    }
+
+    /// Keeps the decision's log line for `takeDecisionLog` and hands back its outcome.
+    fn keep_log_line(&self, decision: Decision, request_id: Option<&str>) -> Outcome {
+        let line = decision.log_line(EdgeFunction::BodyHash, request_id);
+        self.decision_log.set(Some(line));
+        decision.outcome
     }
 }
 

@@ -11,9 +11,11 @@
 
 mod kvs_fetch;
 
-use cloudfront_event::Outcome;
+use std::cell::Cell;
+
+use cloudfront_event::{EdgeFunction, Outcome};
 use edge_napi::member::{record, required_string};
-use edge_napi::{apply_edits, init_error, read_headers, request_of, response_to_js};
+use edge_napi::{apply_edits, init_error, read_headers, request_id_of, request_of, response_to_js};
 use ip_filter_core::kvs_config::KvsConfig;
 use ip_filter_core::kvs_viewer::KvsViewer;
 use ip_filter_core::{Config, IpFilter};
@@ -43,6 +45,8 @@ enum Filter {
 #[napi]
 pub struct Handler {
     filter: Filter,
+    /// The last decision's log line, until `index.mjs` takes it.
+    decision_log: Cell<Option<String>>,
 }
 
 #[napi]
@@ -59,7 +63,10 @@ impl Handler {
                 asked: Vec::new(),
             },
         };
-        Ok(Self { filter })
+        Ok(Self {
+            filter,
+            decision_log: Cell::new(None),
+        })
     }
 
     /// Whether this filter reads the store (`kvsArn` set), so `index.mjs` asks, once at init,
@@ -77,17 +84,20 @@ impl Handler {
     pub fn handle(&self, env: Env, event: JsObject) -> Result<JsUnknown> {
         let request = request_of(&event)?;
         let client_ip = required_string(&request, "clientIp", MAX_CLIENT_IP_CHARS)?;
-        let outcome = match &self.filter {
-            Filter::Address(filter) => filter.decide(&client_ip),
+        let request_id = request_id_of(&event)?;
+        let decision = match &self.filter {
+            Filter::Address(filter) => filter.decision(&client_ip),
             Filter::Kvs { viewer, .. } => {
                 let header = viewer.data().header();
                 let read = read_headers(&record(&request, "headers")?, &[header])?;
                 let values = cloudfront_event::HeaderLookup::values(&read, header);
                 let values: Vec<&str> = values.iter().map(|v| v.as_ref()).collect();
-                viewer.data().decide(&client_ip, &values)
+                viewer.data().decision(&client_ip, &values)
             }
         };
-        match outcome {
+        let line = decision.log_line(EdgeFunction::IpFilter, request_id.as_deref());
+        self.decision_log.set(Some(line));
+        match decision.outcome {
             Outcome::Forward(edits) => {
                 if !edits.is_empty() {
                     apply_edits(&env, &mut record(&request, "headers")?, &edits)?;
@@ -96,6 +106,12 @@ impl Handler {
             }
             Outcome::Respond(response) => response_to_js(&env, &response),
         }
+    }
+
+    /// The last decision's one JSON log line, once (`null` when there is none to take).
+    #[napi]
+    pub fn take_decision_log(&self) -> Option<String> {
+        self.decision_log.take()
     }
 
     /// The signed `GetKey` requests to send before judging a request at `now_ms`

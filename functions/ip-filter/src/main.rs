@@ -1,6 +1,7 @@
 //! `ip-filter` as a Lambda binary, for `cargo lambda invoke` and the local chain: the
 //! `ip-filter-core` policy served by the shared `edge-lambda` adapter.
 
+use cloudfront_event::EdgeFunction;
 use ip_filter_core::IpFilter;
 
 #[tokio::main(flavor = "current_thread")]
@@ -8,5 +9,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // A bad configuration stops the function at init: nothing is let through unchecked.
     let filter =
         edge_lambda::config_or_exit("ip-filter", "IP_FILTER_CONFIG", IpFilter::from_config_json);
-    edge_lambda::serve(move |request| filter.decide_request(request)).await
+    edge_lambda::serve(EdgeFunction::IpFilter, move |request| {
+        filter.decision_for_request(request)
+    })
+    .await
 }

@@ -21,16 +21,19 @@
 //! });
 //! ```
 
+mod body_seen;
 mod config;
 mod digest;
 mod viewer_hash;
 
+pub use body_seen::body_seen;
 pub use config::{Config, ConfigError};
 pub use digest::{InvalidBase64, sha256_base64, sha256_hex};
 pub use viewer_hash::{ViewerHash, is_sha256_hex};
 
 use cloudfront_event::{
-    CONTENT_SHA256, EMPTY_SHA256, HeaderEdit, HeaderLookup, Outcome, Request, Response,
+    CONTENT_SHA256, Decision, EMPTY_SHA256, HeaderEdit, HeaderLookup, Outcome, Reason, Request,
+    Response,
 };
 use problem_details::Problem;
 
@@ -65,12 +68,23 @@ impl<'a> BodyInput<'a> {
     }
 }
 
-/// [`hash_body`] on a typed origin-request: what the `lambda_runtime` adapter runs.
+/// [`hash_body`] on a typed origin-request.
 pub fn hash_request(request: &Request, config: &Config) -> Outcome {
-    hash_body(&BodyInput::of(request), &request.headers, config)
+    decide_request(request, config).outcome
 }
 
-/// Decides the fate of one origin request. See the crate docs.
+/// Decides the fate of one origin request: [`decide_body`]'s outcome.
+pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Config) -> Outcome {
+    decide_body(body, headers, config).outcome
+}
+
+/// [`decide_body`] on a typed origin-request: what the `lambda_runtime` adapter runs.
+pub fn decide_request(request: &Request, config: &Config) -> Decision {
+    decide_body(&BodyInput::of(request), &request.headers, config)
+}
+
+/// Decides the fate of one origin request, and why (the [`Reason`] an adapter logs). See the
+/// crate docs.
 ///
 /// - body present and complete → `x-amz-content-sha256` = SHA-256 of the exact body bytes
 ///   (base64-decoded, or the UTF-8 bytes of a `text` body); a viewer's [`ViewerHash::Claim`]
@@ -82,39 +96,44 @@ pub fn hash_request(request: &Request, config: &Config) -> Outcome {
 /// - invalid base64 or an unknown encoding → 400 / 500;
 /// - no body member while the request declares one → 500 (IncludeBody is off);
 /// - no body member and no declared body → the empty-body hash.
-pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Config) -> Outcome {
-    let respond = |problem: Problem| Outcome::Respond(Response::problem(&problem));
-    let digest = match *body {
+pub fn decide_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Config) -> Decision {
+    let decided = |outcome, reason| Decision::new(outcome, reason).with_body(body_seen(body));
+    let respond =
+        |problem: Problem, reason| decided(Outcome::Respond(Response::problem(&problem)), reason);
+    let (digest, reason) = match *body {
         BodyInput::Present {
             input_truncated: true,
             ..
         } => {
             let viewer = ViewerHash::of(headers);
             return match viewer.why_unusable() {
-                None => Outcome::Forward(authorization_edit(headers, config).into_iter().collect()),
-                Some(why) => respond(body_truncated(&why)),
+                None => decided(
+                    Outcome::Forward(authorization_edit(headers, config).into_iter().collect()),
+                    Reason::ViewerHashTrusted,
+                ),
+                Some(why) => respond(body_truncated(&why), Reason::BodyTruncatedNoHash),
             };
         }
         BodyInput::Present { data, encoding, .. } => {
             let digest = match encoding.unwrap_or("base64") {
                 "base64" => match sha256_base64(data) {
                     Ok(digest) => digest,
-                    Err(e) => return respond(invalid_base64(&e)),
+                    Err(e) => return respond(invalid_base64(&e), Reason::InvalidBodyEncoding),
                 },
                 "text" => sha256_hex(data),
-                other => return respond(unknown_encoding(other)),
+                other => return respond(unknown_encoding(other), Reason::UnsupportedBodyEncoding),
             };
             if let ViewerHash::Claim(claimed) = ViewerHash::of(headers)
                 && claimed != digest
             {
-                return respond(hash_mismatch(&claimed, &digest));
+                return respond(hash_mismatch(&claimed, &digest), Reason::HashMismatch);
             }
-            digest
+            (digest, Reason::Hashed)
         }
         BodyInput::Absent => match declared_body(headers) {
-            Ok(false) => EMPTY_SHA256.to_owned(),
-            Ok(true) => return respond(include_body_off()),
-            Err(problem) => return respond(problem),
+            Ok(false) => (EMPTY_SHA256.to_owned(), Reason::NoBody),
+            Ok(true) => return respond(include_body_off(), Reason::IncludeBodyDisabled),
+            Err(problem) => return respond(problem, Reason::InvalidContentLength),
         },
     };
     let mut edits = Vec::with_capacity(2);
@@ -123,7 +142,7 @@ pub fn hash_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Con
         entries: vec![(CONTENT_SHA256.to_owned(), digest)],
     });
     edits.extend(authorization_edit(headers, config));
-    Outcome::Forward(edits)
+    decided(Outcome::Forward(edits), reason)
 }
 
 /// The edit that copies `Authorization`, when `config` asks for it.
@@ -249,6 +268,8 @@ fn invalid_content_length(value: &str) -> Problem {
     ))
 }
 
+#[cfg(test)]
+mod decision_tests;
 #[cfg(test)]
 mod headers_read_tests;
 #[cfg(test)]

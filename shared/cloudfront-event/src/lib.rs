@@ -6,7 +6,8 @@
 //! absence). Shapes: <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html>.
 //!
 //! It also holds the contract every edge core meets: [`Outcome`] (forward with header edits, or
-//! respond), carried out on a request as an [`EdgeAnswer`]; the headers CloudFront owns
+//! respond), carried out on a request as an [`EdgeAnswer`], and the [`Decision`] around it whose
+//! one JSON log line every adapter writes ([`Decision::log_line`]); the headers CloudFront owns
 //! ([`reserved_headers`]); and what OAC signs with ([`oac`]: [`CONTENT_SHA256`], [`EMPTY_SHA256`]).
 //!
 //! ```
@@ -17,12 +18,14 @@
 //! assert_eq!(event.request().unwrap().method, "GET");
 //! ```
 
+mod decision_log;
 mod headers;
 pub mod oac;
 mod outcome;
 pub mod reserved_headers;
 mod response;
 
+pub use decision_log::{BodySeen, Decision, EdgeFunction, Reason};
 pub use headers::{HeaderEdit, HeaderEntry, HeaderLookup, Headers};
 pub use oac::{CONTENT_SHA256, EMPTY_SHA256};
 pub use outcome::{EdgeAnswer, Outcome};

@@ -1,10 +1,22 @@
 //! The adapter with stand-in cores: one that forwards with an edit, one that responds.
 
-use cloudfront_event::{EdgeAnswer, Event, HeaderEdit, Outcome, Response};
+use cloudfront_event::{
+    Decision, EdgeAnswer, EdgeFunction, Event, HeaderEdit, Outcome, Reason, Response,
+};
 use problem_details::Problem;
 use serde_json::Value;
 
 use super::answer;
+
+/// A stand-in core's decision (the reason is only logged).
+fn decided(outcome: Outcome) -> Decision {
+    Decision::new(outcome, Reason::FromCloudflare)
+}
+
+/// [`answer`] for a stand-in ip-filter, the answer only.
+fn answer_of(event: Event, core: impl Fn(&cloudfront_event::Request) -> Decision) -> EdgeAnswer {
+    answer(event, EdgeFunction::IpFilter, core).unwrap().0
+}
 
 fn fixture(name: &str) -> (Value, Event) {
     let path = format!(
@@ -21,7 +33,7 @@ fn fixture(name: &str) -> (Value, Event) {
 #[test]
 fn a_core_that_forwards_unchanged_returns_the_request_byte_for_byte() {
     let (raw, event) = fixture("viewer-request-cloudflare-v4.json");
-    let out = answer(event, |_| Outcome::forward_unchanged()).unwrap();
+    let out = answer_of(event, |_| decided(Outcome::forward_unchanged()));
     assert_eq!(
         serde_json::to_value(out).unwrap(),
         raw["Records"][0]["cf"]["request"]
@@ -32,12 +44,12 @@ fn a_core_that_forwards_unchanged_returns_the_request_byte_for_byte() {
 fn a_core_that_forwards_with_edits_gets_them_applied() {
     let (_, event) = fixture("origin-request-get-no-body.json");
     let core = |_: &_| {
-        Outcome::Forward(vec![HeaderEdit::Set {
+        decided(Outcome::Forward(vec![HeaderEdit::Set {
             name: "x-added".into(),
             entries: vec![("X-Added".into(), "yes".into())],
-        }])
+        }]))
     };
-    let out = serde_json::to_value(answer(event, core).unwrap()).unwrap();
+    let out = serde_json::to_value(answer_of(event, core)).unwrap();
     assert_eq!(
         out["headers"]["x-added"],
         serde_json::json!([{"key": "X-Added", "value": "yes"}])
@@ -48,7 +60,7 @@ fn a_core_that_forwards_with_edits_gets_them_applied() {
 fn a_core_that_responds_returns_its_response_and_not_the_request() {
     let (_, event) = fixture("viewer-request-direct.json");
     let response = Response::problem(&Problem::new("no", "No", 403));
-    let out = answer(event, |_| Outcome::Respond(response.clone())).unwrap();
+    let out = answer_of(event, |_| decided(Outcome::Respond(response.clone())));
     assert_eq!(out, EdgeAnswer::Respond(response));
     let json = serde_json::to_value(out).unwrap();
     assert_eq!(json["status"], "403");
@@ -61,9 +73,9 @@ fn the_core_sees_the_request_of_the_event() {
     let seen = std::cell::RefCell::new(None);
     let core = |request: &cloudfront_event::Request| {
         *seen.borrow_mut() = Some(request.client_ip.clone());
-        Outcome::forward_unchanged()
+        decided(Outcome::forward_unchanged())
     };
-    answer(event, core).unwrap();
+    answer_of(event, core);
     assert_eq!(
         seen.borrow().as_deref(),
         raw["Records"][0]["cf"]["request"]["clientIp"].as_str()
@@ -73,5 +85,31 @@ fn the_core_sees_the_request_of_the_event() {
 #[test]
 fn an_event_without_records_is_an_invocation_error() {
     let event: Event = serde_json::from_str(r#"{"Records":[]}"#).unwrap();
-    assert!(answer(event, |_| Outcome::forward_unchanged()).is_err());
+    assert!(
+        answer(event, EdgeFunction::IpFilter, |_| decided(
+            Outcome::forward_unchanged()
+        ))
+        .is_err()
+    );
+}
+
+#[test]
+fn the_log_line_is_the_decision_with_the_event_request_id() {
+    let (raw, event) = fixture("viewer-request-direct.json");
+    let response = Response::problem(&Problem::new("no", "No", 403));
+    let core = |_: &_| {
+        Decision::new(
+            Outcome::Respond(response.clone()),
+            Reason::NotFromCloudflare,
+        )
+    };
+    let (_, line) = answer(event, EdgeFunction::IpFilter, core).unwrap();
+    let line: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(line["function"], "ip-filter");
+    assert_eq!(line["reason"], "not-from-cloudflare");
+    assert_eq!(line["status"], 403);
+    assert_eq!(
+        line["requestId"],
+        raw["Records"][0]["cf"]["config"]["requestId"]
+    );
 }

@@ -1,4 +1,5 @@
-// Lambda@Edge entry point (nodejs22.x, x86_64). Every oac-kit edge bundle ships this file as is:
+// Lambda@Edge entry point (nodejs22.x, x86_64). The ip-filter bundle ships this file as is (body-hash
+// has its own, functions/body-hash-edge/js/index.mjs, which reads the event itself):
 // the policy lives in the Rust core inside addon.node; config.json is the build-time configuration
 // (Lambda@Edge has no environment variables). A bad config throws here, at init, so the function
 // fails closed instead of forwarding requests it did not check.
@@ -19,10 +20,15 @@ const REFRESH_BUDGET_MS = 1000;
  */
 const readsStore = handlerCore.readsStore === true;
 
-/** Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects. */
+/**
+ * Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects, and logs
+ * the decision: one JSON line, built in Rust from the decision alone (docs/metrics.md).
+ */
 export async function handler(event) {
   if (readsStore) await refresh(handlerCore);
-  return handlerCore.handle(event);
+  const answer = handlerCore.handle(event);
+  console.log(handlerCore.takeDecisionLog());
+  return answer;
 }
 
 async function refresh(core) {

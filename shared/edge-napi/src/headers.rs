@@ -7,7 +7,10 @@ use std::borrow::Cow;
 use cloudfront_event::HeaderLookup;
 use napi::{JsObject, Result};
 
-use crate::member::{as_array, as_record, as_string, element, malformed, member, to_rust_string};
+use crate::member::{
+    CappedString, Member, as_array, as_optional_string, as_record, as_string, element, malformed,
+    member, to_rust_string,
+};
 
 /// The most entries one header may have. A request head is at most 20,480 bytes
 /// (CloudFront's quota) and an entry takes at least a name, `:` and CRLF, so no real request comes
@@ -64,18 +67,52 @@ pub fn read_headers<'n>(headers: &JsObject, names: &[&'n str]) -> Result<ReadHea
                 format_args!("headers[{name:?}][{i}].value"),
                 MAX_HEADER_CHARS,
             )?;
-            budget = budget.checked_sub(value.chars).ok_or_else(|| {
-                malformed(
-                    format_args!("headers[{name:?}][{i}].value"),
-                    format_args!(
-                        "makes the headers read longer than {MAX_HEADER_CHARS} characters \
-                         (CloudFront's request-head quota)"
-                    ),
-                )
-            })?;
-            values.push(to_rust_string(value.string)?);
+            values.push(spend(&mut budget, value, name, i)?);
         }
         read.push((name, values));
     }
     Ok(ReadHeaders { headers: read })
+}
+
+/// The headers `names` from values JS read out of the event: `values[i]` is the `value` of the
+/// only entry of `names[i]`, or `undefined` when the request has no such header (JS hands over
+/// no other shape; see `functions/body-hash-edge/js/index.mjs`). Each value is checked exactly as
+/// [`read_headers`] checks it: a string, within [`MAX_HEADER_CHARS`] with the others.
+pub fn headers_of_values<'n>(names: &[&'n str], values: Vec<Member>) -> Result<ReadHeaders<'n>> {
+    if values.len() < names.len() {
+        // A header the core reads must never pass for absent because JS had no slot for it.
+        return Err(napi::Error::from_reason(format!(
+            "{} header values handed over for {} headers read",
+            values.len(),
+            names.len()
+        )));
+    }
+    let mut budget = MAX_HEADER_CHARS;
+    let mut read = Vec::with_capacity(names.len());
+    for (&name, value) in names.iter().zip(values) {
+        let Some(value) = as_optional_string(
+            value,
+            format_args!("headers[{name:?}][0].value"),
+            MAX_HEADER_CHARS,
+        )?
+        else {
+            continue;
+        };
+        read.push((name, vec![spend(&mut budget, value, name, 0)?]));
+    }
+    Ok(ReadHeaders { headers: read })
+}
+
+/// `value` (entry `i` of header `name`) as a Rust string, taken out of what is left of `budget`.
+fn spend(budget: &mut usize, value: CappedString, name: &str, i: u32) -> Result<String> {
+    *budget = budget.checked_sub(value.chars).ok_or_else(|| {
+        malformed(
+            format_args!("headers[{name:?}][{i}].value"),
+            format_args!(
+                "makes the headers read longer than {MAX_HEADER_CHARS} characters \
+                 (CloudFront's request-head quota)"
+            ),
+        )
+    })?;
+    to_rust_string(value.string)
 }

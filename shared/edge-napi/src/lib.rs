@@ -10,13 +10,20 @@
 //! nothing is forwarded). An adapter reads everything its core needs first ([`request_of`],
 //! [`read_headers`], its own members), then runs the pure core on Rust values, so no call into
 //! JS happens while the core runs and no borrow is held across one.
+//!
+//! Each `handle` keeps its decision's log line ([`request_id_of`] supplies CloudFront's request
+//! ID) for `takeDecisionLog()`, which `index.mjs` writes with `console.log` after the decision.
 
 mod event;
 mod headers;
 pub mod member;
+mod request_id;
 
 pub use event::request_of;
-pub use headers::{MAX_ENTRIES_PER_HEADER, MAX_HEADER_CHARS, ReadHeaders, read_headers};
+pub use headers::{
+    MAX_ENTRIES_PER_HEADER, MAX_HEADER_CHARS, ReadHeaders, headers_of_values, read_headers,
+};
+pub use request_id::{MAX_REQUEST_ID_CHARS, request_id_of, request_id_of_value};
 
 use cloudfront_event::{HeaderEdit, Response};
 use napi::{Env, JsObject, JsUnknown, Result};

@@ -26,7 +26,8 @@ pub struct Member {
 }
 
 impl Member {
-    fn of(value: JsUnknown) -> Result<Self> {
+    /// A value handed over by JS (an argument rather than a member read), with its `typeof`.
+    pub fn of(value: JsUnknown) -> Result<Self> {
         let kind = value.get_type()?;
         Ok(Self { value, kind })
     }
@@ -142,11 +143,19 @@ pub fn optional_capped_string(
     name: &str,
     max_chars: usize,
 ) -> Result<Option<CappedString>> {
-    let value = member(object, name)?;
+    as_optional_string(member(object, name)?, name, max_chars)
+}
+
+/// `value` as a string of at most `max_chars`, or `None` when it is `undefined`.
+pub fn as_optional_string(
+    value: Member,
+    what: impl Display,
+    max_chars: usize,
+) -> Result<Option<CappedString>> {
     if value.is_absent() {
         return Ok(None);
     }
-    as_string(value, name, max_chars).map(Some)
+    as_string(value, what, max_chars).map(Some)
 }
 
 /// A member that is a string of at most `max_chars`, or absent.
@@ -163,7 +172,11 @@ pub fn required_string(object: &JsObject, name: &str, max_chars: usize) -> Resul
 
 /// A member that is a boolean, or absent.
 pub fn optional_bool(object: &JsObject, name: &str) -> Result<Option<bool>> {
-    let value = member(object, name)?;
+    as_optional_bool(member(object, name)?, name)
+}
+
+/// `value` as a boolean, or `None` when it is `undefined`.
+pub fn as_optional_bool(value: Member, what: impl Display) -> Result<Option<bool>> {
     match value.kind {
         ValueType::Undefined => Ok(None),
         // SAFETY: `typeof` is "boolean".
@@ -171,7 +184,7 @@ pub fn optional_bool(object: &JsObject, name: &str) -> Result<Option<bool>> {
             .get_value()
             .map(Some),
         other => Err(malformed(
-            name,
+            what,
             format_args!("must be a boolean, got {other}"),
         )),
     }

@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [bundleDir, casesModule, name] = process.argv.slice(2);
+// stdout carries the report alone: the bundle's decision log lines go to stderr.
+console.log = (...args) => console.error(...args);
 const { handler } = await import(pathToFileURL(resolve(bundleDir, 'index.mjs')).href);
 const { build } = await import(pathToFileURL(resolve(casesModule)).href);
 

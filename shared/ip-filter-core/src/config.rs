@@ -9,8 +9,8 @@ use crate::kvs_config::{KvsConfig, KvsConfigError};
 use crate::matcher::RangeSet;
 use crate::parse::{ParseError, parse_cidr};
 use crate::snapshot::Snapshot;
-use crate::viewer::decide;
-use cloudfront_event::{Outcome, Request};
+use crate::viewer::{decide, decide_address};
+use cloudfront_event::{Decision, Outcome, Request};
 
 /// Options of the ip-filter.
 ///
@@ -200,6 +200,16 @@ impl IpFilter {
     /// The viewer-request decision for a typed request: only its `clientIp` is judged.
     pub fn decide_request(&self, request: &Request) -> Outcome {
         self.decide(&request.client_ip)
+    }
+
+    /// [`IpFilter::decide`] with the reason an adapter logs.
+    pub fn decision(&self, client_ip: &str) -> Decision {
+        decide_address(client_ip, &self.ranges)
+    }
+
+    /// [`IpFilter::decide_request`] with the reason an adapter logs.
+    pub fn decision_for_request(&self, request: &Request) -> Decision {
+        self.decision(&request.client_ip)
     }
 
     /// The ranges the filter allows.

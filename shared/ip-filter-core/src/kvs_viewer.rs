@@ -26,7 +26,7 @@
 //! assert_eq!(data.decide("104.16.0.1", &[secret]), removed);
 //! ```
 
-use cloudfront_event::{HeaderEdit, Outcome, Response};
+use cloudfront_event::{Decision, HeaderEdit, Outcome, Reason};
 use ipnet::IpNet;
 
 use crate::config::{Config, ConfigError};
@@ -34,7 +34,7 @@ use crate::kvs_layout::{LayoutError, ORIGIN_SECRETS_KEY, decode_ranges};
 use crate::kvs_refresh::{Fetched, Progress, RefreshCycle};
 use crate::matcher::RangeSet;
 use crate::origin_secret::OriginSecrets;
-use crate::viewer::forbidden_problem;
+use crate::viewer::forbidden;
 
 /// The data a viewer request is judged on, and the decision.
 #[derive(Debug, Clone)]
@@ -115,16 +115,28 @@ impl ViewerData {
     /// The decision for the viewer address `client_ip` and every value of the secret header
     /// (one per entry, as the request carries them): forward with the header removed, or 403.
     pub fn decide(&self, client_ip: &str, secret_values: &[&str]) -> Outcome {
-        let admitted = match (&self.secrets, secret_values) {
-            (Some(secrets), [value]) => secrets.admits(value),
-            _ => false,
+        self.decision(client_ip, secret_values).outcome
+    }
+
+    /// [`ViewerData::decide`] with the reason an adapter logs. Every rejection is the same 403;
+    /// only the reason says which check failed (the address first, then the secret).
+    pub fn decision(&self, client_ip: &str, secret_values: &[&str]) -> Decision {
+        if !self.ranges.is_allowed(client_ip) {
+            return forbidden(Reason::NotFromCloudflare);
+        }
+        let Some(secrets) = &self.secrets else {
+            return forbidden(Reason::SecretsNotLoaded);
         };
-        if admitted && self.ranges.is_allowed(client_ip) {
-            Outcome::Forward(vec![HeaderEdit::Remove {
-                name: self.header.clone(),
-            }])
-        } else {
-            Outcome::Respond(Response::problem(&forbidden_problem()))
+        match secret_values {
+            [] => forbidden(Reason::SecretMissing),
+            [value] if secrets.admits(value) => Decision::new(
+                Outcome::Forward(vec![HeaderEdit::Remove {
+                    name: self.header.clone(),
+                }]),
+                Reason::FromCloudflareWithSecret,
+            ),
+            [_] => forbidden(Reason::SecretWrong),
+            _ => forbidden(Reason::SecretRepeated),
         }
     }
 }

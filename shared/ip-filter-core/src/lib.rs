@@ -34,6 +34,8 @@
 
 pub mod cloudfront_function;
 mod config;
+#[cfg(test)]
+mod decision_tests;
 pub mod kvs_config;
 #[cfg(feature = "kvs-getkey")]
 pub mod kvs_getkey;

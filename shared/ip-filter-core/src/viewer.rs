@@ -6,7 +6,7 @@
 //! `CF-Connecting-IP` or `X-Forwarded-For` are whatever the caller chose to send and are never
 //! read here.
 
-use cloudfront_event::{Outcome, Response};
+use cloudfront_event::{Decision, Outcome, Reason, Response};
 use problem_details::Problem;
 
 use crate::matcher::RangeSet;
@@ -37,9 +37,22 @@ pub fn forbidden_problem() -> Problem {
 /// assert!(matches!(filter.decide("203.0.113.9"), Outcome::Respond(r) if r.status == "403"));
 /// ```
 pub fn decide(client_ip: &str, ranges: &RangeSet) -> Outcome {
+    decide_address(client_ip, ranges).outcome
+}
+
+/// [`decide`], with the reason an adapter logs (`from-cloudflare` or `not-from-cloudflare`).
+pub fn decide_address(client_ip: &str, ranges: &RangeSet) -> Decision {
     if ranges.is_allowed(client_ip) {
-        Outcome::forward_unchanged()
+        Decision::new(Outcome::forward_unchanged(), Reason::FromCloudflare)
     } else {
-        Outcome::Respond(Response::problem(&forbidden_problem()))
+        forbidden(Reason::NotFromCloudflare)
     }
+}
+
+/// The one 403 every rejection gets, whatever `reason` the log line gives.
+pub fn forbidden(reason: Reason) -> Decision {
+    Decision::new(
+        Outcome::Respond(Response::problem(&forbidden_problem())),
+        reason,
+    )
 }

@@ -144,3 +144,36 @@ async fn copy_authorization_configured_through_the_environment() {
         "Bearer t"
     );
 }
+
+#[tokio::test]
+async fn every_invocation_prints_one_decision_line_on_stdout() {
+    use tokio::io::AsyncBufReadExt;
+    let api = RuntimeApi::start().await.unwrap();
+    let (_function, stdout) =
+        FunctionProcess::spawn_reading_stdout(binary(), "body-hash", &api, &[]).unwrap();
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    for (name, reason) in [
+        ("origin-request-post-json.json", "hashed"),
+        (
+            "origin-request-post-truncated.json",
+            "body-truncated-no-hash",
+        ),
+        ("origin-request-get-no-body.json", "no-body"),
+    ] {
+        let event = std::fs::read(fixtures_dir().join(name)).unwrap();
+        let sent: Value = serde_json::from_slice(&event).unwrap();
+        api.invoke(event, TIMEOUT).await.unwrap();
+        let line = tokio::time::timeout(TIMEOUT, lines.next_line())
+            .await
+            .unwrap()
+            .unwrap()
+            .expect("a line per invocation");
+        let line: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(line["function"], "body-hash", "{name}: {line}");
+        assert_eq!(line["reason"], reason, "{name}: {line}");
+        assert_eq!(
+            line["requestId"], sent["Records"][0]["cf"]["config"]["requestId"],
+            "{name}"
+        );
+    }
+}

@@ -227,6 +227,29 @@ impl FunctionProcess {
         api: &RuntimeApi,
         env: &[(&str, &str)],
     ) -> std::io::Result<Self> {
+        Self::spawn_with(binary, name, api, env, std::process::Stdio::inherit())
+    }
+
+    /// [`FunctionProcess::spawn`] with the function's stdout (its log lines) piped to the
+    /// caller, who must keep reading it (a full pipe stops the function).
+    pub fn spawn_reading_stdout(
+        binary: impl AsRef<Path>,
+        name: &str,
+        api: &RuntimeApi,
+        env: &[(&str, &str)],
+    ) -> std::io::Result<(Self, tokio::process::ChildStdout)> {
+        let mut function = Self::spawn_with(binary, name, api, env, std::process::Stdio::piped())?;
+        let stdout = function.child.stdout.take().expect("stdout is piped");
+        Ok((function, stdout))
+    }
+
+    fn spawn_with(
+        binary: impl AsRef<Path>,
+        name: &str,
+        api: &RuntimeApi,
+        env: &[(&str, &str)],
+        stdout: std::process::Stdio,
+    ) -> std::io::Result<Self> {
         let mut cmd = tokio::process::Command::new(binary.as_ref());
         cmd.env("AWS_LAMBDA_RUNTIME_API", api.address().to_string())
             .env("AWS_LAMBDA_FUNCTION_NAME", name)
@@ -235,6 +258,7 @@ impl FunctionProcess {
             .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
             .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
             .env("AWS_REGION", "us-east-1")
+            .stdout(stdout)
             .kill_on_drop(true);
         for (k, v) in env {
             cmd.env(k, v);
