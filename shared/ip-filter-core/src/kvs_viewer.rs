@@ -66,10 +66,11 @@ impl ViewerData {
     /// The compiled ranges plus `config`'s extras, no secrets yet; `header` is the secret's
     /// header name (lowercase).
     pub fn new(config: &Config, header: &str) -> Result<Self, ConfigError> {
+        let compiled = config.range_set()?;
         Ok(Self {
             extras: config.extra_nets()?,
-            compiled: config.range_set()?,
-            ranges: config.range_set()?,
+            ranges: compiled.clone(),
+            compiled,
             secrets: None,
             header: header.to_owned(),
         })
