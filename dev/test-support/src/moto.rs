@@ -24,19 +24,18 @@ impl Moto {
         }
     }
 
+    /// The fixed fake credentials moto accepts (any SDK client of these tests signs with them).
+    pub fn credentials() -> aws_credential_types::Credentials {
+        aws_credential_types::Credentials::new("AKIDMOTOTEST", "moto-secret", None, None, "test")
+    }
+
     /// A DynamoDB client for this server (fixed fake credentials, us-east-1).
     pub fn client(&self) -> aws_sdk_dynamodb::Client {
         let config = aws_sdk_dynamodb::Config::builder()
             .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
             .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
             .endpoint_url(&self.endpoint)
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "AKIDMOTOTEST",
-                "moto-secret",
-                None,
-                None,
-                "test",
-            ))
+            .credentials_provider(Self::credentials())
             .build();
         aws_sdk_dynamodb::Client::from_conf(config)
     }

@@ -116,13 +116,7 @@ async fn create_secret(endpoint: &str, secret_string: &str) {
         .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
         .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
         .endpoint_url(endpoint)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "AKIDMOTOTEST",
-            "moto-secret",
-            None,
-            None,
-            "test",
-        ))
+        .credentials_provider(Moto::credentials())
         .build();
     aws_sdk_secretsmanager::Client::from_conf(config)
         .create_secret()
