@@ -15,7 +15,8 @@ export const IP_CHECK_ONLY = 'ip-check-only-anyones-cloudflare-zone-can-reach-yo
 export interface OriginSecretProps {
   /**
    * The header Cloudflare's Transform Rule sets: lowercase, a header token, not `cf-*`/`x-cf-*`
-   * (Cloudflare refuses to set those). Must be the name the viewer-filter artifact was built with;
+   * (Cloudflare refuses to set those), not one CloudFront won't let the viewer filter remove
+   * (`via`, `host`, `x-amz-cf-*`, ...). Must be the name the viewer-filter artifact was built with;
    * checked at synth. Default `x-origin-secret`.
    */
   readonly headerName?: string;
@@ -58,6 +59,22 @@ export interface OriginSecretSettings {
 const MAX_ALARM_HOURS = 168;
 /** RFC 9110 token characters, lowercase only (HTTP/2 and CloudFront carry header names lowercase). */
 const HEADER_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+/**
+ * Headers the viewer filter may not delete, so it could never remove the secret: CloudFront's
+ * disallowed headers and prefixes, those read-only at viewer request, and the hop-by-hop ones
+ * (CloudFront Developer Guide, "Restrictions on all edge functions"). The rule's home is Rust
+ * (`ip_filter_core::origin_secret::check_header_name`, over `cloudfront_event::reserved_headers`);
+ * `test/header-name-cases.test.ts` holds this copy to it with the case table Rust writes.
+ */
+const CLOUDFRONT_OWNED = new Set([
+  'connection', 'expect', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'trailer',
+  'upgrade', 'x-amzn-auth', 'x-amzn-cf-billing', 'x-amzn-cf-id', 'x-amzn-cf-xff', 'x-amzn-errortype',
+  'x-amzn-fle-profile', 'x-amzn-header-count', 'x-amzn-header-order', 'x-amzn-lambda-integration-tag',
+  'x-amzn-requestid', 'x-cache', 'x-forwarded-proto', 'x-real-ip',
+  'content-length', 'host', 'transfer-encoding', 'via',
+  'te',
+]);
+const CLOUDFRONT_OWNED_PREFIXES = ['x-accel-', 'x-amz-cf-', 'x-edge-'];
 /** A KeyValueStore ARN: `arn:<partition>:cloudfront::<account>:key-value-store/<id>`. */
 const KVS_ARN = /^arn:aws[a-z-]*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,64}$/;
 
@@ -84,13 +101,16 @@ export function originSecretSettings(option: OriginSecretOption | undefined): Or
   };
 }
 
-/** Throws unless `name` is a header name Cloudflare may set and the edge can read. */
+/** Throws unless `name` is a header name Cloudflare may set and the viewer filter may read and remove. */
 export function checkHeaderName(name: string): string {
   if (!HEADER_TOKEN.test(name)) {
     throw new Error(`originSecret.headerName ${JSON.stringify(name)}: a lowercase header token of 1-64 characters`);
   }
   if (name.startsWith('cf-') || name.startsWith('x-cf-')) {
     throw new Error(`originSecret.headerName ${JSON.stringify(name)}: Cloudflare's Transform Rules cannot set cf-* or x-cf-* headers`);
+  }
+  if (CLOUDFRONT_OWNED.has(name) || CLOUDFRONT_OWNED_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+    throw new Error(`originSecret.headerName ${JSON.stringify(name)}: CloudFront does not let the viewer filter remove this header (disallowed, read-only or hop-by-hop)`);
   }
   return name;
 }

@@ -83,9 +83,57 @@ pub fn is_reserved_at_origin_request(lowercase_name: &str) -> bool {
     ]
     .iter()
     .any(|table| table.contains(&lowercase_name))
+        || is_disallowed(lowercase_name)
+}
+
+/// The edge function trigger a header rule is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// viewer-request (a CloudFront Function or Lambda@Edge).
+    ViewerRequest,
+    /// origin-request (Lambda@Edge).
+    OriginRequest,
+}
+
+/// Why CloudFront refuses an edge function's change to a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditRefusal {
+    /// A disallowed header: never exposed to the function, which may not add it.
+    Disallowed,
+    /// A read-only header at this trigger: the function may not add, change or delete it.
+    ReadOnly,
+}
+
+/// Whether `lowercase_name` is one of the disallowed headers (a table entry or under a prefix).
+pub fn is_disallowed(lowercase_name: &str) -> bool {
+    DISALLOWED.contains(&lowercase_name)
         || DISALLOWED_PREFIXES
             .iter()
             .any(|prefix| lowercase_name.starts_with(prefix))
+}
+
+/// What CloudFront says to an edge function at `trigger` that adds, changes or deletes the
+/// header `lowercase_name`: `None` when it may, else why not (CloudFront answers the viewer 502).
+///
+/// ```
+/// use cloudfront_event::reserved_headers::{EditRefusal, Trigger, edit_refusal};
+/// assert_eq!(edit_refusal(Trigger::ViewerRequest, "host"), Some(EditRefusal::ReadOnly));
+/// assert_eq!(edit_refusal(Trigger::OriginRequest, "host"), None);
+/// assert_eq!(edit_refusal(Trigger::ViewerRequest, "x-amz-cf-id"), Some(EditRefusal::Disallowed));
+/// assert_eq!(edit_refusal(Trigger::ViewerRequest, "x-origin-secret"), None);
+/// ```
+pub fn edit_refusal(trigger: Trigger, lowercase_name: &str) -> Option<EditRefusal> {
+    let read_only = match trigger {
+        Trigger::ViewerRequest => READ_ONLY_AT_VIEWER_REQUEST,
+        Trigger::OriginRequest => READ_ONLY_AT_ORIGIN_REQUEST,
+    };
+    if is_disallowed(lowercase_name) {
+        Some(EditRefusal::Disallowed)
+    } else if read_only.contains(&lowercase_name) {
+        Some(EditRefusal::ReadOnly)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -126,6 +174,29 @@ mod tests {
     #[test]
     fn a_header_under_a_disallowed_prefix_is_reserved() {
         assert!(is_reserved_at_origin_request("x-edge-location"));
+    }
+
+    #[test]
+    fn a_header_read_only_at_one_trigger_may_be_edited_at_the_other() {
+        assert_eq!(
+            edit_refusal(Trigger::OriginRequest, "if-none-match"),
+            Some(EditRefusal::ReadOnly)
+        );
+        assert_eq!(edit_refusal(Trigger::ViewerRequest, "if-none-match"), None);
+    }
+
+    #[test]
+    fn a_disallowed_header_is_refused_at_every_trigger() {
+        for trigger in [Trigger::ViewerRequest, Trigger::OriginRequest] {
+            assert_eq!(
+                edit_refusal(trigger, "x-edge-origin-shield"),
+                Some(EditRefusal::Disallowed)
+            );
+            assert_eq!(
+                edit_refusal(trigger, "connection"),
+                Some(EditRefusal::Disallowed)
+            );
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! assert!(!secrets.admits("k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZb"));
 //! ```
 
+use cloudfront_event::reserved_headers::{HOP_BY_HOP, Trigger, edit_refusal};
 use sha2::{Digest, Sha256};
 
 use crate::kvs_layout::{LayoutError, decode_secret_hashes, encode_secret_hashes};
@@ -26,6 +27,8 @@ pub const MIN_SECRET_CHARS: usize = 32;
 pub const MAX_SECRET_CHARS: usize = 128;
 /// How many secrets may be valid at once (the current one and the next, during rotation).
 pub const MAX_SECRETS: usize = 2;
+/// The longest header name accepted for the secret.
+pub const MAX_HEADER_CHARS: usize = 64;
 
 /// A secret that must not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,9 +42,24 @@ pub enum SecretError {
     /// More than [`MAX_SECRETS`] secrets, none, or the same one twice.
     #[error("give 1 or {MAX_SECRETS} distinct origin secrets")]
     Count,
-    /// A header name that is not a lowercase HTTP token.
-    #[error("the origin secret header name must be a lowercase HTTP token, e.g. x-origin-secret")]
+    /// A header name that is not a lowercase HTTP token of 1–[`MAX_HEADER_CHARS`] characters.
+    #[error(
+        "the origin secret header name must be a lowercase HTTP token of 1–{MAX_HEADER_CHARS} characters, e.g. x-origin-secret"
+    )]
     HeaderName,
+    /// `cf-*` or `x-cf-*`: Cloudflare's Transform Rules cannot set them.
+    #[error(
+        "the origin secret header name cannot be cf-* or x-cf-*: Cloudflare's Transform Rules cannot set those"
+    )]
+    HeaderCloudflareOwned,
+    /// A header CloudFront does not let the viewer-request filter delete (disallowed, or
+    /// read-only at viewer request) or that no proxy passes on (hop-by-hop): the filter removes
+    /// the secret's header before the request goes on, so CloudFront would answer every request
+    /// 502.
+    #[error(
+        "the origin secret header name is one CloudFront does not let the viewer filter remove (disallowed, read-only or hop-by-hop): choose another, e.g. x-origin-secret"
+    )]
+    HeaderCloudFrontOwned,
 }
 
 /// Checks a secret's shape (length and alphabet), never echoing it.
@@ -55,15 +73,30 @@ pub fn check_secret(secret: &str) -> Result<(), SecretError> {
     }
 }
 
-/// Checks a header name for the secret: a lowercase token (RFC 9110), as CloudFront keys headers.
+/// Checks a header name for the secret: a lowercase token (RFC 9110), as CloudFront keys
+/// headers; one Cloudflare may set (not `cf-*`, `x-cf-*`); and one the viewer filter may delete
+/// (CloudFront's [`edit_refusal`] at viewer request, and not hop-by-hop). The CDK app's
+/// `checkHeaderName` is held to this rule by a shared case table (`cargo xtask test`).
+///
+/// ```
+/// use ip_filter_core::origin_secret::{SecretError, check_header_name};
+/// assert_eq!(check_header_name("x-origin-secret"), Ok(()));
+/// assert_eq!(check_header_name("via"), Err(SecretError::HeaderCloudFrontOwned));
+/// assert_eq!(check_header_name("x-amz-cf-secret"), Err(SecretError::HeaderCloudFrontOwned));
+/// ```
 pub fn check_header_name(name: &str) -> Result<(), SecretError> {
     let token =
         |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if !name.is_empty() && name.len() <= 128 && name.bytes().all(token) {
-        Ok(())
-    } else {
-        Err(SecretError::HeaderName)
+    if name.is_empty() || name.len() > MAX_HEADER_CHARS || !name.bytes().all(token) {
+        return Err(SecretError::HeaderName);
     }
+    if name.starts_with("cf-") || name.starts_with("x-cf-") {
+        return Err(SecretError::HeaderCloudflareOwned);
+    }
+    if edit_refusal(Trigger::ViewerRequest, name).is_some() || HOP_BY_HOP.contains(&name) {
+        return Err(SecretError::HeaderCloudFrontOwned);
+    }
+    Ok(())
 }
 
 /// SHA-256 of `text`, lowercase hex.

@@ -76,6 +76,49 @@ fn header_names_must_be_lowercase_tokens() {
 }
 
 #[test]
+fn header_names_longer_than_the_limit_are_refused() {
+    assert_eq!(check_header_name(&"x".repeat(MAX_HEADER_CHARS)), Ok(()));
+    assert_eq!(
+        check_header_name(&"x".repeat(MAX_HEADER_CHARS + 1)),
+        Err(SecretError::HeaderName)
+    );
+}
+
+#[test]
+fn header_names_cloudflare_cannot_set_are_refused() {
+    for bad in ["cf-connecting-ip", "cf-secret", "x-cf-secret"] {
+        assert_eq!(
+            check_header_name(bad),
+            Err(SecretError::HeaderCloudflareOwned),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn header_names_the_viewer_filter_may_not_delete_are_refused() {
+    // Disallowed, under a disallowed prefix, read-only at viewer request, hop-by-hop.
+    for bad in [
+        "x-amzn-cf-id",
+        "x-amz-cf-secret",
+        "x-edge-secret",
+        "x-accel-secret",
+        "via",
+        "host",
+        "content-length",
+        "te",
+    ] {
+        assert_eq!(
+            check_header_name(bad),
+            Err(SecretError::HeaderCloudFrontOwned),
+            "{bad:?}"
+        );
+    }
+    // Read-only at origin request only: the viewer filter may delete it.
+    assert_eq!(check_header_name("if-none-match"), Ok(()));
+}
+
+#[test]
 fn constant_time_eq_is_equality() {
     let a = [7u8; 32];
     let mut b = a;
