@@ -13,15 +13,17 @@ use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{Request, Response};
 use cloudfront_event::Request as CfRequest;
+use cloudfront_event::reserved_headers::Trigger;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::cloudfront::edge_result::{self, EdgeResult};
 use crate::cloudfront::function_event::{self, FunctionResult};
+use crate::cloudfront::header_rules::{self, FunctionKind};
 use crate::cloudfront::kvs::{self, KvsView};
 use crate::cloudfront::oac_sign::OacSigner;
 use crate::cloudfront::secret_verdict::SecretVerdict;
-use crate::cloudfront::{self, edge_event, origin_policy, origin_request, viewer};
+use crate::cloudfront::{self, edge_event, origin_policy, origin_request, viewer, viewer_limits};
 use crate::config::{ChainConfig, FUNCTION_HOST, ViewerFilter};
 use crate::edge_worker::{EdgeWorkers, Stage, WorkerSpec};
 use crate::function_url::{self, FunctionUrl, Invocation};
@@ -104,20 +106,19 @@ impl Chain {
             request.method,
             path_and_query(&request.uri, &request.querystring)
         );
-        let outcome = match axum::body::to_bytes(body, VIEWER_BODY_LIMIT).await {
-            Ok(body) => self.run(request, body, &request_id, &mut log).await,
-            Err(_) => Err(Early::cloudfront_error(
-                413,
-                "{\"message\":\"Request body too large\"}",
-                "viewer body over the local limit",
-            )),
+        let outcome = match viewer_limits::check(&parts) {
+            Ok(()) => match read_body(body).await {
+                Ok(body) => self.run(request, body, &request_id, &mut log).await,
+                Err(early) => Err(early),
+            },
+            Err(early) => Err(early),
         };
-        let (response, x_cache) = match outcome {
-            Ok(r) => (r, "Miss from cloudfront"),
+        let (response, x_cache, close) = match outcome {
+            Ok(r) => (r, "Miss from cloudfront", false),
             Err(early) => {
                 log.push_str(" → ");
                 log.push_str(&early.log);
-                (early.response, early.x_cache)
+                (early.response, early.x_cache, early.close_connection)
             }
         };
         if self.config.log_requests {
@@ -127,7 +128,14 @@ impl Chain {
                 started.elapsed().as_secs_f64() * 1e3
             );
         }
-        viewer::response(response, x_cache, &request_id)
+        let mut response = viewer::response(response, x_cache, &request_id);
+        if close {
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+        }
+        response
     }
 
     /// The pipeline: each stage either hands the request on or answers the viewer itself.
@@ -158,48 +166,62 @@ impl Chain {
         request_id: &str,
         log: &mut String,
     ) -> Result<CfRequest, Early> {
-        let forwarded = match self.config.viewer_filter {
+        let kind = match self.config.viewer_filter {
             ViewerFilter::Off => return Ok(request),
-            ViewerFilter::CloudFrontFunction => {
+            ViewerFilter::CloudFrontFunction => FunctionKind::CloudFrontFunction,
+            ViewerFilter::LambdaEdge => FunctionKind::LambdaEdge,
+        };
+        let (request, withheld) = header_rules::exposed(request);
+        let forwarded = match kind {
+            FunctionKind::CloudFrontFunction => {
                 let event = function_event::event(&request, request_id);
                 match self.edge(Stage::Viewer, &event).await? {
                     FunctionResult::Respond(response) => {
                         return Err(Early::new(
                             response.into_http(),
                             "FunctionGeneratedResponse from cloudfront",
-                            self.function_refusal(&request),
+                            self.filter_refusal(&request),
                         ));
                     }
                     FunctionResult::Forward(returned) => {
-                        function_event::forwarded(request, returned)
+                        function_event::forwarded(request.clone(), returned)
                     }
                 }
             }
-            ViewerFilter::LambdaEdge => {
+            FunctionKind::LambdaEdge => {
                 let event = edge_event("viewer-request", request.clone(), request_id);
                 match self.edge(Stage::Viewer, &event).await? {
                     EdgeResult::Respond(response) => {
                         return Err(Early::new(
                             edge_result::generated_response(response),
                             "LambdaGeneratedResponse from cloudfront",
-                            "viewer filter (Lambda@Edge) answered",
+                            self.filter_refusal(&request),
                         ));
                     }
-                    EdgeResult::Forward(returned) => edge_result::forward(request, *returned),
+                    EdgeResult::Forward(returned) => {
+                        edge_result::forward(request.clone(), *returned)
+                    }
                 }
             }
         };
+        let forwarded = header_rules::accept(
+            Trigger::ViewerRequest,
+            kind,
+            &request.headers,
+            forwarded,
+            withheld,
+        )?;
         log.push_str(" → viewer filter pass");
         Ok(forwarded)
     }
 
-    /// Why the CloudFront Function refused `request`, for the log (never the secret's value).
-    fn function_refusal(&self, request: &CfRequest) -> &'static str {
+    /// Why the viewer filter refused `request`, for the log (never the secret's value).
+    fn filter_refusal(&self, request: &CfRequest) -> &'static str {
         match (&self.config.origin_secret, &self.kvs) {
             (Some(secret), Some(kvs)) => {
                 SecretVerdict::of(request, &secret.header, kvs.secrets().as_ref()).refusal()
             }
-            _ => "viewer filter (CloudFront Function) answered",
+            _ => "viewer filter answered",
         }
     }
 
@@ -214,6 +236,7 @@ impl Chain {
         if !self.config.body_hash {
             return Ok(request);
         }
+        let (request, withheld) = header_rules::exposed(request);
         let event =
             origin_request::event(request.clone(), body, self.config.include_body, request_id);
         let forwarded = match self.edge(Stage::Origin, &event).await? {
@@ -225,8 +248,15 @@ impl Chain {
                     log,
                 ));
             }
-            EdgeResult::Forward(returned) => edge_result::forward(request, *returned),
+            EdgeResult::Forward(returned) => edge_result::forward(request.clone(), *returned),
         };
+        let forwarded = header_rules::accept(
+            Trigger::OriginRequest,
+            FunctionKind::LambdaEdge,
+            &request.headers,
+            forwarded,
+            withheld,
+        )?;
         let hash = forwarded
             .headers
             .0
@@ -291,6 +321,25 @@ impl Chain {
             .map_err(|e| edge_result::threw(&e))?;
         serde_json::from_value(result).map_err(|e| edge_result::invalid(&e))
     }
+}
+
+/// The viewer's body, whole: over [`VIEWER_BODY_LIMIT`] a 413, unreadable (a broken chunked
+/// encoding, a connection closed mid-body) a 400 that says so.
+async fn read_body(body: Body) -> Result<Bytes, Early> {
+    axum::body::to_bytes(body, VIEWER_BODY_LIMIT)
+        .await
+        .map_err(|e| {
+            let error = e.into_inner();
+            if error.is::<http_body_util::LengthLimitError>() {
+                Early::cloudfront_error(
+                    413,
+                    "{\"message\":\"Request body too large\"}",
+                    "viewer body over the local limit",
+                )
+            } else {
+                viewer_limits::unreadable_body(error.as_ref())
+            }
+        })
 }
 
 async fn entry(

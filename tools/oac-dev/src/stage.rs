@@ -15,6 +15,8 @@ pub struct Early {
     pub x_cache: &'static str,
     /// Why, in a few words.
     pub log: String,
+    /// CloudFront ends the viewer's connection after this answer.
+    pub close_connection: bool,
 }
 
 impl Early {
@@ -24,7 +26,14 @@ impl Early {
             response,
             x_cache,
             log: log.into(),
+            close_connection: false,
         }
+    }
+
+    /// This answer, after which CloudFront closes the viewer's connection.
+    pub fn closing_the_connection(mut self) -> Self {
+        self.close_connection = true;
+        self
     }
 
     /// An error CloudFront (or Lambda behind it) answers with a JSON body.

@@ -6,6 +6,7 @@
 
 pub mod edge_result;
 pub mod function_event;
+pub mod header_rules;
 pub mod kvs;
 pub mod oac_sign;
 pub mod origin_policy;
@@ -13,6 +14,7 @@ pub mod origin_request;
 pub mod secret_verdict;
 pub mod sigv4_sign;
 pub mod viewer;
+pub mod viewer_limits;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

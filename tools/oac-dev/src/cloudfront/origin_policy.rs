@@ -1,5 +1,6 @@
 //! The origin request policy `AllViewerExceptHostHeader`: every viewer header but Host, which
-//! becomes the origin's; CloudFront's own `x-forwarded-for`, `via` and `x-amz-cf-id` added.
+//! becomes the origin's; CloudFront's own `x-forwarded-for` and `via` added, and its
+//! `x-amz-cf-id` set (replacing any other).
 
 use cloudfront_event::{HeaderEntry, Request};
 
@@ -31,13 +32,18 @@ pub fn apply(
             "via",
             "2.0 0acdev0local.cloudfront.net (CloudFront)".to_owned(),
         ),
-        ("x-amz-cf-id", request_id.to_owned()),
     ] {
         headers
             .entry(name.into())
             .or_default()
             .push(HeaderEntry::new(name, value));
     }
+    // CloudFront's own request ID, never one the viewer sent.
+    headers.shift_remove("x-amz-cf-id");
+    headers.insert(
+        "x-amz-cf-id".into(),
+        vec![HeaderEntry::new("x-amz-cf-id", request_id)],
+    );
     if body_len > 0 {
         headers.shift_remove("content-length");
         headers.insert(
@@ -144,6 +150,21 @@ mod tests {
             (first(&origin, "connection"), first(&origin, "te")),
             (None, None)
         );
+    }
+
+    #[test]
+    fn cloudfronts_request_id_replaces_any_other_x_amz_cf_id() {
+        let origin = apply(
+            viewer_request(&[("x-amz-cf-id", "spoofed"), ("x-amz-cf-id", "again")]),
+            false,
+            "cloudfronts-id",
+            0,
+        );
+        let ids: Vec<&str> = origin.headers.0["x-amz-cf-id"]
+            .iter()
+            .map(|e| e.value.as_str())
+            .collect();
+        assert_eq!(ids, ["cloudfronts-id"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode};
+use cloudfront_event::reserved_headers::is_disallowed;
 use cloudfront_event::{HeaderEntry, Headers, Request};
 use serde_json::Map;
 
@@ -13,11 +14,17 @@ use crate::config::{ChainConfig, VIEWER_IP_HEADER};
 use crate::http::HttpResponse;
 
 /// The viewer's request as CloudFront models it: headers by lowercase name, the viewer address
-/// in `clientIp` (the socket's, `--viewer-ip`, or `x-oac-dev-viewer-ip` when trusted).
+/// in `clientIp` (the socket's, `--viewer-ip`, or `x-oac-dev-viewer-ip` when trusted). Headers
+/// CloudFront disallows (`x-amz-cf-*`, `x-edge-*`, `connection`, ...) are not taken from the
+/// viewer: CloudFront never exposes them to an edge function and sets its own where it has one
+/// (`x-amz-cf-id`), so a viewer cannot plant one.
 pub fn request(parts: &Parts, peer: SocketAddr, config: &ChainConfig) -> Request {
     let mut headers = Headers::default();
     for (name, value) in &parts.headers {
         let Ok(value) = value.to_str() else { continue };
+        if is_disallowed(name.as_str()) {
+            continue;
+        }
         headers
             .0
             .entry(name.as_str().to_owned())
@@ -112,6 +119,23 @@ mod tests {
     }
 
     const PEER: &str = "203.0.113.9:50000";
+
+    #[test]
+    fn a_viewer_sent_x_amz_cf_id_is_not_taken() {
+        let request = request(
+            &axum::http::Request::builder()
+                .header("x-amz-cf-id", "spoofed")
+                .header("x-edge-location", "LOCAL")
+                .header("accept", "*/*")
+                .body(())
+                .unwrap()
+                .into_parts()
+                .0,
+            PEER.parse().unwrap(),
+            &config(false),
+        );
+        assert_eq!(request.headers.names().collect::<Vec<_>>(), ["accept"]);
+    }
 
     #[test]
     fn an_untrusted_viewer_ip_header_is_dropped_and_the_socket_address_used() {
