@@ -17,6 +17,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -77,6 +78,7 @@ pub(crate) struct Shared {
     received: Mutex<Vec<Received>>,
     pub(crate) before_next_update: Mutex<Option<UpdateHook>>,
     signer: Mutex<Option<(String, p256::ecdsa::VerifyingKey)>>,
+    unavailable: AtomicBool,
 }
 
 /// A running KVS stand-in.
@@ -106,6 +108,7 @@ impl KvsStandIn {
             received: Mutex::new(Vec::new()),
             before_next_update: Mutex::new(None),
             signer: Mutex::new(None),
+            unavailable: AtomicBool::new(false),
         });
         let app = Router::new().fallback(handle).with_state(shared.clone());
         let server = tokio::spawn(async move {
@@ -160,6 +163,12 @@ impl KvsStandIn {
     pub fn require_signature_by(&self, access_key: &str, secret_access_key: &str) {
         let key = sigv4a_verify::verifying_key(access_key, secret_access_key);
         *lock(&self.shared.signer) = Some((access_key.to_owned(), key));
+    }
+
+    /// While `unavailable`, answers every request 500 `InternalServerException` (a store that
+    /// cannot be read: oac-dev's `--kvs-file` missing or not a state file).
+    pub fn set_unavailable(&self, unavailable: bool) {
+        self.shared.unavailable.store(unavailable, Ordering::SeqCst);
     }
 
     /// Runs `write` on the store when the next UpdateKeys arrives, before it is applied: another
@@ -251,6 +260,9 @@ async fn handle(
     let (Some(target), Some(operation)) = (target, operation) else {
         return error(404, "UnknownOperationException", "no such operation");
     };
+    if shared.unavailable.load(Ordering::SeqCst) {
+        return error(500, "InternalServerException", "the store is unavailable");
+    }
     let signed = match check_sigv4a(&headers, &body) {
         Ok(signed) => signed,
         Err(reason) => return error(403, "InvalidSignatureException", &reason),

@@ -3,7 +3,6 @@
 //! payload 2.0 event → Runtime API → response mapping.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -17,15 +16,17 @@ use cloudfront_event::reserved_headers::Trigger;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::artifacts;
 use crate::cloudfront::edge_result::{self, EdgeResult};
 use crate::cloudfront::function_event::{self, FunctionResult};
 use crate::cloudfront::header_rules::{self, FunctionKind};
-use crate::cloudfront::kvs::{self, KvsView};
+use crate::cloudfront::kvs::{self, KvsView, Readers};
+use crate::cloudfront::kvs_edge::EdgeKvs;
 use crate::cloudfront::oac_sign::OacSigner;
 use crate::cloudfront::secret_verdict::SecretVerdict;
 use crate::cloudfront::{self, edge_event, origin_policy, origin_request, viewer, viewer_limits};
 use crate::config::{ChainConfig, FUNCTION_HOST, ViewerFilter};
-use crate::edge_worker::{EdgeWorkers, Stage, WorkerSpec};
+use crate::edge_worker::{EdgeWorkers, Stage};
 use crate::function_url::{self, FunctionUrl, Invocation};
 use crate::http::{HttpRequest, HttpResponse, path_and_query};
 use crate::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
@@ -38,8 +39,10 @@ pub const VIEWER_BODY_LIMIT: usize = 64 << 20;
 pub struct Chain {
     config: ChainConfig,
     workers: Arc<EdgeWorkers>,
-    /// What the KVS-mode function's KeyValueStore holds (with an origin secret).
+    /// What the KVS-mode filter's KeyValueStore holds (with an origin secret).
     kvs: Option<Arc<KvsView>>,
+    /// The Lambda@Edge filter's KVS-mode bundle and the stand-in it fetches from.
+    _edge_kvs: Option<Arc<EdgeKvs>>,
     runtime: RuntimeApi,
     _functions: Vec<FunctionProcess>,
     signer: OacSigner,
@@ -49,16 +52,27 @@ pub struct Chain {
 impl Chain {
     /// Starts the Node.js edge workers, the Runtime API and the function instances.
     pub async fn start(config: ChainConfig) -> Result<Arc<Self>> {
-        if config.origin_secret.is_some()
-            && config.viewer_filter != ViewerFilter::CloudFrontFunction
-        {
+        let edge_kvs = match (&config.origin_secret, config.viewer_filter) {
             // Never run "secret configured" without a secret check.
-            anyhow::bail!("the origin secret needs the CloudFront Function viewer filter");
-        }
-        let workers =
-            Arc::new(EdgeWorkers::start(&worker_spec(&config)?, config.edge_workers).await?);
+            (Some(_), ViewerFilter::Off) => {
+                anyhow::bail!("the origin secret needs a viewer filter")
+            }
+            (Some(secret), ViewerFilter::LambdaEdge) => {
+                let built = artifacts::need(&config.edge_dir.join("ip-filter"))?;
+                Some(Arc::new(EdgeKvs::start(&built, &secret.header).await?))
+            }
+            _ => None,
+        };
+        let spec = artifacts::worker_spec(&config, edge_kvs.as_deref())?;
+        let workers = Arc::new(EdgeWorkers::start(&spec, config.edge_workers).await?);
         let kvs = match &config.origin_secret {
-            Some(secret) => Some(kvs::start(&secret.store, &workers).await?),
+            Some(secret) => {
+                let readers = Readers {
+                    workers: workers.clone(),
+                    edge: edge_kvs.clone(),
+                };
+                Some(kvs::start(&secret.store, readers).await?)
+            }
             None => None,
         };
         let runtime = RuntimeApi::start().await?;
@@ -78,6 +92,7 @@ impl Chain {
             config,
             workers,
             kvs,
+            _edge_kvs: edge_kvs,
             runtime,
             _functions: functions,
             signer: OacSigner::default(),
@@ -107,7 +122,7 @@ impl Chain {
             path_and_query(&request.uri, &request.querystring)
         );
         let outcome = match viewer_limits::check(&parts) {
-            Ok(()) => match read_body(body).await {
+            Ok(()) => match viewer_limits::read_body(body, VIEWER_BODY_LIMIT).await {
                 Ok(body) => self.run(request, body, &request_id, &mut log).await,
                 Err(early) => Err(early),
             },
@@ -323,68 +338,10 @@ impl Chain {
     }
 }
 
-/// The viewer's body, whole: over [`VIEWER_BODY_LIMIT`] a 413, unreadable (a broken chunked
-/// encoding, a connection closed mid-body) a 400 that says so.
-async fn read_body(body: Body) -> Result<Bytes, Early> {
-    axum::body::to_bytes(body, VIEWER_BODY_LIMIT)
-        .await
-        .map_err(|e| {
-            let error = e.into_inner();
-            if error.is::<http_body_util::LengthLimitError>() {
-                Early::cloudfront_error(
-                    413,
-                    "{\"message\":\"Request body too large\"}",
-                    "viewer body over the local limit",
-                )
-            } else {
-                viewer_limits::unreadable_body(error.as_ref())
-            }
-        })
-}
-
 async fn entry(
     State(chain): State<Arc<Chain>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request<Body>,
 ) -> Response<Body> {
     chain.handle(peer, request).await
-}
-
-/// The edge artifacts `config` associates, each checked to exist.
-fn worker_spec(config: &ChainConfig) -> Result<WorkerSpec> {
-    let edge = &config.edge_dir;
-    let artifact = |name: &str, wanted: bool| -> Result<Option<PathBuf>> {
-        wanted.then(|| need(&edge.join(name))).transpose()
-    };
-    let function = match &config.origin_secret {
-        None => "ip-filter.cloudfront.js",
-        Some(_) => "ip-filter-kvs.cloudfront.js",
-    };
-    let viewer_cloudfront_function = artifact(
-        function,
-        config.viewer_filter == ViewerFilter::CloudFrontFunction,
-    )?;
-    if let (Some(path), Some(secret)) = (&viewer_cloudfront_function, &config.origin_secret) {
-        kvs::check_baked_header(path, &secret.header)?;
-    }
-    Ok(WorkerSpec {
-        node: config.node.clone(),
-        viewer_cloudfront_function,
-        viewer_bundle: artifact(
-            "ip-filter",
-            config.viewer_filter == ViewerFilter::LambdaEdge,
-        )?,
-        origin_bundle: artifact("body-hash", config.body_hash)?,
-    })
-}
-
-fn need(path: &Path) -> Result<PathBuf> {
-    if path.exists() {
-        Ok(path.to_owned())
-    } else {
-        anyhow::bail!(
-            "{} is missing: build it with `cargo xtask edge` / `cargo xtask cloudfront-function`",
-            path.display()
-        )
-    }
 }

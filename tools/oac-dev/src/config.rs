@@ -27,7 +27,8 @@ pub enum ViewerFilter {
 }
 
 /// The origin secret layer of the viewer filter: the KVS-mode CloudFront Function
-/// (`ip-filter-kvs.cloudfront.js`) and the KeyValueStore it reads.
+/// (`ip-filter-kvs.cloudfront.js`) or the ip-filter Lambda@Edge bundle in KVS mode, and the
+/// KeyValueStore it reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OriginSecretConfig {
     /// The header our Cloudflare zone adds; must be the one baked into the function.
@@ -43,7 +44,7 @@ pub struct ChainConfig {
     pub edge_dir: PathBuf,
     /// Viewer-request filter.
     pub viewer_filter: ViewerFilter,
-    /// With the CloudFront Function: also require the origin secret (the KVS-mode function).
+    /// Also require the origin secret (the KVS-mode CloudFront Function or Lambda@Edge bundle).
     pub origin_secret: Option<OriginSecretConfig>,
     /// Associate the body-hash bundle at origin-request (off: "no body-hash function").
     pub body_hash: bool,

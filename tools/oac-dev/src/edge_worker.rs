@@ -32,6 +32,8 @@ pub struct WorkerSpec {
     pub viewer_bundle: Option<PathBuf>,
     /// Lambda@Edge bundle directory for origin-request.
     pub origin_bundle: Option<PathBuf>,
+    /// Extra environment for the worker (the credentials Lambda gives a function).
+    pub env: Vec<(String, String)>,
 }
 
 type Pending = Arc<std::sync::Mutex<HashMap<u64, oneshot::Sender<Result<Value, String>>>>>;
@@ -113,6 +115,7 @@ impl Worker {
             }
         }
         let mut child = cmd
+            .envs(spec.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

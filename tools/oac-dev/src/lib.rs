@@ -10,6 +10,7 @@
 //! answering Lambda's 403s) and its payload 2.0 event ([`function_url`]), and the real function
 //! binary through an emulated Lambda Runtime API ([`runtime_api`]).
 
+pub mod artifacts;
 pub mod chain;
 pub mod cloudfront;
 pub mod config;

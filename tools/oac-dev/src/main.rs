@@ -49,12 +49,13 @@ struct Args {
     #[arg(long)]
     trust_viewer_ip_header: bool,
     /// Also require this origin secret in the viewer's request (repeatable, at most 2: rotation);
-    /// runs the KVS-mode CloudFront Function with the compiled ranges and the secrets' hashes.
-    /// Never logged.
+    /// runs the KVS-mode viewer filter (the CloudFront Function, or with `--viewer-filter
+    /// lambda-edge` the bundle against a KVS stand-in) with the compiled ranges and the secrets'
+    /// hashes. Never logged.
     #[arg(long = "origin-secret", value_name = "VALUE")]
     origin_secrets: Vec<String>,
     /// The KeyValueStore: the KVS stand-in's state file, re-read when it changes (missing or
-    /// unreadable: every read fails). Runs the KVS-mode CloudFront Function.
+    /// unreadable: every read fails). Runs the KVS-mode viewer filter.
     #[arg(long, value_name = "PATH", conflicts_with = "origin_secrets")]
     kvs_file: Option<PathBuf>,
     /// The header the origin secret comes in (baked into the KVS-mode function: build it with

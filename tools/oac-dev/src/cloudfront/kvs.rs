@@ -1,8 +1,9 @@
-//! The CloudFront KeyValueStore the KVS-mode CloudFront Function reads: its items come from the
-//! KVS stand-in's state file (`--kvs-file`, re-read when it changes) or are built from
+//! The CloudFront KeyValueStore the KVS-mode viewer filter reads: its items come from the KVS
+//! stand-in's state file (`--kvs-file`, re-read when it changes) or are built from
 //! `--origin-secret` values and the compiled ranges, with `ip_filter_core::kvs_layout`. The
-//! Node.js workers hold a copy (`cloudfront-function.mjs`'s store stand-in); the chain keeps one
-//! too, for the log's verdict.
+//! Node.js workers hold a copy for the CloudFront Function (`cloudfront-function.mjs`'s store
+//! stand-in), the Lambda@Edge bundle fetches it from an in-process KVS stand-in ([`super::kvs_edge`]),
+//! and the chain keeps one too, for the log's verdict.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, Weak};
@@ -13,6 +14,7 @@ use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, decode_ranges, encode_range
 use ip_filter_core::origin_secret::{OriginSecrets, SecretError, secrets_value};
 use ip_filter_core::{Snapshot, kvs_layout};
 
+use super::kvs_edge::EdgeKvs;
 use crate::edge_worker::EdgeWorkers;
 
 /// How often the state file is looked at.
@@ -110,9 +112,19 @@ pub fn describe(items: Option<&Items>) -> String {
     format!("{} items, {ranges}, {secrets}", items.len())
 }
 
-/// Puts `items` into every worker and the view; says so on stderr.
+/// Where the store's items go besides the view: the workers' store stand-in (the CloudFront
+/// Function's) and, for the Lambda@Edge bundle, the KVS stand-in it fetches from.
+#[derive(Clone)]
+pub struct Readers {
+    /// The Node.js workers.
+    pub workers: Arc<EdgeWorkers>,
+    /// The Lambda@Edge bundle's KVS stand-in, when that filter runs.
+    pub edge: Option<Arc<EdgeKvs>>,
+}
+
+/// Puts `items` into every reader and the view; says so on stderr.
 async fn publish(
-    workers: &EdgeWorkers,
+    readers: &Readers,
     view: &KvsView,
     items: Option<Items>,
     origin: &str,
@@ -121,7 +133,11 @@ async fn publish(
         "oac-dev: KeyValueStore from {origin}: {}",
         describe(items.as_ref())
     );
-    workers
+    if let Some(edge) = &readers.edge {
+        edge.publish(items.as_ref());
+    }
+    readers
+        .workers
         .set_kvs(items.as_ref())
         .await
         .map_err(anyhow::Error::msg)
@@ -130,19 +146,19 @@ async fn publish(
     Ok(())
 }
 
-/// Loads the store from `source` into the workers; for a file, keeps watching it (re-read on any
+/// Loads the store from `source` into the readers; for a file, keeps watching it (re-read on any
 /// change of its bytes) until the workers are gone.
-pub async fn start(source: &KvsSource, workers: &Arc<EdgeWorkers>) -> Result<Arc<KvsView>> {
+pub async fn start(source: &KvsSource, readers: Readers) -> Result<Arc<KvsView>> {
     let view = Arc::new(KvsView::default());
     match source {
         KvsSource::Items(items) => {
-            publish(workers, &view, Some(items.clone()), "--origin-secret").await?
+            publish(&readers, &view, Some(items.clone()), "--origin-secret").await?
         }
         KvsSource::File(path) => {
             let text = std::fs::read(path).ok();
             let origin = path.display().to_string();
             publish(
-                workers,
+                &readers,
                 &view,
                 text.as_deref().and_then(parse_state),
                 &origin,
@@ -151,7 +167,8 @@ pub async fn start(source: &KvsSource, workers: &Arc<EdgeWorkers>) -> Result<Arc
             tokio::spawn(watch(
                 path.clone(),
                 text,
-                Arc::downgrade(workers),
+                Arc::downgrade(&readers.workers),
+                readers.edge,
                 view.clone(),
             ));
         }
@@ -163,6 +180,7 @@ async fn watch(
     path: PathBuf,
     mut last: Option<Vec<u8>>,
     workers: Weak<EdgeWorkers>,
+    edge: Option<Arc<EdgeKvs>>,
     view: Arc<KvsView>,
 ) {
     loop {
@@ -173,7 +191,11 @@ async fn watch(
         let text = std::fs::read(&path).ok();
         if text != last {
             let items = text.as_deref().and_then(parse_state);
-            if let Err(e) = publish(&workers, &view, items, &path.display().to_string()).await {
+            let readers = Readers {
+                workers,
+                edge: edge.clone(),
+            };
+            if let Err(e) = publish(&readers, &view, items, &path.display().to_string()).await {
                 eprintln!("oac-dev: {e:#}");
             }
             last = text;

@@ -8,6 +8,7 @@ pub mod edge_result;
 pub mod function_event;
 pub mod header_rules;
 pub mod kvs;
+pub mod kvs_edge;
 pub mod oac_sign;
 pub mod origin_policy;
 pub mod origin_request;

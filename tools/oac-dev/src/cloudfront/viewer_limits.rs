@@ -5,6 +5,7 @@
 //! terminates the TCP connection to the viewer" (CloudFront Developer Guide, "Request and response
 //! behavior for custom origins", Maximum length of a request) — and a body it cannot read.
 
+use axum::body::{Body, Bytes};
 use axum::http::request::Parts;
 
 use crate::config::VIEWER_IP_HEADER;
@@ -53,6 +54,23 @@ pub fn unreadable_body(error: &(dyn std::error::Error + 'static)) -> Early {
         format!("viewer body could not be read: {error}"),
     )
     .closing_the_connection()
+}
+
+/// The viewer's body, whole: over `limit` (oac-dev's own bound) a 413, unreadable (a broken chunked
+/// encoding, a connection closed mid-body) a 400 that says so.
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, Early> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let error = e.into_inner();
+        if error.is::<http_body_util::LengthLimitError>() {
+            Early::cloudfront_error(
+                413,
+                "{\"message\":\"Request body too large\"}",
+                "viewer body over the local limit",
+            )
+        } else {
+            unreadable_body(error.as_ref())
+        }
+    })
 }
 
 #[cfg(test)]
