@@ -130,3 +130,76 @@ fn credentials() -> (String, String) {
         uuid::Uuid::new_v4().simple().to_string(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// A stand-in for a built bundle: the files, and `config` as its `config.json`.
+    fn built(config: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for file in CODE {
+            std::fs::write(dir.path().join(file), "code").unwrap();
+        }
+        std::fs::write(dir.path().join("config.json"), config).unwrap();
+        dir
+    }
+
+    /// The status of an unsigned GetKey on `endpoint` (`http://127.0.0.1:<port>`).
+    async fn unsigned_get_status(endpoint: &str) -> String {
+        let address = endpoint.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let path = format!(
+            "/key-value-stores/{}/keys/origin-secrets",
+            LOCAL_ARN.replace('/', "%2F")
+        );
+        let request =
+            format!("GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer.split(' ').nth(1).unwrap_or_default().to_owned()
+    }
+
+    #[tokio::test]
+    async fn the_copy_reads_the_stand_in_with_the_bundles_own_options() {
+        let bundle = built(r#"{"extraCidrs":["198.51.100.0/24"]}"#);
+        let edge = EdgeKvs::start(bundle.path(), "x-zone-key").await.unwrap();
+        let config: Value = serde_json::from_str(
+            &std::fs::read_to_string(edge.bundle_dir().join("config.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(config["extraCidrs"][0], "198.51.100.0/24");
+        assert_eq!(config["kvsArn"], LOCAL_ARN);
+        assert_eq!(config["originSecretHeader"], "x-zone-key");
+        assert_eq!(config["refreshSeconds"], MIN_REFRESH_SECONDS);
+        assert_eq!(config["kvsEndpoint"], edge.standin.endpoint());
+        let env = edge.worker_env();
+        assert!(env.iter().any(|(k, _)| k == "AWS_ACCESS_KEY_ID"));
+    }
+
+    #[tokio::test]
+    async fn a_bundle_built_for_another_header_is_refused() {
+        let bundle = built(&format!(
+            r#"{{"extraCidrs":[],"kvsArn":"{LOCAL_ARN}","originSecretHeader":"x-zone-key"}}"#
+        ));
+        let Err(e) = EdgeKvs::start(bundle.path(), "x-origin-secret").await else {
+            panic!("a bundle checking another header was accepted");
+        };
+        assert!(e.to_string().contains("x-zone-key"), "{e:#}");
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_store_fails_every_get_key() {
+        let bundle = built(r#"{"extraCidrs":[]}"#);
+        let edge = EdgeKvs::start(bundle.path(), DEFAULT_HEADER).await.unwrap();
+        let endpoint = edge.standin.endpoint();
+        edge.publish(None);
+        assert_eq!(unsigned_get_status(&endpoint).await, "500");
+        edge.publish(Some(&vec![("origin-secrets".into(), "v".into())]));
+        // Readable again: the unsigned request now meets the signature check.
+        assert_eq!(unsigned_get_status(&endpoint).await, "403");
+    }
+}
