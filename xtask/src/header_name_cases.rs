@@ -100,4 +100,21 @@ mod tests {
         assert!(!verdict("x-amz-cf-secret"));
         assert!(verdict("if-none-match"), "read-only at origin request only");
     }
+
+    #[test]
+    fn both_builds_refuse_a_header_cloudfront_will_not_let_the_filter_delete() {
+        let edge = crate::edge::EdgeArgs {
+            kvs_arn: Some("arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c".into()),
+            origin_secret_header: Some("via".into()),
+            ..Default::default()
+        };
+        assert!(crate::edge::ip_filter_config(&edge).is_err());
+        let snapshot = ip_filter_core::Snapshot::bundled().unwrap();
+        let function = crate::cloudfront_function::render_kvs(
+            &snapshot,
+            &ip_filter_core::Config::default(),
+            "x-amz-cf-secret",
+        );
+        assert!(function.is_err());
+    }
 }
