@@ -107,29 +107,8 @@ fn refused(kind: FunctionKind, name: &str, refusal: EditRefusal) -> Early {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Map;
-
     use super::*;
-
-    fn request(headers: &[(&str, &str)]) -> Request {
-        let mut map = Headers::default();
-        for (name, value) in headers {
-            map.0
-                .entry((*name).to_owned())
-                .or_default()
-                .push(HeaderEntry::new(*name, *value));
-        }
-        Request {
-            client_ip: "173.245.48.1".into(),
-            headers: map,
-            method: "GET".into(),
-            querystring: String::new(),
-            uri: "/".into(),
-            body: None,
-            origin: None,
-            other: Map::new(),
-        }
-    }
+    use crate::cloudfront::test_request as request;
 
     fn run(
         trigger: Trigger,

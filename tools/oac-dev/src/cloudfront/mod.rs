@@ -54,3 +54,25 @@ pub fn edge_event(event_type: &str, request: Request, request_id: &str) -> Event
         other: Map::new(),
     }
 }
+
+/// A GET of `/` from a Cloudflare address with `headers` (name, value), for the stages' tests.
+#[cfg(test)]
+pub(crate) fn test_request(headers: &[(&str, &str)]) -> Request {
+    let mut map = cloudfront_event::Headers::default();
+    for (name, value) in headers {
+        map.0
+            .entry((*name).to_owned())
+            .or_default()
+            .push(cloudfront_event::HeaderEntry::new(*name, *value));
+    }
+    Request {
+        client_ip: "173.245.48.1".into(),
+        headers: map,
+        method: "GET".into(),
+        querystring: String::new(),
+        uri: "/".into(),
+        body: None,
+        origin: None,
+        other: Map::new(),
+    }
+}

@@ -72,30 +72,8 @@ fn is_hop_by_hop(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use cloudfront_event::Headers;
-    use serde_json::Map;
-
     use super::*;
-
-    fn viewer_request(headers: &[(&str, &str)]) -> Request {
-        let mut map = Headers::default();
-        for (name, value) in headers {
-            map.0
-                .entry((*name).to_owned())
-                .or_default()
-                .push(HeaderEntry::new(*name, *value));
-        }
-        Request {
-            client_ip: "173.245.48.1".into(),
-            headers: map,
-            method: "GET".into(),
-            querystring: String::new(),
-            uri: "/".into(),
-            body: None,
-            origin: None,
-            other: Map::new(),
-        }
-    }
+    use crate::cloudfront::test_request as viewer_request;
 
     fn first<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
         request.headers.0.get(name).map(|e| e[0].value.as_str())
