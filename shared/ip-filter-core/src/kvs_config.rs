@@ -13,7 +13,7 @@
 //! assert!(KvsConfig::new(arn, None, Some(5), None).is_err());
 //! ```
 
-use crate::origin_secret::{DEFAULT_HEADER, check_header_name};
+use crate::origin_secret::{DEFAULT_HEADER, SecretError, check_header_name};
 
 /// The refresh interval when `refreshSeconds` is not given.
 pub const DEFAULT_REFRESH_SECONDS: u32 = 60;
@@ -32,9 +32,9 @@ pub enum KvsConfigError {
         "kvsArn must be arn:aws:cloudfront::<12-digit account>:key-value-store/<id> ([A-Za-z0-9-], at most {MAX_STORE_ID_CHARS})"
     )]
     Arn,
-    /// A header name that is not a lowercase HTTP token.
-    #[error("originSecretHeader must be a lowercase HTTP token, e.g. x-origin-secret")]
-    HeaderName,
+    /// A header name the origin secret cannot use ([`check_header_name`] says why).
+    #[error("originSecretHeader: {0}")]
+    HeaderName(SecretError),
     /// Outside 10–3600.
     #[error("refreshSeconds must be {MIN_REFRESH_SECONDS}–{MAX_REFRESH_SECONDS}")]
     RefreshSeconds,
@@ -66,7 +66,7 @@ impl KvsConfig {
     ) -> Result<Self, KvsConfigError> {
         let account = account_of(arn).ok_or(KvsConfigError::Arn)?.to_owned();
         let secret_header = secret_header.unwrap_or(DEFAULT_HEADER);
-        check_header_name(secret_header).map_err(|_| KvsConfigError::HeaderName)?;
+        check_header_name(secret_header).map_err(KvsConfigError::HeaderName)?;
         let refresh_seconds = refresh_seconds.unwrap_or(DEFAULT_REFRESH_SECONDS);
         if !(MIN_REFRESH_SECONDS..=MAX_REFRESH_SECONDS).contains(&refresh_seconds) {
             return Err(KvsConfigError::RefreshSeconds);
@@ -175,10 +175,20 @@ mod tests {
         for bad in ["", "X-Origin-Secret", "x origin", "x-origin-secret:"] {
             assert_eq!(
                 KvsConfig::new(ARN, Some(bad), None, None),
-                Err(KvsConfigError::HeaderName),
+                Err(KvsConfigError::HeaderName(SecretError::HeaderName)),
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_header_name_cloudfront_keeps_from_the_filter_is_refused_and_named_so() {
+        let e = KvsConfig::new(ARN, Some("via"), None, None).unwrap_err();
+        assert_eq!(
+            e,
+            KvsConfigError::HeaderName(SecretError::HeaderCloudFrontOwned)
+        );
+        assert!(e.to_string().contains("CloudFront"), "{e}");
     }
 
     #[test]
