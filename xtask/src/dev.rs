@@ -144,7 +144,7 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
 
 /// A fresh origin secret for this run: 32 bytes from the OS's RNG as 64 hex digits (within the
 /// secret rules of `ip_filter_core::origin_secret`).
-fn fresh_secret() -> Result<String> {
+pub(crate) fn fresh_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| anyhow::anyhow!("the OS random number generator: {e}"))?;
@@ -163,13 +163,13 @@ fn standin_credentials() -> Result<serde_json::Value> {
 }
 
 /// The Python STS stand-in of the identity tests, serving on an ephemeral loopback port.
-struct StandIn {
+pub(crate) struct StandIn {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl StandIn {
-    fn start(python: &std::path::Path) -> Result<Self> {
+    pub(crate) fn start(python: &std::path::Path) -> Result<Self> {
         let script = root().join("dev/py/sts_standin.py");
         let mut child = Command::new(python)
             .arg(script)
