@@ -17,7 +17,7 @@ use std::{fs, thread};
 use anyhow::{Context, Result, bail};
 use ip_filter_core::origin_secret::DEFAULT_HEADER;
 
-use crate::dev::{StandIn, fresh_secret};
+use crate::dev::{StandIn, fresh_secret, local_api_env};
 use crate::edge::cargo_target_dir;
 use crate::run::{cargo, root, run};
 
@@ -99,7 +99,7 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The api's environment: a fresh SQLite file, the stand-in's users as readers and writers.
+/// The api's environment: [`local_api_env`] on a fresh SQLite file, metrics off.
 fn api_env(database: &Path, sts: &str) -> Result<Vec<(&'static str, String)>> {
     for stale in ["", "-wal", "-shm"] {
         let mut path = database.as_os_str().to_owned();
@@ -110,24 +110,13 @@ fn api_env(database: &Path, sts: &str) -> Result<Vec<(&'static str, String)>> {
             Err(e) => return Err(e).with_context(|| format!("removing {path:?}")),
         }
     }
-    Ok(vec![
-        ("STORE", "sqlite".to_owned()),
-        ("SQLITE_PATH", database.display().to_string()),
-        ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
-        (
-            "IDENTITY_READERS",
-            "arn:aws:iam::111122223333:user/eng/*".to_owned(),
-        ),
-        (
-            "IDENTITY_WRITERS",
-            "arn:aws:iam::111122223333:role/deployer".to_owned(),
-        ),
-        ("UNSAFE_STS_ENDPOINT_OVERRIDE", sts.to_owned()),
+    let mut env = local_api_env(database, AUDIENCE, sts);
+    env.extend([
         // Generous: the stand-in shares the machine with the rest of the test run.
         ("IDENTITY_STS_TIMEOUT_MS", "10000".to_owned()),
-        ("LOG_LEVEL", "warn".to_owned()),
         ("METRICS", "off".to_owned()),
-    ])
+    ]);
+    Ok(env)
 }
 
 /// One Schemathesis run against `base` (the document at `base/openapi.json`); with `secret`, every

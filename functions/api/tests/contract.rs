@@ -60,14 +60,15 @@ fn encoded(raw: &str) -> String {
 
 /// Asserts that the document and the server agree on every value; `server` answers whether the
 /// server accepted it.
-async fn agree<F, Fut>(what: &str, values: &[String], document: impl Fn(&str) -> bool, server: F)
-where
-    F: Fn(String) -> Fut,
-    Fut: Future<Output = bool>,
-{
+async fn agree(
+    what: &str,
+    values: &[String],
+    document: impl Fn(&str) -> bool,
+    server: impl AsyncFn(&str) -> bool,
+) {
     let mut disagreements = Vec::new();
     for value in values {
-        let (documented, served) = (document(value), server(value.clone()).await);
+        let (documented, served) = (document(value), server(value).await);
         if documented != served {
             disagreements.push(format!(
                 "{value:?}: the document {}, the server {}",
@@ -77,6 +78,15 @@ where
         }
     }
     assert!(disagreements.is_empty(), "{what}: {disagreements:#?}");
+}
+
+/// Whether the answer is `success` (true) or the `refusal` problem (false; anything else fails).
+fn accepted(a: &Answer, success: StatusCode, refusal: &str, value: &str) -> bool {
+    if a.status == success {
+        return true;
+    }
+    assert_eq!(a.problem(), refusal, "{value:?}");
+    false
 }
 
 fn strings(values: &[&str]) -> Vec<String> {
@@ -116,25 +126,10 @@ async fn limit_is_documented_as_the_integers_the_server_takes() {
         "limit",
         &values,
         |v| integer_schema_admits(&schema, v),
-        |v| {
-            let app = app.clone();
-            async move {
-                let a = send(
-                    &app,
-                    get(
-                        &format!("/v1/audit-events?limit={}", encoded(&v)),
-                        Some(READER),
-                    ),
-                )
-                .await;
-                match a.status {
-                    StatusCode::OK => true,
-                    _ => {
-                        assert_eq!(a.problem(), "invalid-query", "limit {v:?}");
-                        false
-                    }
-                }
-            }
+        async |v| {
+            let path = format!("/v1/audit-events?limit={}", encoded(v));
+            let a = send(&app, get(&path, Some(READER))).await;
+            accepted(&a, StatusCode::OK, "invalid-query", v)
         },
     )
     .await;
@@ -166,27 +161,18 @@ async fn idempotency_key_is_documented_as_the_keys_the_server_takes() {
         "Idempotency-Key",
         &values,
         |v| string_schema_admits(&schema, v),
-        |key| {
-            let app = app.clone();
-            async move {
-                let request = Request::post("/v1/audit-events")
-                    .header("content-type", "application/json")
-                    .header("x-fluid-identity", WRITER)
-                    .header(
-                        "idempotency-key",
-                        http::HeaderValue::from_bytes(key.as_bytes()).unwrap(),
-                    )
-                    .body(axum::body::Body::from(EVENT))
-                    .unwrap();
-                let a = send(&app, request).await;
-                match a.status {
-                    StatusCode::CREATED => true,
-                    _ => {
-                        assert_eq!(a.problem(), "invalid-idempotency-key", "key {key:?}");
-                        false
-                    }
-                }
-            }
+        async |key| {
+            let request = Request::post("/v1/audit-events")
+                .header("content-type", "application/json")
+                .header("x-fluid-identity", WRITER)
+                .header(
+                    "idempotency-key",
+                    http::HeaderValue::from_bytes(key.as_bytes()).unwrap(),
+                )
+                .body(axum::body::Body::from(EVENT))
+                .unwrap();
+            let a = send(&app, request).await;
+            accepted(&a, StatusCode::CREATED, "invalid-idempotency-key", key)
         },
     )
     .await;
@@ -195,13 +181,12 @@ async fn idempotency_key_is_documented_as_the_keys_the_server_takes() {
 /// Whether the server stores an event with these members (201) or refuses it (422).
 async fn server_takes(app: &axum::Router, event: Value) -> bool {
     let a = send(app, post_json(Some(WRITER), None, &event.to_string())).await;
-    match a.status {
-        StatusCode::CREATED => true,
-        _ => {
-            assert_eq!(a.problem(), "invalid-audit-event", "{event}");
-            false
-        }
-    }
+    accepted(
+        &a,
+        StatusCode::CREATED,
+        "invalid-audit-event",
+        &event.to_string(),
+    )
 }
 
 fn event_member_schema(doc: &Value, member: &str) -> Value {
@@ -239,14 +224,14 @@ async fn action_and_resource_are_documented_as_the_server_checks_them() {
         "action",
         &actions,
         |v| string_schema_admits(&action, v),
-        |v| server_takes(&app, json!({"action": v, "resource": "r"})),
+        async |v| server_takes(&app, json!({"action": v, "resource": "r"})).await,
     )
     .await;
     agree(
         "resource",
         &resources,
         |v| string_schema_admits(&resource, v),
-        |v| server_takes(&app, json!({"action": "a", "resource": v})),
+        async |v| server_takes(&app, json!({"action": "a", "resource": v})).await,
     )
     .await;
 }
