@@ -5,7 +5,7 @@
 //! (a) the api served directly on loopback and (b) the same api behind the local chain (`oac-dev`:
 //! the KVS-mode CloudFront Function with an origin secret, body-hash, OAC, the Function URL), as a
 //! Cloudflare viewer sending the secret. Identities are minted for the STS stand-in. Settings:
-//! `dev/py/schemathesis.toml` (fixed seed, deterministic generation, bounded examples); each run
+//! `dev/py/schemathesis.toml` (deterministic generation, bounded examples); each run
 //! is also bounded in time here. What is checked and what is excluded: docs/api.md.
 
 use std::net::TcpListener;
