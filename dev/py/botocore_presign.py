@@ -2,7 +2,8 @@
 
 Reads one JSON object per line on stdin:
   {"access_key": .., "secret_key": .., "token": null|.., "region": .., "audience": .., "expires": 60, "time": <unix>}
-and prints botocore's presigned URL for each, one per line.
+and prints botocore's presigned URL for each, one per line. `presign` is also imported by
+schemathesis_hooks.py (the identity it sends).
 """
 import datetime
 import json
@@ -31,7 +32,8 @@ def presign(case):
     return request.url
 
 
-for line in sys.stdin:
-    if line.strip():
-        print(presign(json.loads(line)), flush=True)
-sys.stderr.write(f"botocore {botocore.__version__}\n")
+if __name__ == "__main__":
+    for line in sys.stdin:
+        if line.strip():
+            print(presign(json.loads(line)), flush=True)
+    sys.stderr.write(f"botocore {botocore.__version__}\n")

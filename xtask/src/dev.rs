@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use anyhow::{Context, Result, bail};
@@ -56,21 +57,7 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
     let mut standin = StandIn::start(&python)?;
     let sts = format!("http://127.0.0.1:{}", standin.port);
     let release = root.join("target/release");
-    let env = [
-        ("STORE", "sqlite".to_owned()),
-        ("SQLITE_PATH", data.join("api.sqlite").display().to_string()),
-        ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
-        (
-            "IDENTITY_READERS",
-            "arn:aws:iam::111122223333:user/eng/*".to_owned(),
-        ),
-        (
-            "IDENTITY_WRITERS",
-            "arn:aws:iam::111122223333:role/deployer".to_owned(),
-        ),
-        ("UNSAFE_STS_ENDPOINT_OVERRIDE", sts.clone()),
-        ("LOG_LEVEL", "warn".to_owned()),
-    ];
+    let env = local_api_env(&data.join("api.sqlite"), AUDIENCE, &sts);
     let secret = fresh_secret()?;
     let mut oac_dev = Command::new(release.join("oac-dev"));
     oac_dev
@@ -142,9 +129,34 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
     Ok(())
 }
 
+/// The api's environment for a local run: SQLite at `sqlite`, identities for `audience` checked
+/// by the STS stand-in at `sts`, its IAM users under `eng/` as readers and its `deployer` role as
+/// writer (the users of `dev/py/standin_credentials.json`).
+pub(crate) fn local_api_env(
+    sqlite: &Path,
+    audience: &str,
+    sts: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("STORE", "sqlite".to_owned()),
+        ("SQLITE_PATH", sqlite.display().to_string()),
+        ("IDENTITY_AUDIENCE", audience.to_owned()),
+        (
+            "IDENTITY_READERS",
+            "arn:aws:iam::111122223333:user/eng/*".to_owned(),
+        ),
+        (
+            "IDENTITY_WRITERS",
+            "arn:aws:iam::111122223333:role/deployer".to_owned(),
+        ),
+        ("UNSAFE_STS_ENDPOINT_OVERRIDE", sts.to_owned()),
+        ("LOG_LEVEL", "warn".to_owned()),
+    ]
+}
+
 /// A fresh origin secret for this run: 32 bytes from the OS's RNG as 64 hex digits (within the
 /// secret rules of `ip_filter_core::origin_secret`).
-fn fresh_secret() -> Result<String> {
+pub(crate) fn fresh_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| anyhow::anyhow!("the OS random number generator: {e}"))?;
@@ -163,13 +175,13 @@ fn standin_credentials() -> Result<serde_json::Value> {
 }
 
 /// The Python STS stand-in of the identity tests, serving on an ephemeral loopback port.
-struct StandIn {
+pub(crate) struct StandIn {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl StandIn {
-    fn start(python: &std::path::Path) -> Result<Self> {
+    pub(crate) fn start(python: &Path) -> Result<Self> {
         let script = root().join("dev/py/sts_standin.py");
         let mut child = Command::new(python)
             .arg(script)

@@ -13,6 +13,7 @@ mod kvs_cases;
 mod lambda;
 mod ranges_fetch;
 mod run;
+mod schemathesis;
 mod test;
 #[cfg(test)]
 mod test_server;
@@ -42,6 +43,9 @@ enum Task {
     Demo,
     /// Run every check and test: fmt, clippy, Rust tests, edge bundles, Node tests.
     Test(test::TestArgs),
+    /// Schemathesis alone (a step of `test`): the api's OpenAPI document against the api and
+    /// through the local chain, every check plus the RFC 9457 one (builds what it needs).
+    Schemathesis,
     /// Benchmarks: body-hash bundle vs a plain Node.js handler, this machine's SHA-256 limit, and
     /// the ip-filter bundle in KVS mode (fresh data, refreshing) vs address only, and the
     /// KVS-mode CloudFront Function against the address-only one.
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         Task::Dev(args) => dev::run_dev(&args),
         Task::Demo => test::demo(),
         Task::Test(args) => test::run_all(&args),
+        Task::Schemathesis => schemathesis::run_alone(),
         Task::Bench => test::bench(),
         Task::CloudfrontFunction(args) => cloudfront_function::build(&args).map(|_| ()),
         Task::CloudflareIps(args) => cloudflare_ips::run(&args),

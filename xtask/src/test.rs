@@ -78,6 +78,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
         test.env(variable, edge::cargo_target_dir().join("debug").join(bin));
     }
     run(&mut test)?;
+    crate::schemathesis::run_both(&python, &node)?;
     fuzz_validate_url()?;
     let tests = node_tests()?;
     // The local Node.js, then the Node.js major Lambda@Edge runs (nodejs22.x).

@@ -1,6 +1,8 @@
 //! Every error the API answers, as RFC 9457 `application/problem+json` with a stable type.
 
-use axum::http::{HeaderValue, header};
+#[cfg(test)]
+use axum::http::HeaderMap;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use problem_details::Problem;
 
@@ -41,6 +43,9 @@ pub enum ApiError {
     StorageUnavailable,
     /// 500 `internal-error` (a bug; details only in the log).
     Internal,
+    /// `http-error` with the status kept: an error response that was not a problem (a rejection
+    /// no handler maps; a bug, logged) made into one by [`ensure_problem`].
+    Unmapped(u16),
 }
 
 impl ApiError {
@@ -104,6 +109,14 @@ impl ApiError {
             StorageUnavailable => Problem::new("storage-unavailable", "Storage unavailable", 503)
                 .with_detail("Try again later."),
             Internal => Problem::new("internal-error", "Internal error", 500),
+            Unmapped(status) => {
+                let title = StatusCode::from_u16(*status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("Error");
+                Problem::new("http-error", title, *status)
+                    .with_detail("The request was refused before it reached a handler.")
+            }
         }
     }
 }
@@ -117,8 +130,85 @@ pub fn problem_response(problem: &Problem) -> Response {
     response
 }
 
+/// The last guard of the contract that every error is a problem: an error response (4xx, 5xx)
+/// that is not `application/problem+json` — a rejection of an extractor or layer that no handler
+/// maps to its own type — is replaced by the [`ApiError::Unmapped`] problem of its status, and
+/// logged as the bug it is. Every other response passes unchanged.
+pub fn ensure_problem(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == problem_details::CONTENT_TYPE.as_bytes());
+    if is_problem {
+        return response;
+    }
+    tracing::warn!(
+        status = status.as_u16(),
+        "an error response was not a problem; answered http-error"
+    );
+    let mut problem = ApiError::Unmapped(status.as_u16()).into_response();
+    // Keep what the caller needs to act on (`Allow`, `Retry-After`); the body and its type go.
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            problem.headers_mut().insert(name, value.clone());
+        }
+    }
+    problem
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         problem_response(&self.to_problem())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn parts(response: Response) -> (StatusCode, HeaderMap, String) {
+        let (parts, body) = response.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8(body.to_vec()).unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_plain_text_rejection_becomes_a_problem_of_its_status() {
+        let plain = (
+            StatusCode::BAD_REQUEST,
+            [(header::RETRY_AFTER, "1")],
+            "Invalid URL: Cannot parse `\\xFF` to a `String`",
+        )
+            .into_response();
+        let (status, headers, body) = parts(ensure_problem(plain)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        assert_eq!(headers[header::RETRY_AFTER], "1");
+        let problem: Problem = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            (problem.slug(), problem.status()),
+            (Some("http-error"), 400)
+        );
+        assert_eq!(problem.title(), "Bad Request");
+    }
+
+    #[tokio::test]
+    async fn problems_and_successes_pass_unchanged() {
+        let (_, headers, body) =
+            parts(ensure_problem(ApiError::InvalidCursor.into_response())).await;
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        assert_eq!(body, ApiError::InvalidCursor.to_problem().to_json());
+        let (status, headers, body) =
+            parts(ensure_problem((StatusCode::OK, "fine").into_response())).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "fine"));
+        assert_eq!(headers[header::CONTENT_TYPE], "text/plain; charset=utf-8");
     }
 }

@@ -55,7 +55,8 @@ pub struct AppState {
 }
 
 /// The service: routes, 404/405 problems, body limit, identity gate, request IDs and access logs,
-/// and a panic guard answering 500 `internal-error` (a panic is a bug, never the caller's fault).
+/// a panic guard answering 500 `internal-error` (a panic is a bug, never the caller's fault), and
+/// [`error::ensure_problem`] over every answer (an error is a problem, whatever produced it).
 /// Records no metrics (see [`router_with_metrics`]).
 pub fn router(store: Arc<dyn AuditStore>, gate: IdentityGate, max_body_bytes: usize) -> Router {
     router_with_metrics(store, gate, max_body_bytes, Metrics::off())
@@ -94,6 +95,9 @@ pub fn router_with_metrics(
                 error::problem_response(&ApiError::Internal.to_problem())
             },
         ))
+        .layer(middleware::map_response(|response| async {
+            error::ensure_problem(response)
+        }))
         .layer(middleware::from_fn_with_state(metrics, observe::observe))
 }
 

@@ -25,10 +25,16 @@ pub struct NewAuditEvent {
     /// What happened: 1–128 characters of `[A-Za-z0-9._:/-]`, e.g. `deploy.started`.
     #[schema(min_length = 1, max_length = 128, pattern = "^[A-Za-z0-9._:/-]+$")]
     pub action: String,
-    /// What it happened to: 1–512 printable characters, e.g. an ARN.
-    #[schema(min_length = 1, max_length = 512)]
+    /// What it happened to: 1–512 characters, none of them a control character (U+0000–U+001F,
+    /// U+007F–U+009F), e.g. an ARN.
+    #[schema(
+        min_length = 1,
+        max_length = 512,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"
+    )]
     pub resource: String,
-    /// Optional free-form JSON object, at most 4096 bytes as compact JSON.
+    /// Optional free-form JSON object, at most 4096 bytes as compact JSON (a size JSON Schema
+    /// cannot state; beyond it the answer is 422 `invalid-audit-event`).
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub detail: Option<serde_json::Map<String, serde_json::Value>>,
@@ -140,6 +146,26 @@ pub fn is_idempotency_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= MAX_IDEMPOTENCY_KEY_LEN
         && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// `limit` as the OpenAPI document declares it and a generated client sends it: the decimal form
+/// of an integer in 1..=[`MAX_PAGE_LIMIT`] — no sign, no leading zero, no spaces, no fraction.
+/// `None` for anything else (the caller answers `invalid-query`).
+///
+/// ```
+/// use api::model::parse_page_limit;
+/// assert_eq!((parse_page_limit("1"), parse_page_limit("100")), (Some(1), Some(100)));
+/// for refused in ["0", "101", "abc", "+5", "05", " 5", "1.0", ""] {
+///     assert_eq!(parse_page_limit(refused), None, "{refused:?}");
+/// }
+/// ```
+pub fn parse_page_limit(raw: &str) -> Option<usize> {
+    if raw.starts_with('0') || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse()
+        .ok()
+        .filter(|n| (1..=MAX_PAGE_LIMIT).contains(n))
 }
 
 /// An opaque page cursor: the last event ID of the previous page, versioned and base64url-encoded.

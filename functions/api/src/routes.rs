@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::identity::{Caller, Writer};
 use crate::model::{
     AuditEvent, Cursor, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, NewAuditEvent, is_event_id,
-    is_idempotency_key,
+    is_idempotency_key, parse_page_limit,
 };
 use crate::store::{Appended, IdempotencyClaim};
 
@@ -82,13 +82,20 @@ pub struct ProblemDoc {
 }
 
 /// Query of `GET /v1/audit-events`. Unknown parameters are refused.
+///
+/// `limit` is read as text and parsed by [`parse_page_limit`] (so a bad value is our
+/// `invalid-query` problem, not a deserializer's message), but documented as what it is: an
+/// integer 1–100. The contract test (`tests/contract.rs`) holds the two together.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// Page size, 1–100 (default 25).
+    /// Page size, an integer 1–100 (default 25).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 25)]
     pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page, passed back unchanged (opaque; at most 128
+    /// characters).
+    #[param(min_length = 1, max_length = 128)]
     pub cursor: Option<String>,
 }
 
@@ -148,7 +155,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 }
 
 #[utoipa::path(post, path = "/v1/audit-events", tag = "audit", security(("fluid_identity" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "1–128 visible ASCII characters; a retry with the same key and body returns the first result.")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 128, pattern = "^[!-~]+$",
+        description = "1–128 visible ASCII characters (0x21–0x7E), sent once; a retry with the same key and body returns the first result.")),
     request_body(content = NewAuditEvent, content_type = "application/json"),
     responses(
         (status = 201, description = "Stored (or, with `idempotent-replayed: true`, stored before).", body = AuditEvent),
@@ -230,8 +238,12 @@ pub(crate) async fn append_event(
 pub(crate) async fn get_event(
     State(state): State<AppState>,
     _caller: Caller,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<AuditEvent>, ApiError> {
+    // A segment that does not decode (`%FF`: not UTF-8) names no event, like any malformed ID.
+    let Ok(Path(id)) = id else {
+        return Err(ApiError::AuditEventNotFound);
+    };
     if !is_event_id(&id) {
         return Err(ApiError::AuditEventNotFound);
     }
@@ -262,14 +274,9 @@ pub(crate) async fn list_events(
     let Query(params) = query.map_err(|e| ApiError::InvalidQuery(e.body_text()))?;
     let limit = match params.limit.as_deref() {
         None => DEFAULT_PAGE_LIMIT,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=MAX_PAGE_LIMIT).contains(&n) => n,
-            _ => {
-                return Err(ApiError::InvalidQuery(format!(
-                    "limit must be an integer in 1..={MAX_PAGE_LIMIT}"
-                )));
-            }
-        },
+        Some(raw) => parse_page_limit(raw).ok_or_else(|| {
+            ApiError::InvalidQuery(format!("limit must be an integer in 1..={MAX_PAGE_LIMIT}"))
+        })?,
     };
     let after = match params.cursor.as_deref() {
         None => None,

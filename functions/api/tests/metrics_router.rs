@@ -6,6 +6,7 @@
 mod common;
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use api::metrics::{Metrics, MetricsSink, Namespace, StoreKind, TimedStore, TimedStsClient};
 use api::store::{AuditStore, SqliteStore};
@@ -103,7 +104,67 @@ async fn a_200_is_counted_under_its_route_and_2xx_without_an_identity_outcome() 
         (&"/health".into(), &"2xx".into())
     );
     assert_eq!((&doc["Requests"], doc.get("Outcome")), (&1.into(), None));
-    assert!(doc["Latency"].as_f64().unwrap() >= 0.0);
+}
+
+/// A store whose `list` answers an empty page after sleeping for its duration (blocking the
+/// thread: nothing else runs in these one-request tests); `append` fails, `get` finds nothing.
+struct SlowStore(Duration);
+
+impl AuditStore for SlowStore {
+    fn append(
+        &self,
+        _: api::model::AuditEvent,
+        _: Option<api::store::IdempotencyClaim>,
+    ) -> api::store::BoxFuture<'_, Result<api::store::Appended, api::store::StoreError>> {
+        Box::pin(async { Err(api::store::StoreError("read-only".into())) })
+    }
+    fn get<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> api::store::BoxFuture<'a, Result<Option<api::model::AuditEvent>, api::store::StoreError>>
+    {
+        Box::pin(async { Ok(None) })
+    }
+    fn list<'a>(
+        &'a self,
+        _: Option<&'a str>,
+        _: usize,
+    ) -> api::store::BoxFuture<'a, Result<api::store::Page, api::store::StoreError>> {
+        Box::pin(async move {
+            std::thread::sleep(self.0);
+            Ok(api::store::Page {
+                events: Vec::new(),
+                more: false,
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn latency_spans_the_handler_and_no_more_than_the_request() {
+    // Bounds, not a timing: the store sleeps at least 20 ms inside the request, and the request
+    // is over when `send` returns. A latency taken before the handler ran, or after the answer
+    // left, or in the wrong unit, falls outside them.
+    let sleep = Duration::from_millis(20);
+    let (app, captured) = observed(Arc::new(SlowStore(sleep)), IdentityGate::new(TestGate));
+    let started = Instant::now();
+    let answer = send(&app, get("/v1/audit-events", Some(READER))).await;
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(answer.status, 200);
+    let latency = captured.request()["Latency"].as_f64().unwrap();
+    let store = captured.store_calls()[0]["StoreLatency"].as_f64().unwrap();
+    assert!(
+        store >= 20.0,
+        "StoreLatency {store} ms < the store's 20 ms sleep"
+    );
+    assert!(
+        latency >= store,
+        "Latency {latency} ms < StoreLatency {store} ms"
+    );
+    assert!(
+        latency <= wall_ms,
+        "Latency {latency} ms > the request's {wall_ms} ms"
+    );
 }
 
 #[tokio::test]
