@@ -2,9 +2,7 @@
 //! gets the defined 400 `too-many-header-entries`, judged on the count alone, through the typed
 //! request the `lambda_runtime` binary decides on and through a lookup that has read no value.
 
-use std::borrow::Cow;
-use std::cell::Cell;
-
+use cloudfront_event::testing::CountOnly;
 use cloudfront_event::{Event, HeaderEntry, Headers, Reason};
 
 use super::*;
@@ -120,38 +118,11 @@ fn the_typed_request_of_the_binary_gets_the_same_400() {
     }
 }
 
-/// A lookup that knows each count but has read no value (as the N-API reader leaves a header
-/// over the limit), and counts the reads of values.
-struct CountOnly {
-    name: &'static str,
-    count: usize,
-    value_reads: Cell<usize>,
-}
-
-impl HeaderLookup for CountOnly {
-    fn values(&self, _: &str) -> Vec<Cow<'_, str>> {
-        self.value_reads.set(self.value_reads.get() + 1);
-        Vec::new()
-    }
-
-    fn count(&self, lowercase_name: &str) -> usize {
-        if lowercase_name == self.name {
-            self.count
-        } else {
-            0
-        }
-    }
-}
-
 #[test]
 fn the_count_alone_decides_no_value_is_read() {
     for (name, _, body, config) in cases() {
-        let lookup = CountOnly {
-            name,
-            count: 10_000,
-            value_reads: Cell::new(0),
-        };
+        let lookup = CountOnly::new(name, 10_000);
         expect_too_many(&decide_body(&body, &lookup, &config), name, 10_000);
-        assert_eq!(lookup.value_reads.get(), 0, "{name}: a value was read");
+        assert_eq!(lookup.value_reads(), 0, "{name}: a value was read");
     }
 }

@@ -26,6 +26,8 @@ pub mod oac;
 mod outcome;
 pub mod reserved_headers;
 mod response;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use decision_log::{BodySeen, Decision, EdgeFunction, Reason};
 pub use decision_log_level::{

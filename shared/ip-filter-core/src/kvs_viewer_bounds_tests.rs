@@ -2,9 +2,7 @@
 //! (and that each failed refresh is counted), and a secret header repeated past any real request
 //! (257 and 10,000 entries), judged on its count after the address, never read whole.
 
-use std::borrow::Cow;
-use std::cell::Cell;
-
+use cloudfront_event::testing::CountOnly;
 use cloudfront_event::{HeaderEntry, Response};
 
 use super::*;
@@ -137,24 +135,6 @@ fn without_a_clock_no_secret_is_fresh() {
     assert_eq!(decision.reason, Reason::SecretsStale);
 }
 
-/// A lookup of one header with `count` entries whose values were never read (as the N-API
-/// reader leaves a header that comes more than once), counting reads of values.
-struct CountOnly {
-    count: usize,
-    value_reads: Cell<usize>,
-}
-
-impl HeaderLookup for CountOnly {
-    fn values(&self, _: &str) -> Vec<Cow<'_, str>> {
-        self.value_reads.set(self.value_reads.get() + 1);
-        Vec::new()
-    }
-
-    fn count(&self, name: &str) -> usize {
-        if name == HEADER { self.count } else { 0 }
-    }
-}
-
 #[test]
 fn a_secret_header_repeated_257_or_10000_times_is_the_uniform_403() {
     let v = refreshed_at_zero();
@@ -171,10 +151,7 @@ fn a_secret_header_repeated_257_or_10000_times_is_the_uniform_403() {
             .unwrap();
         assert_eq!(decision.reason, Reason::SecretRepeated);
         assert_eq!(decision.outcome, wrong_address.outcome, "the same 403");
-        let lookup = CountOnly {
-            count,
-            value_reads: Cell::new(0),
-        };
+        let lookup = CountOnly::new(HEADER, count);
         let decision = v
             .decision(Some(0), CLOUDFLARE, |_| Ok::<_, Infallible>(lookup))
             .unwrap();
@@ -185,15 +162,12 @@ fn a_secret_header_repeated_257_or_10000_times_is_the_uniform_403() {
 #[test]
 fn the_repeated_header_is_judged_without_reading_a_value() {
     let v = refreshed_at_zero();
-    let lookup = CountOnly {
-        count: 10_000,
-        value_reads: Cell::new(0),
-    };
+    let lookup = CountOnly::new(HEADER, 10_000);
     let decision = v
         .data()
         .judge(CLOUDFLARE, true, |_| Ok::<_, Infallible>(&lookup));
     assert_eq!(decision.unwrap().reason, Reason::SecretRepeated);
-    assert_eq!(lookup.value_reads.get(), 0);
+    assert_eq!(lookup.value_reads(), 0);
 }
 
 #[test]
