@@ -29,12 +29,12 @@ const logsDecisions = handlerCore.decisionLog !== 'off';
 /**
  * Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects, and logs
  * the decision when the level says so: one JSON line, built in Rust from the decision alone
- * (docs/metrics.md). The clock is passed in: in KVS mode the secrets stop admitting once they are
- * too old (every refresh failed for too long).
+ * (docs/metrics.md). In KVS mode the clock is passed in: the secrets stop admitting once they are
+ * too old (every refresh failed for too long); the address-only filter needs none.
  */
 export async function handler(event) {
   if (readsStore) await refresh(handlerCore);
-  const answer = handlerCore.handle(event, Date.now());
+  const answer = handlerCore.handle(event, readsStore ? Date.now() : undefined);
   if (logsDecisions) {
     const line = handlerCore.takeDecisionLog();
     if (line !== null) console.log(line);
