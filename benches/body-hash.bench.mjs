@@ -3,10 +3,12 @@
 // older target/edge/body-hash), it runs as a fourth contender and a second table compares the two.
 //
 // In one Node.js process, alternating in blocks so drift and load hit every contender alike:
-// oac-kit's body-hash edge bundle (which writes one decision log line per invocation), a plain
-// Node.js handler (Buffer.from(data, 'base64') + crypto.createHash('sha256'); it logs nothing), the
-// same plain handler plus one console.log of a JSON decision line (like for like with the
-// bundle), and SHA-256 alone (Node's crypto over the already-decoded bytes:
+// oac-kit's body-hash edge bundle at the decision log level baked into its config.json (printed;
+// `cargo xtask bench` builds the default, `refusals`, which writes no line for a hashed body), a
+// plain Node.js handler (Buffer.from(data, 'base64') + crypto.createHash('sha256'); it logs
+// nothing: like for like with the default level), the same plain handler plus one console.log of
+// a JSON decision line (like for like with a bundle built with `--decision-log all`), and SHA-256
+// alone (Node's crypto over the already-decoded bytes:
 // the hashing limit in this process, what no handler of the body can beat), on bodies of 0 B,
 // 1 KiB, 64 KiB and 1 MiB. Every call gets a fresh event with a fresh base64 string (one byte
 // changed, re-encoded), built outside the timed region — the runtime parses a new event for each
@@ -90,7 +92,9 @@ async function checkAgrees(size) {
 const cell = (s) => `${fmt(quantile(s, 0.5))} / ${fmt(quantile(s, 0.99))}`;
 const load1 = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
+const level = (dir) => JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).decisionLog ?? 'all (built before the levels)';
 console.log(`node ${process.version}, ${process.platform}-${process.arch}; load average (1, 5, 15 min) at start: ${load1()}`);
+console.log(`bundle ${ours}: decisionLog ${level(ours)}${previousDir ? `; previous ${previousDir}: decisionLog ${level(previousDir)}` : ''}`);
 console.log('\n| body | bundle median / p99 (µs) | plain Node.js median / p99 (µs) | plain Node.js + one console.log line median / p99 (µs) | SHA-256 alone median / p99 (µs) | bundle ÷ plain | bundle ÷ plain + log | bundle ÷ SHA-256 |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 const againstPrevious = [];

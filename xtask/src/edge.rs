@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
 use clap::Args;
+use cloudfront_event::{DecisionLogLevel, with_decision_log};
 use zip::write::SimpleFileOptions;
 
 use crate::elf_check::{MAX_GLIBC, check_addon};
@@ -33,6 +34,10 @@ pub struct EdgeArgs {
     /// ip-filter: the origin secret's header (default `x-origin-secret`); needs `--kvs-arn`.
     #[arg(long, value_name = "NAME", requires = "kvs_arn")]
     pub origin_secret_header: Option<String>,
+    /// Both functions: which decisions get a log line — `all`, `refusals` (generated responses
+    /// only: 403s and body-hash's problems) or `off`. Baked into `config.json` as `decisionLog`.
+    #[arg(long, value_name = "LEVEL", default_value = "refusals")]
+    pub decision_log: DecisionLogLevel,
 }
 
 /// One edge function: its name, the crate of its addon, its build-time configuration, and the
@@ -108,6 +113,14 @@ pub fn ip_filter_config(args: &EdgeArgs) -> Result<String> {
     Ok(config.to_json())
 }
 
+/// A function's `config.json`: its core's options and the decision log level.
+fn bundle_config(function: &EdgeFunction, args: &EdgeArgs) -> Result<String> {
+    Ok(with_decision_log(
+        &(function.config)(args)?,
+        args.decision_log,
+    )?)
+}
+
 /// Where cargo puts build output: `$CARGO_TARGET_DIR` (relative to the workspace root if
 /// relative) or `<root>/target`.
 pub fn cargo_target_dir() -> PathBuf {
@@ -123,7 +136,7 @@ pub fn build(args: &EdgeArgs) -> Result<Vec<PathBuf>> {
     // the previous bundles as they were.
     let configs = FUNCTIONS
         .iter()
-        .map(|f| (f.config)(args))
+        .map(|f| bundle_config(f, args))
         .collect::<Result<Vec<_>>>()?;
     let mut cmd = cargo();
     cmd.args(["build", "--release", "--lib"]);
@@ -236,6 +249,35 @@ mod tests {
             ip_filter_config(&EdgeArgs::default()).unwrap(),
             r#"{"extraCidrs":[]}"#
         );
+    }
+
+    /// `EdgeArgs` as `cargo xtask edge` parses them.
+    #[derive(clap::Parser)]
+    struct EdgeCli {
+        #[command(flatten)]
+        args: EdgeArgs,
+    }
+
+    fn parsed(argv: &[&str]) -> Result<EdgeArgs, clap::Error> {
+        use clap::Parser;
+        let argv = std::iter::once("edge").chain(argv.iter().copied());
+        EdgeCli::try_parse_from(argv).map(|cli| cli.args)
+    }
+
+    #[test]
+    fn the_decision_log_level_is_baked_into_both_configs_refusals_by_default() {
+        let default = parsed(&[]).unwrap();
+        for function in FUNCTIONS {
+            let json = bundle_config(function, &default).unwrap();
+            assert!(json.starts_with(r#"{"decisionLog":"refusals""#), "{json}");
+        }
+        let all = parsed(&["--decision-log", "all"]).unwrap();
+        let ip_filter = FUNCTIONS.iter().find(|f| f.name == "ip-filter").unwrap();
+        assert_eq!(
+            bundle_config(ip_filter, &all).unwrap(),
+            r#"{"decisionLog":"all","extraCidrs":[]}"#
+        );
+        assert!(parsed(&["--decision-log", "some"]).is_err());
     }
 
     #[test]

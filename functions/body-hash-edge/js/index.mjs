@@ -13,8 +13,9 @@
 // Rust accepts that this file does not take, reads it whole). Nothing is refused here.
 //
 // Both paths log the decision the same way (docs/metrics.md, "Edge decision logs"): the call that
-// decided keeps its one JSON line, built in Rust from the decision alone, and this file writes it
-// with console.log.
+// decided keeps its one JSON line, built in Rust from the decision alone, when config.json's
+// `decisionLog` level logs that decision (`all`; `refusals`, the default; `off`), and this file
+// writes it with console.log.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { types } from 'node:util';
@@ -30,6 +31,16 @@ const HEADERS_WITH_BODY = core.headersRead(true);
 const HEADERS_WITHOUT_BODY = core.headersRead(false);
 if (HEADERS_WITH_BODY.length > 3 || HEADERS_WITHOUT_BODY.length > 3) {
   throw new Error('body-hash: the core reads more headers than decideValues takes');
+}
+
+/** Whether any decision is logged: at `off` no line is ever asked for. */
+const LOGS_DECISIONS = core.decisionLog !== 'off';
+
+/** Writes the line the call that decided kept, if the level kept one. */
+function logDecision() {
+  if (!LOGS_DECISIONS) return;
+  const line = core.takeDecisionLog();
+  if (line !== null) console.log(line);
 }
 
 /** A header whose entry list is not absent or one plain entry: only `handle` reads it. */
@@ -58,7 +69,7 @@ const isOptional = (v, type) => v === undefined || typeof v === type;
 /** `handle`'s answer for an event not of the plain shape, its decision logged. */
 function viaHandle(event) {
   const answer = core.handle(event);
-  console.log(core.takeDecisionLog());
+  logDecision();
   return answer;
 }
 
@@ -105,7 +116,7 @@ export async function handler(event) {
   const answer = core.decideValues(
     requestId, headers, body !== undefined, encoding, inputTruncated, data, value0, value1, value2,
   );
-  console.log(core.takeDecisionLog());
+  logDecision();
   if (typeof answer === 'string') {
     headers[HASH_HEADER] = [{ key: HASH_HEADER, value: answer }];
     return request;

@@ -17,11 +17,11 @@ mod primitive_call;
 use std::cell::Cell;
 
 use body::{BodyMembers, DataCopy, copy_body_data, copy_exact, is_ascii, read_body};
-use body_hash_core::{BodyInput, Config, decide_body, headers_read};
-use cloudfront_event::{Decision, EdgeFunction, Outcome};
+use body_hash_core::{BodyInput, Config, MAX_ENTRIES_PER_HEADER, decide_body, headers_read};
+use cloudfront_event::{Decision, DecisionLogLevel, EdgeFunction, Outcome, split_decision_log};
 use edge_napi::member::record;
 use edge_napi::{
-    ReadHeaders, apply_edits, read_headers, request_id_of, request_of, response_to_js,
+    ReadHeaders, apply_edits, init_error, read_headers, request_id_of, request_of, response_to_js,
 };
 use napi::bindgen_prelude::ObjectFinalize;
 use napi::{Env, JsObject, JsUnknown, Result};
@@ -38,19 +38,23 @@ pub struct Handler {
     body_buffer: Cell<Vec<u8>>,
     /// Node's UTF-8 writer for large bodies; taken out for an invocation like `body_buffer`.
     writer: Cell<Option<NodeWriter>>,
+    /// Which decisions get a log line (`config.json`'s `decisionLog`).
+    log_level: DecisionLogLevel,
     /// The last decision's log line, until `index.mjs` takes it.
     decision_log: Cell<Option<String>>,
 }
 
 #[napi]
 impl Handler {
-    /// Parses and validates `config.json`; throws (failing the function's init) if invalid.
+    /// Parses and validates `config.json` (its `decisionLog` level, then the core's options);
+    /// throws (failing the function's init) if invalid.
     #[napi(constructor)]
     pub fn new(env: Env, config_json: String) -> Result<Self> {
-        let config =
-            Config::from_json(&config_json).map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        let (log_level, config_json) = split_decision_log(&config_json).map_err(init_error)?;
+        let config = Config::from_json(&config_json).map_err(init_error)?;
         Ok(Self {
             config,
+            log_level,
             body_buffer: Cell::new(Vec::new()),
             writer: Cell::new(NodeWriter::new(&env)?),
             decision_log: Cell::new(None),
@@ -65,7 +69,10 @@ impl Handler {
         let request_id = request_id_of(&event)?;
         let mut headers_object = record(&request, "headers")?;
         let body = read_body(&request)?;
-        let read = |names: &'static [&'static str]| read_headers(&headers_object, names);
+        // A header repeated past the core's limit is counted, not read: the core refuses it.
+        let read = |names: &'static [&'static str]| {
+            read_headers(&headers_object, names, MAX_ENTRIES_PER_HEADER)
+        };
         let decision = self.decide(&env, read, body)?;
         match self.keep_log_line(decision, request_id.as_deref()) {
             Outcome::Forward(edits) => {
@@ -77,7 +84,15 @@ impl Handler {
         }
     }
 
-    /// The last decision's one JSON log line, once (`null` when there is none to take).
+    /// The decision log level baked into `config.json`: `index.mjs` asks once at init, and at
+    /// `off` never calls `takeDecisionLog`.
+    #[napi(getter)]
+    pub fn decision_log(&self) -> &'static str {
+        self.log_level.name()
+    }
+
+    /// The last decision's one JSON log line, once (`null` when there is none to take, or the
+    /// level does not log that decision).
     #[napi]
     pub fn take_decision_log(&self) -> Option<String> {
         self.decision_log.take()
@@ -145,10 +160,13 @@ impl Handler {
         Ok(decision)
     }
 
-    /// Keeps the decision's log line for `takeDecisionLog` and hands back its outcome.
+    /// Keeps the decision's log line for `takeDecisionLog` (when the level logs it) and hands
+    /// back its outcome.
     fn keep_log_line(&self, decision: Decision, request_id: Option<&str>) -> Outcome {
-        let line = decision.log_line(EdgeFunction::BodyHash, request_id);
-        self.decision_log.set(Some(line));
+        if self.log_level.logs(&decision) {
+            let line = decision.log_line(EdgeFunction::BodyHash, request_id);
+            self.decision_log.set(Some(line));
+        }
         decision.outcome
     }
 }

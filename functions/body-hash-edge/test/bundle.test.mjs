@@ -250,8 +250,8 @@ describe('body-hash bundle rejection paths', () => {
 });
 
 describe('build-time configuration', () => {
-  it('the shipped config.json is the default (no Authorization copy)', () => {
-    assert.deepEqual(JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')), {});
+  it('the shipped config.json is the default (no Authorization copy, decision log: refusals)', () => {
+    assert.deepEqual(JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')), { decisionLog: 'refusals' });
   });
 
   it('copies Authorization into the configured header, dropping a spoofed one', () => {

@@ -1,18 +1,20 @@
-// The body-hash bundle logs exactly one JSON line per decision (docs/metrics.md, "Edge decision
-// logs"), with the reason, the body's size and CloudFront's requestId — and never the body, a
-// header value or a hash.
+// The body-hash bundle logs one JSON line per decision its build-time level logs (docs/metrics.md,
+// "Edge decision logs": `all`, `refusals` — the default — or `off`), with the reason, the body's
+// size and CloudFront's requestId — and never the body, a header value or a hash.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleWith } from '../../../shared/edge-napi/test/bundle-copy.mjs';
 import { captureLog, oneLine } from '../../../shared/edge-napi/test/capture-log.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const bundle = join(process.env.OAC_KIT_EDGE_DIR ?? join(repo, 'target/edge'), 'body-hash');
-const { handler } = await import(pathToFileURL(join(bundle, 'index.mjs')).href);
+const built = await import(pathToFileURL(join(bundle, 'index.mjs')).href);
+const handler = await bundleWith(bundle, { decisionLog: 'all' });
 
 const HASH = 'x-amz-content-sha256';
 const SECRET_BODY = 'body-SECRET-5d1e';
@@ -40,7 +42,7 @@ async function logged(e) {
   return line;
 }
 
-describe('body-hash decision log', () => {
+describe('body-hash decision log at level all', () => {
   it('a complete body: forward, hashed, its size', async () => {
     const line = await logged(event({ data: SECRET_BODY }));
     assert.deepEqual(
@@ -76,5 +78,42 @@ describe('body-hash decision log', () => {
   it('a malformed event logs no decision line (the invocation fails)', async () => {
     const { calls } = await captureLog(() => handler({ Records: [] }).catch((e) => e));
     assert.equal(calls.length, 0);
+  });
+});
+
+/** How many console.log calls `run` makes. */
+async function lineCount(run) {
+  return (await captureLog(run)).calls.length;
+}
+
+describe('body-hash decision log at level refusals (the default build)', () => {
+  it('the bundle cargo xtask edge builds says refusals', () => {
+    assert.equal(JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')).decisionLog, 'refusals');
+  });
+
+  it('a forwarded request: no line, on the one-call path and through handle', async () => {
+    assert.equal(await lineCount(() => built.handler(event({ data: SECRET_BODY }))), 0);
+    const twice = { [HASH]: [{ key: HASH, value: 'a'.repeat(64) }, { key: HASH, value: 'b'.repeat(64) }] };
+    assert.equal(await lineCount(() => built.handler(event({ data: SECRET_BODY, headers: twice }))), 0);
+  });
+
+  it('a refusal: its line, on the one-call path and through handle', async () => {
+    const { calls } = await captureLog(() => built.handler(event({ data: SECRET_BODY, truncated: true })));
+    assert.equal(oneLine(assert, calls).reason, 'body-truncated-no-hash');
+    const twice = { [HASH]: [{ key: HASH, value: 'a'.repeat(64) }, { key: HASH, value: 'b'.repeat(64) }] };
+    const viaHandle = await captureLog(() => built.handler(event({ data: SECRET_BODY, truncated: true, headers: twice })));
+    assert.equal(oneLine(assert, viaHandle.calls).reason, 'body-truncated-no-hash');
+  });
+});
+
+describe('body-hash decision log at level off', () => {
+  it('no line, forwarded or refused', async () => {
+    const off = await bundleWith(bundle, { decisionLog: 'off' });
+    assert.equal(await lineCount(() => off(event({ data: SECRET_BODY }))), 0);
+    assert.equal(await lineCount(() => off(event({ data: SECRET_BODY, truncated: true }))), 0);
+  });
+
+  it('a level that is not one fails the init', async () => {
+    await assert.rejects(bundleWith(bundle, { decisionLog: 'everything' }), /decisionLog/);
   });
 });

@@ -32,6 +32,37 @@ const sparse = (length) => {
   return a;
 };
 
+/** `count` entries of header `name`, each `{ key: name, value }`. */
+const entries = (name, value, count) => Array.from({ length: count }, () => ({ key: name, value }));
+const withHeader = (e, name, list) => {
+  requestOf(e).headers[name] = list;
+  return e;
+};
+
+/**
+ * A header the core reads, repeated past any real request: judged on its count alone, a 400
+ * `too-many-header-entries` problem — never an exception (the viewer chooses the count).
+ */
+export const repeated = {
+  'content-length 257 times': (e) => withContentLength(e, entries('Content-Length', '0', 257)),
+  'content-length 10000 times': (e) => withContentLength(e, entries('Content-Length', '0', 10_000)),
+  'transfer-encoding 10000 times, no body': (e) => {
+    delete requestOf(e).body;
+    return withHeader(e, 'transfer-encoding', entries('Transfer-Encoding', 'chunked', 10_000));
+  },
+  'x-amz-content-sha256 257 times': (e) =>
+    withHeader(e, 'x-amz-content-sha256', entries('X-Amz-Content-Sha256', 'UNSIGNED-PAYLOAD', 257)),
+  'x-amz-content-sha256 10000 times': (e) =>
+    withHeader(e, 'x-amz-content-sha256', entries('X-Amz-Content-Sha256', 'UNSIGNED-PAYLOAD', 10_000)),
+  'header entry list a sparse array of length 1e9': (e) => withContentLength(e, sparse(1e9)),
+};
+
+/** A header the core does not read may come any number of times: the body is hashed. */
+export const repeatedUnread = {
+  'authorization 10000 times (not copied)': (e) =>
+    withHeader(e, 'authorization', entries('Authorization', 'Bearer t', 10_000)),
+};
+
 /** Members of the wrong type or size: the addon's own "malformed event" exception. */
 export const malformed = {
   ...malformedEnvelopes,
@@ -51,9 +82,6 @@ export const malformed = {
     withContentLength(e, { key: 'Content-Length', value: '5' }),
   'header entry list an array-like with length 2**32-1': (e) =>
     withContentLength(e, { length: 2 ** 32 - 1, 0: { key: 'Content-Length', value: '5' } }),
-  'header entry list a sparse array of length 1e9': (e) => withContentLength(e, sparse(1e9)),
-  'header entry list with 257 entries': (e) =>
-    withContentLength(e, Array.from({ length: 257 }, () => ({ key: 'Content-Length', value: '0' }))),
   'header entry list with a hole': (e) => withContentLength(e, [, { key: 'Content-Length', value: '5' }]),
   'header entry a string': (e) => withContentLength(e, ['5']),
   'header entry null': (e) => withContentLength(e, [null]),
@@ -178,7 +206,7 @@ export const reentrant = {
 export function build(name, ctx) {
   const e = loadFixture(FIXTURE);
   if (name === 'well-formed') return e;
-  const edit = malformed[name] ?? hostileGetters[name] ?? reentrant[name];
+  const edit = malformed[name] ?? repeated[name] ?? repeatedUnread[name] ?? hostileGetters[name] ?? reentrant[name];
   if (!edit) throw new Error(`no case ${name}`);
   return edit(e, ctx);
 }

@@ -15,7 +15,9 @@ import {
   loadFixture,
   requestOf,
 } from '../../../shared/edge-napi/test/isolated.mjs';
-import { FIXTURE, hostileGetters, largeBodyBytes, malformed } from './malformed-cases.mjs';
+import {
+  FIXTURE, hostileGetters, largeBodyBytes, malformed, repeated, repeatedUnread,
+} from './malformed-cases.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bundle = join(process.env.OAC_KIT_EDGE_DIR ?? join(repo, 'target/edge'), 'body-hash');
@@ -42,6 +44,20 @@ describe('body-hash bundle: the well-formed sample, for contrast', () => {
 describe('body-hash bundle refuses malformed events', () => {
   for (const name of Object.keys(malformed)) {
     it(`${name} → invocation error`, () => expectThrew(run(name), MALFORMED));
+  }
+});
+
+describe('body-hash bundle answers a header repeated past any request with a 400, never a throw', () => {
+  for (const name of Object.keys(repeated)) {
+    it(`${name} → 400 too-many-header-entries`, () => {
+      const report = run(name);
+      assert.equal(report.outcome, 'returned', report.message);
+      assert.equal(report.value.status, '400');
+      assert.equal(JSON.parse(report.value.body).type, 'urn:oac-kit:problem:too-many-header-entries');
+    });
+  }
+  for (const name of Object.keys(repeatedUnread)) {
+    it(`${name} → forwarded with the hash`, () => expectForwarded(run(name), sampleHash));
   }
 });
 

@@ -66,10 +66,13 @@ describe('decideValues answers by kind', () => {
   });
 
   it('keeps its decision\'s log line, with the requestId JS read, for takeDecisionLog', () => {
-    call(core, { requestId: 'req-1' });
-    const line = JSON.parse(core.takeDecisionLog());
+    const logsAll = new Handler(JSON.stringify({ decisionLog: 'all' }));
+    call(logsAll, { requestId: 'req-1' });
+    const line = JSON.parse(logsAll.takeDecisionLog());
     assert.deepEqual([line.function, line.decision, line.reason, line.requestId], ['body-hash', 'forward', 'hashed', 'req-1']);
-    assert.equal(core.takeDecisionLog(), null);
+    assert.equal(logsAll.takeDecisionLog(), null);
+    call(core, { requestId: 'req-2' });
+    assert.equal(core.takeDecisionLog(), null, 'the default level keeps no line for a forward');
   });
 
   it('a requestId that is not a string: the malformed-event exception', () => {

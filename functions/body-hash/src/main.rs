@@ -7,8 +7,9 @@ use cloudfront_event::EdgeFunction;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     // A bad configuration stops the function at init: nothing is forwarded unhashed.
-    let config = edge_lambda::config_or_exit("body-hash", "BODY_HASH_CONFIG", Config::from_json);
-    edge_lambda::serve(EdgeFunction::BodyHash, move |request| {
+    let (config, log_level) =
+        edge_lambda::config_or_exit("body-hash", "BODY_HASH_CONFIG", Config::from_json);
+    edge_lambda::serve(EdgeFunction::BodyHash, log_level, move |request| {
         decide_request(request, &config)
     })
     .await

@@ -13,7 +13,7 @@ mod kvs_fetch;
 
 use std::cell::Cell;
 
-use cloudfront_event::{EdgeFunction, Outcome};
+use cloudfront_event::{DecisionLogLevel, EdgeFunction, Outcome, split_decision_log};
 use edge_napi::member::{record, required_string};
 use edge_napi::{apply_edits, init_error, read_headers, request_id_of, request_of, response_to_js};
 use ip_filter_core::kvs_config::KvsConfig;
@@ -45,15 +45,19 @@ enum Filter {
 #[napi]
 pub struct Handler {
     filter: Filter,
+    /// Which decisions get a log line (`config.json`'s `decisionLog`).
+    log_level: DecisionLogLevel,
     /// The last decision's log line, until `index.mjs` takes it.
     decision_log: Cell<Option<String>>,
 }
 
 #[napi]
 impl Handler {
-    /// Parses and validates `config.json`; throws (failing the function's init) if invalid.
+    /// Parses and validates `config.json` (its `decisionLog` level, then the filter's options);
+    /// throws (failing the function's init) if invalid.
     #[napi(constructor)]
     pub fn new(config_json: String) -> Result<Self> {
+        let (log_level, config_json) = split_decision_log(&config_json).map_err(init_error)?;
         let config = Config::from_json(&config_json).map_err(init_error)?;
         let filter = match config.kvs().map_err(init_error)? {
             None => Filter::Address(IpFilter::new(&config).map_err(init_error)?),
@@ -65,8 +69,16 @@ impl Handler {
         };
         Ok(Self {
             filter,
+            log_level,
             decision_log: Cell::new(None),
         })
+    }
+
+    /// The decision log level baked into `config.json`: `index.mjs` asks once at init, and at
+    /// `off` never calls `takeDecisionLog`.
+    #[napi(getter)]
+    pub fn decision_log(&self) -> &'static str {
+        self.log_level.name()
     }
 
     /// Whether this filter reads the store (`kvsArn` set), so `index.mjs` asks, once at init,
@@ -76,27 +88,32 @@ impl Handler {
         matches!(self.filter, Filter::Kvs { .. })
     }
 
-    /// Handles one viewer-request event: returns `Records[0].cf.request` (the same object; in
-    /// KVS mode with the secret header removed) when it may pass, else the generated 403
-    /// problem response. A malformed event, or a `clientIp` that is missing, not a string or
-    /// longer than an address can be, throws: nothing is forwarded unjudged.
+    /// Handles one viewer-request event at `now_ms` (`Date.now()`; only KVS mode reads it): returns
+    /// `Records[0].cf.request` (the same object; in KVS mode with the secret header removed)
+    /// when it may pass, else the generated 403 problem response. The address is judged before
+    /// any header is read, and the secret header's entries are read only when it comes once: a
+    /// header repeated any number of times is the same 403, never an exception. A malformed
+    /// event, or a `clientIp` that is missing, not a string or longer than an address can be,
+    /// throws: nothing is forwarded unjudged.
     #[napi]
-    pub fn handle(&self, env: Env, event: JsObject) -> Result<JsUnknown> {
+    pub fn handle(&self, env: Env, event: JsObject, now_ms: Option<f64>) -> Result<JsUnknown> {
         let request = request_of(&event)?;
         let client_ip = required_string(&request, "clientIp", MAX_CLIENT_IP_CHARS)?;
         let request_id = request_id_of(&event)?;
         let decision = match &self.filter {
             Filter::Address(filter) => filter.decision(&client_ip),
             Filter::Kvs { viewer, .. } => {
-                let header = viewer.data().header();
-                let read = read_headers(&record(&request, "headers")?, &[header])?;
-                let values = cloudfront_event::HeaderLookup::values(&read, header);
-                let values: Vec<&str> = values.iter().map(|v| v.as_ref()).collect();
-                viewer.data().decision(&client_ip, &values)
+                let now = now_ms.and_then(time_of).map(|(ms, _)| ms);
+                // One entry at most is read: a secret header that comes twice is refused on
+                // its count.
+                let read = |header| read_headers(&record(&request, "headers")?, &[header], 1);
+                viewer.decision(now, &client_ip, read)?
             }
         };
-        let line = decision.log_line(EdgeFunction::IpFilter, request_id.as_deref());
-        self.decision_log.set(Some(line));
+        if self.log_level.logs(&decision) {
+            let line = decision.log_line(EdgeFunction::IpFilter, request_id.as_deref());
+            self.decision_log.set(Some(line));
+        }
         match decision.outcome {
             Outcome::Forward(edits) => {
                 if !edits.is_empty() {
@@ -108,10 +125,21 @@ impl Handler {
         }
     }
 
-    /// The last decision's one JSON log line, once (`null` when there is none to take).
+    /// The last decision's one JSON log line, once (`null` when there is none to take, or the
+    /// level does not log that decision).
     #[napi]
     pub fn take_decision_log(&self) -> Option<String> {
         self.decision_log.take()
+    }
+
+    /// The line of the last failed store refresh (`null` when none failed since the last take):
+    /// `index.mjs` writes it after the refresh, so every failed refresh is logged and counted.
+    #[napi]
+    pub fn take_refresh_log(&mut self) -> Option<String> {
+        match &mut self.filter {
+            Filter::Kvs { viewer, .. } => viewer.take_refresh_failure().map(|f| f.log_line()),
+            Filter::Address(_) => None,
+        }
     }
 
     /// The signed `GetKey` requests to send before judging a request at `now_ms`

@@ -110,8 +110,8 @@ describe('ip-filter bundle verdicts (hand-listed)', () => {
 });
 
 describe('ip-filter build-time configuration', () => {
-  it('the shipped config.json allows only Cloudflare', () => {
-    assert.deepEqual(JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')), { extraCidrs: [] });
+  it('the shipped config.json allows only Cloudflare (decision log: refusals)', () => {
+    assert.deepEqual(JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')), { decisionLog: 'refusals', extraCidrs: [] });
   });
 
   it('extra CIDRs are allowed besides Cloudflare', () => {

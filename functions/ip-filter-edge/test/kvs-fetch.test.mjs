@@ -3,66 +3,21 @@
 // plane (getkey-server.mjs) and counts the requests it gets; the clock is node:test's mocked Date,
 // so "later" is a tick, not a wait.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rangesItems, secretsValue, startGetKeyServer } from './getkey-server.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../../..');
-const bundle = join(process.env.OAC_KIT_EDGE_DIR ?? join(repo, 'target/edge'), 'ip-filter');
-const fixtures = join(repo, 'fixtures/cloudfront');
-const { Handler } = createRequire(import.meta.url)(join(bundle, 'addon.node'));
-
-const ARN = 'arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-4b5a-6978';
-const CURRENT = 'k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa';
-const NEXT = 'Zp4s9TqX2mVb7nK1cR8wL3yH6gF0dJ5e';
-const CLOUDFLARE = '104.16.0.1';
-const KVS_ONLY = '9.9.9.9';
-const START = Date.UTC(2026, 0, 1);
+import {
+  ARN, CLOUDFLARE, CURRENT, Handler, KVS_ONLY, NEXT, START, event, expectForbidden, expectForwarded,
+  kvsBundle as kvsBundleAt, setCredentials,
+} from './kvs-bundle.mjs';
 
 let endpoint;
 let store;
 let closeServer;
-let scenario = 0;
-/** A fresh copy of the bundle with a KVS config.json pointing at the loopback server. */
-async function kvsBundle(extra = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'ip-filter-kvs-'));
-  for (const file of ['index.mjs', 'addon.node']) copyFileSync(join(bundle, file), join(dir, file));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({
-    extraCidrs: [], kvsArn: ARN, refreshSeconds: 60, kvsEndpoint: endpoint, ...extra,
-  }));
-  scenario += 1;
-  return (await import(`${pathToFileURL(join(dir, 'index.mjs')).href}?scenario=${scenario}`)).handler;
-}
-
-function event(clientIp, secrets = []) {
-  const e = JSON.parse(readFileSync(join(fixtures, 'viewer-request-direct.json'), 'utf8'));
-  const r = e.Records[0].cf.request;
-  r.clientIp = clientIp;
-  if (secrets.length) r.headers['x-origin-secret'] = secrets.map((value) => ({ key: 'X-Origin-Secret', value }));
-  return e;
-}
-
-function expectForwarded(out, input) {
-  assert.equal(out.status, undefined, `unexpected generated response: ${out.body}`);
-  assert.equal(out, input.Records[0].cf.request);
-  assert.equal(out.headers['x-origin-secret'], undefined, 'the origin must not see the secret');
-}
-
-function expectForbidden(out) {
-  assert.equal(out.status, '403');
-  assert.equal(JSON.parse(out.body).type, 'urn:oac-kit:problem:not-from-cloudflare');
-}
+const kvsBundle = (extra) => kvsBundleAt(endpoint, extra);
 
 before(async () => {
   ({ endpoint, store, close: closeServer } = await startGetKeyServer(ARN));
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
-  process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
-  process.env.AWS_SESSION_TOKEN = 'session-token-example';
+  setCredentials();
 });
 after(() => closeServer());
 beforeEach(() => {

@@ -7,9 +7,9 @@ use ip_filter_core::IpFilter;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     // A bad configuration stops the function at init: nothing is let through unchecked.
-    let filter =
+    let (filter, log_level) =
         edge_lambda::config_or_exit("ip-filter", "IP_FILTER_CONFIG", IpFilter::from_config_json);
-    edge_lambda::serve(EdgeFunction::IpFilter, move |request| {
+    edge_lambda::serve(EdgeFunction::IpFilter, log_level, move |request| {
         filter.decision_for_request(request)
     })
     .await

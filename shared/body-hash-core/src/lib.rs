@@ -37,6 +37,12 @@ use cloudfront_event::{
 };
 use problem_details::Problem;
 
+/// The most entries a header [`decide_body`] reads may have. A request's head is at most 20,480
+/// bytes (CloudFront's quota) and no client repeats a header this often; a request that does is
+/// refused on the count alone (400 `too-many-header-entries`), before any value is read, so the
+/// N-API addon need never read more than this many entries of one header.
+pub const MAX_ENTRIES_PER_HEADER: usize = 256;
+
 /// The body as CloudFront handed it over, borrowed from the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyInput<'a> {
@@ -95,11 +101,20 @@ pub fn decide_request(request: &Request, config: &Config) -> Decision {
 ///   of the partial body;
 /// - invalid base64 or an unknown encoding → 400 / 500;
 /// - no body member while the request declares one → 500 (IncludeBody is off);
-/// - no body member and no declared body → the empty-body hash.
+/// - no body member and no declared body → the empty-body hash;
+/// - before all that, a header it reads with more than [`MAX_ENTRIES_PER_HEADER`] entries → 400,
+///   judged on [`HeaderLookup::count`] alone.
 pub fn decide_body(body: &BodyInput<'_>, headers: &impl HeaderLookup, config: &Config) -> Decision {
     let decided = |outcome, reason| Decision::new(outcome, reason).with_body(body_seen(body));
     let respond =
         |problem: Problem, reason| decided(Outcome::Respond(Response::problem(&problem)), reason);
+    let over_limit = headers_read(body, config)
+        .iter()
+        .map(|&name| (name, headers.count(name)))
+        .find(|&(_, count)| count > MAX_ENTRIES_PER_HEADER);
+    if let Some((name, count)) = over_limit {
+        return respond(too_many_entries(name, count), Reason::TooManyHeaderEntries);
+    }
     let (digest, reason) = match *body {
         BodyInput::Present {
             input_truncated: true,
@@ -261,6 +276,20 @@ fn include_body_off() -> Problem {
     )
 }
 
+/// 400 for a header sent more often than [`MAX_ENTRIES_PER_HEADER`] (the name is one of the
+/// documented headers body-hash reads, never a secret).
+fn too_many_entries(name: &str, count: usize) -> Problem {
+    Problem::new(
+        "too-many-header-entries",
+        "A header is repeated too often",
+        400,
+    )
+    .with_detail(format!(
+        "{name} was sent {count} times; body-hash accepts at most {MAX_ENTRIES_PER_HEADER} \
+         entries of one header."
+    ))
+}
+
 fn invalid_content_length(value: &str) -> Problem {
     let shown: String = value.chars().take(40).collect();
     Problem::new("invalid-content-length", "Invalid Content-Length", 400).with_detail(format!(
@@ -272,6 +301,8 @@ fn invalid_content_length(value: &str) -> Problem {
 mod decision_tests;
 #[cfg(test)]
 mod headers_read_tests;
+#[cfg(test)]
+mod repeated_tests;
 #[cfg(test)]
 mod request_tests;
 #[cfg(test)]

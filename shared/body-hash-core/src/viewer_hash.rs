@@ -35,17 +35,15 @@ impl<'h> ViewerHash<'h> {
     /// assert!(matches!(ViewerHash::of(&headers), ViewerHash::Malformed(_)));
     /// ```
     pub fn of(headers: &'h impl HeaderLookup) -> Self {
-        let mut values = headers.values(CONTENT_SHA256);
-        match values.len() {
+        // The count first: a repeated header is judged without reading its values.
+        match headers.count(CONTENT_SHA256) {
             0 => ViewerHash::Absent,
-            1 => {
-                let value = values.remove(0);
-                if is_sha256_hex(&value) {
-                    ViewerHash::Claim(value)
-                } else {
-                    ViewerHash::Malformed(value)
-                }
-            }
+            1 => match headers.values(CONTENT_SHA256).into_iter().next() {
+                Some(value) if is_sha256_hex(&value) => ViewerHash::Claim(value),
+                Some(value) => ViewerHash::Malformed(value),
+                // A lookup whose count and values disagree has read nothing usable.
+                None => ViewerHash::Absent,
+            },
             n => ViewerHash::Repeated(n),
         }
     }

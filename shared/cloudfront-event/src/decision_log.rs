@@ -52,6 +52,9 @@ pub enum Reason {
     IncludeBodyDisabled,
     /// body-hash: an unparsable or conflicting `content-length` (400).
     InvalidContentLength,
+    /// body-hash: a header it reads comes more often than any real request repeats one (400),
+    /// judged on the count alone.
+    TooManyHeaderEntries,
     /// ip-filter: the address is in the ranges (address-only mode).
     FromCloudflare,
     /// ip-filter (KVS mode): the address is in the ranges and the origin secret is valid.
@@ -61,6 +64,9 @@ pub enum Reason {
     /// ip-filter (KVS mode): the store's `origin-secrets` has not been read (or is missing or
     /// malformed), so nobody passes (403).
     SecretsNotLoaded,
+    /// ip-filter (KVS mode): every refresh of the store has failed for longer than the secrets
+    /// may be kept, so the last good secrets no longer admit anyone (403).
+    SecretsStale,
     /// ip-filter (KVS mode): no secret header (403).
     SecretMissing,
     /// ip-filter (KVS mode): the secret header more than once (403).
@@ -71,7 +77,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in the order the docs list them.
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 18] = [
         Reason::Hashed,
         Reason::NoBody,
         Reason::ViewerHashTrusted,
@@ -81,10 +87,12 @@ impl Reason {
         Reason::UnsupportedBodyEncoding,
         Reason::IncludeBodyDisabled,
         Reason::InvalidContentLength,
+        Reason::TooManyHeaderEntries,
         Reason::FromCloudflare,
         Reason::FromCloudflareWithSecret,
         Reason::NotFromCloudflare,
         Reason::SecretsNotLoaded,
+        Reason::SecretsStale,
         Reason::SecretMissing,
         Reason::SecretRepeated,
         Reason::SecretWrong,

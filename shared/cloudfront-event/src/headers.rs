@@ -38,12 +38,30 @@ impl HeaderEntry {
 /// Read access to request headers by lowercase name, implemented by [`Headers`] and by the N-API
 /// adapter over a JavaScript headers object, so a core decides the same way in both.
 pub trait HeaderLookup {
-    /// Every value of the header `lowercase_name`, in order; empty when absent.
+    /// Every value of the header `lowercase_name`, in order; empty when absent. A lookup that
+    /// reads entries lazily may leave a header with more entries than it reads unread (empty
+    /// here): a core asks [`HeaderLookup::count`] first.
     fn values(&self, lowercase_name: &str) -> Vec<Cow<'_, str>>;
+
+    /// How many entries the header `lowercase_name` has (0 when absent), known without reading
+    /// them: the viewer chooses this number, so a core judges it before it reads any value.
+    fn count(&self, lowercase_name: &str) -> usize {
+        self.values(lowercase_name).len()
+    }
 
     /// Whether the header is present at all.
     fn contains(&self, lowercase_name: &str) -> bool {
-        !self.values(lowercase_name).is_empty()
+        self.count(lowercase_name) > 0
+    }
+}
+
+impl<T: HeaderLookup + ?Sized> HeaderLookup for &T {
+    fn values(&self, lowercase_name: &str) -> Vec<Cow<'_, str>> {
+        (**self).values(lowercase_name)
+    }
+
+    fn count(&self, lowercase_name: &str) -> usize {
+        (**self).count(lowercase_name)
     }
 }
 
@@ -58,6 +76,10 @@ impl HeaderLookup for Headers {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    fn count(&self, lowercase_name: &str) -> usize {
+        self.0.get(lowercase_name).map_or(0, Vec::len)
     }
 }
 

@@ -7,7 +7,8 @@
 //!
 //! It also holds the contract every edge core meets: [`Outcome`] (forward with header edits, or
 //! respond), carried out on a request as an [`EdgeAnswer`], and the [`Decision`] around it whose
-//! one JSON log line every adapter writes ([`Decision::log_line`]); the headers CloudFront owns
+//! one JSON log line every adapter writes ([`Decision::log_line`]) at the build-time
+//! [`DecisionLogLevel`]; the headers CloudFront owns
 //! ([`reserved_headers`]); and what OAC signs with ([`oac`]: [`CONTENT_SHA256`], [`EMPTY_SHA256`]).
 //!
 //! ```
@@ -19,13 +20,19 @@
 //! ```
 
 mod decision_log;
+mod decision_log_level;
 mod headers;
 pub mod oac;
 mod outcome;
 pub mod reserved_headers;
 mod response;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use decision_log::{BodySeen, Decision, EdgeFunction, Reason};
+pub use decision_log_level::{
+    DECISION_LOG_KEY, DecisionLogError, DecisionLogLevel, split_decision_log, with_decision_log,
+};
 pub use headers::{HeaderEdit, HeaderEntry, HeaderLookup, Headers};
 pub use oac::{CONTENT_SHA256, EMPTY_SHA256};
 pub use outcome::{EdgeAnswer, Outcome};

@@ -1,7 +1,8 @@
 //! The adapter with stand-in cores: one that forwards with an edit, one that responds.
 
 use cloudfront_event::{
-    Decision, EdgeAnswer, EdgeFunction, Event, HeaderEdit, Outcome, Reason, Response,
+    Decision, DecisionLogLevel, EdgeAnswer, EdgeFunction, Event, HeaderEdit, Outcome, Reason,
+    Response,
 };
 use problem_details::Problem;
 use serde_json::Value;
@@ -15,7 +16,9 @@ fn decided(outcome: Outcome) -> Decision {
 
 /// [`answer`] for a stand-in ip-filter, the answer only.
 fn answer_of(event: Event, core: impl Fn(&cloudfront_event::Request) -> Decision) -> EdgeAnswer {
-    answer(event, EdgeFunction::IpFilter, core).unwrap().0
+    answer(event, EdgeFunction::IpFilter, DecisionLogLevel::All, core)
+        .unwrap()
+        .0
 }
 
 fn fixture(name: &str) -> (Value, Event) {
@@ -86,9 +89,9 @@ fn the_core_sees_the_request_of_the_event() {
 fn an_event_without_records_is_an_invocation_error() {
     let event: Event = serde_json::from_str(r#"{"Records":[]}"#).unwrap();
     assert!(
-        answer(event, EdgeFunction::IpFilter, |_| decided(
-            Outcome::forward_unchanged()
-        ))
+        answer(event, EdgeFunction::IpFilter, DecisionLogLevel::All, |_| {
+            decided(Outcome::forward_unchanged())
+        })
         .is_err()
     );
 }
@@ -103,13 +106,38 @@ fn the_log_line_is_the_decision_with_the_event_request_id() {
             Reason::NotFromCloudflare,
         )
     };
-    let (_, line) = answer(event, EdgeFunction::IpFilter, core).unwrap();
-    let line: Value = serde_json::from_str(&line).unwrap();
+    let (_, line) = answer(event, EdgeFunction::IpFilter, DecisionLogLevel::All, core).unwrap();
+    let line: Value = serde_json::from_str(&line.unwrap()).unwrap();
     assert_eq!(line["function"], "ip-filter");
     assert_eq!(line["reason"], "not-from-cloudflare");
     assert_eq!(line["status"], 403);
     assert_eq!(
         line["requestId"],
         raw["Records"][0]["cf"]["config"]["requestId"]
+    );
+}
+
+#[test]
+fn each_level_prints_the_lines_it_says() {
+    let refuse = |_: &cloudfront_event::Request| {
+        let response = Response::problem(&Problem::new("no", "No", 403));
+        Decision::new(Outcome::Respond(response), Reason::NotFromCloudflare)
+    };
+    let forward = |_: &cloudfront_event::Request| decided(Outcome::forward_unchanged());
+    let printed = |level, core: &dyn Fn(&cloudfront_event::Request) -> Decision| {
+        let (_, event) = fixture("viewer-request-direct.json");
+        answer(event, EdgeFunction::IpFilter, level, core)
+            .unwrap()
+            .1
+            .is_some()
+    };
+    use DecisionLogLevel::{All, Off, Refusals};
+    assert_eq!(
+        [All, Refusals, Off].map(|l| printed(l, &forward)),
+        [true, false, false]
+    );
+    assert_eq!(
+        [All, Refusals, Off].map(|l| printed(l, &refuse)),
+        [true, true, false]
     );
 }

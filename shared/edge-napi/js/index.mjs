@@ -21,24 +21,40 @@ const REFRESH_BUDGET_MS = 1000;
 const readsStore = handlerCore.readsStore === true;
 
 /**
+ * Whether any decision is logged (`config.json`'s `decisionLog`: `all`, `refusals` — the default —
+ * or `off`). Which decisions get a line is Rust's call; at `off` no line is ever asked for.
+ */
+const logsDecisions = handlerCore.decisionLog !== 'off';
+
+/**
  * Returns the (edited) request, or a generated response, exactly as Lambda@Edge expects, and logs
- * the decision: one JSON line, built in Rust from the decision alone (docs/metrics.md).
+ * the decision when the level says so: one JSON line, built in Rust from the decision alone
+ * (docs/metrics.md). In KVS mode the clock is passed in: the secrets stop admitting once they are
+ * too old (every refresh failed for too long); the address-only filter needs none.
  */
 export async function handler(event) {
   if (readsStore) await refresh(handlerCore);
-  const answer = handlerCore.handle(event);
-  console.log(handlerCore.takeDecisionLog());
+  const answer = handlerCore.handle(event, readsStore ? Date.now() : undefined);
+  if (logsDecisions) {
+    const line = handlerCore.takeDecisionLog();
+    if (line !== null) console.log(line);
+  }
   return answer;
 }
 
+/** Refreshes the store's data when it is due; a failed refresh is logged, whatever the level. */
 async function refresh(core) {
   let requests = core.refreshStart(Date.now());
-  if (requests === null) return;
-  const signal = AbortSignal.timeout(REFRESH_BUDGET_MS);
-  while (requests !== null) {
-    const answers = await Promise.all(requests.map((request) => fetchAnswer(request, signal)));
-    requests = core.refreshReceive(answers, Date.now());
+  if (requests !== null) {
+    const signal = AbortSignal.timeout(REFRESH_BUDGET_MS);
+    while (requests !== null) {
+      const answers = await Promise.all(requests.map((request) => fetchAnswer(request, signal)));
+      requests = core.refreshReceive(answers, Date.now());
+    }
   }
+  // Also after a refresh refreshStart could not sign (it returns null then).
+  const failure = core.takeRefreshLog();
+  if (failure !== null) console.log(failure);
 }
 
 /** `{status, body}` of one GET, or null when it failed (network, timeout). */

@@ -12,38 +12,50 @@ use crate::member::{
     member, to_rust_string,
 };
 
-/// The most entries one header may have. A request head is at most 20,480 bytes
-/// (CloudFront's quota) and an entry takes at least a name, `:` and CRLF, so no real request comes
-/// near this; the cap stops a hostile `length` before anything is read.
-pub const MAX_ENTRIES_PER_HEADER: u32 = 256;
-
 /// The most characters all the values read may hold together: CloudFront's 20,480-byte quota on
 /// a request's headers and query string (a value cannot be longer than the head it came in).
 pub const MAX_HEADER_CHARS: usize = 20_480;
 
-/// Values of the headers in `names`, as the request carries them (absent names have none).
+/// Values of the headers in `names`, as the request carries them (absent names have none), and
+/// how many entries each has: a header with more entries than the reader was allowed to read has
+/// its count and no values.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadHeaders<'n> {
-    headers: Vec<(&'n str, Vec<String>)>,
+    headers: Vec<(&'n str, usize, Vec<String>)>,
 }
 
 impl HeaderLookup for ReadHeaders<'_> {
-    /// The values of `lowercase_name`. Only names passed to [`read_headers`] were read; a core's
-    /// list of the headers it reads is tested against the core itself (see `body_hash_core`).
+    /// The values of `lowercase_name`, empty when it has more entries than were read. Only names
+    /// passed to [`read_headers`] were read; a core's list of the headers it reads is tested
+    /// against the core itself (see `body_hash_core`).
     fn values(&self, lowercase_name: &str) -> Vec<Cow<'_, str>> {
         self.headers
             .iter()
-            .find(|(name, _)| *name == lowercase_name)
-            .map(|(_, values)| values.iter().map(|v| Cow::Borrowed(v.as_str())).collect())
+            .find(|(name, _, _)| *name == lowercase_name)
+            .map(|(_, _, values)| values.iter().map(|v| Cow::Borrowed(v.as_str())).collect())
             .unwrap_or_default()
+    }
+
+    /// The number of entries of `lowercase_name` (its array's length), read or not.
+    fn count(&self, lowercase_name: &str) -> usize {
+        self.headers
+            .iter()
+            .find(|(name, _, _)| *name == lowercase_name)
+            .map_or(0, |(_, count, _)| *count)
     }
 }
 
-/// Reads every value of the headers `names` (lowercase) from the request's `headers` object. A JS
-/// exception if an entry list is not an array or holds more than [`MAX_ENTRIES_PER_HEADER`]
-/// entries, an entry is not an object, a `value` is not a string, or the values together pass
-/// [`MAX_HEADER_CHARS`].
-pub fn read_headers<'n>(headers: &JsObject, names: &[&'n str]) -> Result<ReadHeaders<'n>> {
+/// Reads the headers `names` (lowercase) from the request's `headers` object: each one's number
+/// of entries, and its values when it has at most `max_entries`. The viewer chooses how often it
+/// repeats a header, so a count over `max_entries` is never an error: those entries are not
+/// read, and the core judges the count ([`HeaderLookup::count`]). A JS exception if an entry list
+/// is not an array, an entry read is not an object, a `value` is not a string, or the values
+/// together pass [`MAX_HEADER_CHARS`] (more than CloudFront's quota lets a request carry).
+pub fn read_headers<'n>(
+    headers: &JsObject,
+    names: &[&'n str],
+    max_entries: usize,
+) -> Result<ReadHeaders<'n>> {
     let mut budget = MAX_HEADER_CHARS;
     let mut read = Vec::with_capacity(names.len());
     for &name in names {
@@ -51,12 +63,13 @@ pub fn read_headers<'n>(headers: &JsObject, names: &[&'n str]) -> Result<ReadHea
         if entries.is_absent() {
             continue;
         }
-        let (entries, len) = as_array(
-            entries,
-            format_args!("headers[{name:?}]"),
-            MAX_ENTRIES_PER_HEADER,
-        )?;
-        let mut values = Vec::with_capacity(len as usize);
+        let (entries, len) = as_array(entries, format_args!("headers[{name:?}]"), u32::MAX)?;
+        let count = len as usize;
+        if count > max_entries {
+            read.push((name, count, Vec::new()));
+            continue;
+        }
+        let mut values = Vec::with_capacity(count);
         for i in 0..len {
             let entry = as_record(
                 element(&entries, i)?,
@@ -69,7 +82,7 @@ pub fn read_headers<'n>(headers: &JsObject, names: &[&'n str]) -> Result<ReadHea
             )?;
             values.push(spend(&mut budget, value, name, i)?);
         }
-        read.push((name, values));
+        read.push((name, count, values));
     }
     Ok(ReadHeaders { headers: read })
 }
@@ -98,7 +111,7 @@ pub fn headers_of_values<'n>(names: &[&'n str], values: Vec<Member>) -> Result<R
         else {
             continue;
         };
-        read.push((name, vec![spend(&mut budget, value, name, 0)?]));
+        read.push((name, 1, vec![spend(&mut budget, value, name, 0)?]));
     }
     Ok(ReadHeaders { headers: read })
 }

@@ -20,9 +20,7 @@ pub mod member;
 mod request_id;
 
 pub use event::request_of;
-pub use headers::{
-    MAX_ENTRIES_PER_HEADER, MAX_HEADER_CHARS, ReadHeaders, headers_of_values, read_headers,
-};
+pub use headers::{MAX_HEADER_CHARS, ReadHeaders, headers_of_values, read_headers};
 pub use request_id::{MAX_REQUEST_ID_CHARS, request_id_of, request_id_of_value};
 
 use cloudfront_event::{HeaderEdit, Response};

@@ -5,13 +5,18 @@
 //! ([`crate::forbidden_problem`]), so a rejection says nothing about which check failed. The
 //! secret header must come exactly once and be admitted by [`OriginSecrets::admits`]; it is then
 //! removed, so the origin never sees it. Until the store's `origin-secrets` has been read once,
-//! nobody passes.
+//! nobody passes. The address is judged first, and the secret header only
+//! then: a request from a wrong address has none of its headers read, and a secret header that
+//! comes more than once is refused on its count, before any of its values is read.
 //!
 //! What the store answers is authoritative, as it is for the CloudFront Function, which reads it
 //! on every request: ranges that [`crate::kvs_layout`] refuses (or that are missing) mean the
 //! compiled ranges; missing or malformed `origin-secrets` mean no valid secret, so an operator
 //! revokes every secret by deleting the key. Only a fetch that *fails* (network, signing,
-//! throttling) keeps the last good data until the next attempt.
+//! throttling) keeps the last good data until the next attempt — the secrets for at most
+//! [`SECRETS_MAX_AGE_INTERVALS`] refresh intervals after they were last read: past that, nobody
+//! passes (`secrets-stale`) until a refresh succeeds, so a revoked secret cannot outlive an
+//! outage of the store by more than that. Each failed refresh is counted ([`RefreshFailure`]).
 //!
 //! ```
 //! use cloudfront_event::{HeaderEdit, Outcome};
@@ -26,7 +31,9 @@
 //! assert_eq!(data.decide("104.16.0.1", &[secret]), removed);
 //! ```
 
-use cloudfront_event::{Decision, HeaderEdit, Outcome, Reason};
+use std::convert::Infallible;
+
+use cloudfront_event::{Decision, HeaderEdit, HeaderEntry, HeaderLookup, Headers, Outcome, Reason};
 use ipnet::IpNet;
 
 use crate::config::{Config, ConfigError};
@@ -35,6 +42,12 @@ use crate::kvs_refresh::{Fetched, Progress, RefreshCycle};
 use crate::matcher::RangeSet;
 use crate::origin_secret::OriginSecrets;
 use crate::viewer::forbidden;
+
+pub use crate::kvs_refresh_log::RefreshFailure;
+
+/// How long the last good secrets keep admitting while every refresh fails, in refresh
+/// intervals (`refreshSeconds`): with the default 60 s, ten minutes after the last good read.
+pub const SECRETS_MAX_AGE_INTERVALS: u64 = 10;
 
 /// The data a viewer request is judged on, and the decision.
 #[derive(Debug, Clone)]
@@ -122,23 +135,54 @@ impl ViewerData {
     /// [`ViewerData::decide`] with the reason an adapter logs. Every rejection is the same 403;
     /// only the reason says which check failed (the address first, then the secret).
     pub fn decision(&self, client_ip: &str, secret_values: &[&str]) -> Decision {
+        let mut headers = Headers::default();
+        if !secret_values.is_empty() {
+            let entries = secret_values
+                .iter()
+                .map(|v| HeaderEntry::new(&self.header, *v));
+            headers.0.insert(self.header.clone(), entries.collect());
+        }
+        let read = |_: &str| Ok::<_, Infallible>(headers);
+        match self.judge(client_ip, true, read) {
+            Ok(decision) => decision,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The decision, reading the request's headers only once the address passed and the secrets
+    /// are loaded and `secrets_fresh`: `read` gets the secret header's name and returns the
+    /// request's headers (an adapter reads them out of the event then, and its error, say a
+    /// malformed event, is returned as is). The header is judged on its
+    /// [`HeaderLookup::count`] first: its value is read only when it comes exactly once.
+    pub fn judge<'a, H: HeaderLookup, E>(
+        &'a self,
+        client_ip: &str,
+        secrets_fresh: bool,
+        read: impl FnOnce(&'a str) -> Result<H, E>,
+    ) -> Result<Decision, E> {
         if !self.ranges.is_allowed(client_ip) {
-            return forbidden(Reason::NotFromCloudflare);
+            return Ok(forbidden(Reason::NotFromCloudflare));
         }
         let Some(secrets) = &self.secrets else {
-            return forbidden(Reason::SecretsNotLoaded);
+            return Ok(forbidden(Reason::SecretsNotLoaded));
         };
-        match secret_values {
-            [] => forbidden(Reason::SecretMissing),
-            [value] if secrets.admits(value) => Decision::new(
-                Outcome::Forward(vec![HeaderEdit::Remove {
-                    name: self.header.clone(),
-                }]),
-                Reason::FromCloudflareWithSecret,
-            ),
-            [_] => forbidden(Reason::SecretWrong),
-            _ => forbidden(Reason::SecretRepeated),
+        if !secrets_fresh {
+            return Ok(forbidden(Reason::SecretsStale));
         }
+        let headers = read(&self.header)?;
+        Ok(match headers.count(&self.header) {
+            0 => forbidden(Reason::SecretMissing),
+            1 => match headers.values(&self.header).first() {
+                Some(value) if secrets.admits(value) => Decision::new(
+                    Outcome::Forward(vec![HeaderEdit::Remove {
+                        name: self.header.clone(),
+                    }]),
+                    Reason::FromCloudflareWithSecret,
+                ),
+                _ => forbidden(Reason::SecretWrong),
+            },
+            _ => forbidden(Reason::SecretRepeated),
+        })
     }
 }
 
@@ -149,15 +193,28 @@ impl ViewerData {
 pub struct KvsViewer {
     data: ViewerData,
     cycle: RefreshCycle,
+    /// How long secrets read at one time admit: [`SECRETS_MAX_AGE_INTERVALS`] intervals.
+    max_secrets_age_ms: u64,
+    /// When the secrets were last read from the store (by a refresh whose secrets applied).
+    secrets_read_ms: Option<u64>,
+    /// Refreshes failed since the last one that fetched everything.
+    consecutive_failures: u32,
+    /// The last failed refresh, until the adapter takes it to log.
+    failure: Option<RefreshFailure>,
 }
 
 impl KvsViewer {
     /// The filter for `config` (which must have `kvsArn`), before any fetch.
     pub fn new(config: &Config) -> Result<Self, ConfigError> {
         let kvs = config.kvs()?.ok_or(ConfigError::KvsUnsupported)?;
+        let interval_ms = u64::from(kvs.refresh_seconds()) * 1_000;
         Ok(Self {
             data: ViewerData::new(config, kvs.secret_header())?,
             cycle: RefreshCycle::new(kvs.refresh_seconds()),
+            max_secrets_age_ms: interval_ms * SECRETS_MAX_AGE_INTERVALS,
+            secrets_read_ms: None,
+            consecutive_failures: 0,
+            failure: None,
         })
     }
 
@@ -174,11 +231,13 @@ impl KvsViewer {
             Progress::Fetch(keys) => Some(keys),
             // A failed fetch says nothing about the store: the last good data stays.
             Progress::Done { failed: true, .. } => {
-                self.cycle.finish(now_ms, false);
+                self.refresh_failed(now_ms);
                 None
             }
             Progress::Done { items, .. } => {
                 let report = self.data.update(&items);
+                self.secrets_read_ms = report.secrets.is_ok().then_some(now_ms);
+                self.consecutive_failures = 0;
                 self.cycle.finish(now_ms, report.all_applied());
                 None
             }
@@ -189,7 +248,42 @@ impl KvsViewer {
     /// the next request after the back-off tries again.
     pub fn refresh_abandon(&mut self, now_ms: u64) {
         self.cycle.receive(Vec::new());
+        self.refresh_failed(now_ms);
+    }
+
+    /// Counts a failed refresh at `now_ms` and keeps it for [`KvsViewer::take_refresh_failure`].
+    fn refresh_failed(&mut self, now_ms: u64) {
         self.cycle.finish(now_ms, false);
+        self.consecutive_failures = self.consecutive_failures.saturating_add(1);
+        self.failure = Some(RefreshFailure {
+            consecutive: self.consecutive_failures,
+            secrets_age_ms: self.secrets_read_ms.map(|t| now_ms.saturating_sub(t)),
+            secrets_stale: !self.secrets_fresh_at(now_ms),
+        });
+    }
+
+    /// The last failed refresh, once: what the adapter logs (one line per failed refresh).
+    pub fn take_refresh_failure(&mut self) -> Option<RefreshFailure> {
+        self.failure.take()
+    }
+
+    /// Whether secrets read from the store may still admit at `now_ms`: read, and less than
+    /// [`SECRETS_MAX_AGE_INTERVALS`] refresh intervals ago.
+    pub fn secrets_fresh_at(&self, now_ms: u64) -> bool {
+        self.secrets_read_ms
+            .is_some_and(|read| now_ms < read.saturating_add(self.max_secrets_age_ms))
+    }
+
+    /// The decision at `now_ms` (`None`: the adapter has no usable clock, so no secret is fresh
+    /// and nobody passes), reading the headers only when needed: see [`ViewerData::judge`].
+    pub fn decision<'a, H: HeaderLookup, E>(
+        &'a self,
+        now_ms: Option<u64>,
+        client_ip: &str,
+        read: impl FnOnce(&'a str) -> Result<H, E>,
+    ) -> Result<Decision, E> {
+        let fresh = now_ms.is_some_and(|now| self.secrets_fresh_at(now));
+        self.data.judge(client_ip, fresh, read)
     }
 
     /// The data requests are judged on.
@@ -198,6 +292,9 @@ impl KvsViewer {
     }
 }
 
+#[cfg(test)]
+#[path = "kvs_viewer_bounds_tests.rs"]
+mod bounds_tests;
 #[cfg(test)]
 #[path = "kvs_viewer_tests.rs"]
 mod tests;

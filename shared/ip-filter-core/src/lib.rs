@@ -19,9 +19,10 @@
 //!   diff);
 //! - [`kvs_layout`] and [`origin_secret`]: the CloudFront KeyValueStore layout (ranges and the
 //!   origin secrets' hashes) and the origin-secret check, shared by the edge and the range sync;
-//! - [`kvs_config`], [`kvs_viewer`] and [`kvs_refresh`]: the Lambda@Edge bundle in KVS mode —
-//!   its `config.json` options, the address-and-secret decision on data fetched from the store,
-//!   and when to fetch which keys; `kvs_getkey` (feature `kvs-getkey`) signs the `GetKey` call;
+//! - [`kvs_config`], [`kvs_viewer`], [`kvs_refresh`] and [`kvs_refresh_log`]: the Lambda@Edge
+//!   bundle in KVS mode — its `config.json` options, the address-and-secret decision on data
+//!   fetched from the store, when to fetch which keys, and the line a failed refresh logs;
+//!   `kvs_getkey` (feature `kvs-getkey`) signs the `GetKey` call;
 //! - [`provenance`]: the printable-ASCII rule for provenance written into generated code.
 //!
 //! ```
@@ -41,6 +42,7 @@ pub mod kvs_config;
 pub mod kvs_getkey;
 pub mod kvs_layout;
 pub mod kvs_refresh;
+pub mod kvs_refresh_log;
 pub mod kvs_viewer;
 mod matcher;
 pub mod origin_secret;

@@ -146,11 +146,12 @@ async fn copy_authorization_configured_through_the_environment() {
 }
 
 #[tokio::test]
-async fn every_invocation_prints_one_decision_line_on_stdout() {
+async fn at_level_all_every_invocation_prints_one_decision_line_on_stdout() {
     use tokio::io::AsyncBufReadExt;
     let api = RuntimeApi::start().await.unwrap();
+    let config = [("BODY_HASH_CONFIG", r#"{"decisionLog":"all"}"#)];
     let (_function, stdout) =
-        FunctionProcess::spawn_reading_stdout(binary(), "body-hash", &api, &[]).unwrap();
+        FunctionProcess::spawn_reading_stdout(binary(), "body-hash", &api, &config).unwrap();
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     for (name, reason) in [
         ("origin-request-post-json.json", "hashed"),
@@ -176,4 +177,29 @@ async fn every_invocation_prints_one_decision_line_on_stdout() {
             "{name}"
         );
     }
+}
+
+#[tokio::test]
+async fn at_the_default_level_only_refusals_print_a_line() {
+    use tokio::io::AsyncBufReadExt;
+    let api = RuntimeApi::start().await.unwrap();
+    let (_function, stdout) =
+        FunctionProcess::spawn_reading_stdout(binary(), "body-hash", &api, &[]).unwrap();
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    // Two forwards, then a refusal: the first line printed is the refusal's.
+    for name in [
+        "origin-request-post-json.json",
+        "origin-request-get-no-body.json",
+        "origin-request-post-truncated.json",
+    ] {
+        let event = std::fs::read(fixtures_dir().join(name)).unwrap();
+        api.invoke(event, TIMEOUT).await.unwrap();
+    }
+    let line = tokio::time::timeout(TIMEOUT, lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the refusal's line");
+    let line: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(line["reason"], "body-truncated-no-hash", "{line}");
 }
