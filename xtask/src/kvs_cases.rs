@@ -40,6 +40,25 @@ const ADDED: &str = "5.8.0.0/16";
 /// An extra CIDR for the function built with one.
 const EXTRA: &str = "198.51.100.0/24";
 
+/// A stored range in a special-purpose block, one a kind of block ([`ip_filter_core::special_purpose`]):
+/// the case's name and the range.
+const SPECIAL_PURPOSE: [(&str, &str); 11] = [
+    ("a private range (10.1.0.0/16)", "10.1.0.0/16"),
+    ("a shared-address range (100.64.0.0/12)", "100.64.0.0/12"),
+    ("a documentation range (203.0.113.0/24)", "203.0.113.0/24"),
+    ("a reserved range (240.0.0.0/12)", "240.0.0.0/12"),
+    ("a multicast range (224.0.0.0/12)", "224.0.0.0/12"),
+    (
+        "an IPv6 documentation range (2001:db8::/32)",
+        "2001:db8::/32",
+    ),
+    ("an IPv6 documentation range (3fff::/24)", "3fff::/24"),
+    ("a Teredo range (2001::/32)", "2001::/32"),
+    ("a 6to4 range (2002:100::/24)", "2002:100::/24"),
+    ("an AS112 range (2620:4f:8000::/48)", "2620:4f:8000::/48"),
+    ("a unique-local range (fd00::/24)", "fd00::/24"),
+];
+
 /// Writes the cases for the function built from `snapshot`, `config` and `header`.
 pub fn write(snapshot: &Snapshot, config: &Config, header: &str) -> Result<()> {
     let compiled = snapshot.nets()?;
@@ -131,7 +150,7 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
         .expect("an IPv6 range")
         .to_string();
 
-    let cases: Vec<(&str, Option<Items>)> = vec![
+    let mut cases: Vec<(&str, Option<Items>)> = vec![
         ("the compiled list", Some(one.clone())),
         (
             "a list that adds a range",
@@ -161,47 +180,6 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
         ("an address without a prefix", Some(not_a_cidr)),
         ("an IPv4-mapped IPv6 CIDR", Some(mapped)),
         ("a prefix shorter than the rules allow", Some(too_short)),
-        (
-            "a private range (10.1.0.0/16)",
-            Some(inserted("10.1.0.0/16")?),
-        ),
-        (
-            "a shared-address range (100.64.0.0/12)",
-            Some(inserted("100.64.0.0/12")?),
-        ),
-        (
-            "a documentation range (203.0.113.0/24)",
-            Some(inserted("203.0.113.0/24")?),
-        ),
-        (
-            "a reserved range (240.0.0.0/12)",
-            Some(inserted("240.0.0.0/12")?),
-        ),
-        (
-            "a multicast range (224.0.0.0/12)",
-            Some(inserted("224.0.0.0/12")?),
-        ),
-        (
-            "an IPv6 documentation range (2001:db8::/32)",
-            Some(inserted("2001:db8::/32")?),
-        ),
-        (
-            "an IPv6 documentation range (3fff::/24)",
-            Some(inserted("3fff::/24")?),
-        ),
-        ("a Teredo range (2001::/32)", Some(inserted("2001::/32")?)),
-        (
-            "a 6to4 range (2002:100::/24)",
-            Some(inserted("2002:100::/24")?),
-        ),
-        (
-            "an AS112 range (2620:4f:8000::/48)",
-            Some(inserted("2620:4f:8000::/48")?),
-        ),
-        (
-            "a unique-local range (fd00::/24)",
-            Some(inserted("fd00::/24")?),
-        ),
         ("an IPv4 range listed twice", Some(inserted(&first_v4)?)),
         ("an IPv6 range listed twice", Some(inserted(&first_v6)?)),
         (
@@ -218,6 +196,9 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
         ),
         ("one CIDR more than the layout allows", Some(over_cap)),
     ];
+    for (name, cidr) in SPECIAL_PURPOSE {
+        cases.push((name, Some(inserted(cidr)?)));
+    }
     // Every case from here on is broken: the Rust decoder must refuse each.
     let first_broken = cases
         .iter()
@@ -233,20 +214,7 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
     }
     let extras = extra_nets(config)?;
     let compiled_set = RangeSet::new(compiled.iter().chain(&extras).copied());
-    let special = [
-        "10.1.0.0/16",
-        "100.64.0.0/12",
-        "203.0.113.0/24",
-        "240.0.0.0/12",
-        "224.0.0.0/12",
-        "2001:db8::/32",
-        "3fff::/24",
-        "2001::/32",
-        "2002:100::/24",
-        "2620:4f:8000::/48",
-        "fd00::/24",
-    ]
-    .map(|c| parse_cidr(c).expect("a CIDR"));
+    let special = SPECIAL_PURPOSE.map(|(_, c)| parse_cidr(c).expect("a CIDR"));
     let probes = probes(
         &[
             compiled,
