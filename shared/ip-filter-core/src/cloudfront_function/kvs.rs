@@ -140,6 +140,20 @@ mod tests {
     }
 
     #[test]
+    fn the_special_purpose_blocks_and_the_cap_are_written_from_the_rust_tables() {
+        let js = generate(&compiled(), &RangeSet::new([]), "x-origin-secret", &[]).unwrap();
+        // 10.0.0.0/8, and 224.0.0.0/4 merged with 240.0.0.0/4 up to the last address.
+        assert!(js.contains(",167772160,184549375,"), "{js}");
+        assert!(js.contains(",3758096384,4294967295];\n"), "{js}");
+        // Everything outside 2000::/3 (::/3, then 4000::/2 and 8000::/1 merged), and 2001:db8::/32.
+        assert!(js.contains("var S6 = ['','1g',"), "{js}");
+        assert!(js.contains(",'20010db8','20010db8g',"), "{js}");
+        assert!(js.contains(",'4','g'];\n"), "{js}");
+        let cap = format!("var MAX_RANGES = {};\n", kvs_layout::MAX_RANGES);
+        assert!(js.contains(&cap));
+    }
+
+    #[test]
     fn an_uppercase_header_name_is_refused() {
         let e = generate(&compiled(), &RangeSet::new([]), "X-Origin-Secret", &[]).unwrap_err();
         assert_eq!(e, GenerateError::SecretHeader(SecretError::HeaderName));
