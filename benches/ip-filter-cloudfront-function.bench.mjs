@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keyValueStore, loadCloudFrontFunction } from '../tools/oac-dev/js/cloudfront-function.mjs';
+import { rangesItems } from '../functions/ip-filter-edge/test/getkey-server.mjs';
 import { fmt, measure, quantile } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,4 +79,33 @@ for (const [label, ip, secret] of rows) {
   const m = (k) => quantile(s[k], 0.5);
   const cells = Object.keys(s).map((k) => `${fmt(m(k))} / ${fmt(quantile(s[k], 0.99))}`);
   console.log(`| ${label} | ${cells.join(' | ')} | ${(m('kvs') / m('addressOnly')).toFixed(2)}× |`);
+}
+
+// Per-request cost of the KVS-mode function by the size of the stored list: today's 22 ranges,
+// then the same plus /24s of 5.0.0.0/8 (ordinary unicast), written with the layout's definition
+// (getkey-server.mjs) in parts of at most 1,024 bytes. The function reads and checks every CIDR
+// on every request; a list over its MAX_RANGES is refused after the split and the compiled ranges
+// are used instead ("stored list used" says which happened). With baseline-edge-dir, its
+// KVS-mode function reads the same stores, alternating.
+const sizedStore = keyValueStore();
+const sizedFrom = (dir) => loadCloudFrontFunction(readFileSync(join(dir, 'ip-filter-kvs.cloudfront.js'), 'utf8'), 'ip-filter-kvs.cloudfront.js', sizedStore).handler;
+const sized = sizedFrom(edge);
+const sizedBaseline = baselineDir && sizedFrom(baselineDir);
+const today = cases.ranges.find((c) => c.name === 'the compiled list').rust.cidrs;
+const filler = (i) => `5.${i >> 8}.${i & 255}.0/24`;
+const passes = async (run, ip) => (await run(event(ip, cases.secrets.b))).statusCode === undefined;
+const sizeColumns = ['KVS mode', ...(baseline ? ['KVS mode, baseline'] : [])];
+console.log(`\n| stored CIDRs | KVS values | stored list used | ${sizeColumns.map((c) => `${c}: Cloudflare IPv4, right secret, median / p99 (µs)`).join(' | ')} |`);
+console.log(`| --- | --- | --- |${' --- |'.repeat(sizeColumns.length)}`);
+for (const count of [22, 64, 128, 256, 512, 1024]) {
+  const cidrs = [...today, ...Array.from({ length: count - today.length }, (_, i) => filler(i))];
+  const items = rangesItems(cidrs, Math.ceil((cidrs.join(',').length + 100) / 1024));
+  sizedStore.set({ ...items, 'origin-secrets': cases.secretValues.find((c) => c.name === 'secrets a and b').value });
+  const used = count === today.length || await passes(sized, '5.0.0.9');
+  const s = await measure({
+    kvs: () => sized(event('173.245.48.10', cases.secrets.b)),
+    ...(baseline ? { kvsBaseline: () => sizedBaseline(event('173.245.48.10', cases.secrets.b)) } : {}),
+  }, 5000);
+  const cells = Object.keys(s).map((k) => `${fmt(quantile(s[k], 0.5))} / ${fmt(quantile(s[k], 0.99))}`);
+  console.log(`| ${count} | ${Object.keys(items).length} | ${used ? 'yes' : 'no (over MAX_RANGES: the compiled ranges)'} | ${cells.join(' | ')} |`);
 }

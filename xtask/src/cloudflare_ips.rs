@@ -76,7 +76,8 @@ pub fn refresh(args: &CloudflareIpsArgs) -> Result<Refreshed> {
             use_env_proxy: args.use_env_proxy,
         },
     )?;
-    let refresh = plan(&old, &body, &url, &today(), args.force)
+    // The file being refreshed is the reviewed snapshot and the last list alike.
+    let refresh = plan(&old, &old, &body, &url, &today(), args.force)
         .with_context(|| format!("answer from {url}"))?;
     write_atomically(&path, &refresh.snapshot.to_json())?;
     Ok(Refreshed {

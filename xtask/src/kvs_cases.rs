@@ -4,14 +4,18 @@
 //! to the Rust one: for every case and probe address, `expected` is what the Rust side allows
 //! (the decoded ranges plus the extras, or the compiled ranges when Rust refuses the value).
 //!
-//! Broken values (a bad header, parts of two generations, a bad CIDR) are made by editing
-//! encoder output, and each is checked to be refused by `decode_ranges` before it is written.
+//! Broken values (a bad header, parts of two generations, a bad CIDR, a special-purpose range, a
+//! duplicate, a nested range, more than `MAX_RANGES` CIDRs) are made by editing encoder output, and
+//! each is checked to be refused by `decode_ranges` before it is written: the encoder refuses them
+//! all, so the range sync never writes a list the two readers would judge differently.
 
 use std::fs;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use anyhow::{Context, Result, ensure};
-use ip_filter_core::kvs_layout::{self, RANGES_MAGIC, decode_ranges, encode_ranges, ranges_key};
+use ip_filter_core::kvs_layout::{
+    self, MAX_RANGES, RANGES_MAGIC, decode_ranges, encode_ranges, ranges_key,
+};
 use ip_filter_core::origin_secret::{secrets_value, sha256_hex};
 use ip_filter_core::{Config, RangeSet, Snapshot, parse_cidr};
 use ipnet::IpNet;
@@ -35,6 +39,25 @@ const SECRET_WRONG: &str = "test-secret-c-0123456789abcdefABCDEF";
 const ADDED: &str = "5.8.0.0/16";
 /// An extra CIDR for the function built with one.
 const EXTRA: &str = "198.51.100.0/24";
+
+/// A stored range in a special-purpose block, one a kind of block ([`ip_filter_core::special_purpose`]):
+/// the case's name and the range.
+const SPECIAL_PURPOSE: [(&str, &str); 11] = [
+    ("a private range (10.1.0.0/16)", "10.1.0.0/16"),
+    ("a shared-address range (100.64.0.0/12)", "100.64.0.0/12"),
+    ("a documentation range (203.0.113.0/24)", "203.0.113.0/24"),
+    ("a reserved range (240.0.0.0/12)", "240.0.0.0/12"),
+    ("a multicast range (224.0.0.0/12)", "224.0.0.0/12"),
+    (
+        "an IPv6 documentation range (2001:db8::/32)",
+        "2001:db8::/32",
+    ),
+    ("an IPv6 documentation range (3fff::/24)", "3fff::/24"),
+    ("a Teredo range (2001::/32)", "2001::/32"),
+    ("a 6to4 range (2002:100::/24)", "2002:100::/24"),
+    ("an AS112 range (2620:4f:8000::/48)", "2620:4f:8000::/48"),
+    ("a unique-local range (fd00::/24)", "fd00::/24"),
+];
 
 /// Writes the cases for the function built from `snapshot`, `config` and `header`.
 pub fn write(snapshot: &Snapshot, config: &Config, header: &str) -> Result<()> {
@@ -71,12 +94,17 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
     let mut with_added = compiled.to_vec();
     with_added.push(added);
     let without_first = compiled[1..].to_vec();
-    // Enough extra /16s that the body needs three values.
+    let is_v6 = |n: &IpNet| matches!(n, IpNet::V6(_));
+    let v4_only: Vec<IpNet> = compiled.iter().copied().filter(|n| !is_v6(n)).collect();
+    let v6_only: Vec<IpNet> = compiled.iter().copied().filter(is_v6).collect();
+    // The longest list the layout takes, with enough IPv6 /48s that the body needs three values.
+    let filler = |i: usize| parse_cidr(&format!("2a01:4f8:{i:x}::/48")).expect("a /48");
     let many: Vec<IpNet> = compiled
         .iter()
         .copied()
-        .chain((0..=180).map(|i| parse_cidr(&format!("5.{i}.0.0/16")).expect("a /16")))
+        .chain((0..MAX_RANGES - compiled.len()).map(filler))
         .collect();
+    ensure!(encode_ranges(&[many.clone(), vec![filler(MAX_RANGES)]].concat()).is_err());
     let many_items = encode_ranges(&many)?;
     ensure!(
         many_items.len() >= 3,
@@ -110,8 +138,19 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
     let not_a_cidr = with_body(&format!("{body},5.8.0.0"))?;
     let mapped = with_body(&format!("{body},::ffff:5.8.0.0/112"))?;
     let too_short = with_body(&format!("{body},5.0.0.0/8"))?;
+    let many_body: Vec<String> = many.iter().map(ToString::to_string).collect();
+    let over_cap = with_body(&format!("{},{}", many_body.join(","), filler(MAX_RANGES)))?;
+    // Each in the middle of the body, so a reader that stops early does not pass by luck, with
+    // ADDED before it, so a reader that took the list would let ADDED's addresses in.
+    let inserted = |cidr: &str| with_body(&body.replacen(',', &format!(",{ADDED},{cidr},"), 1));
+    let first_v4 = compiled[0].to_string();
+    let first_v6 = compiled
+        .iter()
+        .find(|n| is_v6(n))
+        .expect("an IPv6 range")
+        .to_string();
 
-    let cases: Vec<(&str, Option<Items>)> = vec![
+    let mut cases: Vec<(&str, Option<Items>)> = vec![
         ("the compiled list", Some(one.clone())),
         (
             "a list that adds a range",
@@ -121,7 +160,12 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
             "a list that drops a compiled range",
             Some(encode_ranges(&without_first)?),
         ),
-        ("a list in three parts", Some(many_items)),
+        (
+            "a list in three parts, as long as the layout allows",
+            Some(many_items),
+        ),
+        ("IPv4 only", Some(encode_ranges(&v4_only)?)),
+        ("IPv6 only", Some(encode_ranges(&v6_only)?)),
         ("no ranges:0", Some(vec![])),
         ("the store unreadable", None),
         ("a bad header line", Some(bad_header)),
@@ -136,7 +180,25 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
         ("an address without a prefix", Some(not_a_cidr)),
         ("an IPv4-mapped IPv6 CIDR", Some(mapped)),
         ("a prefix shorter than the rules allow", Some(too_short)),
+        ("an IPv4 range listed twice", Some(inserted(&first_v4)?)),
+        ("an IPv6 range listed twice", Some(inserted(&first_v6)?)),
+        (
+            "an IPv4 range inside another",
+            Some(inserted("104.16.1.0/24")?),
+        ),
+        (
+            "an IPv4 range around another",
+            Some(inserted("173.240.0.0/12")?),
+        ),
+        (
+            "an IPv6 range inside another",
+            Some(inserted("2606:4700:1::/48")?),
+        ),
+        ("one CIDR more than the layout allows", Some(over_cap)),
     ];
+    for (name, cidr) in SPECIAL_PURPOSE {
+        cases.push((name, Some(inserted(cidr)?)));
+    }
     // Every case from here on is broken: the Rust decoder must refuse each.
     let first_broken = cases
         .iter()
@@ -152,7 +214,18 @@ fn ranges_cases(compiled: &[IpNet], config: &Config) -> Result<Vec<Value>> {
     }
     let extras = extra_nets(config)?;
     let compiled_set = RangeSet::new(compiled.iter().chain(&extras).copied());
-    let probes = probes(&[compiled, &many, std::slice::from_ref(&added), &extras].concat());
+    let special = SPECIAL_PURPOSE.map(|(_, c)| parse_cidr(c).expect("a CIDR"));
+    let probes = probes(
+        &[
+            compiled,
+            &many,
+            std::slice::from_ref(&added),
+            &extras,
+            &special,
+            &[filler(MAX_RANGES)],
+        ]
+        .concat(),
+    );
     cases
         .into_iter()
         .map(|(name, items)| {

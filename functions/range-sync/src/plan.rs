@@ -2,9 +2,12 @@
 //! to do", one all-or-nothing batch of puts and deletes, or a refusal with a named reason out.
 //!
 //! - The **last good list** is the store's ranges when they decode ([`kvs_layout::decode_ranges`]),
-//!   else the compiled snapshot. Cloudflare's answer is validated against it by
-//!   [`ip_filter_core::refresh::plan`], exactly as `cargo xtask cloudflare-ips` does (the range
-//!   rules, the shrink and growth guards; `force` lifts only the guards).
+//!   else the compiled snapshot. Cloudflare's answer is validated by
+//!   [`ip_filter_core::refresh::plan`], as `cargo xtask cloudflare-ips` does: the range rules,
+//!   and the size guards against the compiled snapshot (the reviewed list: a cumulative limit
+//!   that runs cannot add up past) and against the last good list (unless the answer is nearer
+//!   the compiled snapshot than that list is, so a poisoned store never locks the genuine list
+//!   out); `force` lifts only the guards.
 //! - The ranges are rewritten (`ranges:*` and `ranges:meta`) only when the list changed (order
 //!   aside) or the store's ranges did not decode; `origin-secrets` only when its value differs.
 //!   Parts `ranges:<i>` the new list does not use are deleted in the same batch. Other keys of
@@ -46,7 +49,7 @@ pub struct Inputs<'a> {
     pub fetched_at: &'a str,
     /// The Secrets Manager SecretString.
     pub secret_string: &'a str,
-    /// Accept a list that breaks the shrink or growth guard (never one that breaks a rule).
+    /// Accept a list that breaks a size guard (never one that breaks a rule).
     pub force: bool,
 }
 
@@ -114,6 +117,7 @@ impl Refusal {
             Self::Ranges(RefreshError::Invalid(_)) => "invalid-answer",
             Self::Ranges(RefreshError::Shrink { .. }) => "shrink-guard",
             Self::Ranges(RefreshError::Growth { .. }) => "growth-guard",
+            Self::Ranges(RefreshError::Replaced { .. }) => "replacement-guard",
             Self::Ranges(RefreshError::Provenance(_)) => "invalid-provenance",
             Self::Secret(_) => "malformed-secret",
             Self::Layout(_) | Self::MetaTooLarge(_) => "layout",
@@ -124,19 +128,24 @@ impl Refusal {
 
 /// Plans one run.
 pub fn plan(store: &StoreState, inputs: Inputs<'_>) -> Result<Plan, Refusal> {
+    let reviewed = Snapshot::bundled()
+        .and_then(|s| s.nets())
+        .map_err(Refusal::Snapshot)?;
     let stored = kvs_layout::decode_ranges(|key| store.items.get(key).cloned());
     let (last_good, old_nets) = match stored {
         Ok(nets) => (LastGood::Store, nets),
-        Err(_) => (
-            LastGood::Compiled,
-            Snapshot::bundled()
-                .and_then(|s| s.nets())
-                .map_err(Refusal::Snapshot)?,
-        ),
+        Err(_) => (LastGood::Compiled, reviewed.clone()),
     };
     let old = snapshot_of(&old_nets);
     let date = inputs.fetched_at.get(..10).unwrap_or(inputs.fetched_at);
-    let refreshed = refresh::plan(&old, inputs.answer, inputs.source, date, inputs.force)?;
+    let refreshed = refresh::plan(
+        &snapshot_of(&reviewed),
+        &old,
+        inputs.answer,
+        inputs.source,
+        date,
+        inputs.force,
+    )?;
     let secrets_value = origin_secrets_value(inputs.secret_string)?;
 
     let ranges_changed = last_good == LastGood::Compiled || !refreshed.diff.is_empty();
@@ -190,7 +199,9 @@ fn is_ranges_part(key: &str) -> bool {
         .is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The list as a snapshot, for the guards and the diff (only the lists are compared).
+/// The list as a snapshot, for the guards and the diff (only the lists are compared, as
+/// canonical text: the compiled snapshot goes through here too, so both baselines spell a
+/// network alike).
 fn snapshot_of(nets: &[IpNet]) -> Snapshot {
     let of = |v4: bool| {
         nets.iter()

@@ -263,3 +263,111 @@ fn a_malformed_secret_is_refused() {
     assert_eq!(err.reason(), "malformed-secret");
     assert!(!err.to_string().contains("short"), "{err}");
 }
+
+/// A store holding `nets` as a previous run left it (by the guards, or by force).
+fn store_with(nets: &[IpNet]) -> StoreState {
+    let mut store = synced_store();
+    store.items.retain(|key, _| !is_ranges_part(key));
+    store.items.extend(kvs_layout::encode_ranges(nets).unwrap());
+    store
+}
+
+fn compiled() -> Vec<IpNet> {
+    Snapshot::bundled().unwrap().nets().unwrap()
+}
+
+/// Cloudflare's answer for `nets` (IPv4 and IPv6 lists as the API sends them).
+fn answer_for(nets: &[IpNet]) -> String {
+    let list = |v4: bool| -> Vec<String> {
+        nets.iter()
+            .filter(|n| matches!(n, IpNet::V4(_)) == v4)
+            .map(ToString::to_string)
+            .collect()
+    };
+    serde_json::json!({
+        "result": {"ipv4_cidrs": list(true), "ipv6_cidrs": list(false), "etag": "e"},
+        "success": true, "errors": [], "messages": []
+    })
+    .to_string()
+}
+
+/// The compiled list with every IPv4 range swapped for a block of the same size at
+/// `<45 + i>.0.0.0` (ordinary unicast): the same entry and address counts, other addresses.
+fn all_ipv4_swapped() -> Vec<IpNet> {
+    let mut i = 0;
+    compiled()
+        .into_iter()
+        .map(|net| match net {
+            IpNet::V4(n) => {
+                i += 1;
+                parse_cidr(&format!("{}.0.0.0/{}", 44 + i, n.prefix_len())).unwrap()
+            }
+            v6 => v6,
+        })
+        .collect()
+}
+
+#[test]
+fn a_list_with_every_ipv4_range_swapped_is_refused_without_force() {
+    let answer = answer_for(&all_ipv4_swapped());
+    let err = plan(&synced_store(), inputs(&answer, &secret_string())).unwrap_err();
+    assert_eq!(err.reason(), "replacement-guard");
+    assert!(
+        err.to_string().contains("gain 15 and lose 15 entries"),
+        "{err}"
+    );
+    let secret = secret_string();
+    let forced = Inputs {
+        force: true,
+        ..inputs(&answer, &secret)
+    };
+    let after = applied(
+        &synced_store(),
+        &plan(&synced_store(), forced).unwrap().batch.unwrap(),
+    );
+    assert_eq!(decoded(&after), all_ipv4_swapped());
+}
+
+#[test]
+fn growth_is_limited_against_the_compiled_list_not_only_the_stores() {
+    // The store already holds 1.7 times the compiled IPv4 space (accepted in an earlier run);
+    // the answer grows it 1.8 times more: under twice the store's list, three times the compiled.
+    let mut grown = compiled();
+    grown.push(parse_cidr("45.0.0.0/12").unwrap());
+    let mut more = grown.clone();
+    more.extend(["46.0.0.0/12", "47.0.0.0/12"].map(|c| parse_cidr(c).unwrap()));
+    let answer = answer_for(&more);
+    let err = plan(&store_with(&grown), inputs(&answer, &secret_string())).unwrap_err();
+    assert_eq!(err.reason(), "growth-guard");
+    assert!(
+        err.to_string().contains("against the reviewed snapshot"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_genuine_list_is_accepted_after_a_bad_list_reached_the_store() {
+    // The store lost Cloudflare's three largest IPv4 blocks (twelve of fifteen entries is within
+    // the shrink guard): the genuine list is seven times the store's IPv4 space.
+    let big = ["104.16.0.0/13", "104.24.0.0/14", "172.64.0.0/13"].map(|c| parse_cidr(c).unwrap());
+    let shrunk: Vec<IpNet> = compiled()
+        .into_iter()
+        .filter(|n| !big.contains(n))
+        .collect();
+    let answer = recorded("good-same.json");
+    for bad in [shrunk, all_ipv4_swapped()] {
+        let store = store_with(&bad);
+        let plan = plan(&store, inputs(&answer, &secret_string())).unwrap();
+        assert_eq!(plan.last_good, LastGood::Store);
+        assert!(plan.ranges_changed);
+        assert_eq!(decoded(&applied(&store, &plan.batch.unwrap())), compiled());
+    }
+}
+
+#[test]
+fn a_forced_list_already_in_the_store_is_no_change() {
+    let swapped = all_ipv4_swapped();
+    let answer = answer_for(&swapped);
+    let plan = plan(&store_with(&swapped), inputs(&answer, &secret_string())).unwrap();
+    assert_eq!(plan.batch, None);
+}

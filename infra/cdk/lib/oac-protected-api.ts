@@ -235,7 +235,7 @@ export class OacProtectedApi extends Construct {
       this.observability = new ChainObservability(this, 'Observability', {
         ...props.observability, distribution: this.distribution, edgeFunctions, api: this.function,
         viewerFunction: this.node.tryFindChild('IpFilterFunction') as cloudfront.Function | undefined,
-        otherAlarms: this.rangeSync && [this.rangeSync.staleAlarm, this.rangeSync.failureAlarm],
+        otherAlarms: this.rangeSync?.alarms,
       });
     }
     acknowledgeNagFindings({

@@ -20,7 +20,7 @@ function stacks(app: App): { main: Template; global?: Template } {
 /** The default shape with props made in its stack. */
 const build = (props: (stack: Stack) => Partial<OacProtectedApiProps>) => buildShape(SHAPES[0], { props });
 
-/** The chain's alarms: every alarm but the range sync's two (lib/range-sync.ts, on with the origin secret). */
+/** The chain's alarms: every alarm but the range sync's three (lib/range-sync.ts, on with the origin secret). */
 function alarms(t: Template | undefined): Resource[] {
   if (!t) return [];
   return Object.entries(t.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => !id.startsWith(RANGE_SYNC_ALARM_PREFIX)).map(([, a]) => a as Resource);
@@ -94,10 +94,10 @@ describe('alarms of a stack outside us-east-1 (the default shape)', () => {
     assert.equal(global!.findResources('AWS::CloudWatch::Dashboard') && Object.keys(global!.findResources('AWS::CloudWatch::Dashboard')).length, 0);
   });
 
-  it("the dashboard's alarm status shows the range sync's two alarms", () => {
+  it("the dashboard's alarm status shows the range sync's three alarms", () => {
     const body = JSON.stringify(Object.values(main.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
     const syncAlarms = rangeSyncAlarms(main).map(([id]) => id);
-    assert.equal(syncAlarms.length, 2, `${syncAlarms}`);
+    assert.equal(syncAlarms.length, 3, `${syncAlarms}`);
     for (const id of syncAlarms) assert.ok(body.includes(`"${id}"`), `${id} on the dashboard`);
   });
 

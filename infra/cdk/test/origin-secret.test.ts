@@ -144,6 +144,14 @@ describe('origin secret (on by default)', () => {
     assert.equal(byId.failed.MetricStat.Period, 3600);
   });
 
+  it('ranges-changed alarm: any RangesChanged within an hour, no data is no change', () => {
+    const p = alarm(t, /RangesChangedAlarm/).Properties;
+    assert.deepEqual(
+      { ns: p.Namespace, name: p.MetricName, stat: p.Statistic, period: p.Period, op: p.ComparisonOperator, threshold: p.Threshold, periods: p.EvaluationPeriods, missing: p.TreatMissingData, dims: p.Dimensions },
+      { ns: 'OacKit/RangeSync', name: 'RangesChanged', stat: 'Sum', period: 3600, op: 'GreaterThanOrEqualToThreshold', threshold: 1, periods: 1, missing: 'notBreaching', dims: undefined },
+    );
+  });
+
   it('without a topic the alarms have no actions', () => {
     for (const a of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
       assert.equal(a.Properties.AlarmActions, undefined);
@@ -152,13 +160,13 @@ describe('origin secret (on by default)', () => {
 });
 
 describe('origin secret settings', () => {
-  it('both alarms notify the topic on ALARM and on OK', () => {
+  it('the three alarms notify the topic on ALARM and on OK', () => {
     const topicArn = 'arn:aws:sns:eu-west-1:111122223333:oncall';
     const alarmTopic = sns.Topic.fromTopicArn(new Stack(), 'Topic', topicArn);
     const { template: t } = synth({ originSecret: { alarmTopic } });
-    const alarms = rangeSyncAlarms(t).map(([, a]) => a);
-    assert.equal(alarms.length, 2);
-    for (const a of alarms) {
+    const alarms = rangeSyncAlarms(t);
+    assert.deepEqual(alarms.map(([id]) => id.replace(/^ApiRangeSync|[0-9A-F]{8}$/g, '')).sort(), ['FailureAlarm', 'RangesChangedAlarm', 'StaleAlarm']);
+    for (const [, a] of alarms) {
       assert.deepEqual(a.Properties.AlarmActions, [topicArn]);
       assert.deepEqual(a.Properties.OKActions, [topicArn]);
     }

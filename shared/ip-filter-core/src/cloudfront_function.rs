@@ -8,7 +8,8 @@
 //!    `IpAddr::from_str`, which the core uses; anything else is rejected;
 //! 2. an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) is judged as the IPv4 address;
 //! 3. the address must fall in one of the merged inclusive intervals (IPv4 as numbers, IPv6 as
-//!    32-digit lowercase hex strings, which compare like the numbers they spell);
+//!    32-digit lowercase hex strings, which compare like the numbers they spell; the bounds are
+//!    written short, see [`short_v6_bounds`]);
 //! 4. allowed: `event.request` is returned unchanged; otherwise a 403 with the core's problem+json
 //!    body, `content-type: application/problem+json` and `cache-control: no-store`.
 //!
@@ -125,14 +126,36 @@ fn write_table(js: &mut String, v4_name: &str, v6_name: &str, ranges: &RangeSet)
     let v6 = ranges.v6_intervals();
     for (i, (first, last)) in v6.iter().enumerate() {
         let sep = if i + 1 == v6.len() { ' ' } else { ',' };
+        let (short_first, short_last) = short_v6_bounds(*first, *last);
         let _ = writeln!(
             js,
-            "  '{first:032x}', '{last:032x}'{sep} // {} - {}",
+            "  '{short_first}', '{short_last}'{sep} // {} - {}",
             Ipv6Addr::from(*first),
             Ipv6Addr::from(*last)
         );
     }
     js.push_str("];\n");
+}
+
+/// The bounds of an IPv6 interval as the generated code writes them: the first address's 32 hex
+/// digits without their trailing `0`s, the last address's without their trailing `f`s and with a
+/// `g` appended. Against any 32-digit lowercase hex address `x`, `x >= first` and `x <= last`
+/// give what they give with the full bounds: a shorter string sorts before every string it
+/// starts, and `g` after every hex digit. Saves about 45 bytes an interval (the 10 KB budget).
+///
+/// ```
+/// use ip_filter_core::cloudfront_function::short_v6_bounds;
+/// let first = 0x2400_cb00_u128 << 96;
+/// let last = first | ((1u128 << 96) - 1);
+/// assert_eq!(short_v6_bounds(first, last), ("2400cb".into(), "2400cb00g".into()));
+/// ```
+pub fn short_v6_bounds(first: u128, last: u128) -> (String, String) {
+    let first = format!("{first:032x}");
+    let last = format!("{last:032x}");
+    (
+        first.trim_end_matches('0').to_owned(),
+        format!("{}g", last.trim_end_matches('f')),
+    )
 }
 
 /// `TITLE` and `BODY`: the core's 403 problem, as JSON string literals (which are JavaScript
@@ -168,9 +191,7 @@ mod tests {
         assert!(js.len() < MAX_BYTES / 2, "{} bytes", js.len());
         // 104.16.0.0/13 and 104.24.0.0/14 are adjacent: merged into one interval.
         assert!(js.contains("1745879040, 1746665471"), "{js}");
-        assert!(
-            js.contains("'2a0698c0000000000000000000000000', '2a0698c7ffffffffffffffffffffffff'")
-        );
+        assert!(js.contains("'2a0698c', '2a0698c7g', // 2a06:98c0:: - 2a06:98c7:ffff:"));
         assert!(js.contains("function handler(event)"));
     }
 

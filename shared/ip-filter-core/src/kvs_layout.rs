@@ -39,6 +39,11 @@ pub const MAX_VALUE_BYTES: usize = 1024;
 pub const MAX_STORE_BYTES: usize = 5 * 1024 * 1024;
 /// The most parts a ranges body may be cut into (16 KiB of CIDRs: hundreds of ranges).
 pub const MAX_PARTS: usize = 16;
+/// The most CIDRs a stored list may hold (both families together). The KVS-mode CloudFront
+/// Function reads every one on every request, comparing each with the special-purpose blocks and
+/// the CIDRs before it, so its cost grows with the list; this bounds it (docs/ip-filter.md,
+/// Performance, for the measurement behind the number).
+pub const MAX_RANGES: usize = 128;
 
 /// Prefix of the ranges parts' keys: `ranges:0`, `ranges:1`, …
 pub const RANGES_KEY_PREFIX: &str = "ranges:";
@@ -74,6 +79,9 @@ pub enum LayoutError {
     /// An IPv4-mapped IPv6 range (mapped addresses are judged as IPv4).
     #[error("the stored range {0} lies in ::ffff:0:0/96 (IPv4-mapped)")]
     Ipv4Mapped(String),
+    /// The list holds more than [`MAX_RANGES`] CIDRs.
+    #[error("the list holds {0} CIDRs, more than the {MAX_RANGES} the layout allows")]
+    TooManyRanges(usize),
     /// The list needs more than [`MAX_PARTS`] values.
     #[error("the ranges need {0} values, more than the {MAX_PARTS} the layout allows")]
     TooManyParts(usize),
@@ -85,8 +93,11 @@ pub enum LayoutError {
 }
 
 /// The `ranges:*` items for a list (IPv4 and IPv6 in any order; written IPv4 first), as
-/// `(key, value)` pairs in key order. The list must meet the range rules.
+/// `(key, value)` pairs in key order. The list must meet the range rules and hold at most
+/// [`MAX_RANGES`] CIDRs: whatever is written, both readers ([`decode_ranges`] and the KVS-mode
+/// CloudFront Function) take.
 pub fn encode_ranges(nets: &[IpNet]) -> Result<Vec<(String, String)>, LayoutError> {
+    check_count(nets.len())?;
     check_ranges(nets).map_err(ParseError::from)?;
     let body = body_of(nets);
     let digest = hex::encode(Sha256::digest(body.as_bytes()));
@@ -115,8 +126,8 @@ pub fn encode_ranges(nets: &[IpNet]) -> Result<Vec<(String, String)>, LayoutErro
 }
 
 /// Reads the ranges through `get` (a key's value, or `None` when the store has no such key) and
-/// returns them in body order once every check passes (header, parts, digest, strict CIDRs, no
-/// IPv4-mapped IPv6, the range rules).
+/// returns them in body order once every check passes (header, parts, digest, at most
+/// [`MAX_RANGES`] CIDRs, strict CIDRs, no IPv4-mapped IPv6, the range rules).
 pub fn decode_ranges(
     mut get: impl FnMut(&str) -> Option<String>,
 ) -> Result<Vec<IpNet>, LayoutError> {
@@ -132,6 +143,7 @@ pub fn decode_ranges(
     if hex::encode(Sha256::digest(body.as_bytes())) != digest {
         return Err(LayoutError::DigestMismatch);
     }
+    check_count(body.split(',').count())?;
     let mapped: IpNet = "::ffff:0:0/96".parse().expect("constant CIDR");
     let mut nets = Vec::new();
     for cidr in body.split(',') {
@@ -143,6 +155,13 @@ pub fn decode_ranges(
     }
     check_ranges(&nets).map_err(ParseError::from)?;
     Ok(nets)
+}
+
+fn check_count(count: usize) -> Result<(), LayoutError> {
+    if count > MAX_RANGES {
+        return Err(LayoutError::TooManyRanges(count));
+    }
+    Ok(())
 }
 
 /// How many `ranges:*` values the list in `ranges:0` spans (its header's `n`), so a reader

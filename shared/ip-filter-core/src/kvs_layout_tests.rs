@@ -37,7 +37,7 @@ fn ipv6_listed_first_is_written_after_ipv4() {
 
 #[test]
 fn a_long_list_is_cut_into_parts_each_within_the_value_limit() {
-    let list = long_list(300);
+    let list = long_list(MAX_RANGES as u32);
     let items = encode_ranges(&list).unwrap();
     assert!(items.len() > 1);
     for (i, (key, value)) in items.iter().enumerate() {
@@ -57,11 +57,28 @@ fn a_long_list_is_cut_into_parts_each_within_the_value_limit() {
 }
 
 #[test]
-fn a_list_needing_more_than_sixteen_parts_is_refused() {
-    assert!(matches!(
-        encode_ranges(&long_list(1200)),
-        Err(LayoutError::TooManyParts(_))
-    ));
+fn a_list_longer_than_max_ranges_is_not_written() {
+    assert!(encode_ranges(&long_list(MAX_RANGES as u32)).is_ok());
+    assert_eq!(
+        encode_ranges(&long_list(MAX_RANGES as u32 + 1)),
+        Err(LayoutError::TooManyRanges(MAX_RANGES + 1))
+    );
+}
+
+#[test]
+fn a_stored_list_longer_than_max_ranges_is_refused() {
+    let body = |count: u32| {
+        let cidrs: Vec<String> = long_list(count).iter().map(ToString::to_string).collect();
+        cidrs.join(",")
+    };
+    assert_eq!(
+        read(&forged(&body(MAX_RANGES as u32))).unwrap().len(),
+        MAX_RANGES
+    );
+    assert_eq!(
+        read(&forged(&body(MAX_RANGES as u32 + 1))),
+        Err(LayoutError::TooManyRanges(MAX_RANGES + 1))
+    );
 }
 
 #[test]
@@ -74,7 +91,7 @@ fn a_list_breaking_a_range_rule_is_not_written() {
 
 #[test]
 fn a_missing_part_refuses_the_whole_list() {
-    let mut s = store(&encode_ranges(&long_list(300)).unwrap());
+    let mut s = store(&encode_ranges(&long_list(120)).unwrap());
     s.remove(&ranges_key(1));
     assert_eq!(read(&s), Err(LayoutError::MissingKey(ranges_key(1))));
 }
@@ -89,8 +106,8 @@ fn no_ranges_key_is_a_missing_key() {
 
 #[test]
 fn parts_of_two_updates_are_refused_by_the_digest() {
-    let old = store(&encode_ranges(&long_list(300)).unwrap());
-    let mut mixed = store(&encode_ranges(&long_list(301)[1..]).unwrap());
+    let old = store(&encode_ranges(&long_list(120)).unwrap());
+    let mut mixed = store(&encode_ranges(&long_list(121)[1..]).unwrap());
     assert_ne!(mixed[&ranges_key(1)], old[&ranges_key(1)]);
     mixed.insert(ranges_key(1), old[&ranges_key(1)].clone());
     assert_eq!(read(&mixed), Err(LayoutError::DigestMismatch));
@@ -191,7 +208,7 @@ fn malformed_secret_values_are_refused() {
 
 #[test]
 fn part_count_reads_n_from_the_header_and_refuses_a_bad_one() {
-    let items = encode_ranges(&long_list(300)).unwrap();
+    let items = encode_ranges(&long_list(120)).unwrap();
     assert_eq!(part_count(&items[0].1), Ok(items.len()));
     for bad in [
         "",

@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn a_list_of_several_parts_asks_for_the_other_parts() {
-        let nets: Vec<_> = (0..300)
+        let nets: Vec<_> = (0..120)
             .map(|i| parse_cidr(&format!("104.{}.{}.0/24", 16 + i / 256, i % 256)).unwrap())
             .collect();
         let items = encode_ranges(&nets).unwrap();

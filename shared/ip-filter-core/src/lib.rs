@@ -15,8 +15,8 @@
 //! - [`cloudfront_function`]: the same table and verdicts as a `cloudfront-js-2.0` function;
 //! - [`rules`] and [`special_purpose`]: what every range list must meet before it is written or
 //!   embedded (prefix lengths, no special-purpose blocks, no duplicates or nesting);
-//! - [`refresh`]: validating a fresh API answer against the snapshot (shrink and growth guards,
-//!   diff);
+//! - [`refresh`] and [`guards`]: validating a fresh API answer (the size guards against the
+//!   reviewed snapshot and the last list, the diff);
 //! - [`kvs_layout`] and [`origin_secret`]: the CloudFront KeyValueStore layout (ranges and the
 //!   origin secrets' hashes) and the origin-secret check, shared by the edge and the range sync;
 //! - [`kvs_config`], [`kvs_viewer`], [`kvs_refresh`] and [`kvs_refresh_log`]: the Lambda@Edge
@@ -37,6 +37,7 @@ pub mod cloudfront_function;
 mod config;
 #[cfg(test)]
 mod decision_tests;
+pub mod guards;
 pub mod kvs_config;
 #[cfg(feature = "kvs-getkey")]
 pub mod kvs_getkey;

@@ -1,9 +1,9 @@
 
 var kvs = cf.kvs();
 
-// Pushes the interval of one strict CIDR (no host bits; IPv4 /12 or longer; IPv6 /24 or longer
-// inside 2000::/3, which leaves out IPv4-mapped ranges) onto t4 or t6; false when it is none.
-// Per stored CIDR per request: character codes, no split, regex, Math or parseInt.
+// Pushes the interval of one strict CIDR (no host bits; IPv4 /12 or longer, IPv6 /24 or longer)
+// onto t4 or t6; false when it is none. Per stored CIDR per request: character codes, no split,
+// regex, Math or parseInt.
 function cidr(c, t4, t6) {
   var at = c.indexOf('/');
   if (at < 1 || at === c.length - 1) return false;
@@ -23,8 +23,7 @@ function cidr(c, t4, t6) {
     return true;
   }
   var h = v6(a);
-  var top = h.charCodeAt(0);
-  if (h === '' || p < 24 || p > 128 || (top !== 50 && top !== 51)) return false;
+  if (h === '' || p < 24 || p > 128) return false;
   var q = p >> 2;
   if (q === 32) {
     t6.push(h, h);
@@ -42,8 +41,20 @@ function cidr(c, t4, t6) {
   return true;
 }
 
+// Whether an interval of t meets one of s (the special-purpose blocks S4/S6, which cover all of
+// IPv6 but 2000::/3, IPv4-mapped ranges too) or one before it in t (a duplicate, or nested).
+function clash(t, s) {
+  for (var i = 0; i < t.length; i += 2) {
+    var a = t[i], b = t[i + 1], j;
+    for (j = 0; j < s.length; j += 2) if (a <= s[j + 1] && s[j] <= b) return true;
+    for (j = 0; j < i; j += 2) if (a <= t[j + 1] && t[j] <= b) return true;
+  }
+  return false;
+}
+
 // The ranges in the store as [IPv4 intervals, IPv6 intervals], or null when the value is missing
-// or refused (a bad header line, a missing part, a SHA-256 mismatch, a bad CIDR).
+// or refused (a bad header line, a missing part, a SHA-256 mismatch, more than MAX_RANGES CIDRs,
+// a bad CIDR, a clash).
 async function storedRanges() {
   try {
     var first = await kvs.get('ranges:0');
@@ -56,10 +67,11 @@ async function storedRanges() {
     var t4 = [];
     var t6 = [];
     var list = body.split(',');
+    if (list.length > MAX_RANGES) return null;
     for (var j = 0; j < list.length; j++) {
       if (!cidr(list[j], t4, t6)) return null;
     }
-    return [t4, t6];
+    return clash(t4, S4) || clash(t6, S6) ? null : [t4, t6];
   } catch (e) {
     return null;
   }

@@ -5,11 +5,16 @@
 //! 'cloudfront'` and `import crypto from 'crypto'`), two reads, one after the other:
 //!
 //! 1. `ranges:0` (and `ranges:1…` when the header says so): the header line, the parts, the
-//!    SHA-256 of the body (`crypto.createHash('sha256')`), every CIDR strict in the function's
-//!    own address grammar (IPv4 /12 or longer, IPv6 /24 or longer inside `2000::/3`, so no
-//!    IPv4-mapped range). Any failure — the read rejects, a bad header, a missing part, a digest
-//!    mismatch, a bad CIDR — and the function uses the ranges compiled into it (`V4`/`V6`).
-//!    The build-time extra CIDRs (`X4`/`X6`) are added to the stored ranges;
+//!    SHA-256 of the body (`crypto.createHash('sha256')`), at most
+//!    [`kvs_layout::MAX_RANGES`] CIDRs, every CIDR strict in the function's own address grammar
+//!    (IPv4 /12 or longer, IPv6 /24 or longer), none meeting a special-purpose block (`S4`/`S6`,
+//!    written from [`crate::special_purpose`]: with IPv6 outside `2000::/3`, so no IPv4-mapped
+//!    range) or another stored CIDR (no duplicate, no nesting). That is every rule of
+//!    [`kvs_layout::decode_ranges`], so the two edge variants read a store alike (the Node tests
+//!    hold the function to the Rust decoder on the same values). Any failure — the read rejects,
+//!    a bad header, a missing part, a digest mismatch, too many CIDRs, a bad CIDR — and the
+//!    function uses the ranges compiled into it (`V4`/`V6`). The build-time extra CIDRs
+//!    (`X4`/`X6`) are added to the stored ranges;
 //! 2. `origin-secrets`: 1 or 2 distinct digests. Missing or malformed: no secret is valid, so
 //!    every request is refused (fail closed, never "no secret check").
 //!
@@ -18,16 +23,21 @@
 //! then deleted from the request, which goes on; anything else gets the same 403 as a wrong
 //! address in the address-only function, byte for byte.
 //!
-//! What the function does not re-check of a stored list: the special-purpose blocks, duplicates
-//! and nesting of [`crate::rules`] (the 10 KB budget). The range sync writes only lists that
-//! pass them all ([`crate::kvs_layout::encode_ranges`]).
+//! Per request the function reads every stored CIDR and compares it with the special-purpose
+//! blocks and the CIDRs before it, so its cost grows with the list (quadratically past a few
+//! dozen); [`kvs_layout::MAX_RANGES`] bounds it, and the encoder the range sync uses refuses to
+//! write more.
 
 use std::fmt::Write as _;
 
 use super::ADDRESS_JS;
-use super::{GenerateError, header, js_string, within_limit, write_problem, write_table};
+use super::{
+    GenerateError, header, js_string, short_v6_bounds, within_limit, write_problem, write_table,
+};
+use crate::kvs_layout;
 use crate::matcher::RangeSet;
 use crate::origin_secret::check_header_name;
+use crate::special_purpose::{self, SpecialBlock};
 
 /// The KVS reader, the secret check and the handler.
 const KVS_JS: &str = include_str!("kvs.js");
@@ -64,10 +74,36 @@ pub fn generate(
     write_table(&mut js, "V4", "V6", ranges);
     write_table(&mut js, "X4", "X6", extras);
     write_problem(&mut js);
+    write_special(&mut js);
+    let _ = writeln!(js, "var MAX_RANGES = {};", kvs_layout::MAX_RANGES);
     let _ = writeln!(js, "var SECRET_HEADER = {};", js_string(secret_header));
     js.push_str(ADDRESS_JS);
     js.push_str(KVS_JS);
     within_limit(js)
+}
+
+/// `var S4 = [...]; var S6 = [...];`: the special-purpose blocks ([`special_purpose::IPV4`],
+/// [`special_purpose::IPV6`]) as merged inclusive intervals, one line a family, no comments (the
+/// 10 KB budget), the IPv6 bounds written short ([`short_v6_bounds`]).
+fn write_special(js: &mut String) {
+    let nets = |table: &[SpecialBlock]| table.iter().map(SpecialBlock::net).collect::<Vec<_>>();
+    let v4 = RangeSet::new(nets(special_purpose::IPV4));
+    let v6 = RangeSet::new(nets(special_purpose::IPV6));
+    let v4: Vec<String> = v4
+        .v4_intervals()
+        .iter()
+        .map(|(first, last)| format!("{first},{last}"))
+        .collect();
+    let v6: Vec<String> = v6
+        .v6_intervals()
+        .iter()
+        .map(|&(first, last)| {
+            let (first, last) = short_v6_bounds(first, last);
+            format!("'{first}','{last}'")
+        })
+        .collect();
+    let _ = writeln!(js, "var S4 = [{}];", v4.join(","));
+    let _ = writeln!(js, "var S6 = [{}];", v6.join(","));
 }
 
 #[cfg(test)]
@@ -101,6 +137,20 @@ mod tests {
             ),
             "{js}"
         );
+    }
+
+    #[test]
+    fn the_special_purpose_blocks_and_the_cap_are_written_from_the_rust_tables() {
+        let js = generate(&compiled(), &RangeSet::new([]), "x-origin-secret", &[]).unwrap();
+        // 10.0.0.0/8, and 224.0.0.0/4 merged with 240.0.0.0/4 up to the last address.
+        assert!(js.contains(",167772160,184549375,"), "{js}");
+        assert!(js.contains(",3758096384,4294967295];\n"), "{js}");
+        // Everything outside 2000::/3 (::/3, then 4000::/2 and 8000::/1 merged), and 2001:db8::/32.
+        assert!(js.contains("var S6 = ['','1g',"), "{js}");
+        assert!(js.contains(",'20010db8','20010db8g',"), "{js}");
+        assert!(js.contains(",'4','g'];\n"), "{js}");
+        let cap = format!("var MAX_RANGES = {};\n", kvs_layout::MAX_RANGES);
+        assert!(js.contains(&cap));
     }
 
     #[test]
