@@ -1,6 +1,8 @@
 //! A loopback HTTP/1.1 listener that records every connection and request line and answers each
 //! request `200` with `{}`: the target or the proxy a client test points at, to prove whether a
-//! request reached it (a refused URL must leave it untouched; an ignored proxy too).
+//! request reached it (a refused URL must leave it untouched; an ignored proxy too). As a proxy it
+//! answers a `CONNECT` (undici tunnels even `http://` targets) as established and then serves
+//! the tunnelled requests itself.
 //!
 //! Connections are counted when accepted, before anything is read, so a client that connected
 //! and then failed still shows; and a client that got an answer has been counted before it
@@ -62,7 +64,7 @@ impl RecordingListener {
     }
 
     /// The request lines received so far (`GET /v1/whoami HTTP/1.1`; a proxy sees the absolute
-    /// form, `GET http://host/v1/whoami HTTP/1.1`).
+    /// form, `GET http://host/v1/whoami HTTP/1.1`, or `CONNECT host:port HTTP/1.1` first).
     pub fn request_lines(&self) -> Vec<String> {
         self.seen.request_lines.lock().unwrap().clone()
     }
@@ -112,8 +114,11 @@ fn answer(stream: TcpStream, seen: &Seen) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let response =
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+        let response = if line.starts_with("CONNECT ") {
+            "HTTP/1.1 200 Connection established\r\n\r\n"
+        } else {
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+        };
         if writer.write_all(response.as_bytes()).is_err() {
             return;
         }

@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod counting_proxy;
+pub mod snippet;
 
 use std::collections::HashMap;
 use std::sync::Arc;
