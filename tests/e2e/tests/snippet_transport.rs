@@ -79,9 +79,10 @@ impl Snippet {
     }
 }
 
-/// Every proxy variable, both spellings, naming `proxy`.
+/// Every proxy variable, both spellings, naming `proxy`; and `NODE_USE_ENV_PROXY=1`, which makes
+/// Node.js's own `fetch` (from 22.21 and 24) use them.
 fn proxy_env(proxy: &str) -> Vec<(&'static str, &str)> {
-    [
+    let mut env: Vec<(&'static str, &str)> = [
         "HTTP_PROXY",
         "http_proxy",
         "HTTPS_PROXY",
@@ -91,7 +92,9 @@ fn proxy_env(proxy: &str) -> Vec<(&'static str, &str)> {
     ]
     .into_iter()
     .map(|name| (name, proxy))
-    .collect()
+    .collect();
+    env.push(("NODE_USE_ENV_PROXY", "1"));
+    env
 }
 
 /// The stderr of a refused run (exit 2, nothing on stdout).
