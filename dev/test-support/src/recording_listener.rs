@@ -70,6 +70,24 @@ impl RecordingListener {
     }
 }
 
+/// Every proxy variable a client might read, both spellings, naming `proxy`; and
+/// `NODE_USE_ENV_PROXY=1`, which makes Node.js's own `fetch` (from 22.21 and 24) use them.
+pub fn proxy_env(proxy: &str) -> Vec<(&'static str, &str)> {
+    let mut env: Vec<(&'static str, &str)> = [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .into_iter()
+    .map(|name| (name, proxy))
+    .collect();
+    env.push(("NODE_USE_ENV_PROXY", "1"));
+    env
+}
+
 impl Drop for RecordingListener {
     fn drop(&mut self) {
         self.seen.stop.store(true, Ordering::SeqCst);

@@ -2,22 +2,11 @@
 //! table the Python and Node.js snippets are tested against too), the typed error, and proof that
 //! a refused URL sends nothing.
 
-use oac_client::{Error, OacClient, OacClientBuilder};
-use test_support::recording_listener::RecordingListener;
+mod scripted;
 
-/// A builder with fixed credentials and region: `build` does no I/O.
-fn builder(base: &str) -> OacClientBuilder {
-    let credentials = aws_credential_types::Credentials::new(
-        "AKIDEXAMPLE0000000000",
-        "secret",
-        None,
-        None,
-        "test",
-    );
-    OacClient::builder(base, "orders-api")
-        .region("us-west-2")
-        .credentials(credentials)
-}
+use oac_client::Error;
+use scripted::builder;
+use test_support::recording_listener::RecordingListener;
 
 #[tokio::test]
 async fn every_case_of_the_shared_table_gets_its_verdict() {

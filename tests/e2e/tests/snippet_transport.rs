@@ -10,7 +10,7 @@ mod common;
 
 use callers::credential_env;
 use callers::snippet::Snippet;
-use test_support::recording_listener::RecordingListener;
+use test_support::recording_listener::{RecordingListener, proxy_env};
 use test_support::standin_credentials;
 use test_support::transport_cases::{self, TransportCase};
 
@@ -77,24 +77,6 @@ impl Snippet {
         all.extend_from_slice(env);
         self.run_with_env(args, &all)
     }
-}
-
-/// Every proxy variable, both spellings, naming `proxy`; and `NODE_USE_ENV_PROXY=1`, which makes
-/// Node.js's own `fetch` (from 22.21 and 24) use them.
-fn proxy_env(proxy: &str) -> Vec<(&'static str, &str)> {
-    let mut env: Vec<(&'static str, &str)> = [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ]
-    .into_iter()
-    .map(|name| (name, proxy))
-    .collect();
-    env.push(("NODE_USE_ENV_PROXY", "1"));
-    env
 }
 
 /// The stderr of a refused run (exit 2, nothing on stdout).

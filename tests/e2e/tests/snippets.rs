@@ -9,7 +9,7 @@ mod callers;
 mod common;
 
 use callers::snippet::Snippet;
-use callers::{Api, EVENT, Echo, data_file};
+use callers::{Api, EVENT, Echo, Target, data_file};
 use common::bodies::{MIB, assert_echoed_byte_identical, random_bytes, rng};
 use test_support::standin_credentials;
 

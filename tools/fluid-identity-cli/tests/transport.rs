@@ -3,7 +3,7 @@
 //! unless `--use-env-proxy`. Local listeners stand for the API and the proxy and show what
 //! reached them. No STS needed: the identity is minted locally from fake credentials.
 
-use test_support::recording_listener::RecordingListener;
+use test_support::recording_listener::{RecordingListener, proxy_env};
 
 /// Fake credentials and a region: enough to mint an identity, no AWS call.
 const CREDENTIALS: [(&str, &str); 3] = [
@@ -21,21 +21,6 @@ fn request(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     all.extend_from_slice(args);
     let env: Vec<(&str, &str)> = CREDENTIALS.iter().chain(env).copied().collect();
     test_support::cli::run_clean(env!("CARGO_BIN_EXE_fluid-identity"), &all, "", &env)
-}
-
-/// Every proxy variable, both spellings, naming `proxy`.
-fn proxy_env(proxy: &str) -> Vec<(&'static str, &str)> {
-    [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ]
-    .into_iter()
-    .map(|name| (name, proxy))
-    .collect()
 }
 
 /// The usage problem of a refused run (exit 2, nothing on stdout).

@@ -60,15 +60,8 @@ impl Snippet {
         who: &StandInCredential,
         args: &[&str],
     ) -> std::process::Output {
-        let headers: Vec<String> = target
-            .caller_headers()
-            .iter()
-            .map(|(name, value)| format!("{name}: {value}"))
-            .collect();
-        let mut all = Vec::new();
-        for header in &headers {
-            all.extend(["-H", header.as_str()]);
-        }
+        let headers = target.header_args();
+        let mut all: Vec<&str> = headers.iter().map(String::as_str).collect();
         all.extend_from_slice(args);
         let env = credential_env(who);
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
