@@ -8,13 +8,20 @@
 //   body. OAC signs with it and Lambda checks the body against it; above 1 MB it is the only way a
 //   body gets through (CloudFront shows an origin-request function only 1 MB).
 //
+// Where the request goes: `https://` anywhere; plain `http://` only to loopback (`localhost`,
+// 127.0.0.0/8, `[::1]`) — anything else is refused before the identity is minted, since both it and
+// any secret header would cross the network unencrypted. Redirects are never followed. The
+// environment's proxy variables (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY, and NODE_USE_ENV_PROXY) are
+// ignored unless `useEnvProxy: true` / `--use-env-proxy`. The rule is oac-client's
+// (shared/oac-client/src/transport.rs); fixtures/clients/plain-http-cases.json keeps them in step.
+//
 // As a library:
 //   import { call } from "./oac-call.mjs";
 //   const { status, body } = await call("https://api.example.com/v1/whoami", { audience: "…" });
 // As a command (credentials from the SDK's default chain, region from AWS_REGION or --region):
-//   node oac-call.mjs --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] URL
+//   node oac-call.mjs --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] [--use-env-proxy] URL
 // prints the body to stdout, the status to stderr; exits 0 below 400, 4 for 4xx, 5 for 5xx, 3 without
-// an answer, 2 for usage, region or credential errors — the codes of `fluid-identity request`.
+// an answer, 2 for usage, URL, region or credential errors — the codes of `fluid-identity request`.
 // Dependencies are pinned in package-lock.json (`npm ci`).
 
 import { createHash } from "node:crypto";
@@ -24,6 +31,48 @@ import { pathToFileURL } from "node:url";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { Agent, EnvHttpProxyAgent, fetch } from "undici";
+
+/** A URL the snippet won't send to: not http(s), or plain http to a host that isn't loopback. */
+export class RefusedUrlError extends Error {
+  name = "RefusedUrlError";
+}
+
+/** Whether a WHATWG `hostname` is this machine's loopback: `localhost`, 127.0.0.0/8 or `[::1]`. */
+export function isLoopback(hostname) {
+  // The URL parser writes every IPv4 form (127.1, 0x7f000001, …) as four decimal octets, and a
+  // name that ends in a number must be such an address, so the pattern matches addresses only.
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/** The parsed URL if a request may go there (https anywhere, http to loopback); else throws. */
+export function checkUrl(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RefusedUrlError(`not a URL: ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol === "https:") return parsed;
+  if (parsed.protocol !== "http:") {
+    throw new RefusedUrlError(`URL scheme ${JSON.stringify(parsed.protocol)}: only https (or http to loopback)`);
+  }
+  if (!isLoopback(parsed.hostname)) {
+    throw new RefusedUrlError(
+      `refusing plain http to ${JSON.stringify(parsed.hostname)}: the identity and secret headers would travel ` +
+        "unencrypted; use https (http is allowed only to localhost, 127.0.0.0/8 and [::1])",
+    );
+  }
+  return parsed;
+}
+
+// Straight to the API whatever the environment says; the proxy variables only when asked.
+let direct;
+let viaEnvProxy;
+function dispatcher(useEnvProxy) {
+  if (useEnvProxy) return (viaEnvProxy ??= new EnvHttpProxyAgent());
+  return (direct ??= new Agent());
+}
 
 /** The STS host of `region`. */
 export function stsHost(region) {
@@ -61,15 +110,28 @@ export function contentSha256(body) {
   return createHash("sha256").update(body).digest("hex");
 }
 
-/** One request with a fresh identity (and the body's hash); resolves to { status, headers, body }. */
-export async function call(url, { audience, method = "GET", body, headers = {}, region, credentials } = {}) {
+/**
+ * One request with a fresh identity (and the body's hash); resolves to { status, headers, body }.
+ * Throws RefusedUrlError for a URL it won't send to, before anything is signed.
+ */
+export async function call(
+  url,
+  { audience, method = "GET", body, headers = {}, region, credentials, useEnvProxy = false } = {},
+) {
+  const target = checkUrl(url);
   region ??= process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new Error("no region: pass one or set AWS_REGION");
   credentials ??= await defaultProvider()();
   const all = { ...headers, "x-fluid-identity": await mintIdentity({ credentials, region, audience }) };
   if (body !== undefined) all["x-amz-content-sha256"] = contentSha256(body);
   // A redirect would carry the identity to wherever the answer points.
-  const response = await fetch(url, { method, headers: all, body, redirect: "manual" });
+  const response = await fetch(target, {
+    method,
+    headers: all,
+    body,
+    redirect: "manual",
+    dispatcher: dispatcher(useEnvProxy),
+  });
   return {
     status: response.status,
     headers: Object.fromEntries(response.headers),
@@ -93,10 +155,13 @@ async function main() {
       request: { type: "string", short: "X" },
       header: { type: "string", short: "H", multiple: true, default: [] },
       data: { type: "string", short: "d" },
+      "use-env-proxy": { type: "boolean", default: false },
     },
   });
   if (!values.audience || positionals.length !== 1) {
-    process.stderr.write("usage: node oac-call.mjs --audience AUD [--region R] [-X M] [-H 'K: V'] [--data D] URL\n");
+    process.stderr.write(
+      "usage: node oac-call.mjs --audience AUD [--region R] [-X M] [-H 'K: V'] [--data D] [--use-env-proxy] URL\n",
+    );
     return 2;
   }
   const headers = {};
@@ -112,7 +177,14 @@ async function main() {
   const method = values.request ?? (body === undefined ? "GET" : "POST");
   let answer;
   try {
-    answer = await call(positionals[0], { audience: values.audience, method, body, headers, region: values.region });
+    answer = await call(positionals[0], {
+      audience: values.audience,
+      method,
+      body,
+      headers,
+      region: values.region,
+      useEnvProxy: values["use-env-proxy"],
+    });
   } catch (e) {
     // fetch's TypeError is "no answer" (connection, TLS, timeout); anything else is setup.
     process.stderr.write(`${e instanceof TypeError ? "no answer" : "error"}: ${e.cause?.message ?? e.message}\n`);

@@ -9,6 +9,13 @@ Two things make a request acceptable behind Cloudflare -> CloudFront (OAC) -> Fu
   with a body. OAC signs with it and Lambda checks the body against it; above 1 MB it is the
   only way a body gets through, since CloudFront shows an origin-request function only 1 MB.
 
+Where the request goes: ``https://`` anywhere; plain ``http://`` only to loopback (``localhost``,
+127.0.0.0/8, ``[::1]``) -- anything else raises ``RefusedUrlError`` before the identity is minted,
+since both it and any secret header would cross the network unencrypted. Redirects are never
+followed. The environment's proxy variables (``HTTP(S)_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) are
+ignored unless ``use_env_proxy=True`` / ``--use-env-proxy``. The rule is oac-client's
+(shared/oac-client/src/transport.rs); fixtures/clients/plain-http-cases.json keeps them in step.
+
 As a library::
 
     from oac_call import call
@@ -16,17 +23,22 @@ As a library::
 
 As a command (credentials and region from botocore's standard chain)::
 
-    python oac_call.py --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] URL
+    python oac_call.py --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] [--use-env-proxy] URL
 
 prints the body to stdout, the status to stderr, and exits 0 below 400, 4 for 4xx, 5 for 5xx,
-3 without an answer, 2 without a region or credentials — the codes of ``fluid-identity request``.
+3 without an answer, 2 for a refused URL or without a region or credentials -- the codes of
+``fluid-identity request``.
 Only botocore and the standard library are needed.
 """
 import argparse
 import hashlib
+import ipaddress
 import os
+import re
+import socket
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from botocore.auth import SigV4QueryAuth
@@ -53,17 +65,65 @@ def content_sha256(body):
     return hashlib.sha256(body).hexdigest()
 
 
+class RefusedUrlError(ValueError):
+    """A URL the snippet won't send to: not http(s), or plain http to a host that isn't loopback."""
+
+
+# An http netloc urllib connects to exactly as written: a name or an address, an optional port --
+# no user info, no percent-encoding, no zone id, nothing urlsplit and http.client might read apart.
+_PLAIN_NETLOC = re.compile(r"(\[[0-9a-f:.]+\]|[0-9a-z.-]+)(:[0-9]*)?", re.ASCII)
+_LOOPBACK_V4 = ipaddress.ip_network("127.0.0.0/8")
+_LOOPBACK_V6 = ipaddress.ip_address("::1")
+
+
+def is_loopback(host):
+    """Whether ``host`` (urlsplit's ``hostname``) is loopback: localhost, 127.0.0.0/8 or ::1."""
+    if host == "localhost":
+        return True
+    try:
+        # The address the connection will go to: numeric forms only (127.1, 0x7f000001, ...,
+        # as the C library reads them), so no name is looked up here.
+        infos = socket.getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return False
+    addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
+    return all(a in _LOOPBACK_V4 if a.version == 4 else a == _LOOPBACK_V6 for a in addresses)
+
+
+def check_url(url):
+    """Returns if a request may go to ``url`` (https anywhere, http to loopback); else raises."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme != "http":
+        raise RefusedUrlError(f"URL scheme {parts.scheme!r}: only https (or http to loopback)")
+    netloc = parts.netloc.lower()
+    if not (_PLAIN_NETLOC.fullmatch(netloc) and is_loopback(parts.hostname)):
+        raise RefusedUrlError(
+            f"refusing plain http to {netloc!r}: the identity and secret headers would travel "
+            "unencrypted; use https (http is allowed only to localhost, 127.0.0.0/8 and [::1])"
+        )
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     # A redirect would carry the identity to wherever the answer points.
     def redirect_request(self, *args, **kwargs):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+# Straight to the API whatever the environment says (an empty ProxyHandler replaces the default
+# one, which reads the proxy variables); the proxy variables only when asked.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
+_VIA_ENV_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler(), _NoRedirect)
 
 
-def call(url, audience, method="GET", body=None, headers=None, region=None, session=None, timeout=30):
-    """One request with a fresh identity (and the body's hash); returns (status, headers, body)."""
+def call(url, audience, method="GET", body=None, headers=None, region=None, session=None, timeout=30,
+         use_env_proxy=False):
+    """One request with a fresh identity (and the body's hash); returns (status, headers, body).
+
+    Raises RefusedUrlError for a URL it won't send to, before anything is signed.
+    """
+    check_url(url)
     session = session or botocore.session.get_session()
     region = region or session.get_config_variable("region") or os.environ.get("AWS_REGION")
     if not region:
@@ -77,7 +137,8 @@ def call(url, audience, method="GET", body=None, headers=None, region=None, sess
         all_headers["x-amz-content-sha256"] = content_sha256(body)
     request = urllib.request.Request(url, data=body, method=method, headers=all_headers)
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        opener = _VIA_ENV_PROXY if use_env_proxy else _DIRECT
+        with opener.open(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as answer:  # >= 400 (and unfollowed redirects): still an answer
         return answer.code, dict(answer.headers), answer.read()
@@ -101,6 +162,8 @@ def main(argv=None):
     parser.add_argument("-X", "--request", dest="method")
     parser.add_argument("-H", "--header", dest="headers", action="append", default=[])
     parser.add_argument("-d", "--data")
+    parser.add_argument("--use-env-proxy", action="store_true",
+                        help="send through the proxy HTTP(S)_PROXY / ALL_PROXY name (else ignored)")
     parser.add_argument("url")
     args = parser.parse_args(argv)
     body = _read_data(args.data)
@@ -112,8 +175,9 @@ def main(argv=None):
         headers[name.strip()] = value.strip()
     method = args.method or ("POST" if body is not None else "GET")
     try:
-        status, _, answer = call(args.url, args.audience, method, body, headers, args.region)
-    except ValueError as e:  # no region, no credentials
+        status, _, answer = call(args.url, args.audience, method, body, headers, args.region,
+                                 use_env_proxy=args.use_env_proxy)
+    except ValueError as e:  # a refused URL, no region, no credentials
         sys.stderr.write(f"{e}\n")
         return 2
     except OSError as e:  # no answer: connection refused, timeout, TLS

@@ -40,7 +40,9 @@ pub mod function_url_event;
 pub mod moto;
 pub mod presign;
 pub mod python_script;
+pub mod recording_listener;
 #[cfg(feature = "sigv4")]
 pub mod sigv4;
 pub mod standin_credentials;
 pub mod sts_standin;
+pub mod transport_cases;

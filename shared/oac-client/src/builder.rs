@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::identity::{DEFAULT_IDENTITY_LIFETIME, DEFAULT_REMINT_MARGIN, IdentitySource};
 use crate::request::check_not_owned;
 use crate::retry::RetryPolicy;
+use crate::transport::check_transport;
 
 /// The default timeout of one attempt (connect, send, read the whole answer).
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -29,6 +30,7 @@ pub struct OacClientBuilder {
     lifetime: Duration,
     margin: Duration,
     timeout: Duration,
+    env_proxy: bool,
     clock: Arc<dyn Clock>,
     sleep: Arc<dyn Sleep>,
 }
@@ -45,6 +47,7 @@ impl OacClientBuilder {
             lifetime: DEFAULT_IDENTITY_LIFETIME,
             margin: DEFAULT_REMINT_MARGIN,
             timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            env_proxy: false,
             clock: Arc::new(SystemClock),
             sleep: Arc::new(TokioSleep),
         }
@@ -98,6 +101,16 @@ impl OacClientBuilder {
         self
     }
 
+    /// Sends through the proxy the environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+    /// minus `NO_PROXY`). Off by default: those variables are ignored and every request goes
+    /// straight to the API, so an inherited variable cannot route the identity and any secret
+    /// header through a third party (which sees both over plain `http`, and the API's name and
+    /// timing over `https`).
+    pub fn use_env_proxy(mut self) -> Self {
+        self.env_proxy = true;
+        self
+    }
+
     /// The clock identity expiry and the retry budget are judged by (tests control it).
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
@@ -143,12 +156,14 @@ impl OacClientBuilder {
             }
         };
         fluid_identity::sts_host_for_region(&region)?;
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             // A redirect would carry the identity to wherever the answer points.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(Error::Transport)?;
+            .redirect(reqwest::redirect::Policy::none());
+        if !self.env_proxy {
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(Error::Transport)?;
         let identity = IdentitySource::new(
             credentials,
             region,
@@ -169,18 +184,19 @@ impl OacClientBuilder {
     }
 }
 
-/// The base URL without a trailing `/`: http(s), a host, no userinfo, query or fragment.
+/// The base URL without a trailing `/`: https (or http to loopback), a host, no userinfo, query
+/// or fragment.
 fn check_base_url(base: &str) -> Result<String, Error> {
     let url = reqwest::Url::parse(base).map_err(|e| Error::Invalid(format!("base URL: {e}")))?;
-    let ok = matches!(url.scheme(), "http" | "https")
-        && url.has_host()
+    check_transport(&url)?;
+    let ok = url.has_host()
         && url.username().is_empty()
         && url.password().is_none()
         && url.query().is_none()
         && url.fragment().is_none();
     if !ok {
         return Err(Error::Invalid(
-            "base URL: http(s)://host[:port][/path], no userinfo, query or fragment".into(),
+            "base URL: https://host[:port][/path], no userinfo, query or fragment".into(),
         ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
@@ -209,6 +225,7 @@ impl std::fmt::Debug for OacClientBuilder {
             .field("audience", &self.audience)
             .field("region", &self.region)
             .field("retry", &self.retry)
+            .field("env_proxy", &self.env_proxy)
             .finish_non_exhaustive()
     }
 }

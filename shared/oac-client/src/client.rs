@@ -42,8 +42,8 @@ pub(crate) struct Inner {
 }
 
 impl OacClient {
-    /// A builder for the API at `base_url` (`https://host[/prefix]`) whose identity audience is
-    /// `audience` (the deployment's `Audience` output).
+    /// A builder for the API at `base_url` (`https://host[/prefix]`; `http://` only to loopback)
+    /// whose identity audience is `audience` (the deployment's `Audience` output).
     pub fn builder(base_url: impl Into<String>, audience: impl Into<String>) -> OacClientBuilder {
         OacClientBuilder::new(base_url.into(), audience.into())
     }

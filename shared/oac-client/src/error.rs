@@ -42,6 +42,17 @@ pub enum Error {
     /// Minting `X-Fluid-Identity` failed (bad region, audience or lifetime).
     #[error("signing X-Fluid-Identity: {0}")]
     Sign(#[from] fluid_identity::SignError),
+    /// A plain `http://` URL to a host that is not this machine's loopback (`localhost`,
+    /// `127.0.0.0/8`, `::1`): the identity and any secret header would cross the network
+    /// unencrypted. Refused before anything is signed or sent; use `https://`.
+    #[error(
+        "refusing plain http to {host:?}: the identity and secret headers would travel unencrypted; \
+         use https (http is allowed only to localhost, 127.0.0.0/8 and [::1])"
+    )]
+    PlainHttp {
+        /// The host as the URL names it (empty when it names none).
+        host: String,
+    },
     /// The request or the client configuration is not valid (a URL, a header the client owns).
     #[error("invalid request: {0}")]
     Invalid(String),

@@ -11,6 +11,10 @@
 //!   500/502/503/504 and transport failures, with full-jitter exponential backoff honouring
 //!   `Retry-After`, bounded in attempts and total time. Never a POST without a key.
 //! - **Errors**: RFC 9457 problems as [`Error::Problem`] (the `problem-details` type).
+//! - **Transport**: `https://` only, or `http://` to loopback ([`is_loopback`]); anything else is
+//!   [`Error::PlainHttp`] before an identity is minted. Redirects are never followed, and the
+//!   `HTTP(S)_PROXY`/`ALL_PROXY`/`NO_PROXY` variables are ignored unless
+//!   [`OacClientBuilder::use_env_proxy`] opts in.
 //!
 //! Time is injectable ([`Clock`], [`Sleep`]) so re-minting and retries are tested without waiting.
 
@@ -23,6 +27,7 @@ mod identity;
 mod request;
 mod response;
 pub mod retry;
+mod transport;
 
 pub use body_hash::{CONTENT_SHA256_HEADER, content_sha256};
 pub use builder::{DEFAULT_ATTEMPT_TIMEOUT, OacClientBuilder};
@@ -34,3 +39,4 @@ pub use problem_details::Problem;
 pub use request::{PreparedRequest, RequestBuilder};
 pub use response::OacResponse;
 pub use retry::RetryPolicy;
+pub use transport::is_loopback;

@@ -16,15 +16,9 @@ fn request(
     args: &[&str],
     stdin: &str,
 ) -> std::process::Output {
-    let headers: Vec<String> = target
-        .caller_headers()
-        .iter()
-        .map(|(name, value)| format!("{name}: {value}"))
-        .collect();
+    let headers = target.header_args();
     let mut all = vec!["request", "--audience", AUDIENCE];
-    for header in &headers {
-        all.extend(["-H", header.as_str()]);
-    }
+    all.extend(headers.iter().map(String::as_str));
     all.extend_from_slice(args);
     let env = credential_env(who);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();

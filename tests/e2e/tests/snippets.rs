@@ -3,70 +3,15 @@
 //! accepts the identities they mint, and their bodies pass OAC with the hash they compute — a
 //! 2 MiB upload too, through the chain to `oac-echo`, past the 1 MiB body-hash sees.
 //!
-//! Python is `OAC_KIT_PYTHON` (the project's venv has botocore); Node.js is `OAC_KIT_NODE`, else
-//! `node`, with `clients/node/node_modules` installed from the lockfile (`cargo xtask test` runs
-//! `npm ci` there). Missing prerequisites fail, never skip.
+//! How they are run: `callers::snippet`.
 
 mod callers;
 mod common;
 
-use callers::{AUDIENCE, Api, EVENT, Echo, Target, credential_env, data_file};
+use callers::snippet::Snippet;
+use callers::{Api, EVENT, Echo, Target, data_file};
 use common::bodies::{MIB, assert_echoed_byte_identical, random_bytes, rng};
-use test_support::standin_credentials::{self, StandInCredential};
-
-#[derive(Clone, Copy, Debug)]
-enum Snippet {
-    Python,
-    Node,
-}
-
-impl Snippet {
-    /// The interpreter and the script.
-    fn command(self) -> (String, String) {
-        let clients = test_support::repo_root().join("clients");
-        match self {
-            Snippet::Python => (
-                test_support::python(),
-                clients.join("python/oac_call.py").display().to_string(),
-            ),
-            Snippet::Node => {
-                let modules = clients.join("node/node_modules/@smithy/signature-v4");
-                assert!(
-                    modules.is_dir(),
-                    "clients/node has no node_modules: run `npm ci` in clients/node (cargo xtask test does)"
-                );
-                (
-                    std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into()),
-                    clients.join("node/oac-call.mjs").display().to_string(),
-                )
-            }
-        }
-    }
-
-    /// Runs the snippet's command as `who` with the caller's headers and `args`.
-    fn run(
-        self,
-        target: &impl Target,
-        who: &StandInCredential,
-        args: &[&str],
-    ) -> std::process::Output {
-        let (interpreter, script) = self.command();
-        let headers: Vec<String> = target
-            .caller_headers()
-            .iter()
-            .map(|(name, value)| format!("{name}: {value}"))
-            .collect();
-        let mut all = vec![script.as_str(), "--audience", AUDIENCE];
-        for header in &headers {
-            all.extend(["-H", header.as_str()]);
-        }
-        all.extend_from_slice(args);
-        let mut env = credential_env(who);
-        env.push(("PATH", std::env::var("PATH").unwrap_or_default()));
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        test_support::cli::run_clean(interpreter, &all, "", &env)
-    }
-}
+use test_support::standin_credentials;
 
 fn json_out(snippet: Snippet, out: &std::process::Output) -> serde_json::Value {
     assert_eq!(
@@ -179,7 +124,7 @@ async fn a_reader_posting_is_forbidden_and_the_snippets_exit_4() {
         EVENT,
         url.as_str(),
     ];
-    for snippet in [Snippet::Python, Snippet::Node] {
+    for snippet in Snippet::ALL {
         let out = snippet.run(&api, standin_credentials::user(), &args);
         assert_eq!(out.status.code(), Some(4), "{snippet:?}");
         let problem: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -3,7 +3,10 @@
 //!
 //! The response body goes to stdout as received; `-i` prints the status line and headers to
 //! stderr, `-v` also the request line. Exit codes: 0 below 400, 4 for 4xx, 5 for 5xx (the body
-//! still on stdout), 3 when no answer came (a problem JSON on stderr), 2 for usage errors.
+//! still on stdout), 3 when no answer came (a problem JSON on stderr), 2 for usage errors —
+//! among them a plain `http://` URL to anything but loopback (`localhost`, `127.0.0.0/8`,
+//! `[::1]`), refused before the identity is minted. The proxy variables of the environment
+//! (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) are ignored unless `--use-env-proxy`.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -35,7 +38,11 @@ pub struct RequestArgs {
     /// Like `-i`, and the request line too.
     #[arg(short = 'v', long)]
     verbose: bool,
-    /// The URL (`https://host/path?query`).
+    /// Send through the proxy `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` name (minus `NO_PROXY`);
+    /// without it those variables are ignored.
+    #[arg(long)]
+    use_env_proxy: bool,
+    /// The URL (`https://host/path?query`; `http://` only to localhost, 127.0.0.0/8 or [::1]).
     url: String,
 }
 
@@ -85,6 +92,9 @@ async fn run(args: RequestArgs) -> Result<ExitCode, Failure> {
     let mut builder = OacClient::builder(base, &args.audience);
     if let Some(region) = &args.region {
         builder = builder.region(region);
+    }
+    if args.use_env_proxy {
+        builder = builder.use_env_proxy();
     }
     let client = builder.build().await?;
     let mut request = client.request(method.clone(), &path);

@@ -181,6 +181,20 @@ pub struct TestClient {
     pub sleep: RecordingSleep,
 }
 
+/// A builder for `base` with fixed credentials and region: `build` does no I/O.
+pub fn builder(base: &str) -> OacClientBuilder {
+    let credentials = aws_credential_types::Credentials::new(
+        "AKIDEXAMPLE0000000000",
+        "secret",
+        None,
+        None,
+        "test",
+    );
+    OacClient::builder(base, AUDIENCE)
+        .region("us-west-2")
+        .credentials(credentials)
+}
+
 pub async fn client(
     base: &str,
     customize: impl FnOnce(OacClientBuilder) -> OacClientBuilder,
@@ -190,18 +204,7 @@ pub async fn client(
         clock: clock.clone(),
         waits: Arc::default(),
     };
-    let credentials = aws_credential_types::Credentials::new(
-        "AKIDEXAMPLE0000000000",
-        "secret",
-        None,
-        None,
-        "test",
-    );
-    let builder = OacClient::builder(base, AUDIENCE)
-        .region("us-west-2")
-        .credentials(credentials)
-        .clock(clock.clone())
-        .sleeper(sleep.clone());
+    let builder = builder(base).clock(clock.clone()).sleeper(sleep.clone());
     let client = customize(builder).build().await.expect("the client builds");
     TestClient {
         client,

@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod counting_proxy;
+pub mod snippet;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -108,6 +109,14 @@ pub trait Target {
     fn base_url(&self) -> &str;
     /// Headers every caller sends (through the chain: a Cloudflare viewer address).
     fn caller_headers(&self) -> &[(&'static str, String)];
+
+    /// The caller headers as command-line arguments: `-H`, `name: value`, ….
+    fn header_args(&self) -> Vec<String> {
+        self.caller_headers()
+            .iter()
+            .flat_map(|(name, value)| ["-H".to_owned(), format!("{name}: {value}")])
+            .collect()
+    }
 }
 
 impl Target for Api {
