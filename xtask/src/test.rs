@@ -71,8 +71,13 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     // The Node.js caller snippet's signer packages, pinned by its lockfile (tests/e2e runs it).
     crate::cdk::npm_ci_if_stale(&root().join("clients/node"))?;
     let mut test = cargo();
+    // The e2e tests run the edge workers and the Node.js caller snippet on the Node.js major
+    // Lambda@Edge runs: the snippet's proxy rule only has something to refuse from Node.js 22.21
+    // on (Node.js 20's fetch never reads the proxy variables).
+    let lambda_node = lambda_node()?;
     test.args(["test", "--workspace"])
         .env("OAC_KIT_PYTHON", &python)
+        .env("OAC_KIT_NODE", &lambda_node)
         .env("OAC_KIT_EDGE_DIR", root().join("target/edge"));
     for (_, bin, variable) in binaries {
         test.env(variable, edge::cargo_target_dir().join("debug").join(bin));
@@ -82,7 +87,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     fuzz_validate_url()?;
     let tests = node_tests()?;
     // The local Node.js, then the Node.js major Lambda@Edge runs (nodejs22.x).
-    for node in [node.clone(), lambda_node()?] {
+    for node in [node.clone(), lambda_node] {
         run(Command::new(&node)
             .arg("--test")
             .args(&tests)
