@@ -39,7 +39,7 @@ pub struct Chain {
     /// What the KVS-mode function's KeyValueStore holds (with an origin secret).
     kvs: Option<Arc<KvsView>>,
     runtime: RuntimeApi,
-    _functions: Vec<FunctionProcess>,
+    functions: tokio::sync::Mutex<Vec<FunctionProcess>>,
     signer: OacSigner,
     function_url: FunctionUrl,
 }
@@ -77,7 +77,7 @@ impl Chain {
             workers,
             kvs,
             runtime,
-            _functions: functions,
+            functions: tokio::sync::Mutex::new(functions),
             signer: OacSigner::default(),
         }))
     }
@@ -91,6 +91,15 @@ impl Chain {
         )
         .await?;
         Ok(())
+    }
+
+    /// Kills the function instances and the edge workers and waits for each to exit, so none
+    /// outlives the chain (oac-dev calls it on SIGINT, SIGTERM and SIGHUP). Requests after it fail.
+    pub async fn stop(&self) {
+        for function in self.functions.lock().await.iter_mut() {
+            function.stop().await;
+        }
+        self.workers.stop().await;
     }
 
     async fn handle(&self, peer: SocketAddr, request: Request<Body>) -> Response<Body> {
