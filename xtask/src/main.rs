@@ -12,6 +12,8 @@ mod kvs_cases;
 mod lambda;
 mod ranges_fetch;
 mod run;
+mod sizes;
+mod supervise;
 mod test;
 #[cfg(test)]
 mod test_server;
