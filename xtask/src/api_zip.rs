@@ -37,6 +37,11 @@ pub fn check_built() -> Result<PathBuf> {
         .with_context(|| format!("cargo lambda build made no {}", zip.display()))?
         .len();
     check_size("target/lambda/api/bootstrap.zip", size, API_ZIP_MAX_BYTES)?;
+    crate::sizes::record(
+        "target/lambda/api/bootstrap.zip",
+        size,
+        Some(API_ZIP_MAX_BYTES),
+    )?;
     eprintln!(
         "api zip: {size} bytes ({:.2} MB, limit {:.0} MB)",
         size as f64 / 1e6,

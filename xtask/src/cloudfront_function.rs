@@ -71,6 +71,11 @@ fn write(relative: &str, js: &str) -> Result<PathBuf> {
         js.len(),
         cloudfront_function::MAX_BYTES
     );
+    crate::sizes::record(
+        relative,
+        js.len() as u64,
+        Some(cloudfront_function::MAX_BYTES as u64),
+    )?;
     Ok(path)
 }
 

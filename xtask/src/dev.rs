@@ -1,19 +1,23 @@
 //! `cargo xtask dev`: the README's first command. Builds what the local chain needs and serves
 //! the Lambdalith behind it: Cloudflare filter → body-hash → OAC → Function URL → `api`.
 
-use std::io::{BufRead, BufReader};
+use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Child;
 
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, check_secret};
 
 use crate::cloudfront_function;
 use crate::edge::{self, EdgeArgs};
 use crate::run::{cargo, root, run};
+use crate::supervise::{self, Ending, Supervisor};
 use crate::test::{check_node, python_env};
 
 /// The audience the local api verifies X-Fluid-Identity values for.
@@ -34,7 +38,8 @@ pub struct DevArgs {
 }
 
 /// Builds the edge artifacts, the api, oac-dev and the signer CLI (release), starts the local STS
-/// stand-in, and runs the chain in the foreground until Ctrl-C.
+/// stand-in, and runs the chain in the foreground until Ctrl-C, SIGTERM or SIGHUP (which stop
+/// oac-dev and the stand-in, [`Supervisor`]).
 pub fn run_dev(args: &DevArgs) -> Result<()> {
     let node = check_node()?;
     let python = python_env()?;
@@ -50,34 +55,37 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
         "-p",
         "fluid-identity-cli",
     ]))?;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(args, &node, &python))
+}
 
+async fn serve(args: &DevArgs, node: &Path, python: &Path) -> Result<()> {
+    // Before any child starts: from here on, a stop signal stops the children too.
+    let mut supervisor = Supervisor::new(supervise::GRACE)?;
     let root = root();
     let data = root.join("target/dev");
     std::fs::create_dir_all(&data)?;
-    let mut standin = StandIn::start(&python)?;
+    let standin = StandIn::start(python).await?;
     let sts = format!("http://127.0.0.1:{}", standin.port);
     let release = root.join("target/release");
     let env = local_api_env(&data.join("api.sqlite"), AUDIENCE, &sts);
     let secret = fresh_secret()?;
-    let mut oac_dev = Command::new(release.join("oac-dev"));
-    oac_dev
-        .arg("--origin-secret")
-        .arg(&secret)
-        .arg("--listen")
-        .arg(args.listen.to_string())
-        .arg("--function")
-        .arg(release.join("api"))
-        .arg("--viewer-ip")
-        .arg(args.viewer_ip.to_string())
-        .arg("--node")
-        .arg(&node)
-        .arg("--edge-dir")
-        .arg(root.join("target/edge"));
-    for (k, v) in &env {
-        oac_dev.arg("--function-env").arg(format!("{k}={v}"));
+    let secret_file = data.join("origin-secret");
+    write_secret_file(&secret_file, &secret)?;
+    let oac_dev = Launch {
+        oac_dev: &release.join("oac-dev"),
+        function: &release.join("api"),
+        secret_file: &secret_file,
+        listen: args.listen,
+        viewer_ip: args.viewer_ip,
+        node,
+        edge_dir: &root.join("target/edge"),
+        function_env: &env,
+        extra: &args.oac_dev_args,
     }
-    oac_dev.args(&args.oac_dev_args);
-
+    .command();
     let url = format!("http://{}", args.listen);
     let credentials = standin_credentials()?;
     let sign = |who: &str| -> Result<String> {
@@ -120,13 +128,79 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
         reader = sign("user")?,
         writer = sign("role")?,
     );
-    eprintln!("+ oac-dev (Ctrl-C stops it)");
-    let status = oac_dev.status().context("starting oac-dev")?;
-    standin.stop();
-    if !status.success() {
-        bail!("oac-dev exited with {status}");
+    eprintln!("+ oac-dev (Ctrl-C or SIGTERM stops it and the STS stand-in)");
+    let oac_dev = tokio::process::Command::from(oac_dev)
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting oac-dev")?;
+    supervisor.adopt("oac-dev", oac_dev);
+    supervisor.adopt("the STS stand-in", standin.child);
+    let ending = supervisor.run().await?;
+    let _ = std::fs::remove_file(&secret_file);
+    match ending {
+        Ending::Signal(signal) => {
+            eprintln!("xtask dev: {signal}: oac-dev and the STS stand-in stopped");
+            Ok(())
+        }
+        Ending::Exited(name, status) if name == "oac-dev" && status.success() => Ok(()),
+        Ending::Exited(name, status) => bail!("{name} exited with {status}"),
     }
-    Ok(())
+}
+
+/// How `cargo xtask dev` starts oac-dev: the origin secret only by its file, never in the
+/// command line (which every user of the machine can read).
+struct Launch<'a> {
+    oac_dev: &'a Path,
+    function: &'a Path,
+    secret_file: &'a Path,
+    listen: SocketAddr,
+    viewer_ip: IpAddr,
+    node: &'a Path,
+    edge_dir: &'a Path,
+    function_env: &'a [(&'a str, String)],
+    /// More oac-dev flags, last.
+    extra: &'a [String],
+}
+
+impl Launch<'_> {
+    fn command(&self) -> Command {
+        let mut oac_dev = Command::new(self.oac_dev);
+        oac_dev
+            .arg("--origin-secret-file")
+            .arg(self.secret_file)
+            .arg("--listen")
+            .arg(self.listen.to_string())
+            .arg("--function")
+            .arg(self.function)
+            .arg("--viewer-ip")
+            .arg(self.viewer_ip.to_string())
+            .arg("--node")
+            .arg(self.node)
+            .arg("--edge-dir")
+            .arg(self.edge_dir);
+        for (k, v) in self.function_env {
+            oac_dev.arg("--function-env").arg(format!("{k}={v}"));
+        }
+        oac_dev.args(self.extra);
+        oac_dev
+    }
+}
+
+/// Writes `secret` (one line) to a new file at `path` that only this user can read.
+fn write_secret_file(path: &Path, secret: &str) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| format!("removing {}", path.display()));
+        }
+        _ => {}
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    writeln!(file, "{secret}").with_context(|| format!("writing {}", path.display()))
 }
 
 /// The api's environment for a local run: SQLite at `sqlite`, identities for `audience` checked
@@ -181,15 +255,18 @@ pub(crate) struct StandIn {
 }
 
 impl StandIn {
-    pub(crate) fn start(python: &Path) -> Result<Self> {
+    pub(crate) async fn start(python: &Path) -> Result<Self> {
         let script = root().join("dev/py/sts_standin.py");
-        let mut child = Command::new(python)
+        let mut child = tokio::process::Command::new(python)
             .arg(script)
             .stdout(Stdio::piped())
+            .kill_on_drop(true)
             .spawn()
             .context("starting the STS stand-in")?;
         let mut line = String::new();
-        BufReader::new(child.stdout.take().context("stand-in stdout")?).read_line(&mut line)?;
+        BufReader::new(child.stdout.take().context("stand-in stdout")?)
+            .read_line(&mut line)
+            .await?;
         let port = line
             .trim()
             .strip_prefix("PORT ")
@@ -197,22 +274,90 @@ impl StandIn {
             .with_context(|| format!("the STS stand-in did not start: {line:?}"))?;
         Ok(Self { child, port })
     }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for StandIn {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use test_support::cargo_bin::cargo_bin;
+    use test_support::process::OacDev;
+
     use super::*;
+
+    /// A fresh directory under the system's temporary one, for this test process.
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-dev-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_secret_file_holds_the_secret_and_only_its_owner_may_read_it() {
+        let dir = scratch("file");
+        let path = dir.join("origin-secret");
+        std::fs::write(&path, "an older run's secret\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let secret = fresh_secret().unwrap();
+        write_secret_file(&path, &secret).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{secret}\n")
+        );
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// The launcher's own command line, run with the real oac-dev (in front of oac-echo, no
+    /// body-hash bundle needed): the secret is not in its argv or environment, yet it is required.
+    #[test]
+    fn the_launched_oac_dev_has_its_secret_from_the_file_not_its_command_line() {
+        let dir = scratch("launch");
+        let secret_file = dir.join("origin-secret");
+        let secret = fresh_secret().unwrap();
+        write_secret_file(&secret_file, &secret).unwrap();
+        let edge_dir = std::env::var_os("OAC_KIT_EDGE_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| root().join("target/edge"));
+        let node = std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into());
+        let extra = [
+            "--no-body-hash",
+            "--quiet",
+            "--instances",
+            "1",
+            "--edge-workers",
+            "1",
+        ]
+        .map(str::to_owned);
+        let command = Launch {
+            oac_dev: &cargo_bin("oac-dev", "oac-dev"),
+            function: &cargo_bin("oac-dev", "oac-echo"),
+            secret_file: &secret_file,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            viewer_ip: "173.245.48.1".parse().unwrap(),
+            node: Path::new(&node),
+            edge_dir: &edge_dir,
+            function_env: &[("LOG_LEVEL", "warn".to_owned())],
+            extra: &extra,
+        }
+        .command();
+        let chain = OacDev::start(command);
+        let process = chain.process();
+        assert!(
+            !process.command_line().contains(&secret),
+            "{}",
+            process.command_line()
+        );
+        assert!(process.environment().iter().all(|v| !v.contains(&secret)));
+        let with_secret = [format!("{DEFAULT_HEADER}: {secret}")];
+        assert_eq!(chain.status_of("/health", &with_secret), 200);
+        assert_eq!(chain.status_of("/health", &[]), 403);
+        let status = chain.stop();
+        assert!(status.success(), "oac-dev on SIGTERM: {status}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn each_run_gets_its_own_secret_within_the_secret_rules() {

@@ -190,6 +190,14 @@ fn assemble(function: &EdgeFunction, config: &str) -> Result<PathBuf> {
             .last()
             .map_or("no glibc", String::as_str),
     );
+    let relative = format!("target/edge/{}", function.name);
+    crate::sizes::record(&format!("{relative}/addon.node"), addon.len() as u64, None)?;
+    let zip_limit = (function.trigger == Trigger::Viewer).then_some(VIEWER_ZIP_LIMIT);
+    crate::sizes::record(
+        &format!("{relative}/{}.zip", function.name),
+        zipped,
+        zip_limit,
+    )?;
     Ok(dir)
 }
 

@@ -14,6 +14,8 @@ mod lambda;
 mod ranges_fetch;
 mod run;
 mod schemathesis;
+mod sizes;
+mod supervise;
 mod test;
 #[cfg(test)]
 mod test_server;

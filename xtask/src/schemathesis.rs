@@ -54,7 +54,12 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
     run(cargo().args(["build", "-p", "oac-dev", "--bin", "oac-dev"]))?;
     let logs = root().join("target/schemathesis");
     fs::create_dir_all(&logs)?;
-    let standin = StandIn::start(python)?;
+    // The stand-in is a tokio child (shared with `cargo xtask dev`'s supervisor): started on a
+    // runtime of its own, killed when dropped.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let standin = runtime.block_on(StandIn::start(python))?;
     let sts = format!("http://127.0.0.1:{}", standin.port);
     let api = cargo_target_dir().join("debug/api");
 
@@ -80,10 +85,9 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
         .arg(node)
         .arg("--edge-dir")
         .arg(root().join("target/edge"))
-        // A fresh secret for this run, on oac-dev's command line until oac-dev can read it from a
-        // file or the environment (issue 22 item 9 asks for that); never printed.
-        .arg("--origin-secret")
-        .arg(&secret);
+        // A fresh secret for this run, in oac-dev's environment (never its command line, which
+        // `ps` shows); oac-dev keeps it from the function and the edge workers. Never printed.
+        .env("OAC_DEV_ORIGIN_SECRET", &secret);
     for (key, value) in api_env(&logs.join("chain.sqlite"), &sts)? {
         chain.arg("--function-env").arg(format!("{key}={value}"));
     }

@@ -39,6 +39,7 @@ pub mod function_url_event;
 #[cfg(feature = "moto")]
 pub mod moto;
 pub mod presign;
+pub mod process;
 pub mod python_script;
 pub mod recording_listener;
 #[cfg(feature = "sigv4")]

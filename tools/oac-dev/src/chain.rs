@@ -44,7 +44,7 @@ pub struct Chain {
     /// The Lambda@Edge filter's KVS-mode bundle and the stand-in it fetches from.
     _edge_kvs: Option<Arc<EdgeKvs>>,
     runtime: RuntimeApi,
-    _functions: Vec<FunctionProcess>,
+    functions: tokio::sync::Mutex<Vec<FunctionProcess>>,
     signer: OacSigner,
     function_url: FunctionUrl,
 }
@@ -94,7 +94,7 @@ impl Chain {
             kvs,
             _edge_kvs: edge_kvs,
             runtime,
-            _functions: functions,
+            functions: tokio::sync::Mutex::new(functions),
             signer: OacSigner::default(),
         }))
     }
@@ -108,6 +108,15 @@ impl Chain {
         )
         .await?;
         Ok(())
+    }
+
+    /// Kills the function instances and the edge workers and waits for each to exit, so none
+    /// outlives the chain (oac-dev calls it on SIGINT, SIGTERM and SIGHUP). Requests after it fail.
+    pub async fn stop(&self) {
+        for function in self.functions.lock().await.iter_mut() {
+            function.stop().await;
+        }
+        self.workers.stop().await;
     }
 
     async fn handle(&self, peer: SocketAddr, request: Request<Body>) -> Response<Body> {

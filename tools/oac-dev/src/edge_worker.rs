@@ -43,7 +43,7 @@ struct Worker {
     stdin: Mutex<ChildStdin>,
     pending: Pending,
     next_id: AtomicU64,
-    _child: Child,
+    child: Mutex<Child>,
 }
 
 /// A small pool of workers, used round-robin.
@@ -75,6 +75,16 @@ impl EdgeWorkers {
         self.workers[i]
             .send(json!({"stage": stage, "event": event}))
             .await
+    }
+
+    /// Kills every worker and waits for it to exit (no zombie left behind).
+    pub async fn stop(&self) {
+        for worker in &self.workers {
+            let mut child = worker.child.lock().await;
+            if let Ok(None) = child.try_wait() {
+                let _ = child.kill().await;
+            }
+        }
     }
 
     /// Replaces what every worker's KeyValueStore stand-in holds (`None`: every read fails).
@@ -119,6 +129,8 @@ impl Worker {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
+            // The edge functions get the store's hashes, never the secrets themselves.
+            .env_remove(crate::secret_source::ENV_VAR)
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {}", spec.node.display()))?;
@@ -157,7 +169,7 @@ impl Worker {
             stdin: Mutex::new(stdin),
             pending,
             next_id: AtomicU64::new(1),
-            _child: child,
+            child: Mutex::new(child),
         })
     }
 

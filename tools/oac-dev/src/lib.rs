@@ -18,7 +18,9 @@ pub mod edge_worker;
 pub mod function_url;
 pub mod http;
 pub mod runtime_api;
+pub mod secret_source;
 pub mod stage;
+pub mod stop_signal;
 
 pub use chain::Chain;
 pub use config::{ChainConfig, FUNCTION_HOST, VIEWER_IP_HEADER, ViewerFilter};

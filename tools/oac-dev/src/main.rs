@@ -7,9 +7,10 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, check_header_name};
-use oac_dev::cloudfront::kvs::KvsSource;
 use oac_dev::config::OriginSecretConfig;
 use oac_dev::function_url::Grants;
+use oac_dev::secret_source::{self, SecretSourceError};
+use oac_dev::stop_signal::StopSignals;
 use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
 
 // The chain allocates per request (events, headers, JSON); mimalloc is markedly cheaper here.
@@ -48,15 +49,19 @@ struct Args {
     /// Honour the `x-oac-dev-viewer-ip` request header (for tests that present many viewers).
     #[arg(long)]
     trust_viewer_ip_header: bool,
-    /// Also require this origin secret in the viewer's request (repeatable, at most 2: rotation);
-    /// runs the KVS-mode viewer filter (the CloudFront Function, or with `--viewer-filter
-    /// lambda-edge` the bundle against a KVS stand-in) with the compiled ranges and the secrets'
-    /// hashes. Never logged.
-    #[arg(long = "origin-secret", value_name = "VALUE")]
-    origin_secrets: Vec<String>,
+    /// Also require an origin secret in the viewer's request: read from PATH, one a line (at most
+    /// 2: rotation); runs the KVS-mode viewer filter (the CloudFront Function, or with
+    /// `--viewer-filter lambda-edge` the bundle against a KVS stand-in) with the compiled ranges
+    /// and the secrets' hashes. Never logged. Or give them in the environment variable
+    /// OAC_DEV_ORIGIN_SECRET (comma- or newline-separated); never on the command line.
+    #[arg(long, value_name = "PATH")]
+    origin_secret_file: Option<PathBuf>,
+    /// No longer taken: a command line is readable by every user of the machine (`ps`).
+    #[arg(long = "origin-secret", value_name = "VALUE", hide = true)]
+    origin_secret_on_command_line: Vec<String>,
     /// The KeyValueStore: the KVS stand-in's state file, re-read when it changes (missing or
     /// unreadable: every read fails). Runs the KVS-mode viewer filter.
-    #[arg(long, value_name = "PATH", conflicts_with = "origin_secrets")]
+    #[arg(long, value_name = "PATH")]
     kvs_file: Option<PathBuf>,
     /// The header the origin secret comes in (baked into the KVS-mode function: build it with
     /// the same `--origin-secret-header`).
@@ -98,13 +103,20 @@ fn key_value(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{s:?} is not KEY=VALUE"))
 }
 
-/// The origin secret layer the flags ask for, checked (a secret is never echoed).
+/// The origin secret layer the flags and the environment ask for, checked (a secret is never
+/// echoed).
 fn origin_secret(args: &Args) -> Result<Option<OriginSecretConfig>> {
-    let store = match (&args.kvs_file, args.origin_secrets.is_empty()) {
-        (Some(path), _) => KvsSource::File(path.clone()),
-        (None, false) => KvsSource::from_secrets(&args.origin_secrets)
-            .map_err(|e| anyhow::anyhow!("--origin-secret: {e}"))?,
-        (None, true) => return Ok(None),
+    if !args.origin_secret_on_command_line.is_empty() {
+        return Err(SecretSourceError::OnCommandLine.into());
+    }
+    let env_value = std::env::var_os(secret_source::ENV_VAR);
+    let Some(store) = secret_source::choose(
+        args.origin_secret_file.as_deref(),
+        env_value.as_deref(),
+        args.kvs_file.as_deref(),
+    )?
+    else {
+        return Ok(None);
     };
     check_header_name(&args.origin_secret_header)
         .map_err(|e| anyhow::anyhow!("--origin-secret-header: {e}"))?;
@@ -130,6 +142,7 @@ async fn serve(args: Args) -> Result<()> {
         bail!("--no-include-body needs the body-hash function (drop --no-body-hash)");
     }
     let origin_secret = origin_secret(&args)?;
+    let mut stop = StopSignals::install().context("catching the stop signals")?;
     let config = ChainConfig {
         origin_secret,
         edge_dir: args.edge_dir,
@@ -176,8 +189,13 @@ async fn serve(args: Args) -> Result<()> {
         "oac-dev: CloudFront → OAC → Function URL listening on http://{address} ({viewer}{secret})"
     );
     eprintln!("  try: curl -i {send_secret}http://{address}/health");
-    tokio::select! {
-        served = chain.serve(listener) => served,
-        _ = tokio::signal::ctrl_c() => Ok(()),
-    }
+    let served = tokio::select! {
+        served = chain.clone().serve(listener) => served,
+        signal = stop.recv() => {
+            eprintln!("oac-dev: {signal}: stopping the function instances and the edge workers");
+            Ok(())
+        }
+    };
+    chain.stop().await;
+    served
 }

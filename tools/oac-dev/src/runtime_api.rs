@@ -259,6 +259,8 @@ impl FunctionProcess {
             .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
             .env("AWS_REGION", "us-east-1")
             .stdout(stdout)
+            // Lambda gives a function no secret of the emulator's.
+            .env_remove(crate::secret_source::ENV_VAR)
             .kill_on_drop(true);
         for (k, v) in env {
             cmd.env(k, v);
@@ -276,5 +278,12 @@ impl FunctionProcess {
     /// Waits for the process to exit.
     pub async fn wait(&mut self) -> std::io::Result<std::process::ExitStatus> {
         self.child.wait().await
+    }
+
+    /// Kills the process (if it still runs) and waits for it, so it leaves no zombie behind.
+    pub async fn stop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill().await;
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! The CloudFront KeyValueStore the KVS-mode viewer filter reads: its items come from the KVS
-//! stand-in's state file (`--kvs-file`, re-read when it changes) or are built from
-//! `--origin-secret` values and the compiled ranges, with `ip_filter_core::kvs_layout`. The
-//! Node.js workers hold a copy for the CloudFront Function (`cloudfront-function.mjs`'s store
-//! stand-in), the Lambda@Edge bundle fetches it from an in-process KVS stand-in ([`super::kvs_edge`]),
-//! and the chain keeps one too, for the log's verdict.
+//! stand-in's state file (`--kvs-file`, re-read when it changes) or are built from the origin
+//! secrets ([`crate::secret_source`]) and the compiled ranges, with `ip_filter_core::kvs_layout`.
+//! The Node.js workers hold a copy for the CloudFront Function (`cloudfront-function.mjs`'s store
+//! stand-in), the Lambda@Edge bundle fetches it from an in-process KVS stand-in
+//! ([`super::kvs_edge`]), and the chain keeps one too, for the log's verdict.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, Weak};
@@ -36,7 +36,7 @@ pub enum KvsSource {
 impl KvsSource {
     /// Items for 1 or 2 secrets (checked; only their SHA-256 is kept) and the bundled
     /// Cloudflare ranges. The error never contains a secret.
-    pub fn from_secrets(secrets: &[String]) -> Result<Self, SecretError> {
+    pub fn from_secrets<S: AsRef<str>>(secrets: &[S]) -> Result<Self, SecretError> {
         let secrets = secrets_value(secrets)?;
         let nets = Snapshot::bundled()
             .and_then(|s| s.nets())
@@ -152,7 +152,7 @@ pub async fn start(source: &KvsSource, readers: Readers) -> Result<Arc<KvsView>>
     let view = Arc::new(KvsView::default());
     match source {
         KvsSource::Items(items) => {
-            publish(&readers, &view, Some(items.clone()), "--origin-secret").await?
+            publish(&readers, &view, Some(items.clone()), "the origin secrets").await?
         }
         KvsSource::File(path) => {
             let text = std::fs::read(path).ok();
