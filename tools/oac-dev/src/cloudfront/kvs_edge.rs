@@ -68,7 +68,11 @@ impl EdgeKvs {
             .or_insert(MIN_REFRESH_SECONDS.into());
         config.insert("kvsEndpoint".into(), standin.endpoint().into());
         let config = Value::Object(config).to_string();
-        ip_filter_core::Config::from_json(&config)
+        // Checked as the bundle checks it at init: the decision log level apart, the rest by the
+        // core's own parser.
+        let (_, core_config) = cloudfront_event::split_decision_log(&config)
+            .map_err(|e| anyhow::anyhow!("the KVS-mode config of {}: {e}", built.display()))?;
+        ip_filter_core::Config::from_json(&core_config)
             .map_err(|e| anyhow::anyhow!("the KVS-mode config of {}: {e}", built.display()))?;
         let bundle = tempfile::Builder::new()
             .prefix("oac-dev-ip-filter-kvs-")
