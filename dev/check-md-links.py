@@ -51,7 +51,7 @@ def links(path):
 
 
 def main():
-    files = subprocess.run(["git", "ls-files", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True)
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True)
     broken = []
     for rel in files.stdout.split():
         path = os.path.join(ROOT, rel)
