@@ -1,5 +1,5 @@
 // The oac-kit CDK app: one OacProtectedApi for the Lambdalith. `cargo xtask synth` / `cargo xtask deploy`
-// build every artifact it needs, then run the pinned CDK CLI (see README).
+// build every artifact it needs, then run the pinned CDK CLI (see docs/deploying.md).
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';

@@ -1,6 +1,6 @@
 // Alarms and one dashboard for the chain: distribution 5xx rate, the viewer filter, the edge functions,
 // the api and its identity checks. CloudWatch alarms can only watch metrics of their own region, so the
-// alarms split by where each metric is published (docs: README "Alarms and dashboard"):
+// alarms split by where each metric is published (docs: docs/deploying.md, "Alarms and dashboard"):
 // - us-east-1: CloudFront's metrics (distribution and CloudFront Functions, `Region=Global`) and the
 //   Lambda@Edge functions' own metrics as recorded in us-east-1;
 // - the stack's region: the api's Lambda metrics and its EMF metrics.

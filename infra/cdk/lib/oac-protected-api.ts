@@ -18,7 +18,7 @@ export { IP_CHECK_ONLY } from './origin-secret.js';
 export type { OriginSecretOption, OriginSecretProps } from './origin-secret.js';
 export type { ViewerFilter } from './viewer-filter.js';
 
-/** Where the build put each artifact (see the README's deploy section). */
+/** Where the build put each artifact (see docs/deploying.md). */
 export interface OacArtifacts {
   /** The Lambdalith: cargo-lambda's `target/lambda/<bin>/bootstrap.zip` (or its directory). */
   readonly apiCode?: string;
