@@ -65,6 +65,15 @@ const ARTIFACTS: &[Artifact] = &[
         path: "edge/ip-filter-kvs.cloudfront.js",
         builder: Builder::CloudfrontFunction,
     },
+    // The functions' sidecars, read by the app's synth checks (lib/artifact-checks.ts).
+    Artifact {
+        path: "edge/ip-filter.cloudfront.json",
+        builder: Builder::CloudfrontFunction,
+    },
+    Artifact {
+        path: "edge/ip-filter-kvs.cloudfront.json",
+        builder: Builder::CloudfrontFunction,
+    },
 ];
 
 /// The builds to run for `artifacts`, each once, in a fixed order: the cargo-lambda packages
@@ -169,6 +178,7 @@ pub fn npm_ci_if_stale(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ip_filter_cloudfront_function::sidecar;
 
     #[test]
     fn every_artifact_the_app_reads_is_built() {
@@ -263,9 +273,12 @@ mod tests {
             .filter(|a| a.builder == Builder::CloudfrontFunction)
             .map(|a| format!("target/{}", a.path))
             .collect();
+        let written = [cloudfront_function::OUTPUT, cloudfront_function::OUTPUT_KVS];
+        let sidecars = written.map(|f| sidecar::path_beside(Path::new(f)));
+        let sidecars = sidecars.iter().map(|p| p.to_str().unwrap());
         assert_eq!(
             functions,
-            [cloudfront_function::OUTPUT, cloudfront_function::OUTPUT_KVS]
+            written.into_iter().chain(sidecars).collect::<Vec<_>>()
         );
     }
 }

@@ -76,7 +76,7 @@ pub fn write(snapshot: &Snapshot, config: &Config, header: &str) -> Result<()> {
         "secretValues": secret_cases()?,
         "withExtra": {
             "extra": EXTRA,
-            "code": render_kvs(snapshot, &with_extra, header)?,
+            "code": render_kvs(snapshot, &with_extra, header)?.code,
             "ranges": ranges_cases(&compiled, &with_extra)?,
         },
     });

@@ -55,7 +55,7 @@ enum Task {
     /// Generate the ip-filter CloudFront Functions (cloudfront-js-2.0, viewer-request) from the
     /// bundled Cloudflare ranges (each checked ≤ 10 KB): target/edge/ip-filter.cloudfront.js
     /// (address only) and target/edge/ip-filter-kvs.cloudfront.js (address + origin secret, data
-    /// from the KeyValueStore).
+    /// from the KeyValueStore), each with its sidecar (`.cloudfront.json`: header, store, size).
     CloudfrontFunction(cloudfront_function::CloudfrontFunctionArgs),
     /// Build every artifact the CDK app deploys, then `cdk synth` with the arguments after `--`.
     Synth(cdk::CdkArgs),

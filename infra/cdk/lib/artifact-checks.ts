@@ -1,40 +1,33 @@
 // Synth-time checks that the viewer-filter artifacts were built for what the construct deploys:
 // the origin-secret header, the KeyValueStore, or neither. A mismatch would deploy a filter that
 // answers 403 to everyone (wrong header, wrong store) or one that skips the secret: refuse instead.
-import { readFileSync } from 'node:fs';
 import { readBundleFile } from './bundle-file.js';
+import { readSidecar } from './function-sidecar.js';
 
-/** How the generated function reads the store (cloudfront-js-2.0's `cf.kvs()`). */
-const READS_KVS = /\bkvs\s*\(/;
-/** How the generator bakes the header name in (shared/ip-filter-core, `cloudfront_function::kvs`). */
-const SECRET_HEADER_DECLARATION = /^var SECRET_HEADER = ("(?:[^"\\\n]|\\.)*");$/m;
-
-/** Throws unless `file` is the KVS-mode CloudFront Function built for header `headerName`. */
+/** Throws unless `file` is the KVS-mode CloudFront Function built for header `headerName`, as its sidecar says. */
 export function checkKvsFunction(file: string, headerName: string): void {
-  const js = readArtifact(file, 'artifacts.ipFilterKvsCloudFrontFunction');
-  if (!READS_KVS.test(js)) {
+  const built = readSidecar(file, 'artifacts.ipFilterKvsCloudFrontFunction');
+  if (!built.readsKvs) {
     throw new Error(
-      `artifacts.ipFilterKvsCloudFrontFunction ${file} does not read a KeyValueStore (cf.kvs()): it is the ` +
+      `artifacts.ipFilterKvsCloudFrontFunction ${file} does not read a KeyValueStore (its sidecar says readsKvs false): it is the ` +
       'address-only function; give target/edge/ip-filter-kvs.cloudfront.js',
     );
   }
-  const declared = SECRET_HEADER_DECLARATION.exec(js);
-  if (!declared) {
-    throw new Error(`artifacts.ipFilterKvsCloudFrontFunction ${file} does not declare its origin-secret header (var SECRET_HEADER = "…";)`);
+  if (built.secretHeader === null) {
+    throw new Error(`artifacts.ipFilterKvsCloudFrontFunction ${file} does not check an origin-secret header (its sidecar says secretHeader null)`);
   }
-  const baked: unknown = JSON.parse(declared[1]);
-  if (baked !== headerName) {
+  if (built.secretHeader !== headerName) {
     throw new Error(
-      `artifacts.ipFilterKvsCloudFrontFunction ${file} was built for origin-secret header ${JSON.stringify(baked)}, not ${JSON.stringify(headerName)}: ` +
+      `artifacts.ipFilterKvsCloudFrontFunction ${file} was built for origin-secret header ${JSON.stringify(built.secretHeader)}, not ${JSON.stringify(headerName)}: ` +
       `rebuild with cargo xtask cloudfront-function --origin-secret-header ${headerName}, or set originSecret.headerName to the name it was built with`,
     );
   }
 }
 
-/** Throws if `file` (deployed with the origin secret opted out) reads a store it would not have. */
+/** Throws if `file` (deployed with the origin secret opted out) reads a store it would not have, as its sidecar says. */
 export function checkAddressOnlyFunction(file: string): void {
-  const js = readArtifact(file, 'artifacts.ipFilterCloudFrontFunction');
-  if (READS_KVS.test(js)) {
+  const built = readSidecar(file, 'artifacts.ipFilterCloudFrontFunction');
+  if (built.readsKvs) {
     throw new Error(
       `artifacts.ipFilterCloudFrontFunction ${file} reads a KeyValueStore, but originSecret is opted out (no store is ` +
       'created): give the address-only target/edge/ip-filter.cloudfront.js',
@@ -87,13 +80,5 @@ export function checkEdgeBundle(bundle: string, expected: EdgeKvsExpectation | u
       `artifacts.ipFilterBundle ${bundle} was built for origin-secret header ${JSON.stringify(header)}, not ` +
       `originSecret.headerName ${JSON.stringify(expected.headerName)}: rebuild with cargo xtask edge --origin-secret-header ${expected.headerName}`,
     );
-  }
-}
-
-function readArtifact(file: string, name: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`${name} ${file} is missing: build it with cargo xtask cloudfront-function`);
   }
 }

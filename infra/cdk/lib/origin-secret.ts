@@ -66,7 +66,7 @@ const HEADER_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
  * (`ip_filter_core::origin_secret::check_header_name`, over `cloudfront_event::reserved_headers`);
  * `test/header-name-cases.test.ts` holds this copy to it with the case table Rust writes.
  */
-const CLOUDFRONT_OWNED = new Set([
+export const CLOUDFRONT_OWNED: ReadonlySet<string> = new Set([
   'connection', 'expect', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'trailer',
   'upgrade', 'x-amzn-auth', 'x-amzn-cf-billing', 'x-amzn-cf-id', 'x-amzn-cf-xff', 'x-amzn-errortype',
   'x-amzn-fle-profile', 'x-amzn-header-count', 'x-amzn-header-order', 'x-amzn-lambda-integration-tag',
@@ -74,7 +74,7 @@ const CLOUDFRONT_OWNED = new Set([
   'content-length', 'host', 'transfer-encoding', 'via',
   'te',
 ]);
-const CLOUDFRONT_OWNED_PREFIXES = ['x-accel-', 'x-amz-cf-', 'x-edge-'];
+export const CLOUDFRONT_OWNED_PREFIXES: readonly string[] = ['x-accel-', 'x-amz-cf-', 'x-edge-'];
 /** A KeyValueStore ARN: `arn:<partition>:cloudfront::<account>:key-value-store/<id>`. */
 const KVS_ARN = /^arn:aws[a-z-]*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,64}$/;
 

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { IP_CHECK_ONLY } from '../lib/oac-protected-api.js';
-import { kvsFunctionStandIn } from './support.js';
+import { ADDRESS_ONLY_STAND_IN, kvsFunctionStandIn, writeFunction } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cdkDir = resolve(here, '..');
@@ -21,8 +21,8 @@ function standInTarget(): string {
   writeFileSync(join(t, 'lambda/range-sync/bootstrap'), '#!/bin/sh\n');
   // Synthesis only stages a zip asset (copies it): any bytes stand in for the bundle.
   writeFileSync(join(t, 'edge/body-hash/body-hash.zip'), 'stand-in\n');
-  writeFileSync(join(t, 'edge/ip-filter.cloudfront.js'), 'function handler(event) { return event.request; }\n');
-  writeFileSync(join(t, 'edge/ip-filter-kvs.cloudfront.js'), kvsFunctionStandIn('x-origin-secret'));
+  writeFunction(join(t, 'edge/ip-filter.cloudfront.js'), ADDRESS_ONLY_STAND_IN, null);
+  writeFunction(join(t, 'edge/ip-filter-kvs.cloudfront.js'), kvsFunctionStandIn('x-origin-secret'), 'x-origin-secret');
   return t;
 }
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkHeaderName } from '../lib/origin-secret.js';
+import { CLOUDFRONT_OWNED, CLOUDFRONT_OWNED_PREFIXES, checkHeaderName } from '../lib/origin-secret.js';
 
 interface HeaderNameCase { name: string; accepted: boolean; refused?: string }
 
@@ -23,6 +23,12 @@ describe('origin secret header names: the synth check agrees with the Rust rule'
 
   it('the table has accepted and refused names', () => {
     assert.ok(cases.some((c) => c.accepted) && cases.some((c) => !c.accepted), JSON.stringify(cases));
+  });
+
+  it('every name and prefix the TypeScript copy lists is a case the Rust rule refuses (no name of its own)', () => {
+    const refused = new Set(cases.filter((c) => !c.accepted).map((c) => c.name));
+    const listed = [...CLOUDFRONT_OWNED, ...CLOUDFRONT_OWNED_PREFIXES.map((p) => `${p}secret`)];
+    assert.deepEqual(listed.filter((name) => !refused.has(name)), []);
   });
 
   for (const c of cases) {

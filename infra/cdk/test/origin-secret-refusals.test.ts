@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IP_CHECK_ONLY, OacProtectedApiProps } from '../lib/oac-protected-api.js';
-import { BuiltWith, STORE_ARN, artifacts, edgeStack, kvsFunctionStandIn, synth, zipOf } from './support.js';
+import { BuiltWith, STORE_ARN, artifacts, edgeStack, kvsFunctionStandIn, synth, writeFunction, zipOf } from './support.js';
 
 const edge = (extra: Partial<OacProtectedApiProps> = {}): Partial<OacProtectedApiProps> =>
   ({ viewerFilter: 'lambda-edge', originSecret: { keyValueStoreArn: STORE_ARN }, ...extra });
@@ -87,10 +87,25 @@ describe('refused at synth: the CloudFront Function filter', () => {
   it('the KVS-mode function built for another header', () => {
     assert.throws(() => synth({ originSecret: { headerName: 'x-zone-secret' } }), /was built for origin-secret header "x-origin-secret", not "x-zone-secret"/);
   });
-  it('a KVS-mode function that does not declare its header', () => {
+  it('a KVS-mode function without its sidecar', () => {
     const a = artifacts();
-    writeFileSync(a.ipFilterKvsCloudFrontFunction!, kvsFunctionStandIn('x-origin-secret').replace(/^var SECRET_HEADER.*$/m, ''));
-    assert.throws(() => synth({ artifacts: a }), /does not declare its origin-secret header/);
+    rmSync(a.ipFilterKvsCloudFrontFunction!.replace(/\.js$/, '.json'));
+    assert.throws(() => synth({ artifacts: a }), /ip-filter-kvs\.cloudfront\.js has no sidecar .*ip-filter-kvs\.cloudfront\.json: build both/);
+  });
+  it('a KVS-mode function edited after its sidecar (same size)', () => {
+    const a = artifacts();
+    writeFileSync(a.ipFilterKvsCloudFrontFunction!, kvsFunctionStandIn('x-origin-secreT'));
+    assert.throws(() => synth({ artifacts: a }), /does not describe .*ip-filter-kvs\.cloudfront\.js \(its sha256 differs\)/);
+  });
+  it('a KVS-mode function edited after its sidecar (another size)', () => {
+    const a = artifacts();
+    writeFileSync(a.ipFilterKvsCloudFrontFunction!, kvsFunctionStandIn('x-zone-key'));
+    assert.throws(() => synth({ artifacts: a }), /\(its sizeBytes differs\)/);
+  });
+  it('a KVS-mode function whose sidecar is not one', () => {
+    const a = artifacts();
+    writeFileSync(a.ipFilterKvsCloudFrontFunction!.replace(/\.js$/, '.json'), JSON.stringify({ secretHeader: 'x-origin-secret', readsKvs: true }));
+    assert.throws(() => synth({ artifacts: a }), /is not a function sidecar/);
   });
   it('the address-only function given as the KVS-mode one', () => {
     const a = artifacts();
@@ -106,7 +121,7 @@ describe('refused at synth: the CloudFront Function filter', () => {
   });
   it('opted out, but the address-only artifact reads a store', () => {
     const a = artifacts();
-    writeFileSync(a.ipFilterCloudFrontFunction!, kvsFunctionStandIn('x-origin-secret'));
+    writeFunction(a.ipFilterCloudFrontFunction!, kvsFunctionStandIn('x-origin-secret'), 'x-origin-secret');
     assert.throws(() => synth({ artifacts: a, originSecret: IP_CHECK_ONLY }), /reads a KeyValueStore, but originSecret is opted out/);
   });
   it('a store ARN given (this mode creates its own store)', () => {

@@ -1,11 +1,13 @@
 // Shared by the CDK tests: stand-ins for the build outputs, the test stack, one synthesized stack.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { FunctionSidecar, sidecarPath } from '../lib/function-sidecar.js';
 import { OacArtifacts, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
 
 /** A store ARN as `cargo xtask edge --kvs-arn` would bake it. */
@@ -19,13 +21,28 @@ export interface BuiltWith {
   readonly bundleConfig?: object;
 }
 
-/**
- * What the construct checks of the generated KVS-mode function (shared/ip-filter-core,
- * `cloudfront_function::kvs`): it reads the store (`cf.kvs()`) and declares its header.
- */
+/** A stand-in for the generated KVS-mode function (shared/ip-filter-cloudfront-function, `kvs`). */
 export function kvsFunctionStandIn(header: string): string {
   return `import cf from 'cloudfront';\nvar SECRET_HEADER = ${JSON.stringify(header)};\nvar kvs = cf.kvs();\n` +
     'async function handler(event) { return event.request; }\n';
+}
+
+/** A stand-in for the generated address-only function. */
+export const ADDRESS_ONLY_STAND_IN = 'function handler(event) { return event.request; }\n';
+
+/**
+ * Writes `code` to `file` and, beside it, the sidecar `cargo xtask cloudfront-function` would
+ * write for a function checking `secretHeader` (reading the store when there is one).
+ */
+export function writeFunction(file: string, code: string, secretHeader: string | null): void {
+  writeFileSync(file, code);
+  const sidecar: FunctionSidecar = {
+    secretHeader,
+    readsKvs: secretHeader !== null,
+    sizeBytes: Buffer.byteLength(code),
+    sha256: createHash('sha256').update(code).digest('hex'),
+  };
+  writeFileSync(sidecarPath(file), `${JSON.stringify(sidecar, null, 2)}\n`);
 }
 
 /** Small stand-ins for the build outputs (the synth only stages them), one for each member of {@link OacArtifacts}. */
@@ -37,8 +54,9 @@ export function artifacts(built: BuiltWith = {}): Required<OacArtifacts> {
   writeFileSync(join(dir, 'body-hash/index.mjs'), 'export async function handler(e) { return e; }\n');
   writeFileSync(join(dir, 'ip-filter/index.mjs'), 'export async function handler(e) { return e; }\n');
   writeFileSync(join(dir, 'ip-filter/config.json'), JSON.stringify(built.bundleConfig ?? {}));
-  writeFileSync(join(dir, 'ip-filter.cloudfront.js'), 'function handler(event) { return event.request; }\n');
-  writeFileSync(join(dir, 'ip-filter-kvs.cloudfront.js'), kvsFunctionStandIn(built.kvsFunctionHeader ?? 'x-origin-secret'));
+  writeFunction(join(dir, 'ip-filter.cloudfront.js'), ADDRESS_ONLY_STAND_IN, null);
+  const header = built.kvsFunctionHeader ?? 'x-origin-secret';
+  writeFunction(join(dir, 'ip-filter-kvs.cloudfront.js'), kvsFunctionStandIn(header), header);
   return {
     apiCode: join(dir, 'api'),
     bodyHashBundle: join(dir, 'body-hash'),

@@ -10,6 +10,7 @@ use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use ip_filter_cloudfront_function::sidecar;
 use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, decode_ranges, encode_ranges};
 use ip_filter_core::origin_secret::{OriginSecrets, SecretError, secrets_value};
 use ip_filter_core::{Snapshot, kvs_layout};
@@ -47,17 +48,19 @@ impl KvsSource {
     }
 }
 
-/// Refuses a KVS-mode function built for another header than `header` (it would refuse every
-/// request, or check a header Cloudflare does not send): rebuild it with
+/// Refuses a function that is not the KVS-mode one built for `header` (it would refuse every
+/// request, or check a header Cloudflare does not send), as its sidecar says
+/// (`ip_filter_cloudfront_function::sidecar`; a missing sidecar, or one that does not describe
+/// the code beside it, is refused too): rebuild it with
 /// `cargo xtask cloudfront-function --origin-secret-header NAME`.
 pub fn check_baked_header(function: &Path, header: &str) -> Result<()> {
-    let code = std::fs::read_to_string(function)
-        .with_context(|| format!("reading {}", function.display()))?;
-    let line = format!("var SECRET_HEADER = {};", serde_json::to_string(header)?);
-    if !code.lines().any(|l| l == line) {
+    let built = sidecar::read_beside(function)?;
+    if !built.reads_kvs || built.secret_header.as_deref() != Some(header) {
         anyhow::bail!(
-            "{} does not check the header {header}: rebuild it with `cargo xtask cloudfront-function --origin-secret-header {header}`",
-            function.display()
+            "{} does not check the header {header} (its sidecar says: header {}, reads the KeyValueStore: {}): rebuild it with `cargo xtask cloudfront-function --origin-secret-header {header}`",
+            function.display(),
+            built.secret_header.as_deref().unwrap_or("none"),
+            built.reads_kvs,
         );
     }
     Ok(())
@@ -246,6 +249,75 @@ mod tests {
             "{}",
             describe(Some(&items))
         );
+    }
+
+    /// A directory holding `function` as `f.cloudfront.js`, with its sidecar.
+    fn built(function: &ip_filter_cloudfront_function::Function) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("f.cloudfront.js"), &function.code).unwrap();
+        std::fs::write(
+            dir.path().join("f.cloudfront.json"),
+            function.sidecar.to_json(),
+        )
+        .unwrap();
+        dir
+    }
+
+    fn compiled() -> ip_filter_core::RangeSet {
+        let filter = ip_filter_core::IpFilter::from_config_json("{}").unwrap();
+        filter.ranges().clone()
+    }
+
+    fn kvs_function(header: &str) -> ip_filter_cloudfront_function::Function {
+        let none = ip_filter_core::RangeSet::new([]);
+        ip_filter_cloudfront_function::kvs::generate(&compiled(), &none, header, &[]).unwrap()
+    }
+
+    /// Why the function in `dir` is refused for `header`.
+    fn refusal(dir: &tempfile::TempDir, header: &str) -> String {
+        let e = check_baked_header(&dir.path().join("f.cloudfront.js"), header).unwrap_err();
+        format!("{e:#}")
+    }
+
+    #[test]
+    fn a_kvs_function_built_for_the_header_passes() {
+        let dir = built(&kvs_function("x-zone-key"));
+        check_baked_header(&dir.path().join("f.cloudfront.js"), "x-zone-key").unwrap();
+    }
+
+    #[test]
+    fn a_kvs_function_built_for_another_header_is_refused() {
+        let dir = built(&kvs_function("x-zone-key"));
+        let e = refusal(&dir, "x-origin-secret");
+        assert!(
+            e.contains("does not check the header x-origin-secret"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_address_only_function_is_refused() {
+        let dir = built(&ip_filter_cloudfront_function::generate(&compiled(), &[]).unwrap());
+        let e = refusal(&dir, "x-origin-secret");
+        assert!(e.contains("header none"), "{e}");
+    }
+
+    #[test]
+    fn a_function_without_its_sidecar_is_refused() {
+        let dir = built(&kvs_function("x-origin-secret"));
+        std::fs::remove_file(dir.path().join("f.cloudfront.json")).unwrap();
+        let e = refusal(&dir, "x-origin-secret");
+        assert!(e.contains("f.cloudfront.json"), "{e}");
+    }
+
+    #[test]
+    fn a_function_edited_after_its_sidecar_is_refused() {
+        let dir = built(&kvs_function("x-origin-secret"));
+        let path = dir.path().join("f.cloudfront.js");
+        let code = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, code.replace("x-origin-secret", "x-origin-secreT")).unwrap();
+        let e = refusal(&dir, "x-origin-secret");
+        assert!(e.contains("(its sha256 differs)"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The ip-filter CloudFront Function in "KVS mode": address **and** origin secret, its data read
-//! from the CloudFront KeyValueStore associated with it (layout: [`crate::kvs_layout`]).
+//! from the CloudFront KeyValueStore associated with it (layout: [`ip_filter_core::kvs_layout`]).
 //!
 //! Per request (`async function handler(event)`, cloudfront-js-2.0, `import cf from
 //! 'cloudfront'` and `import crypto from 'crypto'`), two reads, one after the other:
@@ -8,7 +8,7 @@
 //!    SHA-256 of the body (`crypto.createHash('sha256')`), at most
 //!    [`kvs_layout::MAX_RANGES`] CIDRs, every CIDR strict in the function's own address grammar
 //!    (IPv4 /12 or longer, IPv6 /24 or longer), none meeting a special-purpose block (`S4`/`S6`,
-//!    written from [`crate::special_purpose`]: with IPv6 outside `2000::/3`, so no IPv4-mapped
+//!    written from [`special_purpose`]: with IPv6 outside `2000::/3`, so no IPv4-mapped
 //!    range) or another stored CIDR (no duplicate, no nesting). That is every rule of
 //!    [`kvs_layout::decode_ranges`], so the two edge variants read a store alike (the Node tests
 //!    hold the function to the Rust decoder on the same values). Any failure — the read rejects,
@@ -30,17 +30,20 @@
 
 use std::fmt::Write as _;
 
+// From ip-filter-core: the table, the store's layout, the origin-secret rule, the special-purpose blocks.
+use ip_filter_core::RangeSet;
+use ip_filter_core::kvs_layout;
+use ip_filter_core::origin_secret::check_header_name;
+use ip_filter_core::special_purpose::{self, SpecialBlock};
+
 use super::ADDRESS_JS;
 use super::{
-    GenerateError, header, js_string, short_v6_bounds, within_limit, write_problem, write_table,
+    Function, GenerateError, header, js_string, short_v6_bounds, within_limit, write_problem,
+    write_table,
 };
-use crate::kvs_layout;
-use crate::matcher::RangeSet;
-use crate::origin_secret::check_header_name;
-use crate::special_purpose::{self, SpecialBlock};
 
 /// The KVS reader, the secret check and the handler.
-const KVS_JS: &str = include_str!("kvs.js");
+const KVS_JS: &str = include_str!("js/kvs.js");
 
 /// What the function starts with: cloudfront-js-2.0's two modules.
 pub const IMPORTS: &str = "import cf from 'cloudfront';\nimport crypto from 'crypto';\n";
@@ -51,10 +54,13 @@ pub const IMPORTS: &str = "import cf from 'cloudfront';\nimport crypto from 'cry
 /// [`check_header_name`]); `provenance` as for [`super::generate`].
 ///
 /// ```
-/// use ip_filter_core::{IpFilter, RangeSet, cloudfront_function::kvs};
+/// use ip_filter_core::{IpFilter, RangeSet};
+/// use ip_filter_cloudfront_function::kvs;
 /// let ranges = IpFilter::from_config_json("{}").unwrap().ranges().clone();
-/// let js = kvs::generate(&ranges, &RangeSet::new([]), "x-origin-secret", &[]).unwrap();
-/// assert!(js.starts_with("import cf from 'cloudfront';\n"));
+/// let function = kvs::generate(&ranges, &RangeSet::new([]), "x-origin-secret", &[]).unwrap();
+/// assert!(function.code.starts_with("import cf from 'cloudfront';\n"));
+/// assert_eq!(function.sidecar.secret_header.as_deref(), Some("x-origin-secret"));
+/// assert!(function.sidecar.reads_kvs);
 /// assert!(kvs::generate(&ranges, &RangeSet::new([]), "X-Origin-Secret", &[]).is_err());
 /// ```
 pub fn generate(
@@ -62,7 +68,7 @@ pub fn generate(
     extras: &RangeSet,
     secret_header: &str,
     provenance: &[(&'static str, &str)],
-) -> Result<String, GenerateError> {
+) -> Result<Function, GenerateError> {
     check_header_name(secret_header)?;
     let mut js = header(IMPORTS, provenance)?;
     js.push_str(
@@ -79,7 +85,7 @@ pub fn generate(
     let _ = writeln!(js, "var SECRET_HEADER = {};", js_string(secret_header));
     js.push_str(ADDRESS_JS);
     js.push_str(KVS_JS);
-    within_limit(js)
+    within_limit(js, Some(secret_header), true)
 }
 
 /// `var S4 = [...]; var S6 = [...];`: the special-purpose blocks ([`special_purpose::IPV4`],
@@ -109,8 +115,8 @@ fn write_special(js: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::origin_secret::SecretError;
-    use crate::{Config, IpFilter, parse_cidr};
+    use ip_filter_core::origin_secret::SecretError;
+    use ip_filter_core::{Config, IpFilter, parse_cidr};
 
     fn compiled() -> RangeSet {
         IpFilter::from_config_json("{}").unwrap().ranges().clone()
@@ -118,7 +124,9 @@ mod tests {
 
     #[test]
     fn default_kvs_function_fits_the_limit_and_imports_first() {
-        let js = generate(&compiled(), &RangeSet::new([]), "x-origin-secret", &[]).unwrap();
+        let js = generate(&compiled(), &RangeSet::new([]), "x-origin-secret", &[])
+            .unwrap()
+            .code;
         assert!(js.len() <= MAX, "{} bytes", js.len());
         assert!(js.starts_with(IMPORTS));
         assert!(js.contains("\nasync function handler(event) {\n"));
@@ -130,7 +138,9 @@ mod tests {
     #[test]
     fn extras_are_written_as_their_own_table() {
         let extras = RangeSet::new([parse_cidr("198.51.100.0/24").unwrap()]);
-        let js = generate(&compiled(), &extras, "x-origin-secret", &[]).unwrap();
+        let js = generate(&compiled(), &extras, "x-origin-secret", &[])
+            .unwrap()
+            .code;
         assert!(
             js.contains(
                 "var X4 = [\n  3325256704, 3325256959  // 198.51.100.0 - 198.51.100.255\n];"
@@ -141,7 +151,9 @@ mod tests {
 
     #[test]
     fn the_special_purpose_blocks_and_the_cap_are_written_from_the_rust_tables() {
-        let js = generate(&compiled(), &RangeSet::new([]), "x-origin-secret", &[]).unwrap();
+        let js = generate(&compiled(), &RangeSet::new([]), "x-origin-secret", &[])
+            .unwrap()
+            .code;
         // 10.0.0.0/8, and 224.0.0.0/4 merged with 240.0.0.0/4 up to the last address.
         assert!(js.contains(",167772160,184549375,"), "{js}");
         assert!(js.contains(",3758096384,4294967295];\n"), "{js}");
