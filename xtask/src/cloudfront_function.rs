@@ -9,8 +9,9 @@ use std::path::PathBuf;
 
 use anyhow::{Result, ensure};
 use clap::Args;
+use cloudflare_ranges::{Snapshot, parse_cidr};
 use ip_filter_core::origin_secret::DEFAULT_HEADER;
-use ip_filter_core::{Config, RangeSet, Snapshot, cloudfront_function, parse_cidr};
+use ip_filter_core::{Config, RangeSet, cloudfront_function};
 use ipnet::IpNet;
 
 use crate::run::root;

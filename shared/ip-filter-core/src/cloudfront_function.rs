@@ -25,8 +25,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::matcher::RangeSet;
 use crate::origin_secret::SecretError;
-use crate::provenance::{ProvenanceError, check_field};
 use crate::viewer::forbidden_problem;
+use cloudflare_ranges::provenance::{ProvenanceError, check_field};
 
 pub mod kvs;
 
@@ -39,7 +39,7 @@ pub enum GenerateError {
     /// Over CloudFront's size limit.
     #[error(transparent)]
     TooLarge(#[from] TooLarge),
-    /// A provenance field that could break out of its comment (see [`crate::provenance`]).
+    /// A provenance field that could break out of its comment (see [`cloudflare_ranges::provenance`]).
     #[error(transparent)]
     Provenance(#[from] ProvenanceError),
     /// An origin secret header name that is not a lowercase HTTP token (KVS mode).
@@ -92,7 +92,7 @@ pub fn generate(
 }
 
 /// `imports`, then the generated-code banner and one `// name: value` line a provenance field
-/// (each checked first, see [`crate::provenance`]).
+/// (each checked first, see [`cloudflare_ranges::provenance`]).
 fn header(imports: &str, provenance: &[(&'static str, &str)]) -> Result<String, GenerateError> {
     for (field, value) in provenance {
         check_field(field, value)?;

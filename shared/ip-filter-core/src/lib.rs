@@ -1,29 +1,27 @@
-//! Cloudflare's published IP ranges and the ip-filter policy built on them.
+//! The ip-filter at the edge: given a trusted list of Cloudflare's ranges, decide each viewer
+//! request.
 //!
 //! CloudFront must only be reachable through Cloudflare, or anyone can skip Cloudflare's WAF by
 //! calling the distribution directly. The viewer address CloudFront sees (`clientIp` for
 //! Lambda@Edge, `event.viewer.ip` for CloudFront Functions) is, behind Cloudflare, a Cloudflare
 //! edge address; that is what is checked. `CF-Connecting-IP` / `X-Forwarded-For` are set by the
-//! viewer's side and never consulted.
+//! viewer's side and never consulted. Which list may be trusted (the snapshot, the parsers, the
+//! range rules, refresh and its guards) is the `cloudflare-ranges` crate's job; this one only
+//! matches against a list that crate let through.
 //!
-//! - [`Snapshot`]: the checked-in `ranges.json` (source, date, etag, IPv4 and IPv6 lists);
-//! - [`parse`]: Cloudflare's JSON API (`/client/v4/ips`) and the plain `ips-v4`/`ips-v6` lists;
 //! - [`RangeSet`]: sorted, merged intervals searched by binary search; IPv4-mapped IPv6 is judged
 //!   as IPv4 and anything unparsable is rejected;
 //! - [`IpFilter`] / [`viewer`]: the pure viewer-request core (forward unchanged or a 403
 //!   problem+json), configured with extra CIDRs at build time ([`Config`]);
 //! - [`cloudfront_function`]: the same table and verdicts as a `cloudfront-js-2.0` function;
-//! - [`rules`] and [`special_purpose`]: what every range list must meet before it is written or
-//!   embedded (prefix lengths, no special-purpose blocks, no duplicates or nesting);
-//! - [`refresh`] and [`guards`]: validating a fresh API answer (the size guards against the
-//!   reviewed snapshot and the last list, the diff);
 //! - [`kvs_layout`] and [`origin_secret`]: the CloudFront KeyValueStore layout (ranges and the
 //!   origin secrets' hashes) and the origin-secret check, shared by the edge and the range sync;
+//! - [`kvs_arn`]: the one rule for a KeyValueStore ARN (the edge build, the range sync and, held
+//!   to it by a generated case table, the CDK app's synth check);
 //! - [`kvs_config`], [`kvs_viewer`], [`kvs_refresh`] and [`kvs_refresh_log`]: the Lambda@Edge
 //!   bundle in KVS mode — its `config.json` options, the address-and-secret decision on data
 //!   fetched from the store, when to fetch which keys, and the line a failed refresh logs;
-//!   `kvs_getkey` (feature `kvs-getkey`) signs the `GetKey` call;
-//! - [`provenance`]: the printable-ASCII rule for provenance written into generated code.
+//!   `kvs_getkey` (feature `kvs-getkey`) signs the `GetKey` call.
 //!
 //! ```
 //! let filter = ip_filter_core::IpFilter::from_config_json("{}").unwrap();
@@ -37,7 +35,7 @@ pub mod cloudfront_function;
 mod config;
 #[cfg(test)]
 mod decision_tests;
-pub mod guards;
+pub mod kvs_arn;
 pub mod kvs_config;
 #[cfg(feature = "kvs-getkey")]
 pub mod kvs_getkey;
@@ -47,16 +45,8 @@ pub mod kvs_refresh_log;
 pub mod kvs_viewer;
 mod matcher;
 pub mod origin_secret;
-pub mod parse;
-pub mod provenance;
-pub mod refresh;
-pub mod rules;
-mod snapshot;
-pub mod special_purpose;
 pub mod viewer;
 
 pub use config::{Config, ConfigError, IpFilter};
 pub use matcher::RangeSet;
-pub use parse::{ApiRanges, ParseError, parse_cidr};
-pub use snapshot::{SNAPSHOT_JSON, Snapshot};
 pub use viewer::forbidden_problem;

@@ -8,7 +8,7 @@
 //!    SHA-256 of the body (`crypto.createHash('sha256')`), at most
 //!    [`kvs_layout::MAX_RANGES`] CIDRs, every CIDR strict in the function's own address grammar
 //!    (IPv4 /12 or longer, IPv6 /24 or longer), none meeting a special-purpose block (`S4`/`S6`,
-//!    written from [`crate::special_purpose`]: with IPv6 outside `2000::/3`, so no IPv4-mapped
+//!    written from [`cloudflare_ranges::special_purpose`]: with IPv6 outside `2000::/3`, so no IPv4-mapped
 //!    range) or another stored CIDR (no duplicate, no nesting). That is every rule of
 //!    [`kvs_layout::decode_ranges`], so the two edge variants read a store alike (the Node tests
 //!    hold the function to the Rust decoder on the same values). Any failure — the read rejects,
@@ -37,7 +37,7 @@ use super::{
 use crate::kvs_layout;
 use crate::matcher::RangeSet;
 use crate::origin_secret::check_header_name;
-use crate::special_purpose::{self, SpecialBlock};
+use cloudflare_ranges::special_purpose::{self, SpecialBlock};
 
 /// The KVS reader, the secret check and the handler.
 const KVS_JS: &str = include_str!("kvs.js");
@@ -110,7 +110,8 @@ fn write_special(js: &mut String) {
 mod tests {
     use super::*;
     use crate::origin_secret::SecretError;
-    use crate::{Config, IpFilter, parse_cidr};
+    use crate::{Config, IpFilter};
+    use cloudflare_ranges::parse_cidr;
 
     fn compiled() -> RangeSet {
         IpFilter::from_config_json("{}").unwrap().ranges().clone()
