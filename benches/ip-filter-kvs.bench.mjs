@@ -22,7 +22,7 @@ const ARN = 'arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-4b5a-6978
 const SECRET = 'k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa';
 
 const server = await startGetKeyServer(ARN);
-const snapshot = JSON.parse(readFileSync(join(here, '../shared/ip-filter-core/ranges.json'), 'utf8'));
+const snapshot = JSON.parse(readFileSync(join(here, '../shared/cloudflare-ranges/ranges.json'), 'utf8'));
 // Today's whole list, as the range sync writes it: one value for the ranges, one for the secrets.
 server.store.items = { ...rangesItems([...snapshot.ipv4_cidrs, ...snapshot.ipv6_cidrs]), 'origin-secrets': secretsValue(SECRET) };
 Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: 'token' });

@@ -1,8 +1,8 @@
-//! `cargo xtask cloudflare-ips`: refreshes `shared/ip-filter-core/ranges.json` from
-//! Cloudflare's API (`GET <base>/client/v4/ips`, fetched by [`crate::ranges_fetch`], the shared
-//! `cloudflare_fetch` the range-sync Lambda runs too: https only,
+//! `cargo xtask cloudflare-ips`: refreshes `shared/cloudflare-ranges/ranges.json` from
+//! Cloudflare's API (`GET <base>/client/v4/ips`, fetched by `cloudflare_ranges::fetch`, the
+//! hardened fetch the range-sync Lambda runs too: https only,
 //! no redirects, no environment proxy unless asked, a body cap, timeouts), validated by
-//! `ip_filter_core::refresh` (`success: true`, non-empty lists, every CIDR strict, the range
+//! `cloudflare_ranges::refresh` (`success: true`, non-empty lists, every CIDR strict, the range
 //! rules, a printable etag; no shrink of more than a third of the entries and no more than
 //! doubling of the addresses without `--force`), then prints the diff and the new etag.
 
@@ -12,10 +12,10 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ip_filter_core::Snapshot;
-use ip_filter_core::refresh::{Diff, plan};
+use cloudflare_ranges::Snapshot;
+use cloudflare_ranges::fetch::{FetchPolicy, MAX_BODY_BYTES, ips_url};
+use cloudflare_ranges::refresh::{Diff, plan};
 
-use crate::ranges_fetch::{FetchPolicy, MAX_BODY_BYTES, fetch};
 use crate::run::root;
 
 /// Options of `cargo xtask cloudflare-ips`.
@@ -36,7 +36,7 @@ pub struct CloudflareIpsArgs {
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub timeout: u64,
     /// The snapshot to rewrite (relative to the workspace root).
-    #[arg(long, default_value = "shared/ip-filter-core/ranges.json")]
+    #[arg(long, default_value = "shared/cloudflare-ranges/ranges.json")]
     pub snapshot: PathBuf,
 }
 
@@ -67,7 +67,7 @@ pub fn refresh(args: &CloudflareIpsArgs) -> Result<Refreshed> {
         &fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
     )
     .with_context(|| format!("current snapshot {}", path.display()))?;
-    let url = cloudflare_fetch::ips_url(&args.base_url);
+    let url = ips_url(&args.base_url);
     let body = fetch(
         &url,
         &FetchPolicy {
@@ -84,6 +84,14 @@ pub fn refresh(args: &CloudflareIpsArgs) -> Result<Refreshed> {
         diff: refresh.diff,
         etag: refresh.snapshot.etag,
     })
+}
+
+/// `GET url` under `policy` (the shared hardened fetch), driven on a one-off runtime.
+fn fetch(url: &str, policy: &FetchPolicy) -> Result<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(cloudflare_ranges::fetch::fetch(url, policy))?)
 }
 
 fn write_atomically(path: &Path, content: &str) -> Result<()> {
@@ -106,15 +114,15 @@ fn utc_date(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     //! The refresh against a local HTTP server on 127.0.0.1 serving recorded answers
-    //! (`shared/ip-filter-core/tests/api/`); no internet needed.
+    //! (`shared/cloudflare-ranges/tests/api/`); no internet needed.
 
     use super::*;
     use crate::edge::cargo_target_dir;
-    use crate::test_server::serve_answer;
+    use cloudflare_ranges::test_server::serve_answer;
     use std::time::UNIX_EPOCH;
 
     fn recorded(name: &str) -> String {
-        fs::read_to_string(root().join("shared/ip-filter-core/tests/api").join(name)).unwrap()
+        fs::read_to_string(root().join("shared/cloudflare-ranges/tests/api").join(name)).unwrap()
     }
 
     /// A scratch copy of the bundled snapshot; returns its path (absolute).
@@ -123,7 +131,7 @@ mod tests {
             cargo_target_dir().join(format!("tmp-cloudflare-ips/{test}-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let path = dir.join("ranges.json");
-        fs::write(&path, ip_filter_core::SNAPSHOT_JSON).unwrap();
+        fs::write(&path, cloudflare_ranges::SNAPSHOT_JSON).unwrap();
         path
     }
 
@@ -150,7 +158,7 @@ mod tests {
     fn assert_untouched(path: &Path) {
         assert_eq!(
             fs::read_to_string(path).unwrap(),
-            ip_filter_core::SNAPSHOT_JSON
+            cloudflare_ranges::SNAPSHOT_JSON
         );
     }
 

@@ -11,9 +11,10 @@ use std::path::PathBuf;
 
 use anyhow::{Result, ensure};
 use clap::Args;
+use cloudflare_ranges::{Snapshot, parse_cidr};
 use ip_filter_cloudfront_function::{self as cloudfront_function, Function, sidecar};
 use ip_filter_core::origin_secret::DEFAULT_HEADER;
-use ip_filter_core::{Config, RangeSet, Snapshot, parse_cidr};
+use ip_filter_core::{Config, RangeSet};
 use ipnet::IpNet;
 
 use crate::run::root;

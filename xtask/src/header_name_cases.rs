@@ -75,11 +75,17 @@ pub fn cases() -> Vec<Value> {
 
 /// Writes the cases for the CDK app's test.
 pub fn write() -> Result<()> {
-    let path = root().join(OUTPUT);
+    write_table(OUTPUT, &cases(), "origin secret header name cases")
+}
+
+/// Writes a case table a TypeScript test reads (`output`, relative to the workspace root) and
+/// names it on stderr as `what`.
+pub fn write_table(output: &str, cases: &[Value], what: &str) -> Result<()> {
+    let path = root().join(output);
     fs::create_dir_all(path.parent().context("the output has a directory")?)?;
-    fs::write(&path, serde_json::to_string_pretty(&cases())?)
+    fs::write(&path, serde_json::to_string_pretty(cases)?)
         .with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("origin secret header name cases: {}", path.display());
+    eprintln!("{what}: {}", path.display());
     Ok(())
 }
 
@@ -109,7 +115,7 @@ mod tests {
             ..Default::default()
         };
         assert!(crate::edge::ip_filter_config(&edge).is_err());
-        let snapshot = ip_filter_core::Snapshot::bundled().unwrap();
+        let snapshot = cloudflare_ranges::Snapshot::bundled().unwrap();
         let function = crate::cloudfront_function::render_kvs(
             &snapshot,
             &ip_filter_core::Config::default(),

@@ -13,11 +13,12 @@ use std::fs;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use anyhow::{Context, Result, ensure};
+use cloudflare_ranges::{Snapshot, parse_cidr};
 use ip_filter_core::kvs_layout::{
     self, MAX_RANGES, RANGES_MAGIC, decode_ranges, encode_ranges, ranges_key,
 };
 use ip_filter_core::origin_secret::{secrets_value, sha256_hex};
-use ip_filter_core::{Config, RangeSet, Snapshot, parse_cidr};
+use ip_filter_core::{Config, RangeSet};
 use ipnet::IpNet;
 use serde_json::{Map, Value, json};
 
@@ -40,7 +41,7 @@ const ADDED: &str = "5.8.0.0/16";
 /// An extra CIDR for the function built with one.
 const EXTRA: &str = "198.51.100.0/24";
 
-/// A stored range in a special-purpose block, one a kind of block ([`ip_filter_core::special_purpose`]):
+/// A stored range in a special-purpose block, one a kind of block ([`cloudflare_ranges::special_purpose`]):
 /// the case's name and the range.
 const SPECIAL_PURPOSE: [(&str, &str); 11] = [
     ("a private range (10.1.0.0/16)", "10.1.0.0/16"),

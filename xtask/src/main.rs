@@ -9,16 +9,14 @@ mod dev;
 mod edge;
 mod elf_check;
 mod header_name_cases;
+mod kvs_arn_cases;
 mod kvs_cases;
 mod lambda;
-mod ranges_fetch;
 mod run;
 mod schemathesis;
 mod sizes;
 mod supervise;
 mod test;
-#[cfg(test)]
-mod test_server;
 
 use std::process::ExitCode;
 
@@ -62,7 +60,7 @@ enum Task {
     /// Build every artifact the CDK app deploys, then `cdk deploy` with the arguments after `--`
     /// (e.g. `-- --all -c readers=… --profile prod`).
     Deploy(cdk::CdkArgs),
-    /// Refresh shared/ip-filter-core/ranges.json from Cloudflare's API; prints the diff and
+    /// Refresh shared/cloudflare-ranges/ranges.json from Cloudflare's API; prints the diff and
     /// the new etag.
     CloudflareIps(cloudflare_ips::CloudflareIpsArgs),
 }

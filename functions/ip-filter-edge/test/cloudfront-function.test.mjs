@@ -27,7 +27,7 @@ const { handler: cfHandler } = loadCloudFrontFunction(code, 'ip-filter.cloudfron
 
 const oracle = JSON.parse(execFileSync(process.env.OAC_KIT_PYTHON || 'python3', [
   join(repo, 'dev/py/ip_filter_oracle.py'),
-  join(repo, 'shared/ip-filter-core/ranges.json'),
+  join(repo, 'shared/cloudflare-ranges/ranges.json'),
   ...JSON.parse(config).extraCidrs,
 ], { encoding: 'utf8', maxBuffer: 64 << 20 }));
 

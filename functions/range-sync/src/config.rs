@@ -2,7 +2,7 @@
 //!
 //! | variable | meaning | default |
 //! | --- | --- | --- |
-//! | `KVS_ARN` | the KeyValueStore (`arn:aws:cloudfront::<account>:key-value-store/<id>`) | required |
+//! | `KVS_ARN` | the KeyValueStore (`arn:aws:cloudfront::<account>:key-value-store/<id>`, checked by `ip_filter_core::kvs_arn`, the rule the edge build applies) | required |
 //! | `ORIGIN_SECRET_ID` | the Secrets Manager secret (name or ARN) holding `{"current":…[,"next":…]}` | required |
 //! | `CLOUDFLARE_API_BASE` | where `/client/v4/ips` is fetched; https, or http to a loopback IP | `https://api.cloudflare.com` |
 //! | `CLOUDFLARE_TIMEOUT_SECONDS` | the fetch's total timeout | `10` |
@@ -11,7 +11,8 @@
 
 use std::time::Duration;
 
-use cloudflare_fetch::{DEFAULT_API_BASE, checked_url};
+use cloudflare_ranges::fetch::{DEFAULT_API_BASE, checked_url};
+use ip_filter_core::kvs_arn::KvsArn;
 
 /// What a run needs to know.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,13 +60,8 @@ impl Config {
         let invalid = |name: &'static str, reason: String| ConfigError::Invalid { name, reason };
 
         let kvs_arn = required("KVS_ARN")?;
-        if !is_kvs_arn(&kvs_arn) {
-            return Err(invalid(
-                "KVS_ARN",
-                format!(
-                    "{kvs_arn:?} is not arn:<partition>:cloudfront::<account>:key-value-store/<id>"
-                ),
-            ));
+        if let Err(e) = KvsArn::parse(&kvs_arn) {
+            return Err(invalid("KVS_ARN", format!("{kvs_arn:?} is {e}")));
         }
         let origin_secret_id = required("ORIGIN_SECRET_ID")?;
         let cloudflare_api_base =
@@ -115,22 +111,6 @@ impl Config {
             kvs_endpoint,
         })
     }
-}
-
-/// `arn:<partition>:cloudfront::<12 digits>:key-value-store/<id>`.
-fn is_kvs_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let ["arn", partition, "cloudfront", "", account, resource] = parts[..] else {
-        return false;
-    };
-    let id = resource
-        .strip_prefix("key-value-store/")
-        .unwrap_or_default();
-    !partition.is_empty()
-        && account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit())
-        && !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 #[cfg(test)]
@@ -183,6 +163,29 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_arn_the_edge_build_would_refuse_is_refused_here_too() {
+        let long_id = format!(
+            "arn:aws:cloudfront::123456789012:key-value-store/{}",
+            "a".repeat(65)
+        );
+        for bad in [
+            "arn:aws-cn:cloudfront::123456789012:key-value-store/abc",
+            long_id.as_str(),
+        ] {
+            let err = config(&[("KVS_ARN", bad)]).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("arn:aws:cloudfront::<12-digit account>"),
+                "{bad}: {err}"
+            );
+            assert!(
+                ip_filter_core::kvs_config::KvsConfig::new(bad, None, None, None).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! (`origin-secrets`), in the layout of `ip_filter_core::kvs_layout`.
 //!
 //! Per run: fetch `GET <CLOUDFLARE_API_BASE>/client/v4/ips` with the hardened fetch
-//! `cargo xtask cloudflare-ips` uses ([`cloudflare_fetch`]); read the secret `ORIGIN_SECRET_ID`
+//! `cargo xtask cloudflare-ips` uses ([`cloudflare_ranges::fetch`]); read the secret `ORIGIN_SECRET_ID`
 //! ([`secret_string`]); read the store (DescribeKeyValueStore for the ETag, then ListKeys);
 //! [`plan`] (pure); apply the batch with one `UpdateKeys` and `If-Match`, only when something
 //! changed, re-reading and re-planning on a conflict ([`sync`]); log one line that is also the

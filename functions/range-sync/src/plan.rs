@@ -3,7 +3,7 @@
 //!
 //! - The **last good list** is the store's ranges when they decode ([`kvs_layout::decode_ranges`]),
 //!   else the compiled snapshot. Cloudflare's answer is validated by
-//!   [`ip_filter_core::refresh::plan`], as `cargo xtask cloudflare-ips` does: the range rules,
+//!   [`cloudflare_ranges::refresh::plan`], as `cargo xtask cloudflare-ips` does: the range rules,
 //!   and the size guards against the compiled snapshot (the reviewed list: a cumulative limit
 //!   that runs cannot add up past) and against the last good list (unless the answer is nearer
 //!   the compiled snapshot than that list is, so a poisoned store never locks the genuine list
@@ -15,11 +15,11 @@
 
 use std::collections::BTreeMap;
 
+use cloudflare_ranges::refresh::{self, RefreshError};
+use cloudflare_ranges::{ParseError, Snapshot};
 use ip_filter_core::kvs_layout::{
     self, LayoutError, MAX_VALUE_BYTES, ORIGIN_SECRETS_KEY, RANGES_KEY_PREFIX, RANGES_META_KEY,
 };
-use ip_filter_core::refresh::{self, RefreshError};
-use ip_filter_core::{ParseError, Snapshot};
 use ipnet::IpNet;
 
 use crate::secret_string::{SecretStringError, origin_secrets_value};

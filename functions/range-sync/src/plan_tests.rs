@@ -1,9 +1,9 @@
 //! The plan as scenarios: the store as read and Cloudflare's (recorded) answer in, the batch or
 //! the refusal out.
 
+use cloudflare_ranges::parse_cidr;
 use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, ranges_key};
 use ip_filter_core::origin_secret::secrets_value;
-use ip_filter_core::parse_cidr;
 
 use super::*;
 
@@ -15,7 +15,7 @@ const NEXT: &str = "Zq8Wm3Np6Rt9Vx2Bc5Df8Gh1Jk4Lm7Pq";
 fn recorded(name: &str) -> String {
     let dir = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/ip-filter-core/tests/api/"
+        "/../../shared/cloudflare-ranges/tests/api/"
     );
     std::fs::read_to_string(format!("{dir}{name}")).unwrap()
 }

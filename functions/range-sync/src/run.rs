@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use cloudflare_fetch::{FetchPolicy, fetch, ips_url};
+use cloudflare_ranges::fetch::{FetchPolicy, fetch, ips_url};
 
 use crate::config::Config;
 use crate::kvs::SdkStore;

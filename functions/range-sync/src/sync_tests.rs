@@ -60,7 +60,7 @@ impl KeyValueStore for Racy {
 fn answer() -> String {
     let dir = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/ip-filter-core/tests/api/"
+        "/../../shared/cloudflare-ranges/tests/api/"
     );
     std::fs::read_to_string(format!("{dir}good-changed.json")).unwrap()
 }

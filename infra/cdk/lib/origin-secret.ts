@@ -75,8 +75,14 @@ export const CLOUDFRONT_OWNED: ReadonlySet<string> = new Set([
   'te',
 ]);
 export const CLOUDFRONT_OWNED_PREFIXES: readonly string[] = ['x-accel-', 'x-amz-cf-', 'x-edge-'];
-/** A KeyValueStore ARN: `arn:<partition>:cloudfront::<account>:key-value-store/<id>`. */
-const KVS_ARN = /^arn:aws[a-z-]*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,64}$/;
+/**
+ * A KeyValueStore ARN: `arn:aws:cloudfront::<account>:key-value-store/<id>`, the id of
+ * `[A-Za-z0-9-]`, at most 64 (the `aws` partition only: CloudFront's stores and Lambda@Edge are
+ * not in another). The rule's home is Rust (`ip_filter_core::kvs_arn`, which the edge build and
+ * the range sync apply); `test/kvs-arn-cases.test.ts` holds this copy to it with the case table
+ * Rust writes.
+ */
+const KVS_ARN = /^arn:aws:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,64}$/;
 
 /** Applies the defaults and refuses settings that cannot work; `undefined` for the opt-out. */
 export function originSecretSettings(option: OriginSecretOption | undefined): OriginSecretSettings | undefined {

@@ -30,11 +30,12 @@
 
 use std::fmt::Write as _;
 
-// From ip-filter-core: the table, the store's layout, the origin-secret rule, the special-purpose blocks.
+// From cloudflare-ranges: the special-purpose blocks; from ip-filter-core: the table, the store's
+// layout, the origin-secret rule.
+use cloudflare_ranges::special_purpose::{self, SpecialBlock};
 use ip_filter_core::RangeSet;
 use ip_filter_core::kvs_layout;
 use ip_filter_core::origin_secret::check_header_name;
-use ip_filter_core::special_purpose::{self, SpecialBlock};
 
 use super::ADDRESS_JS;
 use super::{
@@ -115,8 +116,9 @@ fn write_special(js: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudflare_ranges::parse_cidr;
     use ip_filter_core::origin_secret::SecretError;
-    use ip_filter_core::{Config, IpFilter, parse_cidr};
+    use ip_filter_core::{Config, IpFilter};
 
     fn compiled() -> RangeSet {
         IpFilter::from_config_json("{}").unwrap().ranges().clone()

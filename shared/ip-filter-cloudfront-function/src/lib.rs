@@ -28,10 +28,11 @@
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-// From ip-filter-core: the table, the origin-secret rule, the provenance rule and the 403.
+// From ip-filter-core: the table, the origin-secret rule and the 403; from cloudflare-ranges: the
+// provenance rule.
+use cloudflare_ranges::provenance::{ProvenanceError, check_field};
 use ip_filter_core::RangeSet;
 use ip_filter_core::origin_secret::SecretError;
-use ip_filter_core::provenance::{ProvenanceError, check_field};
 use ip_filter_core::viewer::forbidden_problem;
 
 pub mod kvs;
@@ -49,7 +50,7 @@ pub enum GenerateError {
     #[error(transparent)]
     TooLarge(#[from] TooLarge),
     /// A provenance field that could break out of its comment (see
-    /// [`ip_filter_core::provenance`]).
+    /// [`cloudflare_ranges::provenance`]).
     #[error(transparent)]
     Provenance(#[from] ProvenanceError),
     /// An origin secret header name that is not a lowercase HTTP token (KVS mode).
@@ -112,7 +113,7 @@ pub fn generate(
 }
 
 /// `imports`, then the generated-code banner and one `// name: value` line a provenance field
-/// (each checked first, see [`ip_filter_core::provenance`]).
+/// (each checked first, see [`cloudflare_ranges::provenance`]).
 fn header(imports: &str, provenance: &[(&'static str, &str)]) -> Result<String, GenerateError> {
     for (field, value) in provenance {
         check_field(field, value)?;

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::kvs_config::{KvsConfig, KvsConfigError};
 use crate::matcher::RangeSet;
-use crate::parse::{ParseError, parse_cidr};
-use crate::snapshot::Snapshot;
 use crate::viewer::{decide, decide_address};
+use cloudflare_ranges::Snapshot;
+use cloudflare_ranges::{ParseError, parse_cidr};
 use cloudfront_event::{Decision, Outcome, Request};
 
 /// Options of the ip-filter.
@@ -154,7 +154,7 @@ impl Config {
         self.range_set_over(&Snapshot::bundled().map_err(ConfigError::Snapshot)?)
     }
 
-    /// The ranges to allow: `snapshot`'s (which must pass [`crate::rules`]) plus the extra
+    /// The ranges to allow: `snapshot`'s (which must pass [`cloudflare_ranges::rules`]) plus the extra
     /// CIDRs.
     pub fn range_set_over(&self, snapshot: &Snapshot) -> Result<RangeSet, ConfigError> {
         let mut nets = snapshot.nets().map_err(ConfigError::Snapshot)?;

@@ -13,6 +13,7 @@
 //! assert!(KvsConfig::new(arn, None, Some(5), None).is_err());
 //! ```
 
+use crate::kvs_arn::{self, KvsArn};
 use crate::origin_secret::{DEFAULT_HEADER, SecretError, check_header_name};
 
 /// The refresh interval when `refreshSeconds` is not given.
@@ -21,16 +22,12 @@ pub const DEFAULT_REFRESH_SECONDS: u32 = 60;
 pub const MIN_REFRESH_SECONDS: u32 = 10;
 /// The longest refresh interval allowed.
 pub const MAX_REFRESH_SECONDS: u32 = 3600;
-/// The most characters a store's id may have (an id is a UUID today: 36).
-const MAX_STORE_ID_CHARS: usize = 64;
 
 /// A KVS option that must not be deployed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KvsConfigError {
-    /// Not `arn:aws:cloudfront::<12 digits>:key-value-store/<id>`.
-    #[error(
-        "kvsArn must be arn:aws:cloudfront::<12-digit account>:key-value-store/<id> ([A-Za-z0-9-], at most {MAX_STORE_ID_CHARS})"
-    )]
+    /// Not a KeyValueStore ARN by the one rule ([`crate::kvs_arn`]).
+    #[error("kvsArn must be {}", kvs_arn::SHAPE)]
     Arn,
     /// A header name the origin secret cannot use ([`check_header_name`] says why).
     #[error("originSecretHeader: {0}")]
@@ -64,7 +61,10 @@ impl KvsConfig {
         refresh_seconds: Option<u32>,
         endpoint: Option<&str>,
     ) -> Result<Self, KvsConfigError> {
-        let account = account_of(arn).ok_or(KvsConfigError::Arn)?.to_owned();
+        let account = KvsArn::parse(arn)
+            .map_err(|_| KvsConfigError::Arn)?
+            .account()
+            .to_owned();
         let secret_header = secret_header.unwrap_or(DEFAULT_HEADER);
         check_header_name(secret_header).map_err(KvsConfigError::HeaderName)?;
         let refresh_seconds = refresh_seconds.unwrap_or(DEFAULT_REFRESH_SECONDS);
@@ -110,17 +110,6 @@ impl KvsConfig {
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }
-}
-
-/// The account of `arn:aws:cloudfront::<12 digits>:key-value-store/<id>`, if `arn` is one.
-fn account_of(arn: &str) -> Option<&str> {
-    let rest = arn.strip_prefix("arn:aws:cloudfront::")?;
-    let (account, id) = rest.split_once(":key-value-store/")?;
-    let id_ok = !id.is_empty()
-        && id.len() <= MAX_STORE_ID_CHARS
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    (id_ok && account_ok).then_some(account)
 }
 
 /// `http://127.0.0.1:<port>` or `http://[::1]:<port>`, the port 1–65535 in plain decimal.

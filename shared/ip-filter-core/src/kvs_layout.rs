@@ -17,7 +17,8 @@
 //! secrets admits nobody ([`crate::origin_secret`]).
 //!
 //! ```
-//! use ip_filter_core::{kvs_layout, parse_cidr};
+//! use cloudflare_ranges::parse_cidr;
+//! use ip_filter_core::kvs_layout;
 //! let nets = ["104.16.0.0/13", "2400:cb00::/32"].map(|c| parse_cidr(c).unwrap());
 //! let items = kvs_layout::encode_ranges(&nets).unwrap();
 //! assert_eq!(items.len(), 1);
@@ -28,8 +29,8 @@
 use ipnet::IpNet;
 use sha2::{Digest, Sha256};
 
-use crate::parse::{ParseError, parse_cidr};
-use crate::rules::check_ranges;
+use cloudflare_ranges::rules::check_ranges;
+use cloudflare_ranges::{ParseError, parse_cidr};
 
 /// CloudFront's limit on a key's length, in characters.
 pub const MAX_KEY_CHARS: usize = 512;

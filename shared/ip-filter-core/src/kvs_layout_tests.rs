@@ -22,7 +22,10 @@ fn long_list(count: u32) -> Vec<IpNet> {
 
 #[test]
 fn the_bundled_snapshot_fits_one_value_and_reads_back() {
-    let snapshot = crate::Snapshot::bundled().unwrap().nets().unwrap();
+    let snapshot = cloudflare_ranges::Snapshot::bundled()
+        .unwrap()
+        .nets()
+        .unwrap();
     let items = encode_ranges(&snapshot).unwrap();
     assert_eq!(items.len(), 1, "today's list must cost one KVS read");
     assert!(items[0].1.len() <= MAX_VALUE_BYTES);

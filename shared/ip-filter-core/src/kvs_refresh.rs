@@ -143,7 +143,7 @@ impl RefreshCycle {
 mod tests {
     use super::*;
     use crate::kvs_layout::encode_ranges;
-    use crate::parse_cidr;
+    use cloudflare_ranges::parse_cidr;
 
     fn value(text: &str) -> Fetched {
         Fetched::Value(text.to_owned())

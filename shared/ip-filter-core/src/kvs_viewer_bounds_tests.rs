@@ -8,8 +8,8 @@ use cloudfront_event::{HeaderEntry, Response};
 use super::*;
 use crate::kvs_layout::encode_ranges;
 use crate::origin_secret::secrets_value;
-use crate::parse_cidr;
 use crate::viewer::forbidden_problem;
+use cloudflare_ranges::parse_cidr;
 
 const CURRENT: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
 const HEADER: &str = "x-origin-secret";

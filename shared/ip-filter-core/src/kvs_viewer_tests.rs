@@ -3,8 +3,8 @@ use cloudfront_event::Response;
 use super::*;
 use crate::kvs_layout::{encode_ranges, ranges_key};
 use crate::origin_secret::secrets_value;
-use crate::parse_cidr;
 use crate::viewer::forbidden_problem;
+use cloudflare_ranges::parse_cidr;
 
 const CURRENT: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
 const NEXT: &str = "Zp4s9TqX2mVb7nK1cR8wL3yH6gF0dJ5e";

@@ -10,7 +10,8 @@ use ipnet::IpNet;
 /// or adjacent ranges become one), so a lookup is one binary search on `u32` or `u128`.
 ///
 /// ```
-/// use ip_filter_core::{RangeSet, parse_cidr};
+/// use cloudflare_ranges::parse_cidr;
+/// use ip_filter_core::RangeSet;
 /// let set = RangeSet::new([parse_cidr("104.16.0.0/13").unwrap()]);
 /// assert!(set.is_allowed("104.23.255.255"));
 /// assert!(!set.is_allowed("104.24.0.0"));
@@ -120,7 +121,7 @@ impl Successor for u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_cidr;
+    use cloudflare_ranges::parse_cidr;
 
     fn set(cidrs: &[&str]) -> RangeSet {
         RangeSet::new(cidrs.iter().map(|c| parse_cidr(c).unwrap()))

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use cloudflare_ranges::{Snapshot, parse_cidr};
 use ip_filter_core::kvs_layout::{self, ORIGIN_SECRETS_KEY, RANGES_META_KEY};
 use ip_filter_core::origin_secret::DEFAULT_HEADER;
 use ip_filter_core::origin_secret::secrets_value;
-use ip_filter_core::{Snapshot, parse_cidr};
 use kvs_standin::store::Store;
 use kvs_standin::{CloudflareStandIn, KvsStandIn, Operation};
 use oac_dev::ChainConfig;
@@ -33,7 +33,7 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 fn recorded(name: &str) -> Vec<u8> {
     std::fs::read(
         test_support::repo_root()
-            .join("shared/ip-filter-core/tests/api")
+            .join("shared/cloudflare-ranges/tests/api")
             .join(name),
     )
     .unwrap()

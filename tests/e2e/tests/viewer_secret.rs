@@ -10,10 +10,10 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use cloudflare_ranges::{Snapshot, parse_cidr};
 use common::{Answer, CLOUDFLARE_V4, DIRECT, Running, answer, problem_type, start};
 use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, encode_ranges};
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, secrets_value};
-use ip_filter_core::{Snapshot, parse_cidr};
 use oac_dev::cloudfront::kvs::KvsSource;
 use oac_dev::config::OriginSecretConfig;
 use oac_dev::{ChainConfig, ViewerFilter};

@@ -10,10 +10,11 @@ use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use cloudflare_ranges::Snapshot;
 use ip_filter_cloudfront_function::sidecar;
+use ip_filter_core::kvs_layout;
 use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, decode_ranges, encode_ranges};
 use ip_filter_core::origin_secret::{OriginSecrets, SecretError, secrets_value};
-use ip_filter_core::{Snapshot, kvs_layout};
 
 use super::kvs_edge::EdgeKvs;
 use crate::edge_worker::EdgeWorkers;

@@ -116,7 +116,7 @@ impl SpecialBlock {
 /// The first special-purpose block `net` overlaps (contains, lies in or equals), if any.
 ///
 /// ```
-/// use ip_filter_core::special_purpose::overlapping_block;
+/// use cloudflare_ranges::special_purpose::overlapping_block;
 /// assert_eq!(overlapping_block(&"10.1.0.0/16".parse().unwrap()).unwrap().name, "private-use");
 /// assert_eq!(overlapping_block(&"0.0.0.0/0".parse().unwrap()).unwrap().cidr, "0.0.0.0/8");
 /// assert!(overlapping_block(&"104.16.0.0/13".parse().unwrap()).is_none());

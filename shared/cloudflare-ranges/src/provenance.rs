@@ -30,7 +30,7 @@ pub enum ProvenanceError {
 /// Checks one provenance field before it is written into generated code.
 ///
 /// ```
-/// use ip_filter_core::provenance::check_field;
+/// use cloudflare_ranges::provenance::check_field;
 /// assert!(check_field("etag", "38f79d050aa027e3be3865e495dcc9bc").is_ok());
 /// assert!(check_field("etag", "x\u{2028}var V4 = [0, 4294967295];").is_err());
 /// ```

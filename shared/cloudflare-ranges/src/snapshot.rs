@@ -32,7 +32,7 @@ impl Snapshot {
     /// The compiled-in snapshot.
     ///
     /// ```
-    /// let s = ip_filter_core::Snapshot::bundled().unwrap();
+    /// let s = cloudflare_ranges::Snapshot::bundled().unwrap();
     /// assert!(s.ipv4_cidrs.contains(&"104.16.0.0/13".to_owned()));
     /// ```
     pub fn bundled() -> Result<Self, ParseError> {

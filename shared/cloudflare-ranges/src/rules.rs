@@ -64,7 +64,7 @@ pub enum RuleError {
 /// list are the parser's business ([`crate::parse`]).
 ///
 /// ```
-/// use ip_filter_core::{parse_cidr, rules::check_ranges};
+/// use cloudflare_ranges::{parse_cidr, rules::check_ranges};
 /// let ok = ["104.16.0.0/13", "2400:cb00::/32"].map(|c| parse_cidr(c).unwrap());
 /// assert!(check_ranges(&ok).is_ok());
 /// assert!(check_ranges(&[parse_cidr("0.0.0.0/0").unwrap()]).is_err());
@@ -144,7 +144,7 @@ impl AddressSpace {
     /// The addresses `nets` cover.
     ///
     /// ```
-    /// use ip_filter_core::{parse_cidr, rules::AddressSpace};
+    /// use cloudflare_ranges::{parse_cidr, rules::AddressSpace};
     /// let nets = ["104.16.0.0/13", "2a06:98c0::/29"].map(|c| parse_cidr(c).unwrap());
     /// let space = AddressSpace::of(&nets);
     /// assert_eq!(space.v4, 1 << 19);

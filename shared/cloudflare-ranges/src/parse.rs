@@ -59,7 +59,7 @@ impl Family {
 /// bits set), as Cloudflare publishes them.
 ///
 /// ```
-/// use ip_filter_core::parse_cidr;
+/// use cloudflare_ranges::parse_cidr;
 /// assert_eq!(parse_cidr("104.16.0.0/13").unwrap().to_string(), "104.16.0.0/13");
 /// assert!(parse_cidr("104.16.0.1/13").is_err()); // host bits set
 /// assert!(parse_cidr("104.16.0.0").is_err()); // no prefix
@@ -110,7 +110,7 @@ pub fn parse_list<S: AsRef<str>>(cidrs: &[S], family: Family) -> Result<Vec<IpNe
 /// surrounding whitespace and blank lines are ignored.
 ///
 /// ```
-/// use ip_filter_core::parse::{Family, parse_plain_list};
+/// use cloudflare_ranges::parse::{Family, parse_plain_list};
 /// let nets = parse_plain_list("173.245.48.0/20\n103.21.244.0/22\n", Family::V4).unwrap();
 /// assert_eq!(nets.len(), 2);
 /// assert!(parse_plain_list("2400:cb00::/32\n", Family::V4).is_err());
@@ -157,7 +157,7 @@ struct ApiResult {
 /// ```
 /// let body = r#"{"result":{"ipv4_cidrs":["173.245.48.0/20"],"ipv6_cidrs":["2400:cb00::/32"],
 ///   "etag":"e1"},"success":true,"errors":[],"messages":[]}"#;
-/// let ranges = ip_filter_core::parse::parse_api_response(body).unwrap();
+/// let ranges = cloudflare_ranges::parse::parse_api_response(body).unwrap();
 /// assert_eq!(ranges.etag.as_deref(), Some("e1"));
 /// ```
 pub fn parse_api_response(body: &str) -> Result<ApiRanges, ParseError> {

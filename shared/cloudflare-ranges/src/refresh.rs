@@ -147,7 +147,7 @@ pub struct Refresh {
 /// `cargo xtask cloudflare-ips` passes the file it refreshes as both.
 ///
 /// ```
-/// use ip_filter_core::{Snapshot, refresh::plan};
+/// use cloudflare_ranges::{Snapshot, refresh::plan};
 /// let old = Snapshot::bundled().unwrap();
 /// let body = r#"{"result":{"ipv4_cidrs":["173.245.48.0/20"],"ipv6_cidrs":["2400:cb00::/32"],
 ///   "etag":"e1"},"success":true,"errors":[],"messages":[]}"#;

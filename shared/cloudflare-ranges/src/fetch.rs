@@ -1,7 +1,7 @@
 //! The fetch of Cloudflare's published ranges, hardened: whoever answers decides the ranges, so
 //! the answer must come from where it was asked for and be no bigger than a range list. One
 //! implementation for `cargo xtask cloudflare-ips` and the range-sync Lambda; what the answer
-//! must contain is `ip_filter_core::refresh`'s job.
+//! must contain is [`crate::refresh`]'s job.
 //!
 //! - `https://` only; `http://` only to a loopback IP literal (a test server or a local mirror);
 //! - no redirects: a `3xx` is an error naming where it pointed;
@@ -11,12 +11,12 @@
 //!   (whatever `content-length` says, or without one);
 //! - a connect timeout and a total timeout.
 //!
-//! Its tests run against servers on 127.0.0.1 in `xtask/src/ranges_fetch.rs`.
+//! Its tests run against servers on 127.0.0.1 (`fetch_tests.rs`, with the `testing` feature's `test_server`).
 //!
 //! ```
-//! let url = cloudflare_fetch::ips_url("https://api.cloudflare.com/");
+//! let url = cloudflare_ranges::fetch::ips_url("https://api.cloudflare.com/");
 //! assert_eq!(url, "https://api.cloudflare.com/client/v4/ips");
-//! assert!(cloudflare_fetch::checked_url("http://api.cloudflare.com/client/v4/ips").is_err());
+//! assert!(cloudflare_ranges::fetch::checked_url("http://api.cloudflare.com/client/v4/ips").is_err());
 //! ```
 
 use std::net::IpAddr;
