@@ -267,6 +267,8 @@ pub fn python_env() -> Result<PathBuf> {
 fn cdk_tests() -> Result<()> {
     // The origin secret header names the synth check must judge as the Rust rule does.
     crate::header_name_cases::write()?;
+    // The metrics the functions publish, which the alarms and dashboard must name as published.
+    crate::emf_metrics::write()?;
     let dir = root().join("infra/cdk");
     crate::cdk::npm_ci_if_stale(&dir)?;
     run(Command::new("npm").arg("test").current_dir(&dir))
