@@ -13,6 +13,9 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, check_secret};
+use test_support::python_script::port_of;
+use test_support::standin_credentials::{self, StandInCredential};
+use test_support::sts_standin;
 
 use crate::cloudfront_function;
 use crate::edge::{self, EdgeArgs};
@@ -87,24 +90,16 @@ async fn serve(args: &DevArgs, node: &Path, python: &Path) -> Result<()> {
     }
     .command();
     let url = format!("http://{}", args.listen);
-    let credentials = standin_credentials()?;
-    let sign = |who: &str| -> Result<String> {
-        let keys = &credentials[who];
-        let field = |name: &str| {
-            keys[name]
-                .as_str()
-                .with_context(|| format!("standin_credentials.json: {who}.{name} is not a string"))
-        };
-        let token = match keys["session_token"].as_str() {
+    let sign = |who: &StandInCredential| -> String {
+        let (access_key_id, secret_access_key, token) = who.keys();
+        let token = match token {
             Some(t) => format!("AWS_SESSION_TOKEN='{t}' "),
             None => String::new(),
         };
-        Ok(format!(
-            "AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} {token}{} sign --region us-east-1 --audience {AUDIENCE}",
-            field("access_key_id")?,
-            field("secret_access_key")?,
+        format!(
+            "AWS_ACCESS_KEY_ID={access_key_id} AWS_SECRET_ACCESS_KEY={secret_access_key} {token}{} sign --region us-east-1 --audience {AUDIENCE}",
             release.join("fluid-identity").display()
-        ))
+        )
     };
     eprintln!(
         "\n\
@@ -125,8 +120,8 @@ async fn serve(args: &DevArgs, node: &Path, python: &Path) -> Result<()> {
          \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $READER\" '{url}/v1/audit-events?limit=10'\n",
         viewer = args.viewer_ip,
         db = data.join("api.sqlite").display(),
-        reader = sign("user")?,
-        writer = sign("role")?,
+        reader = sign(standin_credentials::user()),
+        writer = sign(standin_credentials::role()),
     );
     eprintln!("+ oac-dev (Ctrl-C or SIGTERM stops it and the STS stand-in)");
     let oac_dev = tokio::process::Command::from(oac_dev)
@@ -239,16 +234,9 @@ pub(crate) fn fresh_secret() -> Result<String> {
     Ok(secret)
 }
 
-/// The test credentials the STS stand-in knows (`dev/py/standin_credentials.json`, the one copy
-/// the stand-in and the tests read too; not AWS credentials: they exist only there).
-fn standin_credentials() -> Result<serde_json::Value> {
-    let path = root().join("dev/py/standin_credentials.json");
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
-}
-
-/// The Python STS stand-in of the identity tests, serving on an ephemeral loopback port.
+/// The Python STS stand-in of the identity tests, serving on an ephemeral loopback port: started
+/// by the tests' launcher (`test_support::sts_standin::command`), as a tokio child the
+/// [`Supervisor`] can stop.
 pub(crate) struct StandIn {
     child: Child,
     pub(crate) port: u16,
@@ -256,10 +244,10 @@ pub(crate) struct StandIn {
 
 impl StandIn {
     pub(crate) async fn start(python: &Path) -> Result<Self> {
-        let script = root().join("dev/py/sts_standin.py");
-        let mut child = tokio::process::Command::new(python)
-            .arg(script)
-            .stdout(Stdio::piped())
+        let mut command = sts_standin::command(python, &[]);
+        // Nobody reads its log here: it goes to the terminal, not into a pipe that fills up.
+        command.stdin(Stdio::inherit()).stderr(Stdio::inherit());
+        let mut child = tokio::process::Command::from(command)
             .kill_on_drop(true)
             .spawn()
             .context("starting the STS stand-in")?;
@@ -267,11 +255,8 @@ impl StandIn {
         BufReader::new(child.stdout.take().context("stand-in stdout")?)
             .read_line(&mut line)
             .await?;
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .and_then(|p| p.parse().ok())
-            .with_context(|| format!("the STS stand-in did not start: {line:?}"))?;
+        let port =
+            port_of(&line).with_context(|| format!("the STS stand-in did not start: {line:?}"))?;
         Ok(Self { child, port })
     }
 }

@@ -8,6 +8,7 @@ mod cloudfront_function;
 mod dev;
 mod edge;
 mod elf_check;
+mod emf_metrics;
 mod header_name_cases;
 mod kvs_arn_cases;
 mod kvs_cases;

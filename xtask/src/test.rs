@@ -269,6 +269,8 @@ fn cdk_tests() -> Result<()> {
     crate::header_name_cases::write()?;
     // The KeyValueStore ARNs the synth check must judge as the Rust rule does.
     crate::kvs_arn_cases::write()?;
+    // The metrics the functions publish, which the alarms and dashboard must name as published.
+    crate::emf_metrics::write()?;
     let dir = root().join("infra/cdk");
     crate::cdk::npm_ci_if_stale(&dir)?;
     run(Command::new("npm").arg("test").current_dir(&dir))

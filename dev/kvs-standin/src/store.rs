@@ -10,12 +10,8 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-/// CloudFront's limit on a key's length, in characters.
-pub const MAX_KEY_CHARS: usize = 512;
-/// CloudFront's limit on a value's size, in bytes.
-pub const MAX_VALUE_BYTES: usize = 1024;
-/// CloudFront's limit on a store's total size (keys and values), in bytes.
-pub const MAX_STORE_BYTES: usize = 5 * 1024 * 1024;
+/// CloudFront's limits, from their one home: the layout the ip-filter reads and range-sync writes.
+pub use ip_filter_core::kvs_layout::{MAX_KEY_CHARS, MAX_STORE_BYTES, MAX_VALUE_BYTES};
 
 /// A change the store refuses; the name is the API's error type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,4 +1,5 @@
-//! Dev-only helpers of oac-kit's end-to-end tests (`tests/e2e`). Never a normal dependency.
+//! Dev-only helpers of oac-kit's end-to-end tests (`tests/e2e`). A normal dependency of xtask
+//! alone (a dev tool: the STS stand-in's launcher, [`sts_standin::command`]), never of what ships.
 //!
 //! One way to find each outside tool: the Python interpreter ([`python`]), the scripts under
 //! `dev/py` ([`py_script`]), the repository root ([`repo_root`]). A missing tool makes a test FAIL

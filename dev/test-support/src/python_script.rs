@@ -1,6 +1,7 @@
 //! Running a script of `dev/py` with the one interpreter ([`crate::python`]), and failing with a
 //! message that names the fix when the interpreter or its packages are missing.
 
+use std::ffi::OsStr;
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 
@@ -9,21 +10,27 @@ pub fn spawn(script: &str, args: &[&str]) -> Child {
     spawn_with(&crate::python(), script, args)
 }
 
-/// Like [`spawn`], with an explicit interpreter (the tests of the failure message use it).
-pub fn spawn_with(py: &str, script: &str, args: &[&str]) -> Child {
-    Command::new(py)
+/// The command that runs `dev/py/<script>` with `args` under the interpreter `py`, all three
+/// streams piped (a caller that will not read stderr sets it otherwise).
+pub fn command(py: impl AsRef<OsStr>, script: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(py);
+    command
         .arg(crate::py_script(script))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run the Python interpreter {py:?} ({e}). Set OAC_KIT_PYTHON to a Python 3 \
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Like [`spawn`], with an explicit interpreter (the tests of the failure message use it).
+pub fn spawn_with(py: &str, script: &str, args: &[&str]) -> Child {
+    command(py, script, args).spawn().unwrap_or_else(|e| {
+        panic!(
+            "cannot run the Python interpreter {py:?} ({e}). Set OAC_KIT_PYTHON to a Python 3 \
                  with the packages of tests/requirements.txt installed."
-            )
-        })
+        )
+    })
 }
 
 /// Kills `child` and panics with its stderr and how to install the test prerequisites.
@@ -48,12 +55,15 @@ pub fn read_port_line(child: &mut Child, what: &str) -> u16 {
     std::io::BufReader::new(stdout)
         .read_line(&mut line)
         .expect("read the port line");
-    match line
-        .trim()
-        .strip_prefix("PORT ")
-        .and_then(|p| p.parse().ok())
-    {
+    match port_of(&line) {
         Some(port) => port,
         None => explain_failure(child, what),
     }
+}
+
+/// The port of the `PORT <n>` line a stand-in prints once listening.
+pub fn port_of(line: &str) -> Option<u16> {
+    line.trim()
+        .strip_prefix("PORT ")
+        .and_then(|p| p.parse().ok())
 }

@@ -1,13 +1,15 @@
 //! The one line a run logs: a structured JSON record that is also a CloudWatch Embedded Metric
 //! Format document, so the metrics come from the log with no API call. Namespace
 //! [`NAMESPACE`], no dimensions, metrics (Count, 0 or 1 per run): `SyncSucceeded`, `SyncFailed`,
-//! `RangesChanged`. It never holds a secret: only counts, ETags and reasons.
+//! `RangesChanged` (named, with the envelope, in the `emf` crate: one home, checked against the
+//! CDK app's alarms). It never holds a secret: only counts, ETags and reasons.
 
+use emf::range_sync::{DIRECTIVE, RANGES_CHANGED, SYNC_FAILED, SYNC_SUCCEEDED};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The CloudWatch namespace of the metrics.
-pub const NAMESPACE: &str = "OacKit/RangeSync";
+pub use emf::range_sync::NAMESPACE;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,23 +87,15 @@ impl RunReport {
     /// The log line: the report's fields, the metrics' values and the EMF metadata.
     pub fn log_line(&self, timestamp_ms: u64) -> String {
         let mut line = serde_json::to_value(self).expect("a report serializes");
-        let metric = |name: &str| json!({ "Name": name, "Unit": "Count" });
         let fields = line.as_object_mut().expect("a report is an object");
         fields.insert(
             "_aws".into(),
-            json!({
-                "Timestamp": timestamp_ms,
-                "CloudWatchMetrics": [{
-                    "Namespace": NAMESPACE,
-                    "Dimensions": [[]],
-                    "Metrics": [metric("SyncSucceeded"), metric("SyncFailed"), metric("RangesChanged")],
-                }],
-            }),
+            emf::metadata(NAMESPACE, &[&DIRECTIVE], timestamp_ms),
         );
         let count = |b: bool| Value::from(u8::from(b));
-        fields.insert("SyncSucceeded".into(), count(self.succeeded()));
-        fields.insert("SyncFailed".into(), count(!self.succeeded()));
-        fields.insert("RangesChanged".into(), count(self.ranges_changed));
+        fields.insert(SYNC_SUCCEEDED.into(), count(self.succeeded()));
+        fields.insert(SYNC_FAILED.into(), count(!self.succeeded()));
+        fields.insert(RANGES_CHANGED.into(), count(self.ranges_changed));
         line.to_string()
     }
 }

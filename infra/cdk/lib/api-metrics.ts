@@ -1,5 +1,6 @@
 // The api's own CloudWatch metrics (Embedded Metric Format, emitted by functions/api/src/metrics, documented
-// in docs/metrics.md) that the construct alarms on. Names only: the api owns them; keep these in step.
+// in docs/metrics.md) that the construct alarms on. Names only: the api owns them (the Rust `emf` crate);
+// test/emf-metrics.test.ts checks every metric the alarms and dashboards name against what it publishes.
 
 /** The api's metric namespace (`METRICS_NAMESPACE`'s default). */
 export const API_METRICS_NAMESPACE = 'OacKit/Api';

@@ -13,7 +13,6 @@
 //!
 //! The design background and threat model are in `docs/identity.md`.
 
-mod amz_time;
 mod audience;
 #[cfg(feature = "axum")]
 pub mod axum;

@@ -1,25 +1,14 @@
-//! Percent-encoding of query names and values: AWS SigV4 URI encoding out, a strict decoder in.
+//! Percent-encoding of query names and values: AWS SigV4 URI encoding out
+//! ([`sigv4_canonical::uri_encode_into`], the one encoder), a strict decoder in.
+
+use sigv4_canonical::is_unreserved;
 
 use crate::error::Rejection;
 
-/// RFC 3986 unreserved characters: the only ones a SigV4 query carries raw.
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
-}
-
-/// AWS SigV4 URI encoding (RFC 3986 unreserved kept, everything else `%XX` uppercase) — the
-/// encoding botocore and aws-sigv4 use for presigned query strings.
+/// AWS SigV4 URI encoding of a query name or value (no `/` kept), as botocore and aws-sigv4
+/// write presigned query strings.
 pub(crate) fn aws_uri_encode_into(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
-        if is_unreserved(b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
-        }
-    }
+    sigv4_canonical::uri_encode_into(s.as_bytes(), false, out);
 }
 
 /// Decodes `%XX`; only AWS-unreserved characters may appear raw (no `+`, no raw reserved

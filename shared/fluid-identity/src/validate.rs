@@ -10,8 +10,9 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use sigv4_canonical::amz_time::{parse_amz_date, parse_digits};
+
 use crate::AUDIENCE_HEADER;
-use crate::amz_time::{parse_amz_date, parse_digits};
 use crate::error::Rejection;
 use crate::hosts::{HostAllowlist, Partition, StsHost};
 use crate::query_params::{QUERY_PARAMS, position};

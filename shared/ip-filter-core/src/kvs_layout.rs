@@ -36,7 +36,7 @@ use cloudflare_ranges::{ParseError, parse_cidr};
 pub const MAX_KEY_CHARS: usize = 512;
 /// CloudFront's limit on a value's size, in bytes.
 pub const MAX_VALUE_BYTES: usize = 1024;
-/// CloudFront's limit on a store's total size, in bytes.
+/// CloudFront's limit on a store's total size (keys and values), in bytes.
 pub const MAX_STORE_BYTES: usize = 5 * 1024 * 1024;
 /// The most parts a ranges body may be cut into (16 KiB of CIDRs: hundreds of ranges).
 pub const MAX_PARTS: usize = 16;

@@ -6,8 +6,13 @@
 //! Function URL check, the KVS stand-in's).
 //!
 //! One concern per module, as in `aws-sigv4`: [`uri`] and [`query`] canonicalise the path and
-//! the query string, `url_escape` percent-encodes, [`canonical_request`] assembles the request
-//! (signed headers trimmed and joined, the signed-header list, the payload hash).
+//! the query string, `url_escape` percent-encodes ([`uri_encode_into`]), [`canonical_request`]
+//! assembles the request (signed headers trimmed and joined, the signed-header list, the payload
+//! hash), [`amz_time`] reads and writes `X-Amz-Date` and reads `X-Amz-Expires`.
+//!
+//! The date and the encoding are SigV4's rules for every verifier here, so they live here once:
+//! `fluid-identity` (which ships in the api Lambda) reads its presigned URLs with them, which
+//! makes this crate ship too.
 //!
 //! ```
 //! use sigv4_canonical::{Request, canonical_request, string_to_sign};
@@ -18,6 +23,7 @@
 //! assert!(string_to_sign("AWS4-HMAC-SHA256", "20240101T000000Z", "s", &canonical).starts_with("AWS4-HMAC-SHA256\n"));
 //! ```
 
+pub mod amz_time;
 #[cfg(test)]
 mod aws_test_suite;
 mod canonical_request;
@@ -28,7 +34,7 @@ mod url_escape;
 use sha2::{Digest, Sha256};
 
 pub use canonical_request::{canonical_request, header_values};
-pub use url_escape::percent_decode;
+pub use url_escape::{is_unreserved, percent_decode, uri_encode_into};
 
 /// An HTTP request as the verifier received it.
 #[derive(Debug, Clone, Copy)]

@@ -9,7 +9,7 @@
 //! `aws-sigv4` (and so CloudFront's signing, as the chain emulates it) and botocore's
 //! parameter signing produce; docs/oac-dev.md gives the evidence.
 
-use crate::url_escape::{encode_into, escape_at};
+use crate::url_escape::{escape_at, uri_encode_into};
 
 /// `raw_query` (without `?`, as received) → the canonical query line.
 pub fn canonical_query(raw_query: &str) -> String {
@@ -39,7 +39,7 @@ fn encoded_form_component(raw: &str) -> String {
     let decoded = decode_form_component(raw);
     let text = String::from_utf8_lossy(&decoded);
     let mut out = String::with_capacity(text.len());
-    encode_into(text.as_bytes(), false, &mut out);
+    uri_encode_into(text.as_bytes(), false, &mut out);
     out
 }
 

@@ -2,13 +2,13 @@
 //! what arrived on the wire, dot segments and empty segments removed (RFC 3986 §5.2.4), then
 //! percent-encoded once more, so an escape such as `%2F` is signed as `%252F` ("double encoding").
 
-use crate::url_escape::encode_into;
+use crate::url_escape::uri_encode_into;
 
 /// `raw_path` (percent-encoded, as received) → the canonical URI line.
 pub fn canonical_uri(raw_path: &str) -> String {
     let path = remove_dot_segments(raw_path);
     let mut out = String::with_capacity(path.len() + 8);
-    encode_into(path.as_bytes(), true, &mut out);
+    uri_encode_into(path.as_bytes(), true, &mut out);
     out
 }
 

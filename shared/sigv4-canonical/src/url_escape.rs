@@ -1,15 +1,24 @@
 //! Percent-encoding as SigV4 wants it: RFC 3986 unreserved characters (`A-Z a-z 0-9 - _ . ~`)
-//! stay, every other byte becomes `%XY` with uppercase hex.
+//! stay, every other byte becomes `%XY` with uppercase hex. The one SigV4 URI encoder: the
+//! canonical request's here, the X-Fluid-Identity signer's and verifier's query strings.
+
+/// RFC 3986 unreserved characters: the only ones SigV4 carries raw in a query.
+pub fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
 
 /// Appends `bytes` to `out`, percent-encoding everything but the unreserved characters (and `/`
-/// when `keep_slash`, for paths).
-pub(crate) fn encode_into(bytes: &[u8], keep_slash: bool, out: &mut String) {
+/// when `keep_slash`, for paths): AWS's `UriEncode`, the encoding botocore and `aws-sigv4` use.
+///
+/// ```
+/// let mut out = String::new();
+/// sigv4_canonical::uri_encode_into(b"AKID/20250101 a+b=~", false, &mut out);
+/// assert_eq!(out, "AKID%2F20250101%20a%2Bb%3D~");
+/// ```
+pub fn uri_encode_into(bytes: &[u8], keep_slash: bool, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in bytes {
-        if b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'_' | b'.' | b'~')
-            || (keep_slash && b == b'/')
-        {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
             out.push(b as char);
         } else {
             out.push('%');
@@ -69,7 +78,7 @@ mod tests {
 
     fn encoded(bytes: &[u8], keep_slash: bool) -> String {
         let mut out = String::new();
-        encode_into(bytes, keep_slash, &mut out);
+        uri_encode_into(bytes, keep_slash, &mut out);
         out
     }
 

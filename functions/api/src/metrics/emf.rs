@@ -1,78 +1,27 @@
 //! CloudWatch Embedded Metric Format: one [`Measurement`] → one JSON object on one line, which
 //! CloudWatch Logs turns into metrics when Lambda writes it to the function's log stream.
 //!
-//! The shape (AWS, "Specification: Embedded metric format"): a root object with
-//! `_aws: {Timestamp, CloudWatchMetrics: [MetricDirective]}`; each directive names a `Namespace`,
-//! `Dimensions` (an array of dimension sets, each at most 30 keys) and `Metrics` (at most 100
-//! `{Name, Unit}`); every dimension key is a top-level string member and every metric name a
-//! top-level number. Each measurement uses up to three directives, so that each metric carries
-//! only the dimensions it is documented with (docs/metrics.md).
+//! The envelope and the metrics' names, dimensions and units are the `emf` crate's (one home,
+//! shared with range-sync and checked against the CDK app's alarms); here, which directives,
+//! dimension values and metric values each measurement carries. Each measurement uses up to
+//! three directives, so that each metric carries only the dimensions it is documented with
+//! (docs/metrics.md).
 
 use std::time::Duration;
 
+use ::emf::api::{
+    IDENTITY_DIRECTIVE, LATENCY_DIRECTIVE, REQUESTS_DIRECTIVE, STORE_DIRECTIVE, STS_DIRECTIVE,
+};
+use ::emf::{Directive, metadata};
 use serde_json::{Map, Value, json};
 
 use crate::metrics::measurement::Measurement;
 use crate::metrics::settings::Namespace;
 
-/// `Requests` (Count): one per request, by `Route` and `StatusClass`, and by `StatusClass` alone.
-pub const REQUESTS: &str = "Requests";
-/// `Latency` (Milliseconds): router latency per request, by `Route`, and with no dimension.
-pub const LATENCY: &str = "Latency";
-/// `IdentityChecks` (Count): one per identity check, by `Outcome`.
-pub const IDENTITY_CHECKS: &str = "IdentityChecks";
-/// `StsLatency` (Milliseconds): one per STS call, by `Result`, and with no dimension.
-pub const STS_LATENCY: &str = "StsLatency";
-/// `StoreLatency` (Milliseconds): one per store operation, by `Store` and `Operation`, and by `Store`.
-pub const STORE_LATENCY: &str = "StoreLatency";
-/// `StoreErrors` (Count): 1 for a failed store operation, 0 otherwise; same dimensions as
-/// [`STORE_LATENCY`].
-pub const STORE_ERRORS: &str = "StoreErrors";
-
-/// The dimension keys.
-pub mod dimension {
-    /// The matched route template, or `unmatched`.
-    pub const ROUTE: &str = "Route";
-    /// `1xx` … `5xx`.
-    pub const STATUS_CLASS: &str = "StatusClass";
-    /// `accepted`, a rejection reason, `missing-role` or `gate-missing`.
-    pub const OUTCOME: &str = "Outcome";
-    /// `2xx`, `4xx`, `5xx`, `unreachable` or `too-large`.
-    pub const RESULT: &str = "Result";
-    /// `sqlite` or `dynamodb`.
-    pub const STORE: &str = "Store";
-    /// `append`, `get` or `list`.
-    pub const OPERATION: &str = "Operation";
-}
-
+pub use ::emf::api::{
+    IDENTITY_CHECKS, LATENCY, REQUESTS, STORE_ERRORS, STORE_LATENCY, STS_LATENCY, dimension,
+};
 use dimension::*;
-
-/// One MetricDirective: which dimension sets apply to which metrics.
-struct Directive {
-    dimensions: &'static [&'static [&'static str]],
-    metrics: &'static [(&'static str, &'static str)],
-}
-
-const REQUESTS_DIRECTIVE: Directive = Directive {
-    dimensions: &[&[ROUTE, STATUS_CLASS], &[STATUS_CLASS]],
-    metrics: &[(REQUESTS, "Count")],
-};
-const LATENCY_DIRECTIVE: Directive = Directive {
-    dimensions: &[&[ROUTE], &[]],
-    metrics: &[(LATENCY, "Milliseconds")],
-};
-const IDENTITY_DIRECTIVE: Directive = Directive {
-    dimensions: &[&[OUTCOME]],
-    metrics: &[(IDENTITY_CHECKS, "Count")],
-};
-const STS_DIRECTIVE: Directive = Directive {
-    dimensions: &[&[RESULT], &[]],
-    metrics: &[(STS_LATENCY, "Milliseconds")],
-};
-const STORE_DIRECTIVE: Directive = Directive {
-    dimensions: &[&[STORE, OPERATION], &[STORE]],
-    metrics: &[(STORE_LATENCY, "Milliseconds"), (STORE_ERRORS, "Count")],
-};
 
 /// A measurement laid out as EMF: directives, then the top-level dimension and metric members.
 struct Document<'a> {
@@ -144,26 +93,10 @@ fn document(measurement: &Measurement) -> Document<'_> {
 /// ```
 pub fn render(namespace: &Namespace, measurement: &Measurement, timestamp_ms: u64) -> String {
     let doc = document(measurement);
-    let directives: Vec<Value> = doc
-        .directives
-        .iter()
-        .map(|directive| {
-            let metrics: Vec<Value> = directive
-                .metrics
-                .iter()
-                .map(|(name, unit)| json!({"Name": name, "Unit": unit}))
-                .collect();
-            json!({
-                "Namespace": namespace.as_str(),
-                "Dimensions": directive.dimensions,
-                "Metrics": metrics,
-            })
-        })
-        .collect();
     let mut root = Map::new();
     root.insert(
         "_aws".to_owned(),
-        json!({"Timestamp": timestamp_ms, "CloudWatchMetrics": directives}),
+        metadata(namespace.as_str(), &doc.directives, timestamp_ms),
     );
     for (key, value) in doc.dimensions {
         root.insert(key.to_owned(), Value::from(value));

@@ -7,8 +7,9 @@ use std::fmt;
 pub const METRICS_VAR: &str = "METRICS";
 /// `METRICS_NAMESPACE`: the CloudWatch namespace (default [`DEFAULT_NAMESPACE`]).
 pub const NAMESPACE_VAR: &str = "METRICS_NAMESPACE";
-/// The namespace unless `METRICS_NAMESPACE` says otherwise.
-pub const DEFAULT_NAMESPACE: &str = "OacKit/Api";
+/// The namespace unless `METRICS_NAMESPACE` says otherwise (`emf`'s, where the CDK app's alarms
+/// are checked against it).
+pub use ::emf::api::DEFAULT_NAMESPACE;
 
 /// A CloudWatch namespace: 1–255 printable ASCII characters, not only spaces, not starting with
 /// `:` and not in the `AWS/` namespaces AWS reserves for its services.

@@ -7,15 +7,14 @@
 //!
 //! The canonical request (path, query, signed headers, payload hash) is [`sigv4_canonical`]'s,
 //! shared with the KVS stand-in's SigV4a verifier; here: `authorization` reads the
-//! `Authorization` header, `date_time` reads `x-amz-date`, `verify` the check (scope, clock,
+//! `Authorization` header, [`sigv4_canonical::amz_time`] reads `x-amz-date`, `verify` the check (scope, clock,
 //! payload hash, HMAC). Lambda's 403 answers and the resource policy sit beside this module
 //! ([`super::lambda_errors`], [`super::grants`]).
 
 mod authorization;
-mod date_time;
 mod verify;
 
-pub use date_time::format_amz_date;
+pub use sigv4_canonical::amz_time::format_amz_date;
 pub use sigv4_canonical::percent_decode;
 pub use verify::{Caller, FunctionUrlAuth, ReceivedRequest, SigningIdentity};
 

@@ -8,13 +8,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use sigv4_canonical::amz_time::{format_amz_date, parse_amz_date};
 use sigv4_canonical::{canonical_request, header_values, sha256_hex, string_to_sign};
 
 use super::CONTENT_SHA256;
 use super::authorization::{
     Authorization, decode_signature, is_lowercase_name, parse_authorization,
 };
-use super::date_time::{format_amz_date, parse_amz_date};
 use crate::function_url::grants::Grants;
 use crate::function_url::lambda_errors::Denial;
 

@@ -1,11 +1,26 @@
-//! The two time values of a presigned URL: `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`, a real UTC calendar
-//! date and time) and `X-Amz-Expires` (decimal seconds). Digits only, fixed widths: no signs,
-//! spaces or separators, whatever a general parser would tolerate.
+//! The two time values of SigV4: `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`, a real UTC calendar date and
+//! time) and a presigned URL's `X-Amz-Expires` (decimal seconds). Digits only, fixed widths: no
+//! signs, spaces or separators, whatever a general parser would tolerate. The one reader of both
+//! (the X-Fluid-Identity verifier, oac-dev's Function URL check) and the one writer of
+//! `X-Amz-Date` beside `aws-sigv4` (oac-dev's denial messages and Function URL events).
+//!
+//! Instants are Unix seconds (`u64`): a date before 1970 names no such instant and is refused,
+//! as malformed, by every caller alike. `aws-sigv4` (the signer) formats the same
+//! `YYYYMMDD'T'HHMMSS'Z'` from a `SystemTime`, which for a signer's clock is never before 1970,
+//! and AWS refuses such a date as expired: no verifier here has a reason to read one.
+//!
+//! ```
+//! use sigv4_canonical::amz_time::{format_amz_date, parse_amz_date};
+//! assert_eq!(parse_amz_date("20240229T120000Z"), Some(1_709_208_000));
+//! assert_eq!(format_amz_date(1_709_208_000), "20240229T120000Z");
+//! assert_eq!(parse_amz_date("19691231T235959Z"), None);
+//! ```
 
-use time::{Date, Month, PrimitiveDateTime, Time};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
-/// Up to ten ASCII digits as a number (`None` for anything else, including the empty string).
-pub(crate) fn parse_digits(s: &str) -> Option<u64> {
+/// Up to ten ASCII digits as a number (`None` for anything else, including the empty string):
+/// `X-Amz-Expires`, and each field of `X-Amz-Date`.
+pub fn parse_digits(s: &str) -> Option<u64> {
     if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -14,7 +29,7 @@ pub(crate) fn parse_digits(s: &str) -> Option<u64> {
 
 /// `YYYYMMDDTHHMMSSZ` → Unix seconds, if it names a real calendar date and time of day in
 /// 1970..=9999 (no Feb 30, no month 13, no hour 24, no leap second).
-pub(crate) fn parse_amz_date(s: &str) -> Option<u64> {
+pub fn parse_amz_date(s: &str) -> Option<u64> {
     let b = s.as_bytes();
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
         return None;
@@ -33,6 +48,24 @@ pub(crate) fn parse_amz_date(s: &str) -> Option<u64> {
         .assume_utc()
         .unix_timestamp();
     u64::try_from(seconds).ok()
+}
+
+/// Unix seconds → `YYYYMMDDTHHMMSSZ`, as `aws-sigv4` writes it (an instant past year 9999, which
+/// no clock gives, is written as the epoch).
+pub fn format_amz_date(secs: u64) -> String {
+    let at = i64::try_from(secs)
+        .ok()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 #[cfg(test)]
@@ -89,6 +122,33 @@ mod tests {
     #[test]
     fn dates_before_1970_are_refused() {
         assert_eq!(parse_amz_date("19691231T235959Z"), None);
+        assert_eq!(parse_amz_date("19000101T000000Z"), None);
+        assert_eq!(parse_amz_date("00000101T000000Z"), None);
+        assert_eq!(
+            parse_amz_date("19700101T000000Z"),
+            Some(0),
+            "the first second is a date"
+        );
+    }
+
+    #[test]
+    fn amz_dates_round_trip() {
+        for secs in [0u64, 951_782_400, 1_709_208_000, 4_102_444_799] {
+            assert_eq!(parse_amz_date(&format_amz_date(secs)), Some(secs));
+        }
+    }
+
+    #[test]
+    fn the_last_second_of_9999_is_the_latest_date() {
+        // `date -u -d 9999-12-31T23:59:59Z +%s`
+        assert_eq!(format_amz_date(253_402_300_799), "99991231T235959Z");
+        assert_eq!(parse_amz_date("99991231T235959Z"), Some(253_402_300_799));
+        assert_eq!(format_amz_date(253_402_300_800), "19700101T000000Z");
+    }
+
+    #[test]
+    fn a_signed_field_is_refused() {
+        assert_eq!(parse_amz_date("2024+101T000000Z"), None);
     }
 
     #[test]
