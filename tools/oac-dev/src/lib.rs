@@ -19,6 +19,8 @@ pub mod function_url;
 pub mod http;
 pub mod runtime_api;
 pub mod secret_source;
+#[cfg(feature = "sigv4-fixtures")]
+pub mod sigv4_fixtures;
 pub mod stage;
 pub mod stop_signal;
 
