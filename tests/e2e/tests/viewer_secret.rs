@@ -14,8 +14,8 @@ use common::{Answer, CLOUDFLARE_V4, DIRECT, Running, answer, problem_type, start
 use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, encode_ranges};
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, secrets_value};
 use ip_filter_core::{Snapshot, parse_cidr};
-use oac_dev::cloudfront::kvs::KvsSource;
 use oac_dev::config::OriginSecretConfig;
+use oac_dev::model::KvsSource;
 use oac_dev::{ChainConfig, ViewerFilter};
 use serde_json::json;
 use test_support::cargo_bin::cargo_bin;

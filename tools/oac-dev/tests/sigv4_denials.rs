@@ -5,7 +5,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
 use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
-use oac_dev::function_url::{Denial, Grants};
+use oac_dev::function_url::Denial;
+use oac_dev::model::Grants;
 use oac_dev::sigv4_fixtures::{AKID, HOST, SECRET, cloudfront_signed, function_url, h, received};
 use serde_json::Value;
 

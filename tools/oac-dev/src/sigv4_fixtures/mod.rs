@@ -12,8 +12,8 @@ pub mod requests;
 use std::time::{Duration, SystemTime};
 
 use crate::cloudfront::sigv4_sign::sign_origin_request;
-use crate::function_url::Grants;
-use crate::function_url::sigv4::{FunctionUrlAuth, ReceivedRequest, SigningIdentity};
+use crate::function_url::sigv4::{FunctionUrlAuth, ReceivedRequest};
+use crate::model::{Grants, SigningIdentity};
 use aws_credential_types::Credentials;
 use sha2::{Digest, Sha256};
 
