@@ -5,6 +5,7 @@ mod cdk;
 mod cfn_lint;
 mod cloudflare_ips;
 mod cloudfront_function;
+mod crate_graph;
 mod dev;
 mod edge;
 mod elf_check;
@@ -64,6 +65,9 @@ enum Task {
     /// Refresh shared/cloudflare-ranges/ranges.json from Cloudflare's API; prints the diff and
     /// the new etag.
     CloudflareIps(cloudflare_ips::CloudflareIpsArgs),
+    /// Print the crate graph and check the layout (a step of `test`): nothing that ships depends
+    /// on dev/, no dependency cycle, oac-dev's components import only its model and plumbing.
+    CrateGraph,
 }
 
 fn main() -> ExitCode {
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Task::Bench => test::bench(),
         Task::CloudfrontFunction(args) => cloudfront_function::build(&args).map(|_| ()),
         Task::CloudflareIps(args) => cloudflare_ips::run(&args),
+        Task::CrateGraph => crate_graph::run(),
         Task::Synth(args) => cdk::build_and_run("synth", &args),
         Task::Deploy(args) => cdk::build_and_run("deploy", &args),
     };

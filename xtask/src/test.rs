@@ -25,6 +25,7 @@ const MIN_NODE_MAJOR: u32 = 20;
 /// fmt, clippy, the Rust tests, the edge bundles and the Node tests against them.
 pub fn run_all(args: &TestArgs) -> Result<()> {
     let node = check_node()?;
+    crate::crate_graph::run()?;
     if !args.no_lint {
         run(cargo().args(["fmt", "--all", "--", "--check"]))?;
         run(cargo().args([

@@ -43,8 +43,6 @@ pub mod presign;
 pub mod process;
 pub mod python_script;
 pub mod recording_listener;
-#[cfg(feature = "sigv4")]
-pub mod sigv4;
 pub mod standin_credentials;
 pub mod sts_standin;
 pub mod transport_cases;

@@ -9,11 +9,11 @@ use common::{
     CLOUDFLARE_V4, CLOUDFLARE_V6, DIRECT, assert_lambda_forbidden, assert_lambda_invalid_signature,
     problem_type, start,
 };
-use oac_dev::function_url::Grants;
+use oac_dev::model::Grants;
+use oac_dev::sigv4_fixtures::sha256_hex;
 use oac_dev::{ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
 use serde_json::Value;
 use test_support::cargo_bin::cargo_bin;
-use test_support::sigv4::sha256_hex;
 
 /// The deployed chain with the echo function.
 fn config() -> ChainConfig {

@@ -11,8 +11,8 @@ use common::{
     Answer, CLOUDFLARE_V4, Running, answer, assert_lambda_invalid_signature,
     assert_lambda_payload_too_large, problem_type, start,
 };
+use oac_dev::sigv4_fixtures::sha256_hex;
 use test_support::cargo_bin::cargo_bin;
-use test_support::sigv4::sha256_hex;
 
 async fn chain() -> Running {
     start(common::config(cargo_bin("oac-dev", "oac-echo"), vec![])).await

@@ -8,11 +8,11 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
+use oac_dev::sigv4_fixtures::agreement::{Arrived, CASES, assert_agrees, seed};
+use oac_dev::sigv4_fixtures::requests::{Generated, Signer, generate};
+use oac_dev::sigv4_fixtures::{AKID, HOST, REGION, SECRET};
 use serde_json::json;
 use test_support::botocore_sigv4::botocore_sign;
-use test_support::sigv4::agreement::{Arrived, CASES, assert_agrees, seed};
-use test_support::sigv4::requests::{Generated, Signer, generate};
-use test_support::sigv4::{AKID, HOST, REGION, SECRET};
 
 #[test]
 fn every_botocore_signed_request_verifies_and_every_tampering_fails() {

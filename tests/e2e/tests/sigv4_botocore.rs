@@ -7,11 +7,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_credential_types::Credentials;
 use base64::Engine as _;
 use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
-use serde_json::{Value, json};
-use test_support::botocore_sigv4::botocore_sign;
-use test_support::sigv4::{
+use oac_dev::sigv4_fixtures::{
     AKID, HOST, REGION, SECRET, function_url, h, header, received, sha256_hex,
 };
+use serde_json::{Value, json};
+use test_support::botocore_sigv4::botocore_sign;
 
 struct Case {
     method: &'static str,

@@ -20,7 +20,7 @@ use crate::artifacts;
 use crate::cloudfront::edge_result::{self, EdgeResult};
 use crate::cloudfront::function_event::{self, FunctionResult};
 use crate::cloudfront::header_rules::{self, FunctionKind};
-use crate::cloudfront::kvs::{self, KvsView, Readers};
+use crate::cloudfront::kvs::KvsView;
 use crate::cloudfront::kvs_edge::EdgeKvs;
 use crate::cloudfront::oac_sign::OacSigner;
 use crate::cloudfront::secret_verdict::SecretVerdict;
@@ -29,6 +29,7 @@ use crate::config::{ChainConfig, FUNCTION_HOST, ViewerFilter};
 use crate::edge_worker::{EdgeWorkers, Stage};
 use crate::function_url::{self, FunctionUrl, Invocation};
 use crate::http::{HttpRequest, HttpResponse, path_and_query};
+use crate::kvs_feed::{self, Readers};
 use crate::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use crate::stage::Early;
 
@@ -71,7 +72,7 @@ impl Chain {
                     workers: workers.clone(),
                     edge: edge_kvs.clone(),
                 };
-                Some(kvs::start(&secret.store, readers).await?)
+                Some(kvs_feed::start(&secret.store, readers).await?)
             }
             None => None,
         };

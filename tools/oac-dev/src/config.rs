@@ -5,8 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cloudfront::kvs::KvsSource;
-use crate::function_url::Grants;
+use crate::model::{Grants, KvsSource};
 
 /// The emulated Function URL (32-character URL ID, as AWS makes them).
 pub const FUNCTION_HOST: &str = "oacdevlocalfunctionurl0000000000.lambda-url.us-east-1.on.aws";

@@ -9,6 +9,11 @@
 //! `AWS_IAM` check (an independent SigV4 verifier, payload hash, clock, resource policy —
 //! answering Lambda's 403s) and its payload 2.0 event ([`function_url`]), and the real function
 //! binary through an emulated Lambda Runtime API ([`runtime_api`]).
+//!
+//! The components ([`cloudfront`], [`function_url`], [`runtime_api`], [`edge_worker`]) import the
+//! shared [`model`] and the plumbing ([`config`], [`http`], [`stage`], [`secret_source`],
+//! [`stop_signal`]), never each other; the wiring ([`chain`], [`artifacts`], [`kvs_feed`])
+//! assembles them. `cargo xtask crate-graph` checks it.
 
 pub mod artifacts;
 pub mod chain;
@@ -17,8 +22,12 @@ pub mod config;
 pub mod edge_worker;
 pub mod function_url;
 pub mod http;
+pub mod kvs_feed;
+pub mod model;
 pub mod runtime_api;
 pub mod secret_source;
+#[cfg(feature = "sigv4-fixtures")]
+pub mod sigv4_fixtures;
 pub mod stage;
 pub mod stop_signal;
 

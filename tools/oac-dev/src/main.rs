@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, check_header_name};
 use oac_dev::config::OriginSecretConfig;
-use oac_dev::function_url::Grants;
+use oac_dev::model::Grants;
 use oac_dev::secret_source::{self, SecretSourceError};
 use oac_dev::stop_signal::StopSignals;
 use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};

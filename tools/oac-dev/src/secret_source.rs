@@ -17,7 +17,7 @@ use std::path::Path;
 
 use ip_filter_core::origin_secret::{MAX_SECRETS, SecretError};
 
-use crate::cloudfront::kvs::KvsSource;
+use crate::model::KvsSource;
 
 /// The environment variable that may hold the origin secrets (comma- or newline-separated).
 pub const ENV_VAR: &str = "OAC_DEV_ORIGIN_SECRET";

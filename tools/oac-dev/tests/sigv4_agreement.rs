@@ -8,9 +8,9 @@
 
 use std::time::SystemTime;
 
-use test_support::sigv4::agreement::{Arrived, CASES, assert_agrees, seed};
-use test_support::sigv4::cloudfront_sign;
-use test_support::sigv4::requests::{Signer, generate};
+use oac_dev::sigv4_fixtures::agreement::{Arrived, CASES, assert_agrees, seed};
+use oac_dev::sigv4_fixtures::cloudfront_sign;
+use oac_dev::sigv4_fixtures::requests::{Signer, generate};
 
 #[test]
 fn every_aws_sigv4_signed_request_verifies_and_every_tampering_fails() {

@@ -5,9 +5,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
 use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
-use oac_dev::function_url::{Denial, Grants};
+use oac_dev::function_url::Denial;
+use oac_dev::model::Grants;
+use oac_dev::sigv4_fixtures::{AKID, HOST, SECRET, cloudfront_signed, function_url, h, received};
 use serde_json::Value;
-use test_support::sigv4::{AKID, HOST, SECRET, cloudfront_signed, function_url, h, received};
 
 #[test]
 fn a_body_without_its_hash_header_is_refused_like_lambda() {

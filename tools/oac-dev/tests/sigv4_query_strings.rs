@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use test_support::sigv4::{HOST, cloudfront_sign, function_url, h, received};
+use oac_dev::sigv4_fixtures::{HOST, cloudfront_sign, function_url, h, received};
 
 /// Signs `GET path?query` (with `headers`) now and checks it at the Function URL.
 fn verifies(path: &str, query: &str, headers: Vec<(String, String)>) -> Result<(), String> {

@@ -27,7 +27,7 @@ pub fn random_text(rng: &mut fastrand::Rng, len: usize) -> Vec<u8> {
 
 /// `oac-echo`'s answer says it got exactly `body`, signed with its hash.
 pub fn assert_echoed_byte_identical(echo: &serde_json::Value, body: &[u8]) {
-    let hash = test_support::sigv4::sha256_hex(body);
+    let hash = oac_dev::sigv4_fixtures::sha256_hex(body);
     assert_eq!(echo["bodyLength"], body.len());
     assert_eq!(echo["bodySha256"], hash, "the body changed on the way");
     assert_eq!(echo["headers"]["x-amz-content-sha256"], hash);

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use oac_dev::function_url::Grants;
+use oac_dev::model::Grants;
 use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
 use serde_json::Value;
 

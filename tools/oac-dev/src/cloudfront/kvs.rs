@@ -3,51 +3,20 @@
 //! secrets ([`crate::secret_source`]) and the compiled ranges, with `ip_filter_core::kvs_layout`.
 //! The Node.js workers hold a copy for the CloudFront Function (`cloudfront-function.mjs`'s store
 //! stand-in), the Lambda@Edge bundle fetches it from an in-process KVS stand-in
-//! ([`super::kvs_edge`]), and the chain keeps one too, for the log's verdict.
+//! ([`super::kvs_edge`]), and the chain keeps one too, for the log's verdict. Where the items
+//! come from is the model's [`crate::model::KvsSource`]; [`crate::kvs_feed`] hands them to every
+//! reader.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, Weak};
-use std::time::Duration;
+use std::path::Path;
+use std::sync::RwLock;
 
-use anyhow::{Context, Result};
-use cloudflare_ranges::Snapshot;
+use anyhow::Result;
 use ip_filter_cloudfront_function::sidecar;
 use ip_filter_core::kvs_layout;
-use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, decode_ranges, encode_ranges};
-use ip_filter_core::origin_secret::{OriginSecrets, SecretError, secrets_value};
+use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, decode_ranges};
+use ip_filter_core::origin_secret::OriginSecrets;
 
-use super::kvs_edge::EdgeKvs;
-use crate::edge_worker::EdgeWorkers;
-
-/// How often the state file is looked at.
-const POLL: Duration = Duration::from_millis(200);
-
-/// The store's items, key → value, in the order written.
-pub type Items = Vec<(String, String)>;
-
-/// Where the store's items come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KvsSource {
-    /// The KVS stand-in's state file (`{"etag":…,"items":[{"key":…,"value":…}]}`); missing or
-    /// unreadable: every read fails.
-    File(PathBuf),
-    /// Fixed items: the compiled ranges and the secrets' hashes (never the secrets).
-    Items(Items),
-}
-
-impl KvsSource {
-    /// Items for 1 or 2 secrets (checked; only their SHA-256 is kept) and the bundled
-    /// Cloudflare ranges. The error never contains a secret.
-    pub fn from_secrets<S: AsRef<str>>(secrets: &[S]) -> Result<Self, SecretError> {
-        let secrets = secrets_value(secrets)?;
-        let nets = Snapshot::bundled()
-            .and_then(|s| s.nets())
-            .expect("the bundled snapshot is valid (its tests say so)");
-        let mut items = encode_ranges(&nets).expect("the bundled ranges meet the layout");
-        items.push((ORIGIN_SECRETS_KEY.to_owned(), secrets));
-        Ok(Self::Items(items))
-    }
-}
+use crate::model::Items;
 
 /// Refuses a function that is not the KVS-mode one built for `header` (it would refuse every
 /// request, or check a header Cloudflare does not send), as its sidecar says
@@ -89,7 +58,7 @@ impl KvsView {
         OriginSecrets::from_kvs_value(&value).ok()
     }
 
-    fn replace(&self, items: Option<Items>) {
+    pub(crate) fn replace(&self, items: Option<Items>) {
         *self.items.write().expect("kvs lock") = items;
     }
 }
@@ -116,100 +85,10 @@ pub fn describe(items: Option<&Items>) -> String {
     format!("{} items, {ranges}, {secrets}", items.len())
 }
 
-/// Where the store's items go besides the view: the workers' store stand-in (the CloudFront
-/// Function's) and, for the Lambda@Edge bundle, the KVS stand-in it fetches from.
-#[derive(Clone)]
-pub struct Readers {
-    /// The Node.js workers.
-    pub workers: Arc<EdgeWorkers>,
-    /// The Lambda@Edge bundle's KVS stand-in, when that filter runs.
-    pub edge: Option<Arc<EdgeKvs>>,
-}
-
-/// Puts `items` into every reader and the view; says so on stderr.
-async fn publish(
-    readers: &Readers,
-    view: &KvsView,
-    items: Option<Items>,
-    origin: &str,
-) -> Result<()> {
-    eprintln!(
-        "oac-dev: KeyValueStore from {origin}: {}",
-        describe(items.as_ref())
-    );
-    if let Some(edge) = &readers.edge {
-        edge.publish(items.as_ref());
-    }
-    readers
-        .workers
-        .set_kvs(items.as_ref())
-        .await
-        .map_err(anyhow::Error::msg)
-        .context("handing the KeyValueStore to the edge workers")?;
-    view.replace(items);
-    Ok(())
-}
-
-/// Loads the store from `source` into the readers; for a file, keeps watching it (re-read on any
-/// change of its bytes) until the workers are gone.
-pub async fn start(source: &KvsSource, readers: Readers) -> Result<Arc<KvsView>> {
-    let view = Arc::new(KvsView::default());
-    match source {
-        KvsSource::Items(items) => {
-            publish(&readers, &view, Some(items.clone()), "the origin secrets").await?
-        }
-        KvsSource::File(path) => {
-            let text = std::fs::read(path).ok();
-            let origin = path.display().to_string();
-            publish(
-                &readers,
-                &view,
-                text.as_deref().and_then(parse_state),
-                &origin,
-            )
-            .await?;
-            tokio::spawn(watch(
-                path.clone(),
-                text,
-                Arc::downgrade(&readers.workers),
-                readers.edge,
-                view.clone(),
-            ));
-        }
-    }
-    Ok(view)
-}
-
-async fn watch(
-    path: PathBuf,
-    mut last: Option<Vec<u8>>,
-    workers: Weak<EdgeWorkers>,
-    edge: Option<Arc<EdgeKvs>>,
-    view: Arc<KvsView>,
-) {
-    loop {
-        tokio::time::sleep(POLL).await;
-        let Some(workers) = workers.upgrade() else {
-            return;
-        };
-        let text = std::fs::read(&path).ok();
-        if text != last {
-            let items = text.as_deref().and_then(parse_state);
-            let readers = Readers {
-                workers,
-                edge: edge.clone(),
-            };
-            if let Err(e) = publish(&readers, &view, items, &path.display().to_string()).await {
-                eprintln!("oac-dev: {e:#}");
-            }
-            last = text;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::KvsSource;
 
     const SECRET: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
 
@@ -319,21 +198,5 @@ mod tests {
         std::fs::write(&path, code.replace("x-origin-secret", "x-origin-secreT")).unwrap();
         let e = refusal(&dir, "x-origin-secret");
         assert!(e.contains("(its sha256 differs)"), "{e}");
-    }
-
-    #[test]
-    fn a_short_secret_is_refused_without_being_echoed() {
-        let e = KvsSource::from_secrets(&["short".to_owned()]).unwrap_err();
-        assert_eq!(e, SecretError::Malformed);
-        assert!(!e.to_string().contains("short"));
-    }
-
-    #[test]
-    fn three_secrets_are_refused() {
-        let three: Vec<String> = (0..3).map(|i| format!("{SECRET}{i}")).collect();
-        assert_eq!(
-            KvsSource::from_secrets(&three).unwrap_err(),
-            SecretError::Count
-        );
     }
 }

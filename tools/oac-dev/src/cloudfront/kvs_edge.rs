@@ -16,7 +16,7 @@ use kvs_standin::store::Store;
 use kvs_state_file::{Item, State};
 use serde_json::{Map, Value};
 
-use super::kvs::Items;
+use crate::model::Items;
 
 /// The store a bundle built without `--kvs-arn` is given.
 pub const LOCAL_ARN: &str = "arn:aws:cloudfront::000000000000:key-value-store/oac-dev-local";

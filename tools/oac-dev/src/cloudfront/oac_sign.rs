@@ -5,7 +5,6 @@
 use std::time::SystemTime;
 
 use super::sigv4_sign::sign_origin_request;
-use crate::function_url::sigv4::SigningIdentity;
 use aws_credential_types::Credentials;
 use axum::http::Method;
 use cloudfront_event::Request;
@@ -13,24 +12,8 @@ use cloudfront_event::Request;
 use super::edge_result::flatten;
 use crate::config::{FUNCTION_HOST, REGION};
 use crate::http::{HttpRequest, path_and_query};
+use crate::model::identity::{CLOUDFRONT_AKID, CLOUDFRONT_SECRET};
 use crate::stage::Early;
-
-/// The local stand-in for CloudFront's OAC signing identity (not an AWS credential).
-const CLOUDFRONT_AKID: &str = "AKIAOACDEVCLOUDFRONT";
-const CLOUDFRONT_SECRET: &str = "oac-dev-local-cloudfront-signing-key";
-const CLOUDFRONT_ARN: &str =
-    "arn:aws:sts::000000000000:assumed-role/oac-dev-cloudfront/origin-access-control";
-const CLOUDFRONT_ACCOUNT: &str = "000000000000";
-
-/// CloudFront's signing identity as IAM knows it (what the Function URL verifies against).
-pub fn cloudfront_identity() -> SigningIdentity {
-    SigningIdentity {
-        access_key_id: CLOUDFRONT_AKID.to_owned(),
-        secret_access_key: CLOUDFRONT_SECRET.to_owned(),
-        principal_arn: CLOUDFRONT_ARN.to_owned(),
-        account_id: CLOUDFRONT_ACCOUNT.to_owned(),
-    }
-}
 
 /// Signs origin requests as CloudFront's OAC does.
 pub struct OacSigner {

@@ -83,7 +83,7 @@ pub fn response(r: HttpResponse, x_cache: &str, request_id: &str) -> Response<Bo
 mod tests {
     use std::time::Duration;
 
-    use crate::function_url::Grants;
+    use crate::model::Grants;
 
     use super::*;
     use crate::config::ViewerFilter;

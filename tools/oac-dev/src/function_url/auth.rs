@@ -4,12 +4,12 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::Denial;
 use super::sigv4::{Caller, FunctionUrlAuth, ReceivedRequest};
-use super::{Denial, Grants};
 
-use crate::cloudfront::oac_sign::cloudfront_identity;
 use crate::config::{FUNCTION_HOST, REGION};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::model::{Grants, cloudfront_identity};
 use crate::stage::{CLOUDFRONT_ERROR, Early};
 
 /// How far a request's `x-amz-date` may be from the Function URL's clock.

@@ -12,6 +12,5 @@ pub mod response;
 pub mod sigv4;
 
 pub use auth::FunctionUrl;
-pub use grants::Grants;
 pub use lambda_errors::Denial;
 pub use payload::Invocation;

@@ -16,6 +16,6 @@ mod verify;
 
 pub use sigv4_canonical::amz_time::format_amz_date;
 pub use sigv4_canonical::percent_decode;
-pub use verify::{Caller, FunctionUrlAuth, ReceivedRequest, SigningIdentity};
+pub use verify::{Caller, FunctionUrlAuth, ReceivedRequest};
 
 pub use cloudfront_event::{CONTENT_SHA256, EMPTY_SHA256};

@@ -15,21 +15,8 @@ use super::CONTENT_SHA256;
 use super::authorization::{
     Authorization, decode_signature, is_lowercase_name, parse_authorization,
 };
-use crate::function_url::grants::Grants;
 use crate::function_url::lambda_errors::Denial;
-
-/// Credentials the emulated IAM knows, and whom they belong to.
-#[derive(Debug, Clone)]
-pub struct SigningIdentity {
-    /// Access key ID.
-    pub access_key_id: String,
-    /// Secret access key.
-    pub secret_access_key: String,
-    /// The principal's ARN, reported to the function as `authorizer.iam.userArn`.
-    pub principal_arn: String,
-    /// Its account.
-    pub account_id: String,
-}
+use crate::model::{Grants, SigningIdentity};
 
 /// An HTTP request as the Function URL received it.
 pub type ReceivedRequest<'a> = sigv4_canonical::Request<'a>;

@@ -1,17 +1,20 @@
-//! What the SigV4 tests of `oac-dev` and `tests/e2e` share (feature `sigv4`): the emulated
-//! Function URL, requests as it receives them, CloudFront's signing, random legitimate requests
-//! ([`requests`]) and the signer/verifier agreement check ([`agreement`]). Pure Rust: botocore's
-//! side is [`crate::botocore_sigv4`].
+//! What the SigV4 tests of `oac-dev` and `tests/e2e` share (feature `sigv4-fixtures`, never in
+//! the `oac-dev` binary): the emulated Function URL, requests as it receives them, CloudFront's
+//! signing, random legitimate requests ([`requests`]) and the signer/verifier agreement check
+//! ([`agreement`]). Pure Rust: botocore's side is `test_support::botocore_sigv4`.
+//!
+//! Here rather than in `test-support` so that `oac-dev`'s own tests need no crate that depends on
+//! `oac-dev` (no dev-dependency cycle).
 
 pub mod agreement;
 pub mod requests;
 
 use std::time::{Duration, SystemTime};
 
+use crate::cloudfront::sigv4_sign::sign_origin_request;
+use crate::function_url::sigv4::{FunctionUrlAuth, ReceivedRequest};
+use crate::model::{Grants, SigningIdentity};
 use aws_credential_types::Credentials;
-use oac_dev::cloudfront::sigv4_sign::sign_origin_request;
-use oac_dev::function_url::Grants;
-use oac_dev::function_url::sigv4::{FunctionUrlAuth, ReceivedRequest, SigningIdentity};
 use sha2::{Digest, Sha256};
 
 /// The access key id CloudFront signs with.

@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use oac_dev::function_url::sigv4::FunctionUrlAuth;
+use crate::function_url::sigv4::FunctionUrlAuth;
 
 use super::requests::{Generated, METHODS, Signer};
 use super::{function_url, received};

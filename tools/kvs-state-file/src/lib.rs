@@ -1,6 +1,6 @@
 //! The KeyValueStore state file: `{"etag":"…","items":[{"key":"…","value":"…"},…]}`.
 //!
-//! One model for both sides of the file: the KVS stand-in (`dev/kvs-standin`) writes it after
+//! One model for both sides of the file: the KVS stand-in (`tools/kvs-standin`) writes it after
 //! every successful change ([`write_atomic`]: a temporary file beside it, then a rename, so a
 //! reader sees the old state or the new one, never half of one), and `oac-dev --kvs-file` reads
 //! it ([`parse`]). The store's rules (limits, ETags) are the stand-in's; this crate only says
