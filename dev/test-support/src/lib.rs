@@ -1,7 +1,8 @@
 //! Dev-only helpers of oac-kit's end-to-end tests (`tests/e2e`). Never a normal dependency.
 //!
 //! One way to find each outside tool: the Python interpreter ([`python`]), the scripts under
-//! `dev/py` ([`py_script`]), the repository root ([`repo_root`]). A missing tool makes a test FAIL
+//! `dev/py` ([`py_script`]), the repository root ([`repo_root`]), the build outputs
+//! ([`target_dir`], [`edge_dir`]). A missing tool makes a test FAIL
 //! with a message naming the fix, never skip.
 
 use std::path::PathBuf;
@@ -21,6 +22,34 @@ pub fn repo_root() -> PathBuf {
         .join("../..")
         .canonicalize()
         .expect("the repository root exists")
+}
+
+/// The cargo profile directory the running test (or bench) was built into: it runs as
+/// `<target>/<profile>/deps/<test>-<hash>`.
+pub fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("a test binary lives in <target>/<profile>/deps")
+        .to_path_buf()
+}
+
+/// The cargo target directory the running test was built into, where the workspace's other build
+/// outputs are too: `$CARGO_TARGET_DIR` or `<repo>/target`, as cargo chose it.
+pub fn target_dir() -> PathBuf {
+    profile_dir()
+        .parent()
+        .expect("<target>/<profile>")
+        .to_path_buf()
+}
+
+/// The built edge artifacts (`cargo xtask edge`, `cargo xtask cloudfront-function`):
+/// `$OAC_KIT_EDGE_DIR` (`cargo xtask test` sets it), else `<target>/edge`.
+pub fn edge_dir() -> PathBuf {
+    std::env::var_os("OAC_KIT_EDGE_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("edge"))
 }
 
 /// A script under `dev/py`, e.g. `py_script("sts_standin.py")`; panics if it is missing.
