@@ -109,7 +109,7 @@ mod tests {
     //! (`shared/ip-filter-core/tests/api/`); no internet needed.
 
     use super::*;
-    use crate::edge::cargo_target_dir;
+    use crate::paths::target_dir as cargo_target_dir;
     use crate::test_server::serve_answer;
     use std::time::UNIX_EPOCH;
 

@@ -15,8 +15,6 @@ use cloudfront_event::reserved_headers::{
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, MAX_HEADER_CHARS, check_header_name};
 use serde_json::{Value, json};
 
-use crate::run::root;
-
 /// Where the cases are written.
 pub const OUTPUT: &str = "target/edge/origin-secret-header.cases.json";
 
@@ -75,7 +73,7 @@ pub fn cases() -> Vec<Value> {
 
 /// Writes the cases for the CDK app's test.
 pub fn write() -> Result<()> {
-    let path = root().join(OUTPUT);
+    let path = crate::paths::in_target(OUTPUT);
     fs::create_dir_all(path.parent().context("the output has a directory")?)?;
     fs::write(&path, serde_json::to_string_pretty(&cases())?)
         .with_context(|| format!("writing {}", path.display()))?;

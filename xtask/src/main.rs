@@ -8,9 +8,11 @@ mod cloudfront_function;
 mod dev;
 mod edge;
 mod elf_check;
+mod functions;
 mod header_name_cases;
 mod kvs_cases;
 mod lambda;
+mod paths;
 mod ranges_fetch;
 mod run;
 mod schemathesis;
@@ -19,6 +21,7 @@ mod supervise;
 mod test;
 #[cfg(test)]
 mod test_server;
+mod toolchain;
 
 use std::process::ExitCode;
 
