@@ -133,6 +133,16 @@ mod tests {
         );
     }
 
+    /// xtask and the tests (`test_support::target_dir`, the directory they were built into)
+    /// find the same target directory.
+    #[test]
+    fn xtask_and_the_tests_agree_on_the_target_dir() {
+        assert_eq!(
+            target_dir().canonicalize().unwrap(),
+            test_support::target_dir().canonicalize().unwrap()
+        );
+    }
+
     #[test]
     fn a_label_outside_target_is_refused() {
         assert!(std::panic::catch_unwind(|| in_target("edge/x.js")).is_err());

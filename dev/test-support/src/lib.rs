@@ -76,3 +76,21 @@ pub mod sigv4;
 pub mod standin_credentials;
 pub mod sts_standin;
 pub mod transport_cases;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_dir_is_the_one_cargo_built_this_test_into() {
+        let expected = std::env::var_os("CARGO_TARGET_DIR")
+            .filter(|d| !d.is_empty())
+            .map(|d| repo_root().join(d))
+            .unwrap_or_else(|| repo_root().join("target"));
+        assert_eq!(
+            target_dir().canonicalize().unwrap(),
+            expected.canonicalize().unwrap()
+        );
+        assert_eq!(profile_dir().parent(), Some(target_dir().as_path()));
+    }
+}
