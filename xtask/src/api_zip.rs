@@ -9,8 +9,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
-use crate::run::root;
-
 /// The limit on the api's zip, in bytes (8 MB, decimal).
 pub const API_ZIP_MAX_BYTES: u64 = 8_000_000;
 
@@ -32,20 +30,19 @@ pub fn check_size(artifact: &str, size: u64, max: u64) -> Result<()> {
 /// ([`crate::lambda::check`] builds it with the other functions, in one invocation); returns its
 /// path.
 pub fn check_built() -> Result<PathBuf> {
-    let zip = root().join("target/lambda/api/bootstrap.zip");
+    let api = &crate::functions::API;
+    let zip = api.artifact_path();
+    let label = format!("target/{}", api.artifact());
+    let max = api.max_bytes().context("the api's zip has a size limit")?;
     let size = fs::metadata(&zip)
         .with_context(|| format!("cargo lambda build made no {}", zip.display()))?
         .len();
-    check_size("target/lambda/api/bootstrap.zip", size, API_ZIP_MAX_BYTES)?;
-    crate::sizes::record(
-        "target/lambda/api/bootstrap.zip",
-        size,
-        Some(API_ZIP_MAX_BYTES),
-    )?;
+    check_size(&label, size, max)?;
+    crate::sizes::record(&label, size, Some(max))?;
     eprintln!(
         "api zip: {size} bytes ({:.2} MB, limit {:.0} MB)",
         size as f64 / 1e6,
-        API_ZIP_MAX_BYTES as f64 / 1e6
+        max as f64 / 1e6
     );
     Ok(zip)
 }

@@ -2,8 +2,7 @@
 //! deploys, install the CDK packages from the lockfile if needed, then run the pinned CDK CLI
 //! (`aws-cdk`, `infra/cdk/node_modules/.bin/cdk`) with every argument after `--`.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Result, ensure};
@@ -11,8 +10,10 @@ use clap::Args;
 
 use crate::cloudfront_function;
 use crate::edge::{self, EdgeArgs};
-use crate::run::{cargo, root, run};
-use crate::test::{path_with, python_env};
+use crate::functions::{self, Kind};
+use crate::run::{cargo, run};
+use crate::{paths, toolchain};
+use ip_filter_cloudfront_function::sidecar;
 
 /// Options of `cargo xtask synth` / `deploy`.
 #[derive(Args)]
@@ -33,48 +34,39 @@ enum Builder {
     CloudfrontFunction,
 }
 
-/// One build output the app reads, relative to `target/` (as `bin/app.ts` names it).
+/// One build output the app reads, relative to the target directory (as `bin/app.ts` names it).
 struct Artifact {
-    path: &'static str,
+    path: String,
     builder: Builder,
 }
 
-/// Everything the app deploys. A new artifact is one line here (and its path in `bin/app.ts`).
-const ARTIFACTS: &[Artifact] = &[
-    Artifact {
-        path: "lambda/api/bootstrap.zip",
-        builder: Builder::CargoLambda("api"),
-    },
-    Artifact {
-        path: "lambda/range-sync/bootstrap.zip",
-        builder: Builder::CargoLambda("range-sync"),
-    },
-    Artifact {
-        path: "edge/body-hash/body-hash.zip",
-        builder: Builder::EdgeBundles,
-    },
-    Artifact {
-        path: "edge/ip-filter/ip-filter.zip",
-        builder: Builder::EdgeBundles,
-    },
-    Artifact {
-        path: "edge/ip-filter.cloudfront.js",
-        builder: Builder::CloudfrontFunction,
-    },
-    Artifact {
-        path: "edge/ip-filter-kvs.cloudfront.js",
-        builder: Builder::CloudfrontFunction,
-    },
-    // The functions' sidecars, read by the app's synth checks (lib/artifact-checks.ts).
-    Artifact {
-        path: "edge/ip-filter.cloudfront.json",
-        builder: Builder::CloudfrontFunction,
-    },
-    Artifact {
-        path: "edge/ip-filter-kvs.cloudfront.json",
-        builder: Builder::CloudfrontFunction,
-    },
-];
+/// Everything the app deploys: the deployed functions of the registry
+/// ([`functions::FUNCTIONS`]; a new artifact is a function there, and its path in `bin/app.ts`),
+/// and beside each CloudFront Function its sidecar, which the app's synth checks read
+/// (`lib/artifact-checks.ts`).
+fn artifacts() -> Vec<Artifact> {
+    let mut artifacts = Vec::new();
+    for f in functions::FUNCTIONS.iter().filter(|f| f.deployed) {
+        let builder = match f.kind {
+            Kind::Lambda { .. } => Builder::CargoLambda(f.package),
+            Kind::EdgeBundle { .. } => Builder::EdgeBundles,
+            Kind::CloudfrontFunction { .. } => Builder::CloudfrontFunction,
+        };
+        let path = f.artifact();
+        if builder == Builder::CloudfrontFunction {
+            let sidecar = sidecar::path_beside(Path::new(&path));
+            artifacts.push(Artifact {
+                path: sidecar
+                    .to_str()
+                    .expect("artifact paths are UTF-8")
+                    .to_owned(),
+                builder,
+            });
+        }
+        artifacts.push(Artifact { path, builder });
+    }
+    artifacts
+}
 
 /// The builds to run for `artifacts`, each once, in a fixed order: the cargo-lambda packages
 /// together (one cargo invocation), then the edge bundles, then the CloudFront Function.
@@ -104,11 +96,11 @@ fn plan(artifacts: &[Artifact]) -> BuildPlan {
 }
 
 /// The artifacts not present under `target` (a build that "succeeded" without writing one).
-fn missing(target: &Path, artifacts: &[Artifact]) -> Vec<&'static str> {
+fn missing(target: &Path, artifacts: &[Artifact]) -> Vec<String> {
     artifacts
         .iter()
-        .filter(|a| !target.join(a.path).is_file())
-        .map(|a| a.path)
+        .filter(|a| !target.join(&a.path).is_file())
+        .map(|a| a.path.clone())
         .collect()
 }
 
@@ -122,29 +114,25 @@ fn cdk_arguments(verb: &str, passthrough: &[String]) -> Vec<String> {
 /// Builds every artifact, then runs `cdk <verb>` with the passed-through arguments.
 pub fn build_and_run(verb: &str, args: &CdkArgs) -> Result<()> {
     build_artifacts()?;
-    let dir = root().join("infra/cdk");
-    npm_ci_if_stale(&dir)?;
-    run(Command::new(dir.join("node_modules/.bin/cdk"))
+    let cdk = toolchain::cdk_cli()?;
+    run(Command::new(cdk)
         .args(cdk_arguments(verb, &args.cdk_args))
-        .env("OAC_KIT_TARGET_DIR", target_dir())
-        .current_dir(&dir))
-}
-
-fn target_dir() -> PathBuf {
-    root().join("target")
+        .env("OAC_KIT_TARGET_DIR", paths::target_dir())
+        .current_dir(toolchain::cdk_dir()))
 }
 
 fn build_artifacts() -> Result<()> {
-    let plan = plan(ARTIFACTS);
+    let artifacts = artifacts();
+    let plan = plan(&artifacts);
     if !plan.lambda_packages.is_empty() {
         // cargo-lambda comes from the project's venv (as `cargo xtask test` installs it).
-        let python = python_env()?;
+        let python = toolchain::python_env()?;
         let mut build = cargo();
         build.args(["lambda", "build", "--release"]);
         for package in &plan.lambda_packages {
             build.args(["-p", package]);
         }
-        run(build.env("PATH", path_with(&python)?))?;
+        run(build.env("PATH", toolchain::path_with(&python)?))?;
     }
     if plan.edge_bundles {
         edge::build(&EdgeArgs::default())?;
@@ -152,33 +140,23 @@ fn build_artifacts() -> Result<()> {
     if plan.cloudfront_function {
         cloudfront_function::build(&Default::default())?;
     }
-    let absent = missing(&target_dir(), ARTIFACTS);
+    let target = paths::target_dir();
+    let absent = missing(&target, &artifacts);
     ensure!(
         absent.is_empty(),
         "the build did not produce {} under {}",
         absent.join(", "),
-        target_dir().display()
+        target.display()
     );
-    Ok(())
-}
-
-/// `npm ci` from the lockfile when `node_modules` is missing or was installed from another lockfile.
-pub fn npm_ci_if_stale(dir: &Path) -> Result<()> {
-    let lock = fs::read_to_string(dir.join("package-lock.json"))?;
-    let stamp = dir.join("node_modules/.oac-kit-installed");
-    if fs::read_to_string(&stamp).ok().as_deref() != Some(lock.as_str()) {
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(dir))?;
-        fs::write(&stamp, lock)?;
-    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
-    use ip_filter_cloudfront_function::sidecar;
+    use crate::run::root;
 
     #[test]
     fn every_artifact_the_app_reads_is_built() {
@@ -189,9 +167,10 @@ mod tests {
             .filter(|s| s.starts_with("lambda/") || s.starts_with("edge/"))
             .collect();
         assert!(!read.is_empty(), "no artifact paths found in bin/app.ts");
+        let artifacts = artifacts();
         for path in read {
             assert!(
-                ARTIFACTS.iter().any(|a| a.path == path),
+                artifacts.iter().any(|a| a.path == path),
                 "bin/app.ts reads {path}, which `cargo xtask synth` does not build"
             );
         }
@@ -201,19 +180,19 @@ mod tests {
     fn every_builder_runs_once_and_lambda_packages_build_together() {
         let artifacts = [
             Artifact {
-                path: "lambda/api/bootstrap.zip",
+                path: "lambda/api/bootstrap.zip".into(),
                 builder: Builder::CargoLambda("api"),
             },
             Artifact {
-                path: "lambda/range-sync/bootstrap.zip",
+                path: "lambda/range-sync/bootstrap.zip".into(),
                 builder: Builder::CargoLambda("range-sync"),
             },
             Artifact {
-                path: "edge/a.zip",
+                path: "edge/a.zip".into(),
                 builder: Builder::EdgeBundles,
             },
             Artifact {
-                path: "edge/b.zip",
+                path: "edge/b.zip".into(),
                 builder: Builder::EdgeBundles,
             },
         ];
@@ -229,7 +208,7 @@ mod tests {
 
     #[test]
     fn an_artifact_the_build_did_not_write_is_reported() {
-        let target = root().join("target/tmp/xtask-cdk-missing");
+        let target = paths::test_scratch("xtask-cdk-missing");
         let _ = fs::remove_dir_all(&target);
         fs::create_dir_all(target.join("edge")).unwrap();
         fs::write(
@@ -237,9 +216,12 @@ mod tests {
             "function handler(e) {}",
         )
         .unwrap();
-        let absent = missing(&target, ARTIFACTS);
-        assert!(!absent.contains(&"edge/ip-filter.cloudfront.js"));
-        assert!(absent.contains(&"lambda/api/bootstrap.zip"), "{absent:?}");
+        let absent = missing(&target, &artifacts());
+        assert!(!absent.iter().any(|a| a == "edge/ip-filter.cloudfront.js"));
+        assert!(
+            absent.iter().any(|a| a == "lambda/api/bootstrap.zip"),
+            "{absent:?}"
+        );
     }
 
     #[test]
@@ -268,7 +250,7 @@ mod tests {
 
     #[test]
     fn each_builder_writes_where_the_artifact_list_says() {
-        let functions: Vec<String> = ARTIFACTS
+        let mut functions: Vec<String> = artifacts()
             .iter()
             .filter(|a| a.builder == Builder::CloudfrontFunction)
             .map(|a| format!("target/{}", a.path))
@@ -276,9 +258,13 @@ mod tests {
         let written = [cloudfront_function::OUTPUT, cloudfront_function::OUTPUT_KVS];
         let sidecars = written.map(|f| sidecar::path_beside(Path::new(f)));
         let sidecars = sidecars.iter().map(|p| p.to_str().unwrap());
-        assert_eq!(
-            functions,
-            written.into_iter().chain(sidecars).collect::<Vec<_>>()
-        );
+        let mut expected: Vec<String> = written
+            .into_iter()
+            .chain(sidecars)
+            .map(String::from)
+            .collect();
+        functions.sort();
+        expected.sort();
+        assert_eq!(functions, expected);
     }
 }

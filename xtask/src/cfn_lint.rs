@@ -10,6 +10,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail, ensure};
 
 use crate::run::{root, run};
+use crate::{paths, toolchain};
 
 /// The regions every template is checked against: the app's default region and us-east-1 (CloudFront,
 /// Lambda@Edge and the observability stack).
@@ -23,8 +24,8 @@ const INFORMATIONAL: i32 = 8;
 
 /// Synthesizes every shape and lints each template.
 pub fn run_over_shapes(python: &Path, node: &Path) -> Result<()> {
-    let cdk = root().join("infra/cdk");
-    let out = root().join("target/cfn-lint/shapes");
+    let cdk = toolchain::cdk_dir();
+    let out = shapes_dir();
     if out.exists() {
         fs::remove_dir_all(&out)?;
     }
@@ -36,6 +37,11 @@ pub fn run_over_shapes(python: &Path, node: &Path) -> Result<()> {
     lint_templates(python, &templates)?;
     eprintln!("cfn-lint: {} templates clean", templates.len());
     Ok(())
+}
+
+/// Where every shape's cloud assembly is synthesized.
+pub fn shapes_dir() -> PathBuf {
+    paths::target_dir().join("cfn-lint/shapes")
 }
 
 /// Every `*.template.json` in each shape's cloud assembly (`<dir>/<shape>/`), sorted; fails if a shape
@@ -70,10 +76,7 @@ pub fn templates_in(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Runs cfn-lint with the project's configuration over `templates`; its findings are the error.
 pub fn lint_templates(python: &Path, templates: &[PathBuf]) -> Result<()> {
     ensure!(!templates.is_empty(), "no templates to lint");
-    let cfn_lint = python
-        .parent()
-        .context("venv python has no directory")?
-        .join("cfn-lint");
+    let cfn_lint = toolchain::venv_tool(python, "cfn-lint")?;
     let out = Command::new(&cfn_lint)
         .arg("--config-file")
         .arg(root().join("infra/cdk/.cfnlintrc.yaml"))
@@ -123,7 +126,7 @@ mod tests {
     fn python() -> PathBuf {
         std::env::var_os("OAC_KIT_PYTHON")
             .map(PathBuf::from)
-            .unwrap_or_else(|| root().join("target/py/bin/python"))
+            .unwrap_or_else(|| toolchain::venv_dir().join("bin/python"))
     }
 
     #[test]
@@ -166,7 +169,7 @@ mod tests {
 
     #[test]
     fn templates_of_every_shape_are_collected_in_order() {
-        let dir = root().join("target/tmp/cfn-lint-two-shapes");
+        let dir = paths::test_scratch("cfn-lint-two-shapes");
         let _ = fs::remove_dir_all(&dir);
         for file in [
             "lambda/Test.template.json",
@@ -194,7 +197,7 @@ mod tests {
 
     #[test]
     fn shape_without_a_template_is_refused() {
-        let dir = root().join("target/tmp/cfn-lint-empty-shape");
+        let dir = paths::test_scratch("cfn-lint-empty-shape");
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("lambda")).unwrap();
         let e = templates_in(&dir).unwrap_err();

@@ -117,7 +117,7 @@ mod tests {
     //! (`shared/cloudflare-ranges/tests/api/`); no internet needed.
 
     use super::*;
-    use crate::edge::cargo_target_dir;
+    use crate::paths::target_dir as cargo_target_dir;
     use cloudflare_ranges::test_server::serve_answer;
     use std::time::UNIX_EPOCH;
 

@@ -17,8 +17,6 @@ use ip_filter_core::origin_secret::DEFAULT_HEADER;
 use ip_filter_core::{Config, RangeSet};
 use ipnet::IpNet;
 
-use crate::run::root;
-
 /// Where the address-only function is written, relative to the workspace root.
 pub const OUTPUT: &str = "target/edge/ip-filter.cloudfront.js";
 /// Where the KVS-mode function (address + origin secret) is written.
@@ -68,7 +66,7 @@ fn write(relative: &str, function: &Function) -> Result<PathBuf> {
         "generated function {relative} is {} bytes",
         js.len()
     );
-    let path = root().join(relative);
+    let path = crate::paths::in_target(relative);
     fs::create_dir_all(path.parent().expect("output has a directory"))?;
     fs::write(&path, js)?;
     fs::write(sidecar::path_beside(&path), function.sidecar.to_json())?;

@@ -19,9 +19,11 @@ use test_support::sts_standin;
 
 use crate::cloudfront_function;
 use crate::edge::{self, EdgeArgs};
-use crate::run::{cargo, root, run};
+use crate::functions::API;
+use crate::paths;
+use crate::run::{cargo, run};
 use crate::supervise::{self, Ending, Supervisor};
-use crate::test::{check_node, python_env};
+use crate::toolchain::{check_node, python_env};
 
 /// The audience the local api verifies X-Fluid-Identity values for.
 const AUDIENCE: &str = "oac-kit-dev";
@@ -52,7 +54,7 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
         "build",
         "--release",
         "-p",
-        "api",
+        API.package,
         "-p",
         "oac-dev",
         "-p",
@@ -67,24 +69,23 @@ pub fn run_dev(args: &DevArgs) -> Result<()> {
 async fn serve(args: &DevArgs, node: &Path, python: &Path) -> Result<()> {
     // Before any child starts: from here on, a stop signal stops the children too.
     let mut supervisor = Supervisor::new(supervise::GRACE)?;
-    let root = root();
-    let data = root.join("target/dev");
+    let data = data_dir();
     std::fs::create_dir_all(&data)?;
     let standin = StandIn::start(python).await?;
     let sts = format!("http://127.0.0.1:{}", standin.port);
-    let release = root.join("target/release");
+    let release = paths::profile_dir("release");
     let env = local_api_env(&data.join("api.sqlite"), AUDIENCE, &sts);
     let secret = fresh_secret()?;
     let secret_file = data.join("origin-secret");
     write_secret_file(&secret_file, &secret)?;
     let oac_dev = Launch {
         oac_dev: &release.join("oac-dev"),
-        function: &release.join("api"),
+        function: &release.join(API.package),
         secret_file: &secret_file,
         listen: args.listen,
         viewer_ip: args.viewer_ip,
         node,
-        edge_dir: &root.join("target/edge"),
+        edge_dir: &paths::edge_dir(),
         function_env: &env,
         extra: &args.oac_dev_args,
     }
@@ -140,6 +141,11 @@ async fn serve(args: &DevArgs, node: &Path, python: &Path) -> Result<()> {
         Ending::Exited(name, status) if name == "oac-dev" && status.success() => Ok(()),
         Ending::Exited(name, status) => bail!("{name} exited with {status}"),
     }
+}
+
+/// Where `cargo xtask dev` keeps the api's database and the run's origin secret.
+pub fn data_dir() -> std::path::PathBuf {
+    paths::target_dir().join("dev")
 }
 
 /// How `cargo xtask dev` starts oac-dev: the origin secret only by its file, never in the
@@ -303,9 +309,7 @@ mod tests {
         let secret_file = dir.join("origin-secret");
         let secret = fresh_secret().unwrap();
         write_secret_file(&secret_file, &secret).unwrap();
-        let edge_dir = std::env::var_os("OAC_KIT_EDGE_DIR")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| root().join("target/edge"));
+        let edge_dir = test_support::edge_dir();
         let node = std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into());
         let extra = [
             "--no-body-hash",

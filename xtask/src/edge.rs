@@ -13,6 +13,7 @@ use cloudfront_event::{DecisionLogLevel, with_decision_log};
 use zip::write::SimpleFileOptions;
 
 use crate::elf_check::{MAX_GLIBC, check_addon};
+use crate::functions::{self, Function, Kind};
 use crate::run::{cargo, root, run};
 
 /// Options of `cargo xtask edge`.
@@ -40,49 +41,15 @@ pub struct EdgeArgs {
     pub decision_log: DecisionLogLevel,
 }
 
-/// One edge function: its name, the crate of its addon, its build-time configuration, and the
-/// CloudFront event it is associated with.
-struct EdgeFunction {
-    name: &'static str,
-    package: &'static str,
-    /// The bundle's `index.mjs`, relative to the workspace root.
-    entry: &'static str,
-    config: fn(&EdgeArgs) -> Result<String>,
-    trigger: Trigger,
-}
-
-/// Which CloudFront events a function takes; viewer triggers have the tighter package quota.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Trigger {
-    Viewer,
-    Origin,
-}
-
 /// Zipped size limit of a viewer-trigger bundle: the old Lambda@Edge viewer quota (1 MB), kept
 /// because current docs and older ones disagree.
 pub const VIEWER_ZIP_LIMIT: u64 = 1_000_000;
 
-const FUNCTIONS: &[EdgeFunction] = &[
-    EdgeFunction {
-        name: "body-hash",
-        package: "body-hash-edge",
-        entry: "functions/body-hash-edge/js/index.mjs",
-        config: body_hash_config,
-        trigger: Trigger::Origin,
-    },
-    EdgeFunction {
-        name: "ip-filter",
-        package: "ip-filter-edge",
-        entry: "shared/edge-napi/js/index.mjs",
-        config: ip_filter_config,
-        trigger: Trigger::Viewer,
-    },
-];
-
 /// The files of a bundle, in zip order.
 pub const BUNDLE_FILES: &[&str] = &["index.mjs", "addon.node", "config.json"];
 
-fn body_hash_config(args: &EdgeArgs) -> Result<String> {
+/// The body-hash configuration: `--copy-authorization-to`, validated as the addon validates it.
+pub fn body_hash_config(args: &EdgeArgs) -> Result<String> {
     let json = match &args.copy_authorization_to {
         Some(name) => format!("{{\"copyAuthorizationTo\":{name:?}}}"),
         None => "{}".to_owned(),
@@ -113,88 +80,82 @@ pub fn ip_filter_config(args: &EdgeArgs) -> Result<String> {
     Ok(config.to_json())
 }
 
-/// A function's `config.json`: its core's options and the decision log level.
-fn bundle_config(function: &EdgeFunction, args: &EdgeArgs) -> Result<String> {
-    Ok(with_decision_log(
-        &(function.config)(args)?,
-        args.decision_log,
-    )?)
-}
-
-/// Where cargo puts build output: `$CARGO_TARGET_DIR` (relative to the workspace root if
-/// relative) or `<root>/target`.
-pub fn cargo_target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => root().join(dir),
-        _ => root().join("target"),
-    }
+/// A bundle's `config.json`: its core's options and the decision log level.
+fn bundle_config(function: &Function, args: &EdgeArgs) -> Result<String> {
+    let Kind::EdgeBundle { config, .. } = function.kind else {
+        bail!("{} is not an edge bundle", function.name);
+    };
+    Ok(with_decision_log(&config(args)?, args.decision_log)?)
 }
 
 /// Builds every bundle; returns their directories.
 pub fn build(args: &EdgeArgs) -> Result<Vec<PathBuf>> {
     // Every configuration is validated before anything is built or replaced: a bad flag leaves
     // the previous bundles as they were.
-    let configs = FUNCTIONS
-        .iter()
+    let configs = functions::edge_bundles()
         .map(|f| bundle_config(f, args))
         .collect::<Result<Vec<_>>>()?;
     let mut cmd = cargo();
     cmd.args(["build", "--release", "--lib"]);
-    for f in FUNCTIONS {
+    for f in functions::edge_bundles() {
         cmd.args(["-p", f.package]);
     }
     run(&mut cmd)?;
-    FUNCTIONS
-        .iter()
+    functions::edge_bundles()
         .zip(&configs)
         .map(|(f, config)| assemble(f, config))
         .collect()
 }
 
-fn assemble(function: &EdgeFunction, config: &str) -> Result<PathBuf> {
-    let root = root();
-    let lib = cargo_target_dir()
-        .join("release")
-        .join(format!("lib{}.so", function.package.replace('-', "_")));
+fn assemble(function: &Function, config: &str) -> Result<PathBuf> {
+    let (Kind::EdgeBundle { entry, .. }, Some(lib), Some(dir)) =
+        (&function.kind, function.addon(), function.bundle_dir())
+    else {
+        bail!("{} is not an edge bundle", function.name);
+    };
     let addon = fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
-    let report = check_addon(&addon, MAX_GLIBC)
-        .with_context(|| format!("{} cannot run on Lambda@Edge", lib.display()))?;
+    let needs = if function.checks_addon() {
+        let report = check_addon(&addon, MAX_GLIBC)
+            .with_context(|| format!("{} cannot run on Lambda@Edge", lib.display()))?;
+        let highest = report.glibc_versions.last();
+        format!(
+            "x86-64 ELF, needs {}",
+            highest.map_or("no glibc", String::as_str)
+        )
+    } else {
+        "ELF not checked".to_owned()
+    };
 
-    let dir = root.join("target/edge").join(function.name);
     if dir.exists() {
         fs::remove_dir_all(&dir)?;
     }
     fs::create_dir_all(&dir)?;
-    fs::copy(root.join(function.entry), dir.join("index.mjs"))?;
+    fs::copy(root().join(entry), dir.join("index.mjs"))?;
     fs::write(dir.join("addon.node"), &addon)?;
     fs::write(dir.join("config.json"), config)?;
 
-    let zip_path = dir.join(format!("{}.zip", function.name));
+    let zip_path = function.artifact_path();
     write_zip(&dir, &zip_path)?;
     let zipped = fs::metadata(&zip_path)?.len();
-    if function.trigger == Trigger::Viewer {
+    let zip_limit = function.max_bytes();
+    if let Some(limit) = zip_limit {
         ensure!(
-            zipped <= VIEWER_ZIP_LIMIT,
-            "{} is {zipped} bytes zipped, over the {VIEWER_ZIP_LIMIT}-byte viewer-trigger limit",
+            zipped <= limit,
+            "{} is {zipped} bytes zipped, over its {limit}-byte limit",
             zip_path.display()
         );
     }
     eprintln!(
-        "{}: {} (addon {} KiB, zip {} KiB, x86-64 ELF, needs {})",
+        "{}: {} (addon {} KiB, zip {} KiB, {needs})",
         function.name,
         dir.display(),
         addon.len() / 1024,
         zipped / 1024,
-        report
-            .glibc_versions
-            .last()
-            .map_or("no glibc", String::as_str),
     );
     let relative = format!("target/edge/{}", function.name);
     crate::sizes::record(&format!("{relative}/addon.node"), addon.len() as u64, None)?;
-    let zip_limit = (function.trigger == Trigger::Viewer).then_some(VIEWER_ZIP_LIMIT);
     crate::sizes::record(
-        &format!("{relative}/{}.zip", function.name),
+        &format!("target/{}", function.artifact()),
         zipped,
         zip_limit,
     )?;
@@ -275,14 +236,13 @@ mod tests {
     #[test]
     fn the_decision_log_level_is_baked_into_both_configs_refusals_by_default() {
         let default = parsed(&[]).unwrap();
-        for function in FUNCTIONS {
+        for function in functions::edge_bundles() {
             let json = bundle_config(function, &default).unwrap();
             assert!(json.starts_with(r#"{"decisionLog":"refusals""#), "{json}");
         }
         let all = parsed(&["--decision-log", "all"]).unwrap();
-        let ip_filter = FUNCTIONS.iter().find(|f| f.name == "ip-filter").unwrap();
         assert_eq!(
-            bundle_config(ip_filter, &all).unwrap(),
+            bundle_config(&functions::IP_FILTER_EDGE, &all).unwrap(),
             r#"{"decisionLog":"all","extraCidrs":[]}"#
         );
         assert!(parsed(&["--decision-log", "some"]).is_err());

@@ -9,8 +9,6 @@ use std::fs;
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
-use crate::run::root;
-
 /// Where the table is written.
 pub const OUTPUT: &str = "target/edge/emf-metrics.json";
 
@@ -31,7 +29,7 @@ pub fn rows() -> Vec<Value> {
 
 /// Writes the table for the CDK app's test.
 pub fn write() -> Result<()> {
-    let path = root().join(OUTPUT);
+    let path = crate::paths::in_target(OUTPUT);
     fs::create_dir_all(path.parent().context("the output has a directory")?)?;
     fs::write(&path, serde_json::to_string_pretty(&rows())?)
         .with_context(|| format!("writing {}", path.display()))?;

@@ -15,8 +15,6 @@ use cloudfront_event::reserved_headers::{
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, MAX_HEADER_CHARS, check_header_name};
 use serde_json::{Value, json};
 
-use crate::run::root;
-
 /// Where the cases are written.
 pub const OUTPUT: &str = "target/edge/origin-secret-header.cases.json";
 
@@ -81,7 +79,7 @@ pub fn write() -> Result<()> {
 /// Writes a case table a TypeScript test reads (`output`, relative to the workspace root) and
 /// names it on stderr as `what`.
 pub fn write_table(output: &str, cases: &[Value], what: &str) -> Result<()> {
-    let path = root().join(output);
+    let path = crate::paths::in_target(output);
     fs::create_dir_all(path.parent().context("the output has a directory")?)?;
     fs::write(&path, serde_json::to_string_pretty(cases)?)
         .with_context(|| format!("writing {}", path.display()))?;

@@ -23,7 +23,6 @@ use ipnet::IpNet;
 use serde_json::{Map, Value, json};
 
 use crate::cloudfront_function::{extra_nets, render_kvs};
-use crate::run::root;
 
 /// A store's items, key and value.
 type Items = Vec<(String, String)>;
@@ -81,7 +80,7 @@ pub fn write(snapshot: &Snapshot, config: &Config, header: &str) -> Result<()> {
             "ranges": ranges_cases(&compiled, &with_extra)?,
         },
     });
-    let path = root().join(OUTPUT);
+    let path = crate::paths::in_target(OUTPUT);
     fs::write(&path, serde_json::to_string_pretty(&cases)?)
         .with_context(|| format!("writing {}", path.display()))?;
     eprintln!("KVS test values: {}", path.display());

@@ -10,50 +10,34 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
+use crate::functions::{self, Kind};
+use crate::paths;
 use crate::run::{cargo, output, root, run};
 
 /// Port of `cargo lambda watch` during the check (its default, 9000, is often taken).
 const WATCH_PORT: &str = "9127";
 
-/// Edge functions with a `lambda_runtime` binary, and the sample events (file name prefix) they take.
-const FUNCTIONS: &[(&str, &str)] = &[
-    ("body-hash", "origin-request"),
-    ("ip-filter", "viewer-request"),
-];
-
-/// Functions cargo-lambda builds for deployment only (no edge bundle to compare with): the CDK
-/// deploys their `target/lambda/<function>/bootstrap.zip`. They are built in the same
-/// invocation as the edge functions, so the dependencies they share compile once.
-const BUILT_ONLY: &[&str] = &["range-sync", "api"];
-
 /// `cargo lambda build` picks up `output_format = "zip"` from cargo-lambda.toml, and each
 /// `lambda_runtime` binary answers every sample event exactly as its edge bundle does.
 pub fn check(path_with_cargo_lambda: &str, node: &Path) -> Result<()> {
-    let root = root();
+    // Every function in one invocation, so the dependencies they share compile once; those
+    // without an edge bundle to compare with are built for deployment only (the CDK deploys
+    // their `target/lambda/<function>/bootstrap.zip`).
     let mut build = cargo();
     build.args(["lambda", "build", "--release"]);
-    let built = || {
-        FUNCTIONS
-            .iter()
-            .map(|(f, _)| *f)
-            .chain(BUILT_ONLY.iter().copied())
-    };
-    for function in built() {
-        let out_dir = root.join("target/lambda").join(function);
+    for function in functions::lambdas() {
+        let out_dir = paths::lambda_dir().join(function.package);
         if out_dir.exists() {
             fs::remove_dir_all(&out_dir)?;
         }
-        build.args(["-p", function]);
+        build.args(["-p", function.package]);
     }
     // No --output-format flag: the zip can only come from the configuration file.
     run(build
         .env("PATH", path_with_cargo_lambda)
         .env_remove("CARGO_LAMBDA_GLOBAL"))?;
-    for function in built() {
-        let zip = root
-            .join("target/lambda")
-            .join(function)
-            .join("bootstrap.zip");
+    for function in functions::lambdas() {
+        let zip = function.artifact_path();
         ensure!(
             zip.exists(),
             "cargo lambda build did not apply cargo-lambda.toml (no {})",
@@ -61,13 +45,35 @@ pub fn check(path_with_cargo_lambda: &str, node: &Path) -> Result<()> {
         );
     }
     eprintln!("cargo-lambda.toml applied: target/lambda/<function>/bootstrap.zip");
-    for (function, prefix) in FUNCTIONS {
-        compare_with_bundle(path_with_cargo_lambda, node, function, prefix)?;
+    for function in functions::lambdas() {
+        if let Kind::Lambda {
+            same_as_bundle: true,
+        } = function.kind
+        {
+            let bundle = functions::edge_bundle(function.name)
+                .with_context(|| format!("{} has no edge bundle", function.name))?;
+            let (Some(dir), Some(trigger)) = (bundle.bundle_dir(), bundle.trigger()) else {
+                bail!("{} is not an edge bundle", bundle.name);
+            };
+            compare_with_bundle(
+                path_with_cargo_lambda,
+                node,
+                function.package,
+                &dir,
+                trigger.event(),
+            )?;
+        }
     }
     Ok(())
 }
 
-fn compare_with_bundle(path: &str, node: &Path, function: &str, prefix: &str) -> Result<()> {
+fn compare_with_bundle(
+    path: &str,
+    node: &Path,
+    function: &str,
+    bundle: &Path,
+    prefix: &str,
+) -> Result<()> {
     let root = root();
     // Its own process group, so stopping it also stops the function process it starts.
     let watch = WatchGuard(
@@ -88,7 +94,6 @@ fn compare_with_bundle(path: &str, node: &Path, function: &str, prefix: &str) ->
             .spawn()
             .context("starting cargo lambda watch")?,
     );
-    let bundle = root.join("target/edge").join(function);
     let mut checked = 0;
     for entry in fs::read_dir(root.join("fixtures/cloudfront"))? {
         let path_buf = entry?.path();
@@ -104,7 +109,7 @@ fn compare_with_bundle(path: &str, node: &Path, function: &str, prefix: &str) ->
         let from_bundle = output(
             Command::new(node)
                 .arg("shared/edge-napi/js/invoke.mjs")
-                .arg(&bundle)
+                .arg(bundle)
                 .arg(&path_buf),
         )?;
         let a: serde_json::Value = serde_json::from_str(&from_lambda)

@@ -10,15 +10,18 @@ mod dev;
 mod edge;
 mod elf_check;
 mod emf_metrics;
+mod functions;
 mod header_name_cases;
 mod kvs_arn_cases;
 mod kvs_cases;
 mod lambda;
+mod paths;
 mod run;
 mod schemathesis;
 mod sizes;
 mod supervise;
 mod test;
+mod toolchain;
 
 use std::process::ExitCode;
 

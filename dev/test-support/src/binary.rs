@@ -4,13 +4,13 @@
 
 use std::path::PathBuf;
 
-/// The binary `name` of this workspace: `$<env_var>` if set, else `target/<profile>/<name>`
-/// (`profile` is `debug` or `release`). Panics with the command that builds it when it is missing.
+/// The binary `name` of this workspace: `$<env_var>` if set, else `<target>/<profile>/<name>`
+/// (`profile` is `debug` or `release`; [`crate::target_dir`]). Panics with the command that builds it when it is missing.
 pub fn workspace_binary(env_var: &str, package: &str, name: &str, profile: &str) -> PathBuf {
     let path = std::env::var_os(env_var)
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| crate::repo_root().join("target").join(profile).join(name));
+        .unwrap_or_else(|| crate::target_dir().join(profile).join(name));
     assert!(
         path.is_file(),
         "the {name} binary {} is missing: run `cargo build -p {package} --bin {name}` (with \

@@ -42,19 +42,14 @@ pub fn cargo_bin(package: &str, bin: &str) -> PathBuf {
 
 /// Builds `bin` with the profile of the running test, into its target directory.
 fn build(package: &str, bin: &str) -> PathBuf {
-    // A test runs as <target>/<profile>/deps/<test>-<hash>.
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("a test binary lives in <target>/<profile>/deps");
-    let target_dir = profile_dir.parent().expect("<target>/<profile>");
+    let profile_dir = crate::profile_dir();
+    let target_dir = crate::target_dir();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
     let mut command = Command::new(cargo);
     command
         .args(["build", "--quiet", "-p", package, "--bin", bin])
         .arg("--target-dir")
-        .arg(target_dir)
+        .arg(&target_dir)
         .current_dir(crate::repo_root());
     // What cargo sets for the running test (its manifest dir, package, …) would reach the
     // build scripts that track them (ring's tracks CARGO_MANIFEST_DIR) and rebuild half the tree

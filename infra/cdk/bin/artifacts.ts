@@ -6,7 +6,7 @@ import * as path from 'node:path';
 /** The command that builds every artifact and then runs the CDK CLI (xtask/src/cdk.rs). */
 export const BUILD_COMMAND = 'cargo xtask synth';
 
-/** Where each artifact is, relative to the target directory (as xtask/src/cdk.rs builds them). */
+/** Where each artifact is, relative to the target directory (as the registry xtask/src/functions.rs names them). */
 export interface ArtifactPaths {
   readonly apiCode: string;
   readonly bodyHashBundle: string;

@@ -18,9 +18,7 @@ const WORKERS: usize = 2;
 const INSTANCES: usize = 2;
 
 fn edge_dir() -> PathBuf {
-    std::env::var_os("OAC_KIT_EDGE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| test_support::repo_root().join("target/edge"))
+    test_support::edge_dir()
 }
 
 /// `oac-dev` on a loopback port in front of `oac-echo`, every viewer a Cloudflare address, with

@@ -19,11 +19,9 @@ pub const CLOUDFLARE_V6: &str = "2606:4700::6810:84e5";
 /// A viewer outside Cloudflare (TEST-NET-3).
 pub const DIRECT: &str = "203.0.113.9";
 
-/// The built edge artifacts: `$OAC_KIT_EDGE_DIR`, else `<workspace>/target/edge`.
+/// The built edge artifacts: `$OAC_KIT_EDGE_DIR`, else `<target>/edge` ([`test_support::edge_dir`]).
 pub fn edge_dir() -> PathBuf {
-    std::env::var_os("OAC_KIT_EDGE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| test_support::repo_root().join("target/edge"))
+    test_support::edge_dir()
 }
 
 /// The chain as deployed (Cloudflare-only CloudFront Function, body-hash with IncludeBody, both
