@@ -41,6 +41,8 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
             .env("RUSTDOCFLAGS", "-D warnings"))?;
     }
     let python = python_env()?;
+    // Every relative link and anchor in the Markdown resolves (the README indexes docs/).
+    run(Command::new(&python).arg(root().join("dev/check-md-links.py")))?;
     edge::build(&EdgeArgs::default())?;
     crate::cloudfront_function::build(&Default::default())?;
     lambda::check(&path_with(&python)?, &node)?;
