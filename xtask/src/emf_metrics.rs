@@ -4,9 +4,7 @@
 //! alarms and dashboard name in an `OacKit/` namespace against it, so a metric renamed (or a
 //! dimension changed) on either side fails a test.
 
-use std::fs;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
 
 /// Where the table is written.
@@ -29,12 +27,7 @@ pub fn rows() -> Vec<Value> {
 
 /// Writes the table for the CDK app's test.
 pub fn write() -> Result<()> {
-    let path = crate::paths::in_target(OUTPUT);
-    fs::create_dir_all(path.parent().context("the output has a directory")?)?;
-    fs::write(&path, serde_json::to_string_pretty(&rows())?)
-        .with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("EMF metrics table: {}", path.display());
-    Ok(())
+    crate::header_name_cases::write_table(OUTPUT, &rows(), "EMF metrics table")
 }
 
 #[cfg(test)]
