@@ -1,0 +1,1 @@
+//! A local stand-in of the Cloudflare v4 endpoints oac-kit calls.
