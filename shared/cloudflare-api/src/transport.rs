@@ -37,15 +37,16 @@ pub(crate) struct Transport {
 /// Parses `base` and refuses anything but `https://`, or `http://` to loopback; no userinfo,
 /// query or fragment.
 pub fn checked_base(base: &str) -> Result<Url, Error> {
-    let url = Url::parse(base).map_err(|e| Error::Invalid(format!("API base {base:?}: {e}")))?;
+    // The base is never echoed whole: its userinfo or query could hold a credential.
+    let url = Url::parse(base).map_err(|e| Error::Invalid(format!("API base: {e}")))?;
     if !url.username().is_empty()
         || url.password().is_some()
         || url.query().is_some()
         || url.fragment().is_some()
     {
-        return Err(Error::Invalid(format!(
-            "API base {base:?}: no userinfo, query or fragment"
-        )));
+        return Err(Error::Invalid(
+            "API base: no userinfo, query or fragment allowed".to_owned(),
+        ));
     }
     let loopback = url
         .host()
@@ -53,8 +54,9 @@ pub fn checked_base(base: &str) -> Result<Url, Error> {
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),
-        _ => Err(Error::Invalid(format!(
-            "API base {base:?}: https only (http only to loopback)"
+        scheme => Err(Error::Invalid(format!(
+            "API base {scheme}://{}: https only (http only to loopback)",
+            url.host_str().unwrap_or_default()
         ))),
     }
 }
