@@ -19,7 +19,7 @@ pub struct Client {
 
 impl Client {
     /// A client of the API at `base` (e.g. [`crate::DEFAULT_API_BASE`]) with `token`; plain
-    /// `http://` only to loopback. Retries per [`RetryPolicy::default`].
+    /// `http://` only to loopback. Retries per [`crate::retry::cloudflare_policy`].
     pub fn new(base: &str, token: ApiToken) -> Result<Client, Error> {
         Ok(Self {
             transport: Transport::new(base, token)?,

@@ -6,8 +6,9 @@
 //!   result_info}`; `success: false` or a non-2xx status becomes [`Error::Cloudflare`] with the
 //!   `errors[]` codes and messages, which is what a CloudFormation failure reason shows.
 //! - **Pagination**: [`Client::dns_records`] follows `result_info.total_pages`.
-//! - **Retries** ([`retry`]): 429 and 5xx only, exponential backoff with jitter honouring
-//!   `Retry-After`, bounded in attempts and in total time; other 4xx are answered at once.
+//! - **Retries** ([`retry`]): the project's one retry rule (`oac_client::retry`): 429 and the
+//!   transient 5xx, full-jitter exponential backoff never shorter than `Retry-After`, bounded in
+//!   attempts and total time; other 4xx are answered at once.
 //! - **Transport** ([`transport`]): bearer token, `https://` only, or `http://` to loopback
 //!   (the project's one rule, [`oac_client::is_loopback`]); timeouts, a body cap, no redirects,
 //!   no proxy from the environment.

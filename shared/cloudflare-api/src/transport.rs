@@ -10,7 +10,7 @@ use reqwest::redirect::Policy;
 use url::Url;
 
 use crate::error::Error;
-use crate::retry::{RetryPolicy, is_retryable, parse_retry_after};
+use crate::retry::{RetryPolicy, cloudflare_policy, is_retryable, retry_after};
 use crate::token::ApiToken;
 
 /// The largest answer read (a DNS page of 100 records or an entrypoint with many rules is far less).
@@ -76,7 +76,7 @@ impl Transport {
             http,
             base,
             token,
-            retry: RetryPolicy::default(),
+            retry: cloudflare_policy(),
         })
     }
 
@@ -105,11 +105,14 @@ impl Transport {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (raw, retry_after) = self.once(method.clone(), &url, body).await?;
+            let (raw, wait) = self.once(method.clone(), &url, body).await?;
             if !is_retryable(raw.status) {
                 return Ok(raw);
             }
-            match self.retry.delay(attempts, retry_after, started.elapsed()) {
+            match self
+                .retry
+                .next_delay(attempts, started.elapsed(), wait, fastrand::f64())
+            {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => {
                     let last = crate::envelope::read::<serde_json::Value>(raw.status, &raw.body)
@@ -154,11 +157,7 @@ impl Transport {
                 "{what}: answered {status}; redirects are not followed"
             )));
         }
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
+        let wait = retry_after(response.headers(), std::time::SystemTime::now());
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| {
             Error::Transport(format!("{what}: reading the answer: {}", without_url(&e)))
@@ -170,7 +169,7 @@ impl Transport {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok((Raw { status, body }, retry_after))
+        Ok((Raw { status, body }, wait))
     }
 }
 
