@@ -15,6 +15,13 @@ fn user_rule() -> Value {
     })
 }
 
+async fn value(client: &cloudflare_api::Client) -> Option<String> {
+    client
+        .origin_secret_rule_value(&zone(), RULE_REF)
+        .await
+        .unwrap()
+}
+
 fn rules(standin: &cloudflare_standin::CloudflareStandIn) -> Vec<Value> {
     standin.state()["entrypoints"][PHASE]["rules"]
         .as_array()
@@ -52,14 +59,7 @@ async fn a_missing_entrypoint_is_created_with_only_our_rule() {
         rules[0]["description"],
         "oac-kit origin secret (managed by CloudFormation; do not edit)"
     );
-    assert_eq!(
-        client
-            .origin_secret_rule_value(&zone(), RULE_REF)
-            .await
-            .unwrap()
-            .as_deref(),
-        Some(SECRET)
-    );
+    assert_eq!(value(&client).await.as_deref(), Some(SECRET));
     let methods: Vec<String> = standin
         .requests()
         .iter()
@@ -99,14 +99,7 @@ async fn the_users_rules_survive_create_update_and_delete_of_ours() {
         after_update[1]["id"], ours_id,
         "updated in place, not re-created"
     );
-    assert_eq!(
-        client
-            .origin_secret_rule_value(&zone(), RULE_REF)
-            .await
-            .unwrap()
-            .as_deref(),
-        Some(OTHER_SECRET)
-    );
+    assert_eq!(value(&client).await.as_deref(), Some(OTHER_SECRET));
 
     client
         .delete_origin_secret_rule(&zone(), RULE_REF)
