@@ -12,9 +12,20 @@ use crate::rule::{OriginSecretRule, PHASE, Ruleset};
 use crate::token::ApiToken;
 use crate::transport::Transport;
 
-/// A Cloudflare v4 API client (see the crate documentation).
+/// A Cloudflare v4 API client (see the crate documentation). Cheap to clone; `Debug` shows the
+/// API base only.
+#[derive(Clone)]
 pub struct Client {
     transport: Transport,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.transport.base())
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 
 impl Client {

@@ -27,6 +27,7 @@ pub(crate) struct Raw {
 }
 
 /// The base URL, the token and the HTTP client.
+#[derive(Clone)]
 pub(crate) struct Transport {
     http: reqwest::Client,
     base: Url,
@@ -62,6 +63,11 @@ pub fn checked_base(base: &str) -> Result<Url, Error> {
 }
 
 impl Transport {
+    /// The API base (no secret in it: userinfo and queries are refused).
+    pub fn base(&self) -> &str {
+        self.base.as_str()
+    }
+
     pub fn new(base: &str, token: ApiToken) -> Result<Self, Error> {
         let base = checked_base(base)?;
         let http = reqwest::Client::builder()

@@ -100,6 +100,9 @@ async fn errors_and_debug_output_never_hold_the_token_or_the_secret() {
         ApiToken::new(TOKEN.to_owned())
     )];
     texts.push(format!("{:?}", rule(&["a.example.com"], SECRET)));
+    let any = full_standin().await;
+    texts.push(format!("{:?}", client(&any)));
+    assert!(texts[2].contains("127.0.0.1"), "{}", texts[2]);
 
     let denied = standin(&[Permission::DnsRead]).await;
     texts.push(describe(
@@ -160,9 +163,9 @@ async fn errors_and_debug_output_never_hold_the_token_or_the_secret() {
         assert!(!text.contains(&SECRET[..12]), "secret in {text}");
     }
     assert!(
-        texts[2].contains("10000: Authentication error"),
+        texts[3].contains("10000: Authentication error"),
         "{}",
-        texts[2]
+        texts[3]
     );
 }
 
