@@ -1,4 +1,4 @@
-//! `cloudflare-standin --answer-file PATH [--port N]`: Cloudflare's `/client/v4/ips` on
+//! `cloudflare-ips-standin --answer-file PATH [--port N]`: Cloudflare's `/client/v4/ips` on
 //! 127.0.0.1, answered from the file (read at each request); prints `PORT <n>` once listening.
 
 use std::path::PathBuf;
