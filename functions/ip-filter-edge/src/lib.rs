@@ -89,8 +89,9 @@ impl Handler {
     }
 
     /// Handles one viewer-request event at `now_ms` (`Date.now()`; only KVS mode reads it): returns
-    /// `Records[0].cf.request` (the same object; in KVS mode with the secret header removed)
-    /// when it may pass, else the generated 403 problem response. The address is judged before
+    /// `Records[0].cf.request` (the same object, with `x-forwarded-host` set to its `Host`; in KVS
+    /// mode with the secret header removed too) when it may pass, else the generated 403 problem
+    /// response. The address is judged before
     /// any header is read, and the secret header's entries are read only when it comes once: a
     /// header repeated any number of times is the same 403, never an exception. A malformed
     /// event, or a `clientIp` that is missing, not a string or longer than an address can be,
@@ -100,14 +101,16 @@ impl Handler {
         let request = request_of(&event)?;
         let client_ip = required_string(&request, "clientIp", MAX_CLIENT_IP_CHARS)?;
         let request_id = request_id_of(&event)?;
+        // One entry a header at most is read: a secret header that comes twice is refused on
+        // its count, a Host that does gives no x-forwarded-host.
+        let headers = || record(&request, "headers");
         let decision = match &self.filter {
-            Filter::Address(filter) => filter.decision(&client_ip),
+            Filter::Address(filter) => {
+                filter.judge(&client_ip, |names| read_headers(&headers()?, names, 1))?
+            }
             Filter::Kvs { viewer, .. } => {
                 let now = now_ms.and_then(time_of).map(|(ms, _)| ms);
-                // One entry at most is read: a secret header that comes twice is refused on
-                // its count.
-                let read = |header| read_headers(&record(&request, "headers")?, &[header], 1);
-                viewer.decision(now, &client_ip, read)?
+                viewer.decision(now, &client_ip, |names| read_headers(&headers()?, names, 1))?
             }
         };
         if self.log_level.logs(&decision) {
