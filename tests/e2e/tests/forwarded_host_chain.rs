@@ -55,7 +55,7 @@ async fn the_function_sees_the_viewers_host_and_never_a_forged_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_viewer_filter_a_forged_value_goes_through() {
-    // What the filter is for: with none (oac-dev --viewer-filter off), nothing replaces it.
+    // What the filter is for: with none (oac-dev --viewer-filter none), nothing replaces it.
     let (_, forwarded) = seen(ViewerFilter::Off, "api.example.com", &["evil.example"]).await;
     assert_eq!(forwarded, "evil.example");
 }
