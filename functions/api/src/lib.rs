@@ -27,6 +27,7 @@ pub mod observe;
 pub mod routes;
 pub mod store;
 pub mod sts_override;
+pub mod viewer_host;
 
 use std::sync::Arc;
 

@@ -54,6 +54,12 @@ pub struct WhoAmI {
     pub caller_arn: String,
     /// The allowlist roles the caller holds (`readers`, `writers`).
     pub roles: Vec<String>,
+    /// The host the viewer called (`x-forwarded-host`, which oac-kit's viewer filter sets to the
+    /// viewer's `Host`, e.g. `api.example.com`), as sent; absent when the request carries no
+    /// single such header (it did not come through the filter).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(min_length = 1)]
+    pub viewer_host: Option<String>,
 }
 
 /// A page of audit events.
@@ -112,7 +118,7 @@ pub(crate) async fn health() -> Json<Health> {
         (status = 403, description = "Not allowlisted.", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 503, description = "STS unavailable.", body = ProblemDoc, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn whoami(Caller(caller): Caller) -> Json<WhoAmI> {
+pub(crate) async fn whoami(Caller(caller): Caller, headers: HeaderMap) -> Json<WhoAmI> {
     let principal = &caller.identity.principal;
     let (principal_type, role_name) = match &principal.kind {
         PrincipalKind::Role { name, .. } => ("role", Some(name.clone())),
@@ -128,6 +134,7 @@ pub(crate) async fn whoami(Caller(caller): Caller) -> Json<WhoAmI> {
         role_name,
         caller_arn: caller.identity.caller.arn.clone(),
         roles: caller.roles.clone(),
+        viewer_host: crate::viewer_host::of(&headers),
     })
 }
 

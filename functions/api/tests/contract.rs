@@ -286,3 +286,20 @@ async fn query_values_that_are_not_utf8_are_problems() {
         );
     }
 }
+
+#[tokio::test]
+async fn whoami_documents_the_viewer_host_as_the_server_answers_it() {
+    let doc = openapi().await;
+    let who = &doc["components"]["schemas"]["WhoAmI"];
+    let required = who["required"].as_array().unwrap();
+    assert!(!required.contains(&json!("viewer_host")), "{who}");
+    let schema = &who["properties"]["viewer_host"];
+    let mut request = get("/v1/whoami", Some(READER));
+    let headers = request.headers_mut();
+    headers.insert("x-forwarded-host", "API.example.com:8443".parse().unwrap());
+    let answer = send(&app(), request).await;
+    let host = answer.body["viewer_host"].as_str().unwrap();
+    assert_eq!(schema["minLength"], 1, "{schema}");
+    assert!(schema["type"] == "string" || schema["type"] == json!(["string", "null"]));
+    assert!(!host.is_empty());
+}

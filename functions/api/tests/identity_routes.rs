@@ -26,6 +26,32 @@ async fn whoami_returns_the_verified_principal_and_roles() {
 }
 
 #[tokio::test]
+async fn whoami_names_the_host_the_viewer_called_as_the_viewer_filter_forwarded_it() {
+    let mut request = get("/v1/whoami", Some(WRITER));
+    let headers = request.headers_mut();
+    headers.insert("host", "abc.lambda-url.us-east-1.on.aws".parse().unwrap());
+    headers.insert("x-forwarded-host", "API.example.com:8443".parse().unwrap());
+    let a = send(&app(), request).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.body["viewer_host"], "API.example.com:8443");
+}
+
+#[tokio::test]
+async fn whoami_names_no_viewer_host_unless_one_came() {
+    let mut twice = get("/v1/whoami", Some(WRITER));
+    for host in ["a.example", "b.example"] {
+        twice
+            .headers_mut()
+            .append("x-forwarded-host", host.parse().unwrap());
+    }
+    for request in [get("/v1/whoami", Some(WRITER)), twice] {
+        let a = send(&app(), request).await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert!(a.body.get("viewer_host").is_none(), "{}", a.body);
+    }
+}
+
+#[tokio::test]
 async fn whoami_without_identity_is_401_identity_missing() {
     let a = send(&app(), get("/v1/whoami", None)).await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);

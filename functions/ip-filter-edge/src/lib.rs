@@ -15,7 +15,9 @@ use std::cell::Cell;
 
 use cloudfront_event::{DecisionLogLevel, EdgeFunction, Outcome, split_decision_log};
 use edge_napi::member::{record, required_string};
-use edge_napi::{apply_edits, init_error, read_headers, request_id_of, request_of, response_to_js};
+use edge_napi::{
+    ReadHeaders, apply_edits, init_error, read_headers, request_id_of, request_of, response_to_js,
+};
 use ip_filter_core::kvs_config::KvsConfig;
 use ip_filter_core::kvs_viewer::KvsViewer;
 use ip_filter_core::{Config, IpFilter};
@@ -89,8 +91,9 @@ impl Handler {
     }
 
     /// Handles one viewer-request event at `now_ms` (`Date.now()`; only KVS mode reads it): returns
-    /// `Records[0].cf.request` (the same object; in KVS mode with the secret header removed)
-    /// when it may pass, else the generated 403 problem response. The address is judged before
+    /// `Records[0].cf.request` (the same object, with `x-forwarded-host` set to its `Host`; in KVS
+    /// mode with the secret header removed too) when it may pass, else the generated 403 problem
+    /// response. The address is judged before
     /// any header is read, and the secret header's entries are read only when it comes once: a
     /// header repeated any number of times is the same 403, never an exception. A malformed
     /// event, or a `clientIp` that is missing, not a string or longer than an address can be,
@@ -100,14 +103,17 @@ impl Handler {
         let request = request_of(&event)?;
         let client_ip = required_string(&request, "clientIp", MAX_CLIENT_IP_CHARS)?;
         let request_id = request_id_of(&event)?;
+        // The headers object, fetched once when the core first asks, kept for the edits.
+        let mut object = None;
         let decision = match &self.filter {
-            Filter::Address(filter) => filter.decision(&client_ip),
+            Filter::Address(filter) => {
+                filter.judge(&client_ip, |names| read_into(&request, &mut object, names))?
+            }
             Filter::Kvs { viewer, .. } => {
                 let now = now_ms.and_then(time_of).map(|(ms, _)| ms);
-                // One entry at most is read: a secret header that comes twice is refused on
-                // its count.
-                let read = |header| read_headers(&record(&request, "headers")?, &[header], 1);
-                viewer.decision(now, &client_ip, read)?
+                viewer.decision(now, &client_ip, |names| {
+                    read_into(&request, &mut object, names)
+                })?
             }
         };
         if self.log_level.logs(&decision) {
@@ -117,7 +123,11 @@ impl Handler {
         match decision.outcome {
             Outcome::Forward(edits) => {
                 if !edits.is_empty() {
-                    apply_edits(&env, &mut record(&request, "headers")?, &edits)?;
+                    let mut object = match object {
+                        Some(object) => object,
+                        None => record(&request, "headers")?,
+                    };
+                    apply_edits(&env, &mut object, &edits)?;
                 }
                 Ok(request.into_unknown())
             }
@@ -186,6 +196,17 @@ impl Handler {
             }
         }
     }
+}
+
+/// The headers `names` of `request` (one entry a header at most is read: a secret header that
+/// comes twice is refused on its count, a Host that does gives no x-forwarded-host), its
+/// `headers` object kept in `slot` for the edits.
+fn read_into<'n>(
+    request: &JsObject,
+    slot: &mut Option<JsObject>,
+    names: &[&'n str],
+) -> Result<ReadHeaders<'n>> {
+    read_headers(slot.insert(record(request, "headers")?), names, 1)
 }
 
 /// Signs `keys` for `index.mjs`; without credentials (or if signing fails) the refresh is

@@ -100,7 +100,7 @@ describe('KVS-mode CloudFront Function: the origin secret', () => {
       const event = cfEvent(CLOUDFLARE, secrets[name]);
       const out = await handler(event);
       assert.equal(out, event.request);
-      assert.deepEqual(Object.keys(out.headers), ['host', 'accept']);
+      assert.deepEqual(Object.keys(out.headers), ['host', 'accept', 'x-forwarded-host']);
     });
   }
 

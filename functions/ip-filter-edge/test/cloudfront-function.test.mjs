@@ -123,11 +123,12 @@ describe('generated CloudFront Function', () => {
     assert.equal(JSON.parse(out.body.data).type, 'urn:oac-kit:problem:not-from-cloudflare');
   });
 
-  it('passes a Cloudflare request through as the same object, unchanged', () => {
+  it('passes a Cloudflare request through as the same object, changed only by x-forwarded-host', () => {
     const event = cfEvent('2606:4700:10::6816:1a2b');
     const pristine = structuredClone(event.request);
     const out = cfHandler(event);
     assert.equal(out, event.request);
+    pristine.headers['x-forwarded-host'] = { value: 'api.example.com' };
     assert.deepEqual(JSON.parse(JSON.stringify(out)), pristine);
   });
 

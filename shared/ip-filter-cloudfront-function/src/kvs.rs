@@ -20,7 +20,8 @@
 //!
 //! The viewer passes when its address is in the ranges and the secret header is there exactly
 //! once and hashes to one of the digests (every digest compared, every character). The header is
-//! then deleted from the request, which goes on; anything else gets the same 403 as a wrong
+//! then deleted from the request, which goes on with `x-forwarded-host` set to its `Host`
+//! ([`ip_filter_core::forwarded_host`]); anything else gets the same 403 as a wrong
 //! address in the address-only function, byte for byte.
 //!
 //! Per request the function reads every stored CIDR and compares it with the special-purpose
@@ -73,10 +74,10 @@ pub fn generate(
     check_header_name(secret_header)?;
     let mut js = header(IMPORTS, provenance)?;
     js.push_str(
-        "// Passes event.request, without the origin secret header, when event.viewer.ip is in the\n\
-         // ranges (the KeyValueStore's plus the extras X4/X6, or the compiled V4/V6 when the\n\
-         // store's are refused) and the header hashes to a digest in origin-secrets; anything\n\
-         // else gets the 403 problem+json of the Rust core.\n",
+        "// Passes event.request, without the origin secret header and with x-forwarded-host, when\n\
+         // event.viewer.ip is in the ranges (the KeyValueStore's plus the extras X4/X6, or the\n\
+         // compiled V4/V6 when the store's are refused) and the header hashes to a digest in\n\
+         // origin-secrets; anything else gets the 403 problem+json of the Rust core.\n",
     );
     write_table(&mut js, "V4", "V6", ranges);
     write_table(&mut js, "X4", "X6", extras);

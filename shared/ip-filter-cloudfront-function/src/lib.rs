@@ -10,8 +10,10 @@
 //! 3. the address must fall in one of the merged inclusive intervals (IPv4 as numbers, IPv6 as
 //!    32-digit lowercase hex strings, which compare like the numbers they spell; the bounds are
 //!    written short, see [`short_v6_bounds`]);
-//! 4. allowed: `event.request` is returned unchanged; otherwise a 403 with the core's problem+json
-//!    body, `content-type: application/problem+json` and `cache-control: no-store`.
+//! 4. allowed: `event.request` is returned with `x-forwarded-host` set to its `Host`, the rule of
+//!    [`ip_filter_core::forwarded_host`] (every entry the viewer sent replaced; none without one
+//!    `Host`), and nothing else changed; otherwise a 403 with the core's problem+json body,
+//!    `content-type: application/problem+json` and `cache-control: no-store`.
 //!
 //! The Node tests run the generated file on CloudFront Functions events and check it agrees with
 //! the Rust matcher (the N-API addon) and with Python's `ipaddress` on every range boundary.
@@ -32,6 +34,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 // provenance rule.
 use cloudflare_ranges::provenance::{ProvenanceError, check_field};
 use ip_filter_core::RangeSet;
+use ip_filter_core::forwarded_host;
 use ip_filter_core::origin_secret::SecretError;
 use ip_filter_core::viewer::forbidden_problem;
 
@@ -102,8 +105,8 @@ pub fn generate(
 ) -> Result<Function, GenerateError> {
     let mut js = header("", provenance)?;
     js.push_str(
-        "// Passes event.request unchanged when event.viewer.ip is in the ranges; anything else,\n\
-         // unparsable included, gets the 403 problem+json of the Rust core.\n",
+        "// Passes event.request, with its Host in x-forwarded-host, when event.viewer.ip is in the\n\
+         // ranges; anything else, unparsable included, gets the 403 problem+json of the Rust core.\n",
     );
     write_table(&mut js, "V4", "V6", ranges);
     write_problem(&mut js);
@@ -180,8 +183,9 @@ pub fn short_v6_bounds(first: u128, last: u128) -> (String, String) {
 }
 
 /// `TITLE` and `BODY`: the core's 403 problem, as JSON string literals (which are JavaScript
-/// string literals).
+/// string literals); and `XFH`, the header a passing request gets the viewer's host in.
 fn write_problem(js: &mut String) {
+    let _ = writeln!(js, "var XFH = {};", js_string(forwarded_host::HEADER));
     let problem = forbidden_problem();
     let _ = writeln!(js, "var TITLE = {};", js_string(problem.title()));
     let _ = writeln!(js, "var BODY = {};", js_string(&problem.to_json()));

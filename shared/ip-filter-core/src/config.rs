@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::kvs_config::{KvsConfig, KvsConfigError};
 use crate::matcher::RangeSet;
-use crate::viewer::{decide, decide_address};
+use crate::viewer::decide_address;
 use cloudflare_ranges::Snapshot;
 use cloudflare_ranges::{ParseError, parse_cidr};
-use cloudfront_event::{Decision, Outcome, Request};
+use cloudfront_event::{Decision, HeaderLookup, Outcome, Request};
 
 /// Options of the ip-filter.
 ///
@@ -192,24 +192,39 @@ impl IpFilter {
         self.ranges.is_allowed(client_ip)
     }
 
-    /// The viewer-request decision for `client_ip` (see [`crate::viewer`]).
-    pub fn decide(&self, client_ip: &str) -> Outcome {
-        decide(client_ip, &self.ranges)
+    /// The viewer-request decision for `client_ip` and the request's `headers` (see
+    /// [`crate::viewer`]): forward with `x-forwarded-host` set, or the 403.
+    pub fn decide(&self, client_ip: &str, headers: &impl HeaderLookup) -> Outcome {
+        self.decision(client_ip, headers).outcome
     }
 
-    /// The viewer-request decision for a typed request: only its `clientIp` is judged.
+    /// The viewer-request decision for a typed request: its `clientIp` is judged, its `Host`
+    /// copied.
     pub fn decide_request(&self, request: &Request) -> Outcome {
-        self.decide(&request.client_ip)
+        self.decide(&request.client_ip, &request.headers)
     }
 
     /// [`IpFilter::decide`] with the reason an adapter logs.
-    pub fn decision(&self, client_ip: &str) -> Decision {
-        decide_address(client_ip, &self.ranges)
+    pub fn decision(&self, client_ip: &str, headers: &impl HeaderLookup) -> Decision {
+        match self.judge(client_ip, |_| Ok::<_, std::convert::Infallible>(headers)) {
+            Ok(decision) => decision,
+            Err(never) => match never {},
+        }
     }
 
     /// [`IpFilter::decide_request`] with the reason an adapter logs.
     pub fn decision_for_request(&self, request: &Request) -> Decision {
-        self.decision(&request.client_ip)
+        self.decision(&request.client_ip, &request.headers)
+    }
+
+    /// The decision, reading the request's headers through `read` only once the address
+    /// passed (see [`decide_address`]).
+    pub fn judge<'n, H: HeaderLookup, E>(
+        &self,
+        client_ip: &str,
+        read: impl FnOnce(&[&'n str]) -> Result<H, E>,
+    ) -> Result<Decision, E> {
+        decide_address(client_ip, &self.ranges, read)
     }
 
     /// The ranges the filter allows.

@@ -1,7 +1,7 @@
 //! The reason each viewer decision gives, that every rejection is still the same 403, and that
 //! the log line holds neither the secret nor the viewer address.
 
-use cloudfront_event::{EdgeFunction, Outcome, Reason};
+use cloudfront_event::{EdgeFunction, Headers, Outcome, Reason};
 
 use crate::Config;
 use crate::IpFilter;
@@ -28,13 +28,19 @@ fn loaded() -> ViewerData {
 #[test]
 fn a_cloudflare_address_is_from_cloudflare() {
     let filter = IpFilter::from_config_json("{}").unwrap();
-    assert_eq!(filter.decision(CLOUDFLARE).reason, Reason::FromCloudflare);
+    assert_eq!(
+        filter.decision(CLOUDFLARE, &Headers::default()).reason,
+        Reason::FromCloudflare
+    );
 }
 
 #[test]
 fn another_address_is_not_from_cloudflare() {
     let filter = IpFilter::from_config_json("{}").unwrap();
-    assert_eq!(filter.decision(DIRECT).reason, Reason::NotFromCloudflare);
+    assert_eq!(
+        filter.decision(DIRECT, &Headers::default()).reason,
+        Reason::NotFromCloudflare
+    );
 }
 
 #[test]

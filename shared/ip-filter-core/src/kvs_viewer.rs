@@ -4,7 +4,8 @@
 //! Both checks must pass; any failure is the very 403 a wrong address gets
 //! ([`crate::forbidden_problem`]), so a rejection says nothing about which check failed. The
 //! secret header must come exactly once and be admitted by [`OriginSecrets::admits`]; it is then
-//! removed, so the origin never sees it. Until the store's `origin-secrets` has been read once,
+//! removed, so the origin never sees it, and `x-forwarded-host` set to the viewer's `Host`
+//! ([`crate::forwarded_host`]). Until the store's `origin-secrets` has been read once,
 //! nobody passes. The address is judged first, and the secret header only
 //! then: a request from a wrong address has none of its headers read, and a secret header that
 //! comes more than once is refused on its count, before any of its values is read.
@@ -27,7 +28,10 @@
 //! let secret = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
 //! assert!(matches!(data.decide("104.16.0.1", &[secret]), Outcome::Respond(_)), "no secrets yet");
 //! data.update(&[("origin-secrets".into(), secrets_value(&[secret]).unwrap())]);
-//! let removed = Outcome::Forward(vec![HeaderEdit::Remove { name: "x-origin-secret".into() }]);
+//! let removed = Outcome::Forward(vec![
+//!     HeaderEdit::Remove { name: "x-origin-secret".into() },
+//!     HeaderEdit::Remove { name: "x-forwarded-host".into() }, // this request has no Host
+//! ]);
 //! assert_eq!(data.decide("104.16.0.1", &[secret]), removed);
 //! ```
 
@@ -37,6 +41,7 @@ use cloudfront_event::{Decision, HeaderEdit, HeaderEntry, HeaderLookup, Headers,
 use ipnet::IpNet;
 
 use crate::config::{Config, ConfigError};
+use crate::forwarded_host;
 use crate::kvs_layout::{LayoutError, ORIGIN_SECRETS_KEY, decode_ranges};
 use crate::kvs_refresh::{Fetched, Progress, RefreshCycle};
 use crate::matcher::RangeSet;
@@ -127,7 +132,8 @@ impl ViewerData {
     }
 
     /// The decision for the viewer address `client_ip` and every value of the secret header
-    /// (one per entry, as the request carries them): forward with the header removed, or 403.
+    /// (one per entry, as the request carries them; no other header): forward with the header
+    /// removed (and `x-forwarded-host` too, as there is no `Host`), or 403.
     pub fn decide(&self, client_ip: &str, secret_values: &[&str]) -> Outcome {
         self.decision(client_ip, secret_values).outcome
     }
@@ -142,7 +148,7 @@ impl ViewerData {
                 .map(|v| HeaderEntry::new(&self.header, *v));
             headers.0.insert(self.header.clone(), entries.collect());
         }
-        let read = |_: &str| Ok::<_, Infallible>(headers);
+        let read = |_: &[&str]| Ok::<_, Infallible>(headers);
         match self.judge(client_ip, true, read) {
             Ok(decision) => decision,
             Err(never) => match never {},
@@ -150,15 +156,15 @@ impl ViewerData {
     }
 
     /// The decision, reading the request's headers only once the address passed and the secrets
-    /// are loaded and `secrets_fresh`: `read` gets the secret header's name and returns the
-    /// request's headers (an adapter reads them out of the event then, and its error, say a
-    /// malformed event, is returned as is). The header is judged on its
-    /// [`HeaderLookup::count`] first: its value is read only when it comes exactly once.
+    /// are loaded and `secrets_fresh`: `read` gets the names wanted (the secret header's, then
+    /// `host`) and returns the request's headers (an adapter reads them out of the event then,
+    /// and its error, say a malformed event, is returned as is). The secret header is judged on
+    /// its [`HeaderLookup::count`] first: its value is read only when it comes exactly once.
     pub fn judge<'a, H: HeaderLookup, E>(
         &'a self,
         client_ip: &str,
         secrets_fresh: bool,
-        read: impl FnOnce(&'a str) -> Result<H, E>,
+        read: impl FnOnce(&[&'a str]) -> Result<H, E>,
     ) -> Result<Decision, E> {
         if !self.ranges.is_allowed(client_ip) {
             return Ok(forbidden(Reason::NotFromCloudflare));
@@ -169,14 +175,17 @@ impl ViewerData {
         if !secrets_fresh {
             return Ok(forbidden(Reason::SecretsStale));
         }
-        let headers = read(&self.header)?;
+        let headers = read(&[self.header.as_str(), forwarded_host::HOST])?;
         Ok(match headers.count(&self.header) {
             0 => forbidden(Reason::SecretMissing),
             1 => match headers.values(&self.header).first() {
                 Some(value) if secrets.admits(value) => Decision::new(
-                    Outcome::Forward(vec![HeaderEdit::Remove {
-                        name: self.header.clone(),
-                    }]),
+                    Outcome::Forward(vec![
+                        HeaderEdit::Remove {
+                            name: self.header.clone(),
+                        },
+                        forwarded_host::edit(&headers),
+                    ]),
                     Reason::FromCloudflareWithSecret,
                 ),
                 _ => forbidden(Reason::SecretWrong),
@@ -280,7 +289,7 @@ impl KvsViewer {
         &'a self,
         now_ms: Option<u64>,
         client_ip: &str,
-        read: impl FnOnce(&'a str) -> Result<H, E>,
+        read: impl FnOnce(&[&'a str]) -> Result<H, E>,
     ) -> Result<Decision, E> {
         let fresh = now_ms.is_some_and(|now| self.secrets_fresh_at(now));
         self.data.judge(client_ip, fresh, read)

@@ -49,7 +49,7 @@ fn with_secret(values: &[&str]) -> Headers {
 }
 
 fn reason_at(v: &KvsViewer, now_ms: u64) -> Reason {
-    let read = |_: &str| Ok::<_, Infallible>(with_secret(&[CURRENT]));
+    let read = |_: &[&str]| Ok::<_, Infallible>(with_secret(&[CURRENT]));
     let decision = v.decision(Some(now_ms), CLOUDFLARE, read).unwrap();
     if decision.reason != Reason::FromCloudflareWithSecret {
         assert_eq!(
@@ -130,7 +130,7 @@ fn an_abandoned_refresh_is_counted_too() {
 #[test]
 fn without_a_clock_no_secret_is_fresh() {
     let v = refreshed_at_zero();
-    let read = |_: &str| Ok::<_, Infallible>(with_secret(&[CURRENT]));
+    let read = |_: &[&str]| Ok::<_, Infallible>(with_secret(&[CURRENT]));
     let decision = v.decision(None, CLOUDFLARE, read).unwrap();
     assert_eq!(decision.reason, Reason::SecretsStale);
 }

@@ -37,11 +37,17 @@ fn with_current() -> ViewerData {
 fn forwarded(outcome: &Outcome) -> bool {
     match outcome {
         Outcome::Forward(edits) => {
+            // These requests carry no Host: x-forwarded-host is removed, never left to the viewer.
             assert_eq!(
                 edits,
-                &[HeaderEdit::Remove {
-                    name: HEADER.into()
-                }]
+                &[
+                    HeaderEdit::Remove {
+                        name: HEADER.into()
+                    },
+                    HeaderEdit::Remove {
+                        name: "x-forwarded-host".into()
+                    }
+                ]
             );
             true
         }
@@ -206,4 +212,34 @@ fn the_kvs_viewer_needs_a_kvs_arn() {
         KvsViewer::new(&Config::default()),
         Err(ConfigError::KvsUnsupported)
     ));
+}
+
+#[test]
+fn a_passing_request_carries_the_viewers_host_and_a_refused_one_is_unchanged() {
+    let mut headers = Headers::default();
+    for (name, key, value) in [
+        (HEADER, "X-Origin-Secret", CURRENT),
+        ("host", "Host", "API.example.com:8443"),
+        ("x-forwarded-host", "X-FORWARDED-HOST", "evil.example"),
+    ] {
+        let entry = HeaderEntry::new(key, value);
+        headers.0.entry(name.into()).or_default().push(entry);
+    }
+    headers
+        .0
+        .get_mut("x-forwarded-host")
+        .unwrap()
+        .push(HeaderEntry::new("x-forwarded-host", "evil2.example"));
+    let read = |_: &[&str]| Ok::<_, Infallible>(&headers);
+    let passed = with_current().judge("104.16.0.1", true, read).unwrap();
+    let set = HeaderEdit::Set {
+        name: "x-forwarded-host".into(),
+        entries: vec![("X-Forwarded-Host".into(), "API.example.com:8443".into())],
+    };
+    let removed = HeaderEdit::Remove {
+        name: HEADER.into(),
+    };
+    assert_eq!(passed.outcome, Outcome::Forward(vec![removed, set]));
+    let refused = with_current().judge("203.0.113.9", true, read).unwrap();
+    assert!(matches!(refused.outcome, Outcome::Respond(_)));
 }

@@ -11,8 +11,9 @@
 //!
 //! - [`RangeSet`]: sorted, merged intervals searched by binary search; IPv4-mapped IPv6 is judged
 //!   as IPv4 and anything unparsable is rejected;
-//! - [`IpFilter`] / [`viewer`]: the pure viewer-request core (forward unchanged or a 403
-//!   problem+json), configured with extra CIDRs at build time ([`Config`]);
+//! - [`IpFilter`] / [`viewer`]: the pure viewer-request core (forward with the viewer's host in
+//!   `x-forwarded-host`, [`forwarded_host`], or a 403 problem+json), configured with extra CIDRs
+//!   at build time ([`Config`]);
 //! - [`kvs_layout`] and [`origin_secret`]: the CloudFront KeyValueStore layout (ranges and the
 //!   origin secrets' hashes) and the origin-secret check, shared by the edge and the range sync;
 //! - [`kvs_arn`]: the one rule for a KeyValueStore ARN (the edge build, the range sync and, held
@@ -36,6 +37,7 @@
 mod config;
 #[cfg(test)]
 mod decision_tests;
+pub mod forwarded_host;
 pub mod kvs_arn;
 pub mod kvs_config;
 #[cfg(feature = "kvs-getkey")]

@@ -1,6 +1,6 @@
 //! The viewer-request core on the sample Lambda@Edge events: fixture in, outcome out.
 
-use cloudfront_event::{Event, HeaderEntry, Outcome};
+use cloudfront_event::{Event, HeaderEdit, HeaderEntry, Outcome};
 use ip_filter_core::IpFilter;
 
 fn event(name: &str) -> Event {
@@ -9,6 +9,14 @@ fn event(name: &str) -> Event {
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// What a passing fixture gets: the viewer's Host (`api.example.com`) in `x-forwarded-host`.
+fn forwarded_with_host() -> Outcome {
+    Outcome::Forward(vec![HeaderEdit::Set {
+        name: "x-forwarded-host".into(),
+        entries: vec![("X-Forwarded-Host".into(), "api.example.com".into())],
+    }])
 }
 
 fn decide(event: &Event) -> Outcome {
@@ -20,7 +28,7 @@ fn decide(event: &Event) -> Outcome {
 fn cloudflare_ipv4_edge_passes() {
     assert_eq!(
         decide(&event("viewer-request-cloudflare-v4.json")),
-        Outcome::forward_unchanged()
+        forwarded_with_host()
     );
 }
 
@@ -28,7 +36,7 @@ fn cloudflare_ipv4_edge_passes() {
 fn cloudflare_ipv6_edge_passes() {
     assert_eq!(
         decide(&event("viewer-request-cloudflare-v6.json")),
-        Outcome::forward_unchanged()
+        forwarded_with_host()
     );
 }
 
@@ -76,5 +84,28 @@ fn cloudflare_event_with_a_viewer_controlled_header_still_judged_by_client_ip() 
         e.request().unwrap().headers.0["cf-connecting-ip"][0].value,
         "198.51.100.7"
     );
-    assert_eq!(decide(&e), Outcome::forward_unchanged());
+    assert_eq!(decide(&e), forwarded_with_host());
+}
+
+#[test]
+fn a_forged_x_forwarded_host_is_replaced_by_the_viewers_host() {
+    let mut e = event("viewer-request-cloudflare-v4.json");
+    let request = &mut e.records[0].cf.request;
+    request.headers.0.insert(
+        "x-forwarded-host".into(),
+        vec![
+            HeaderEntry::new("X-Forwarded-Host", "evil.example"),
+            HeaderEntry::new("x-FORWARDED-host", "api.example.com, evil.example"),
+        ],
+    );
+    let outcome = decide(&e);
+    assert_eq!(outcome, forwarded_with_host());
+    let cloudfront_event::EdgeAnswer::Forward(out) = outcome.apply_to(e.into_request().unwrap())
+    else {
+        panic!("not forwarded");
+    };
+    assert_eq!(
+        out.headers.0["x-forwarded-host"],
+        [HeaderEntry::new("X-Forwarded-Host", "api.example.com")]
+    );
 }

@@ -24,12 +24,21 @@ fn request_of(event: &[u8]) -> Value {
     serde_json::from_slice::<Value>(event).unwrap()["Records"][0]["cf"]["request"].clone()
 }
 
+/// The event's request as a passing one goes on: with its Host (every sample's is
+/// `api.example.com`) in `x-forwarded-host`, added last.
+fn forwarded_of(event: &[u8]) -> Value {
+    let mut request = request_of(event);
+    request["headers"]["x-forwarded-host"] =
+        serde_json::json!([{"key": "X-Forwarded-Host", "value": "api.example.com"}]);
+    request
+}
+
 async fn invoke(api: &RuntimeApi, event: Vec<u8>) -> Value {
     serde_json::from_slice(&api.invoke(event, TIMEOUT).await.unwrap()).unwrap()
 }
 
 #[tokio::test]
-async fn cloudflare_requests_come_back_byte_for_byte() {
+async fn cloudflare_requests_come_back_byte_for_byte_plus_the_forwarded_host() {
     let api = RuntimeApi::start().await.unwrap();
     let _function = FunctionProcess::spawn(binary(), "ip-filter", &api, &[]).unwrap();
     for name in [
@@ -37,11 +46,10 @@ async fn cloudflare_requests_come_back_byte_for_byte() {
         "viewer-request-cloudflare-v6.json",
     ] {
         let event = fixture(name);
-        assert_eq!(
-            invoke(&api, event.clone()).await,
-            request_of(&event),
-            "{name}"
-        );
+        let answer = invoke(&api, event.clone()).await;
+        assert_eq!(answer, forwarded_of(&event), "{name}");
+        let names: Vec<_> = answer["headers"].as_object().unwrap().keys().collect();
+        assert_eq!(names.last().unwrap().as_str(), "x-forwarded-host", "{name}");
     }
 }
 
@@ -67,7 +75,7 @@ async fn an_extra_cidr_from_the_environment_lets_the_direct_caller_in() {
     )
     .unwrap();
     let event = fixture("viewer-request-direct.json");
-    assert_eq!(invoke(&api, event.clone()).await, request_of(&event));
+    assert_eq!(invoke(&api, event.clone()).await, forwarded_of(&event));
 }
 
 #[tokio::test]

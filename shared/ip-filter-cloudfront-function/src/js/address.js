@@ -70,6 +70,19 @@ function inT(t, x) {
   return false;
 }
 
+// h's value if sent once, else null.
+function one(h) {
+  return h && typeof h.value === 'string' && !(h.multiValue && h.multiValue.length !== 1) ? h.value : null;
+}
+
+// r with XFH = its one Host, or none (ip_filter_core::forwarded_host).
+function fwd(r) {
+  var h = r.headers || (r.headers = {}), o = one(h.host);
+  delete h[XFH];
+  if (o) h[XFH] = { value: o };
+  return r;
+}
+
 function forbidden() {
   return {
     statusCode: 403,
