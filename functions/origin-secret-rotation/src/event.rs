@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-/// The stage of the version in use.
-pub const AWSCURRENT: &str = "AWSCURRENT";
-pub use range_sync::secrets::AWSPENDING;
+pub use range_sync::secrets::{AWSCURRENT, AWSPENDING};
 
 /// What Secrets Manager sends (other members, e.g. `RotationToken`, are ignored).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -7,35 +7,34 @@ use aws_sdk_secretsmanager::error::DisplayErrorContext;
 
 use crate::secret_string::SecretStrings;
 
+/// The stage of the version in use.
+pub const AWSCURRENT: &str = "AWSCURRENT";
 /// The stage a rotation gives its new version until it is promoted.
 pub const AWSPENDING: &str = "AWSPENDING";
 
 /// AWSCURRENT's SecretString of secret `id` (name or ARN), and AWSPENDING's if there is one.
 pub async fn read_secret_strings(client: &sdk::Client, id: &str) -> Result<SecretStrings, String> {
-    let current = read_stage(client, id, None)
+    let current = read_stage(client, id, AWSCURRENT)
         .await?
         .ok_or_else(|| format!("GetSecretValue {id}: the secret has no AWSCURRENT version"))?;
-    let pending = read_stage(client, id, Some(AWSPENDING)).await?;
+    let pending = read_stage(client, id, AWSPENDING).await?;
     Ok(SecretStrings { current, pending })
 }
 
-/// The SecretString of stage `stage` (AWSCURRENT when `None`); `None` when no version has it.
-async fn read_stage(
-    client: &sdk::Client,
-    id: &str,
-    stage: Option<&str>,
-) -> Result<Option<String>, String> {
-    let label = stage.unwrap_or("AWSCURRENT");
+/// The SecretString of stage `stage` (named, never left to a default version); `None` when no
+/// version has AWSPENDING.
+async fn read_stage(client: &sdk::Client, id: &str, stage: &str) -> Result<Option<String>, String> {
+    let label = stage;
     let out = match client
         .get_secret_value()
         .secret_id(id)
-        .set_version_stage(stage.map(str::to_owned))
+        .version_stage(stage)
         .send()
         .await
     {
         Ok(out) => out,
         Err(e)
-            if stage.is_some()
+            if stage == AWSPENDING
                 && e.as_service_error()
                     .is_some_and(|s| s.is_resource_not_found_exception()) =>
         {
