@@ -121,17 +121,12 @@ impl Config {
     }
 }
 
-/// `https://`, or `http://` to a loopback host (the project's one rule, `oac_client::is_loopback`).
+/// `https://`, or `http://` to a loopback host: the rule of Cloudflare's API base
+/// (`cloudflare_api::transport::checked_base`, over the project's one loopback rule).
 fn checked_url(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text).map_err(|e| format!("{text:?} is not a URL: {e}"))?;
-    let loopback = url
-        .host()
-        .is_some_and(|h| oac_client::is_loopback(&h.to_owned()));
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if loopback => Ok(url),
-        _ => Err(format!("{text:?}: https only (http only to loopback)")),
-    }
+    cloudflare_api::transport::checked_base(text).map_err(|_| {
+        "https only (http only to loopback), no userinfo, query or fragment".to_owned()
+    })
 }
 
 /// `value` as a number in `range`, `default` when unset.

@@ -3,6 +3,7 @@
 //! ([`rotation_rig`]): the happy path, a failing testSecret that leaves the old secret working,
 //! and repeated steps that change nothing. No step's log line holds a secret or the token.
 
+mod moto_secrets;
 mod rotation_rig;
 
 use std::sync::atomic::Ordering;
@@ -130,4 +131,46 @@ fn writes(rig: &Rig) -> usize {
         .iter()
         .filter(|r| r.method != "GET")
         .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_set_leaves_the_rule_and_the_old_secret_as_they_were() {
+    const WRONG_TOKEN: &str = "cf-token-without-any-permission-77";
+    let mut rig = Rig::start().await;
+    let new = created(&mut rig).await;
+    rig.secrets
+        .put_secret_value()
+        .secret_id(rotation_rig::TOKEN_SECRET_ID)
+        .secret_string(WRONG_TOKEN)
+        .send()
+        .await
+        .unwrap();
+
+    let (answer, line) = rig.step("setSecret").await;
+    assert_clean(&line, &new);
+    assert!(!line.contains(WRONG_TOKEN), "{line}");
+    let Err(InvokeError::Function { error_message, .. }) = &answer else {
+        panic!("{answer:?}");
+    };
+    assert!(error_message.starts_with("cloudflare: "), "{error_message}");
+    assert!(error_message.contains("10000"), "{error_message}");
+    assert!(!error_message.contains(WRONG_TOKEN));
+    assert_eq!(rig.rule_value().as_deref(), Some(OLD));
+    assert!(rig.admitted().admits(OLD));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finish_refuses_to_drop_the_old_secret_while_the_rule_still_sends_it() {
+    let mut rig = Rig::start().await;
+    let new = created(&mut rig).await;
+    let (answer, line) = rig.step("finishSecret").await;
+    assert_clean(&line, &new);
+    let Err(InvokeError::Function { error_message, .. }) = &answer else {
+        panic!("{answer:?}");
+    };
+    assert!(error_message.starts_with("finish: "), "{error_message}");
+    let current = rig.secret_string("AWSCURRENT", false).await.unwrap();
+    assert_eq!(current, format!(r#"{{"current":"{OLD}"}}"#));
+    assert!(rig.admitted().admits(OLD));
+    assert_eq!(rig.rule_value().as_deref(), Some(OLD));
 }

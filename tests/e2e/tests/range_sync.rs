@@ -3,6 +3,7 @@
 //! rewrites) and moto's Secrets Manager.
 
 mod common;
+mod moto_secrets;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -111,18 +112,8 @@ impl Rig {
     }
 }
 
-fn secrets_client(endpoint: &str) -> aws_sdk_secretsmanager::Client {
-    let config = aws_sdk_secretsmanager::Config::builder()
-        .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
-        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Moto::credentials())
-        .build();
-    aws_sdk_secretsmanager::Client::from_conf(config)
-}
-
 async fn create_secret(endpoint: &str, secret_string: &str) {
-    secrets_client(endpoint)
+    moto_secrets::client(endpoint)
         .create_secret()
         .name(SECRET_ID)
         .secret_string(secret_string)
@@ -320,7 +311,7 @@ async fn a_refused_list_still_lets_a_revoked_secret_be_removed() {
 async fn a_sync_during_a_rotation_keeps_the_pending_secret() {
     const PENDING: &str = "Pp0Oo9Ii8Uu7Yy6Tt5Rr4Ee3Ww2Qq1Aa";
     let rig = Rig::start(synced, "good-same.json").await;
-    secrets_client(&rig.moto.endpoint)
+    moto_secrets::client(&rig.moto.endpoint)
         .put_secret_value()
         .secret_id(SECRET_ID)
         .client_request_token("0f2ab7c9-aaaa-4bbb-8ccc-444455556666")

@@ -24,10 +24,12 @@ use test_support::moto::Moto;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::ChildStdout;
 
+use crate::moto_secrets;
+
 pub const KVS_ARN: &str =
     "arn:aws:cloudfront::123456789012:key-value-store/0f2ab7c9-1111-2222-3333-444455556666";
 pub const SECRET_ID: &str = "oac-kit/origin-secret";
-const TOKEN_SECRET_ID: &str = "oac-kit/cloudflare-token";
+pub const TOKEN_SECRET_ID: &str = "oac-kit/cloudflare-token";
 /// Known values that must never reach a log line.
 pub const OLD: &str = "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa";
 pub const CF_TOKEN: &str = "cf-known-token-rotation-5d2e81";
@@ -116,7 +118,7 @@ impl Rig {
         cloudflare.with_zone(|zone| zone.seed_rule(PHASE, &rule.to_json().unwrap()));
 
         let moto = Moto::start();
-        let secrets = secrets_client(&moto.endpoint);
+        let secrets = moto_secrets::client(&moto.endpoint);
         start_rotation(&secrets).await;
 
         let host = Arc::new(Host {
@@ -211,16 +213,6 @@ impl Rig {
     pub fn rule_value(&self) -> Option<String> {
         rule_value(&self.cloudflare)
     }
-}
-
-fn secrets_client(endpoint: &str) -> aws_sdk_secretsmanager::Client {
-    let config = aws_sdk_secretsmanager::Config::builder()
-        .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
-        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Moto::credentials())
-        .build();
-    aws_sdk_secretsmanager::Client::from_conf(config)
 }
 
 /// The secrets, then what Secrets Manager does when a rotation starts: rotation enabled and the
