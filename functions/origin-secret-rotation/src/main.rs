@@ -3,6 +3,7 @@
 
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use origin_secret_rotation::event::RotationEvent;
+use origin_secret_rotation::log::{Failure, StepLog};
 use origin_secret_rotation::{Config, Rotation};
 use serde_json::{Value, json};
 
@@ -13,8 +14,12 @@ async fn main() -> Result<(), Error> {
     let rotation = Rotation::new(config, &sdk_config);
     let rotation = &rotation;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        let event: RotationEvent = serde_json::from_value(event.payload)
-            .map_err(|_| Error::from("event: not {SecretId, ClientRequestToken, Step}"))?;
+        let Ok(event) = serde_json::from_value::<RotationEvent>(event.payload) else {
+            let failure = Failure::new("event", "not {SecretId, ClientRequestToken, Step}");
+            let result = Err(failure.clone());
+            println!("{}", StepLog::of("", "", &result).line());
+            return Err(Error::from(failure.to_string()));
+        };
         match rotation.run(&event).await {
             Ok(outcome) => Ok(json!({ "step": event.step, "outcome": outcome })),
             Err(failure) => Err(Error::from(failure.to_string())),
