@@ -59,10 +59,7 @@ impl Config {
         let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
         let invalid = |name: &'static str, reason: String| ConfigError::Invalid { name, reason };
 
-        let kvs_arn = required("KVS_ARN")?;
-        if let Err(e) = KvsArn::parse(&kvs_arn) {
-            return Err(invalid("KVS_ARN", format!("{kvs_arn:?} is {e}")));
-        }
+        let (kvs_arn, kvs_endpoint) = kvs_vars(&var)?;
         let origin_secret_id = required("ORIGIN_SECRET_ID")?;
         let cloudflare_api_base =
             get("CLOUDFLARE_API_BASE").unwrap_or_else(|| DEFAULT_API_BASE.to_owned());
@@ -90,18 +87,6 @@ impl Config {
                 ));
             }
         };
-        let kvs_endpoint = match get("KVS_ENDPOINT") {
-            None => None,
-            Some(url) => match checked_url(&url) {
-                Ok(parsed) if parsed.scheme() == "http" => Some(url),
-                _ => {
-                    return Err(invalid(
-                        "KVS_ENDPOINT",
-                        format!("{url:?} is not http:// to a loopback IP (it exists for tests)"),
-                    ));
-                }
-            },
-        };
         Ok(Self {
             kvs_arn,
             origin_secret_id,
@@ -111,6 +96,32 @@ impl Config {
             kvs_endpoint,
         })
     }
+}
+
+/// `KVS_ARN` (checked by `ip_filter_core::kvs_arn`) and `KVS_ENDPOINT` (tests only: `http://` to a
+/// loopback IP), as every writer of the store reads them (this Lambda and the rotation Lambda).
+pub fn kvs_vars(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<(String, Option<String>), ConfigError> {
+    let get = |name: &str| var(name).filter(|v| !v.is_empty());
+    let invalid = |name: &'static str, reason: String| ConfigError::Invalid { name, reason };
+    let kvs_arn = get("KVS_ARN").ok_or(ConfigError::Missing("KVS_ARN"))?;
+    if let Err(e) = KvsArn::parse(&kvs_arn) {
+        return Err(invalid("KVS_ARN", format!("{kvs_arn:?} is {e}")));
+    }
+    let kvs_endpoint = match get("KVS_ENDPOINT") {
+        None => None,
+        Some(url) => match checked_url(&url) {
+            Ok(parsed) if parsed.scheme() == "http" => Some(url),
+            _ => {
+                return Err(invalid(
+                    "KVS_ENDPOINT",
+                    format!("{url:?} is not http:// to a loopback IP (it exists for tests)"),
+                ));
+            }
+        },
+    };
+    Ok((kvs_arn, kvs_endpoint))
 }
 
 #[cfg(test)]

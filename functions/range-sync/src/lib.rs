@@ -3,11 +3,17 @@
 //! (`origin-secrets`), in the layout of `ip_filter_core::kvs_layout`.
 //!
 //! Per run: fetch `GET <CLOUDFLARE_API_BASE>/client/v4/ips` with the hardened fetch
-//! `cargo xtask cloudflare-ips` uses ([`cloudflare_ranges::fetch`]); read the secret `ORIGIN_SECRET_ID`
-//! ([`secret_string`]); read the store (DescribeKeyValueStore for the ETag, then ListKeys);
-//! [`plan`] (pure); apply the batch with one `UpdateKeys` and `If-Match`, only when something
-//! changed, re-reading and re-planning on a conflict ([`sync`]); log one line that is also the
-//! metrics ([`report`]). A refused or failed run writes nothing and returns an error.
+//! `cargo xtask cloudflare-ips` uses ([`cloudflare_ranges::fetch`]); read the secret
+//! `ORIGIN_SECRET_ID`, its AWSCURRENT and (mid-rotation) AWSPENDING ([`secrets`],
+//! [`secret_string`]); read the store (DescribeKeyValueStore for the ETag, then ListKeys);
+//! [`plan`] (pure: the ranges and `origin-secrets` each on its own, so a refused or unreachable
+//! list never keeps a revoked secret in the store); apply the batch with one `UpdateKeys` and
+//! `If-Match`, only when something changed, re-reading and re-planning on a conflict ([`sync`]);
+//! log one line that is also the metrics ([`report`]). A part refused or failed is not written
+//! and the run returns an error naming it.
+//!
+//! The rotation Lambda (`origin-secret-rotation`) writes `origin-secrets` through the same code:
+//! [`sync::sync_secrets`] with an [`kvs::SdkStore`].
 //!
 //! Configuration: the environment variables of [`config`]. Metrics: namespace
 //! `OacKit/RangeSync`, no dimensions, `SyncSucceeded`, `SyncFailed`, `RangesChanged` (Count, 0 or
@@ -16,6 +22,7 @@
 pub mod config;
 pub mod kvs;
 pub mod plan;
+pub mod plan_ranges;
 pub mod report;
 pub mod run;
 pub mod secret_string;

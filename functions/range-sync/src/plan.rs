@@ -1,28 +1,24 @@
-//! The pure core of a run: the store as read, Cloudflare's answer and the SecretString in; "nothing
-//! to do", one all-or-nothing batch of puts and deletes, or a refusal with a named reason out.
+//! The pure core of a run: the store as read, Cloudflare's answer and the secret's SecretStrings
+//! in; "nothing to do", one all-or-nothing batch of puts and deletes, and the failure of each part
+//! out.
 //!
-//! - The **last good list** is the store's ranges when they decode ([`kvs_layout::decode_ranges`]),
-//!   else the compiled snapshot. Cloudflare's answer is validated by
-//!   [`cloudflare_ranges::refresh::plan`], as `cargo xtask cloudflare-ips` does: the range rules,
-//!   and the size guards against the compiled snapshot (the reviewed list: a cumulative limit
-//!   that runs cannot add up past) and against the last good list (unless the answer is nearer
-//!   the compiled snapshot than that list is, so a poisoned store never locks the genuine list
-//!   out); `force` lifts only the guards.
-//! - The ranges are rewritten (`ranges:*` and `ranges:meta`) only when the list changed (order
-//!   aside) or the store's ranges did not decode; `origin-secrets` only when its value differs.
-//!   Parts `ranges:<i>` the new list does not use are deleted in the same batch. Other keys of
-//!   the store are never touched.
+//! The two parts are planned **independently**: the ranges ([`crate::plan_ranges`]: the guards
+//! against the compiled snapshot and the last good list) and `origin-secrets` (the hashes of
+//! AWSCURRENT's secrets and AWSPENDING's, [`crate::secret_string`]). A part that cannot be
+//! planned (Cloudflare's list refused or unreachable, the secret malformed or unreadable) is left
+//! as the store holds it and reported with its own reason; the other part is still written, so
+//! revoking a secret never waits on Cloudflare's list. `origin-secrets` is rewritten only when
+//! its value differs. Other keys of the store are never touched.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use cloudflare_ranges::refresh::{self, RefreshError};
-use cloudflare_ranges::{ParseError, Snapshot};
-use ip_filter_core::kvs_layout::{
-    self, LayoutError, MAX_VALUE_BYTES, ORIGIN_SECRETS_KEY, RANGES_KEY_PREFIX, RANGES_META_KEY,
-};
-use ipnet::IpNet;
+use cloudflare_ranges::ParseError;
+use cloudflare_ranges::refresh::RefreshError;
+use ip_filter_core::kvs_layout::{LayoutError, ORIGIN_SECRETS_KEY, RANGES_KEY_PREFIX};
 
-use crate::secret_string::{SecretStringError, origin_secrets_value};
+use crate::plan_ranges::plan_ranges;
+use crate::secret_string::{SecretStringError, SecretStrings};
 
 /// The store's layout keys as read, and the ETag they were read under.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,19 +34,37 @@ pub fn is_layout_key(key: &str) -> bool {
     key.starts_with(RANGES_KEY_PREFIX) || key == ORIGIN_SECRETS_KEY
 }
 
-/// What one run was given besides the store.
-#[derive(Debug, Clone, Copy)]
-pub struct Inputs<'a> {
+/// Cloudflare's answer as fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
     /// Cloudflare's answer to `GET /client/v4/ips`.
-    pub answer: &'a str,
+    pub answer: String,
     /// The URL it came from.
-    pub source: &'a str,
+    pub source: String,
     /// When it was fetched (UTC, RFC 3339).
-    pub fetched_at: &'a str,
-    /// The Secrets Manager SecretString.
-    pub secret_string: &'a str,
+    pub fetched_at: String,
     /// Accept a list that breaks a size guard (never one that breaks a rule).
     pub force: bool,
+}
+
+/// What the run knows of the ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RangesInput {
+    /// Cloudflare answered: plan the ranges from it.
+    Fetched(Fetched),
+    /// The list could not be had (fetch failed): the ranges stay, the run fails with this.
+    Unavailable(PartFailure),
+    /// Not this writer's business (the rotation Lambda writes the secrets only).
+    Untouched,
+}
+
+/// What one run was given besides the store.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The ranges' input.
+    pub ranges: RangesInput,
+    /// The secret's SecretStrings, or why they could not be read.
+    pub secrets: Result<SecretStrings, PartFailure>,
 }
 
 /// Where the last good list came from.
@@ -73,24 +87,72 @@ pub struct Batch {
     pub deletes: Vec<String>,
 }
 
+/// Why one part (ranges or secrets) is not written: a named reason and its message (never a
+/// secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartFailure {
+    /// A short, stable name for logs and alarms.
+    pub reason: &'static str,
+    /// What went wrong.
+    pub message: String,
+    /// A refusal of the input (true) or a failed call (false).
+    pub refused: bool,
+}
+
+impl PartFailure {
+    /// A failed call (fetch, Secrets Manager).
+    pub fn failed(reason: &'static str, message: String) -> Self {
+        Self {
+            reason,
+            message,
+            refused: false,
+        }
+    }
+
+    /// The named reason.
+    pub fn reason(&self) -> &'static str {
+        self.reason
+    }
+}
+
+impl fmt::Display for PartFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<Refusal> for PartFailure {
+    fn from(refusal: Refusal) -> Self {
+        Self {
+            reason: refusal.reason(),
+            message: refusal.to_string(),
+            refused: true,
+        }
+    }
+}
+
 /// What a run should do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// `None` when the store is already up to date.
+    /// `None` when the store is already up to date (or no part could be planned).
     pub batch: Option<Batch>,
     /// Whether the ranges are (re)written.
     pub ranges_changed: bool,
     /// Whether `origin-secrets` is (re)written.
     pub secrets_changed: bool,
-    /// Where the last good list came from.
-    pub last_good: LastGood,
-    /// CIDRs in the list the store holds after the batch.
-    pub ranges: usize,
+    /// Where the last good list came from, when the ranges were planned.
+    pub last_good: Option<LastGood>,
+    /// CIDRs in the list the store holds after the batch, when the ranges were planned.
+    pub ranges: Option<usize>,
     /// Cloudflare's etag of the answer, if it sent one.
     pub cloudflare_etag: Option<String>,
+    /// Why the ranges are not written, if they are not.
+    pub ranges_failure: Option<PartFailure>,
+    /// Why `origin-secrets` is not written, if it is not.
+    pub secrets_failure: Option<PartFailure>,
 }
 
-/// Why a run writes nothing.
+/// Why a part is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// Cloudflare's answer fails validation or a guard.
@@ -126,110 +188,74 @@ impl Refusal {
     }
 }
 
-/// Plans one run.
-pub fn plan(store: &StoreState, inputs: Inputs<'_>) -> Result<Plan, Refusal> {
-    let reviewed = Snapshot::bundled()
-        .and_then(|s| s.nets())
-        .map_err(Refusal::Snapshot)?;
-    let stored = kvs_layout::decode_ranges(|key| store.items.get(key).cloned());
-    let (last_good, old_nets) = match stored {
-        Ok(nets) => (LastGood::Store, nets),
-        Err(_) => (LastGood::Compiled, reviewed.clone()),
+/// Plans one run: each part on its own, one batch of what could be planned.
+pub fn plan(store: &StoreState, inputs: &Inputs) -> Plan {
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    let mut deletes: Vec<String> = Vec::new();
+    let mut out = Plan {
+        batch: None,
+        ranges_changed: false,
+        secrets_changed: false,
+        last_good: None,
+        ranges: None,
+        cloudflare_etag: None,
+        ranges_failure: None,
+        secrets_failure: None,
     };
-    let old = snapshot_of(&old_nets);
-    let date = inputs.fetched_at.get(..10).unwrap_or(inputs.fetched_at);
-    let refreshed = refresh::plan(
-        &snapshot_of(&reviewed),
-        &old,
-        inputs.answer,
-        inputs.source,
-        date,
-        inputs.force,
-    )?;
-    let secrets_value = origin_secrets_value(inputs.secret_string)?;
-
-    let ranges_changed = last_good == LastGood::Compiled || !refreshed.diff.is_empty();
-    let nets = if ranges_changed {
-        refreshed.snapshot.nets().map_err(RefreshError::from)?
-    } else {
-        old_nets
-    };
-    let mut wanted = kvs_layout::encode_ranges(&nets)?;
-    if ranges_changed {
-        let meta = meta_value(&refreshed.snapshot, inputs.fetched_at, nets.len());
-        if meta.len() > MAX_VALUE_BYTES {
-            return Err(Refusal::MetaTooLarge(meta.len()));
-        }
-        wanted.push((RANGES_META_KEY.to_owned(), meta));
+    match &inputs.ranges {
+        RangesInput::Untouched => {}
+        RangesInput::Unavailable(failure) => out.ranges_failure = Some(failure.clone()),
+        RangesInput::Fetched(fetched) => match plan_ranges(store, fetched) {
+            Ok(ranges) => {
+                deletes = store
+                    .items
+                    .keys()
+                    .filter(|key| {
+                        is_ranges_part(key) && !ranges.wanted.iter().any(|(k, _)| k == *key)
+                    })
+                    .cloned()
+                    .collect();
+                wanted = ranges.wanted;
+                out.last_good = Some(ranges.last_good);
+                out.ranges = Some(ranges.count);
+                out.cloudflare_etag = ranges.cloudflare_etag;
+            }
+            Err(refusal) => out.ranges_failure = Some(refusal.into()),
+        },
     }
-    wanted.push((ORIGIN_SECRETS_KEY.to_owned(), secrets_value));
+    match &inputs.secrets {
+        Err(failure) => out.secrets_failure = Some(failure.clone()),
+        Ok(secrets) => match secrets.origin_secrets_value() {
+            Ok(value) => wanted.push((ORIGIN_SECRETS_KEY.to_owned(), value)),
+            Err(e) => out.secrets_failure = Some(Refusal::from(e).into()),
+        },
+    }
 
     let puts: Vec<(String, String)> = wanted
-        .iter()
+        .into_iter()
         .filter(|(key, value)| store.items.get(key) != Some(value))
-        .cloned()
         .collect();
-    let deletes: Vec<String> = store
-        .items
-        .keys()
-        .filter(|key| is_ranges_part(key) && !wanted.iter().any(|(k, _)| k == *key))
-        .cloned()
-        .collect();
-    let secrets_changed = puts.iter().any(|(k, _)| k == ORIGIN_SECRETS_KEY);
-    let ranges_written =
+    out.secrets_changed = puts.iter().any(|(k, _)| k == ORIGIN_SECRETS_KEY);
+    out.ranges_changed =
         !deletes.is_empty() || puts.iter().any(|(k, _)| k.starts_with(RANGES_KEY_PREFIX));
-    let batch = (!puts.is_empty() || !deletes.is_empty()).then(|| Batch {
+    out.batch = (!puts.is_empty() || !deletes.is_empty()).then(|| Batch {
         if_match: store.etag.clone(),
         puts,
         deletes,
     });
-    Ok(Plan {
-        ranges_changed: ranges_written,
-        secrets_changed,
-        last_good,
-        ranges: nets.len(),
-        cloudflare_etag: refreshed.snapshot.etag.clone(),
-        batch,
-    })
+    out
 }
 
 /// `ranges:<digits>` (not `ranges:meta`).
-fn is_ranges_part(key: &str) -> bool {
+pub(crate) fn is_ranges_part(key: &str) -> bool {
     key.strip_prefix(RANGES_KEY_PREFIX)
         .is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// The list as a snapshot, for the guards and the diff (only the lists are compared, as
-/// canonical text: the compiled snapshot goes through here too, so both baselines spell a
-/// network alike).
-fn snapshot_of(nets: &[IpNet]) -> Snapshot {
-    let of = |v4: bool| {
-        nets.iter()
-            .filter(|n| matches!(n, IpNet::V4(_)) == v4)
-            .map(ToString::to_string)
-            .collect()
-    };
-    Snapshot {
-        source: "kvs".into(),
-        date: String::new(),
-        etag: None,
-        note: None,
-        ipv4_cidrs: of(true),
-        ipv6_cidrs: of(false),
-    }
-}
-
-/// `ranges:meta`: where the list came from, for operators.
-fn meta_value(snapshot: &Snapshot, fetched_at: &str, count: usize) -> String {
-    serde_json::json!({
-        "source": snapshot.source,
-        "etag": snapshot.etag,
-        "fetched": fetched_at,
-        "count": count,
-    })
-    .to_string()
 }
 
 #[cfg(test)]
 #[path = "plan_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "plan_parts_tests.rs"]
+mod parts_tests;

@@ -6,6 +6,10 @@ use ip_filter_core::kvs_layout::{ORIGIN_SECRETS_KEY, ranges_key};
 use ip_filter_core::origin_secret::secrets_value;
 
 use super::*;
+use crate::secret_string::SecretStrings;
+use cloudflare_ranges::Snapshot;
+use ip_filter_core::kvs_layout::{self, RANGES_META_KEY};
+use ipnet::IpNet;
 
 const SOURCE: &str = "https://api.cloudflare.com/client/v4/ips";
 const FETCHED: &str = "2026-12-01T12:00:00Z";
@@ -24,13 +28,39 @@ fn secret_string() -> String {
     format!(r#"{{"current":"{SECRET}"}}"#)
 }
 
-fn inputs<'a>(answer: &'a str, secret_string: &'a str) -> Inputs<'a> {
+fn inputs(answer: &str, secret_string: &str) -> Inputs {
     Inputs {
-        answer,
-        source: SOURCE,
-        fetched_at: FETCHED,
-        secret_string,
-        force: false,
+        ranges: RangesInput::Fetched(Fetched {
+            answer: answer.to_owned(),
+            source: SOURCE.to_owned(),
+            fetched_at: FETCHED.to_owned(),
+            force: false,
+        }),
+        secrets: Ok(SecretStrings {
+            current: secret_string.to_owned(),
+            pending: None,
+        }),
+    }
+}
+
+fn forced(answer: &str, secret_string: &str) -> Inputs {
+    let mut inputs = inputs(answer, secret_string);
+    if let RangesInput::Fetched(fetched) = &mut inputs.ranges {
+        fetched.force = true;
+    }
+    inputs
+}
+
+/// The plan, or the first part's failure (these scenarios judge one part at a time).
+fn plan(store: &StoreState, inputs: Inputs) -> Result<Plan, PartFailure> {
+    let planned = super::plan(store, &inputs);
+    match planned
+        .ranges_failure
+        .clone()
+        .or(planned.secrets_failure.clone())
+    {
+        Some(failure) => Err(failure),
+        None => Ok(planned),
     }
 }
 
@@ -87,7 +117,7 @@ fn an_unchanged_list_and_secret_write_nothing() {
     let plan = plan(&synced_store(), inputs(&answer, &secret_string())).unwrap();
     assert_eq!(plan.batch, None);
     assert!(!plan.ranges_changed && !plan.secrets_changed);
-    assert_eq!(plan.last_good, LastGood::Store);
+    assert_eq!(plan.last_good, Some(LastGood::Store));
 }
 
 #[test]
@@ -131,7 +161,7 @@ fn an_empty_store_gets_the_ranges_meta_and_secrets() {
     };
     let answer = recorded("good-same.json");
     let plan = plan(&store, inputs(&answer, &secret_string())).unwrap();
-    assert_eq!(plan.last_good, LastGood::Compiled);
+    assert_eq!(plan.last_good, Some(LastGood::Compiled));
     let after = applied(&store, &plan.batch.unwrap());
     assert_eq!(
         decoded(&after),
@@ -151,7 +181,7 @@ fn a_store_with_parts_of_two_updates_is_rewritten_from_the_answer() {
     );
     let answer = recorded("good-same.json");
     let plan = plan(&store, inputs(&answer, &secret_string())).unwrap();
-    assert_eq!(plan.last_good, LastGood::Compiled);
+    assert_eq!(plan.last_good, Some(LastGood::Compiled));
     let after = applied(&store, &plan.batch.unwrap());
     assert_eq!(
         decoded(&after),
@@ -195,7 +225,7 @@ fn other_keys_of_the_store_are_never_touched() {
     assert!(!batch.deletes.contains(&"ranges-extra".to_owned()));
 }
 
-fn refusal(answer_file: &str) -> Refusal {
+fn refusal(answer_file: &str) -> PartFailure {
     let answer = recorded(answer_file);
     plan(&synced_store(), inputs(&answer, &secret_string())).unwrap_err()
 }
@@ -228,10 +258,7 @@ fn a_grown_list_is_refused() {
 #[test]
 fn force_accepts_a_shrunken_list() {
     let (answer, secret) = (recorded("shrunk.json"), secret_string());
-    let forced = Inputs {
-        force: true,
-        ..inputs(&answer, &secret)
-    };
+    let forced = forced(&answer, &secret);
     assert!(plan(&synced_store(), forced).unwrap().ranges_changed);
 }
 
@@ -317,10 +344,7 @@ fn a_list_with_every_ipv4_range_swapped_is_refused_without_force() {
         "{err}"
     );
     let secret = secret_string();
-    let forced = Inputs {
-        force: true,
-        ..inputs(&answer, &secret)
-    };
+    let forced = forced(&answer, &secret);
     let after = applied(
         &synced_store(),
         &plan(&synced_store(), forced).unwrap().batch.unwrap(),
@@ -358,7 +382,7 @@ fn the_genuine_list_is_accepted_after_a_bad_list_reached_the_store() {
     for bad in [shrunk, all_ipv4_swapped()] {
         let store = store_with(&bad);
         let plan = plan(&store, inputs(&answer, &secret_string())).unwrap();
-        assert_eq!(plan.last_good, LastGood::Store);
+        assert_eq!(plan.last_good, Some(LastGood::Store));
         assert!(plan.ranges_changed);
         assert_eq!(decoded(&applied(&store, &plan.batch.unwrap())), compiled());
     }

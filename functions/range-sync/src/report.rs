@@ -19,9 +19,11 @@ pub enum Outcome {
     Updated,
     /// The store was up to date; nothing was written.
     Unchanged,
-    /// The input was refused (answer, guard, secret); nothing was written.
+    /// An input was refused (answer, guard, secret); that part was not written (the other may
+    /// have been: see `changed`).
     Refused,
-    /// A call failed (fetch, Secrets Manager, the store, conflicts beyond the retries).
+    /// A call failed (fetch, Secrets Manager, the store, conflicts beyond the retries); what
+    /// could still be planned may have been written (see `changed`).
     Failed,
 }
 
@@ -56,6 +58,14 @@ pub struct RunReport {
     pub reason: Option<&'static str>,
     /// Its message.
     pub message: Option<String>,
+    /// Why the ranges were not written (Cloudflare's list refused or unreachable), on its own.
+    pub ranges_reason: Option<&'static str>,
+    /// Its message.
+    pub ranges_message: Option<String>,
+    /// Why `origin-secrets` was not written (the secret unreadable or refused), on its own.
+    pub secrets_reason: Option<&'static str>,
+    /// Its message.
+    pub secrets_message: Option<String>,
 }
 
 impl RunReport {
@@ -76,6 +86,10 @@ impl RunReport {
             last_good: None,
             reason: Some(reason),
             message: Some(message),
+            ranges_reason: None,
+            ranges_message: None,
+            secrets_reason: None,
+            secrets_message: None,
         }
     }
 

@@ -1,6 +1,7 @@
-//! One invocation: fetch Cloudflare's list (the shared hardened fetch), read the secret, sync the
-//! store, log the report line. A run that is not a success is also an error for Lambda (its
-//! `Errors` metric), carrying the reason.
+//! One invocation: fetch Cloudflare's list (the shared hardened fetch), read the secret's
+//! AWSCURRENT and AWSPENDING, sync the store, log the report line. A fetch or a read that fails
+//! is that part's failure only: the other part is still planned and written. A run that is not a
+//! success is also an error for Lambda (its `Errors` metric), carrying the reason.
 
 use std::time::SystemTime;
 
@@ -8,9 +9,9 @@ use cloudflare_ranges::fetch::{FetchPolicy, fetch, ips_url};
 
 use crate::config::Config;
 use crate::kvs::SdkStore;
-use crate::plan::Inputs;
-use crate::report::{Outcome, RunReport};
-use crate::secrets::read_secret_string;
+use crate::plan::{Fetched, Inputs, PartFailure, RangesInput};
+use crate::report::RunReport;
+use crate::secrets::read_secret_strings;
 use crate::sync::sync;
 
 /// The clients and configuration, made once per Lambda instance.
@@ -42,24 +43,21 @@ impl RangeSync {
     async fn run(&self) -> RunReport {
         let url = ips_url(&self.config.cloudflare_api_base);
         let policy = FetchPolicy::with_timeout(self.config.cloudflare_timeout);
-        let answer = match fetch(&url, &policy).await {
-            Ok(answer) => answer,
-            Err(e) => return RunReport::failed(Outcome::Failed, "cloudflare-fetch", e.to_string()),
+        let ranges = match fetch(&url, &policy).await {
+            Ok(answer) => RangesInput::Fetched(Fetched {
+                answer,
+                source: url,
+                fetched_at: rfc3339(SystemTime::now()),
+                force: self.config.force_large_change,
+            }),
+            Err(e) => {
+                RangesInput::Unavailable(PartFailure::failed("cloudflare-fetch", e.to_string()))
+            }
         };
-        let fetched_at = rfc3339(SystemTime::now());
-        let secret_string =
-            match read_secret_string(&self.secrets, &self.config.origin_secret_id).await {
-                Ok(s) => s,
-                Err(message) => return RunReport::failed(Outcome::Failed, "secret-read", message),
-            };
-        let inputs = Inputs {
-            answer: &answer,
-            source: &url,
-            fetched_at: &fetched_at,
-            secret_string: &secret_string,
-            force: self.config.force_large_change,
-        };
-        sync(&self.store, inputs).await
+        let secrets = read_secret_strings(&self.secrets, &self.config.origin_secret_id)
+            .await
+            .map_err(|message| PartFailure::failed("secret-read", message));
+        sync(&self.store, &Inputs { ranges, secrets }).await
     }
 }
 

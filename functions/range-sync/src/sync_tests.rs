@@ -7,6 +7,7 @@ use ip_filter_core::kvs_layout::ORIGIN_SECRETS_KEY;
 use kvs_standin::store::{Store, StoreError};
 
 use super::*;
+use crate::plan::Fetched;
 use crate::plan::is_layout_key;
 use crate::report::Outcome;
 
@@ -65,13 +66,18 @@ fn answer() -> String {
     std::fs::read_to_string(format!("{dir}good-changed.json")).unwrap()
 }
 
-fn inputs<'a>(answer: &'a str, secret_string: &'a str) -> Inputs<'a> {
+fn inputs(answer: &str, secret_string: &str) -> Inputs {
     Inputs {
-        answer,
-        source: "https://api.cloudflare.com/client/v4/ips",
-        fetched_at: "2026-12-01T12:00:00Z",
-        secret_string,
-        force: false,
+        ranges: RangesInput::Fetched(Fetched {
+            answer: answer.to_owned(),
+            source: "https://api.cloudflare.com/client/v4/ips".into(),
+            fetched_at: "2026-12-01T12:00:00Z".into(),
+            force: false,
+        }),
+        secrets: Ok(SecretStrings {
+            current: secret_string.to_owned(),
+            pending: None,
+        }),
     }
 }
 
@@ -79,7 +85,7 @@ fn inputs<'a>(answer: &'a str, secret_string: &'a str) -> Inputs<'a> {
 async fn a_conflict_is_retried_and_both_writes_survive() {
     let store = Racy::new(1);
     let (answer, secret) = (answer(), format!(r#"{{"current":"{SECRET}"}}"#));
-    let report = sync(&store, inputs(&answer, &secret)).await;
+    let report = sync(&store, &inputs(&answer, &secret)).await;
     assert_eq!(report.outcome, Outcome::Updated, "{report:?}");
     assert_eq!(report.attempts, 2);
     let model = store.store.lock().unwrap();
@@ -98,7 +104,7 @@ async fn a_conflict_is_retried_and_both_writes_survive() {
 async fn conflicts_on_every_attempt_fail_the_run_and_write_nothing_of_ours() {
     let store = Racy::new(MAX_ATTEMPTS);
     let (answer, secret) = (answer(), format!(r#"{{"current":"{SECRET}"}}"#));
-    let report = sync(&store, inputs(&answer, &secret)).await;
+    let report = sync(&store, &inputs(&answer, &secret)).await;
     assert_eq!(report.outcome, Outcome::Failed);
     assert_eq!(report.reason, Some("etag-conflicts"));
     assert_eq!(report.attempts, MAX_ATTEMPTS);
@@ -108,12 +114,54 @@ async fn conflicts_on_every_attempt_fail_the_run_and_write_nothing_of_ours() {
 }
 
 #[tokio::test]
-async fn a_refused_secret_reads_once_and_writes_nothing() {
+async fn a_refused_secret_is_not_written_and_fails_the_run_with_its_reason() {
     let store = Racy::new(0);
-    let before = store.store.lock().unwrap().clone();
     let answer = answer();
-    let report = sync(&store, inputs(&answer, r#"{"current":"short"}"#)).await;
+    let report = sync(&store, &inputs(&answer, r#"{"current":"short"}"#)).await;
     assert_eq!(report.outcome, Outcome::Refused);
     assert_eq!(report.reason, Some("malformed-secret"));
-    assert_eq!(*store.store.lock().unwrap(), before);
+    assert_eq!(report.secrets_reason, Some("malformed-secret"));
+    assert_eq!(report.ranges_reason, None);
+    assert!(!report.succeeded() && report.ranges_changed && !report.secrets_changed);
+    assert!(store.store.lock().unwrap().get(ORIGIN_SECRETS_KEY).is_err());
+}
+
+#[tokio::test]
+async fn a_refused_list_writes_the_secrets_and_fails_the_run_naming_the_ranges() {
+    let store = Racy::new(0);
+    let poisoned = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/cloudflare-ranges/tests/api/poisoned-all-ipv4.json"
+    ))
+    .unwrap();
+    let secret = format!(r#"{{"current":"{SECRET}"}}"#);
+    let report = sync(&store, &inputs(&poisoned, &secret)).await;
+    assert_eq!(report.outcome, Outcome::Refused);
+    assert_eq!(report.reason, Some("invalid-answer"));
+    assert_eq!(report.ranges_reason, Some("invalid-answer"));
+    assert!(report.secrets_changed && !report.ranges_changed && !report.succeeded());
+    let model = store.store.lock().unwrap();
+    assert!(model.get(ORIGIN_SECRETS_KEY).is_ok());
+    assert!(model.items().all(|(k, _)| k == ORIGIN_SECRETS_KEY));
+}
+
+#[tokio::test]
+async fn the_rotation_writes_origin_secrets_alone() {
+    let store = Racy::new(0);
+    let secrets = SecretStrings {
+        current: format!(r#"{{"current":"{SECRET}"}}"#),
+        pending: None,
+    };
+    let report = sync_secrets(&store, secrets.clone()).await;
+    assert_eq!(report.outcome, Outcome::Updated, "{report:?}");
+    assert!(
+        store
+            .store
+            .lock()
+            .unwrap()
+            .items()
+            .all(|(k, _)| k == ORIGIN_SECRETS_KEY)
+    );
+    let again = sync_secrets(&store, secrets).await;
+    assert_eq!(again.outcome, Outcome::Unchanged);
 }

@@ -3,6 +3,7 @@
 //! rewrites) and moto's Secrets Manager.
 
 mod common;
+mod moto_secrets;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -44,7 +45,7 @@ struct Rig {
     dir: tempfile::TempDir,
     kvs: KvsStandIn,
     _cloudflare: CloudflareStandIn,
-    _moto: Moto,
+    moto: Moto,
     api: RuntimeApi,
     _function: FunctionProcess,
 }
@@ -87,7 +88,7 @@ impl Rig {
             dir,
             kvs,
             _cloudflare: cloudflare,
-            _moto: moto,
+            moto,
             api,
             _function: function,
         }
@@ -112,13 +113,7 @@ impl Rig {
 }
 
 async fn create_secret(endpoint: &str, secret_string: &str) {
-    let config = aws_sdk_secretsmanager::Config::builder()
-        .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
-        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Moto::credentials())
-        .build();
-    aws_sdk_secretsmanager::Client::from_conf(config)
+    moto_secrets::client(endpoint)
         .create_secret()
         .name(SECRET_ID)
         .secret_string(secret_string)
@@ -277,4 +272,59 @@ async fn the_running_chain_enforces_a_range_the_sync_wrote_with_no_rebuild() {
 
     assert_eq!(until_status(&chain, ADDED_VIEWER, 200).await, 200);
     assert_eq!(until_status(&chain, DROPPED_VIEWER, 403).await, 403);
+}
+
+/// A secret the store still admits but the SecretString no longer holds.
+const REVOKED: &str = "Rv0kEdRv0kEdRv0kEdRv0kEdRv0kEd12";
+
+/// The store as a previous run left it while REVOKED was the secret's `next`.
+fn synced_admitting_revoked(store: &mut Store) {
+    synced(store);
+    let etag = store.etag().to_owned();
+    let value = secrets_value(&[SECRET, REVOKED]).unwrap();
+    store
+        .update(&etag, &[(ORIGIN_SECRETS_KEY.into(), value)], &[])
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_list_still_lets_a_revoked_secret_be_removed() {
+    let rig = Rig::start(synced_admitting_revoked, "poisoned-all-ipv4.json").await;
+    let ranges_before = stored_ranges(&rig.kvs.store());
+    let err = rig.invoke().await.unwrap_err();
+    let InvokeError::Function { error_message, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        error_message.starts_with("invalid-answer: "),
+        "{error_message}"
+    );
+    let store = rig.kvs.store();
+    assert_eq!(
+        items(&store)[ORIGIN_SECRETS_KEY],
+        secrets_value(&[SECRET]).unwrap()
+    );
+    assert_eq!(stored_ranges(&store), ranges_before);
+}
+
+#[tokio::test]
+async fn a_sync_during_a_rotation_keeps_the_pending_secret() {
+    const PENDING: &str = "Pp0Oo9Ii8Uu7Yy6Tt5Rr4Ee3Ww2Qq1Aa";
+    let rig = Rig::start(synced, "good-same.json").await;
+    moto_secrets::client(&rig.moto.endpoint)
+        .put_secret_value()
+        .secret_id(SECRET_ID)
+        .client_request_token("0f2ab7c9-aaaa-4bbb-8ccc-444455556666")
+        .secret_string(format!(r#"{{"current":"{PENDING}"}}"#))
+        .version_stages("AWSPENDING")
+        .send()
+        .await
+        .unwrap();
+    let report = rig.invoke().await.unwrap();
+    assert_eq!(report["outcome"], "updated", "{report}");
+    assert_eq!(report["secrets_changed"], true);
+    assert_eq!(
+        items(&rig.kvs.store())[ORIGIN_SECRETS_KEY],
+        secrets_value(&[SECRET, PENDING]).unwrap()
+    );
 }
