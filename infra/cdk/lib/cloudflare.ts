@@ -86,7 +86,7 @@ export function cloudflareSettings(p: CloudflareProps, c: CloudflareContext): Cl
   const rotation = p.rotation ?? Duration.days(30);
   if (rotation !== false) {
     const ms = rotation.toMilliseconds();
-    if (ms < MIN_ROTATION.toMilliseconds() || ms > MAX_ROTATION.toMilliseconds()) {
+    if (!(ms >= MIN_ROTATION.toMilliseconds() && ms <= MAX_ROTATION.toMilliseconds())) {
       throw new Error(`cloudflare.rotation ${rotation.toHumanString()}: between 4 hours and 1000 days (Secrets Manager), or false for manual rotation`);
     }
   }
