@@ -149,8 +149,8 @@ export class ChainObservability extends Construct {
   }
 }
 
-/** The us-east-1 support stack of `stack` for CloudFront's alarms (one per stack, made on first use). */
-function usEast1Scope(stack: Stack): Construct {
+/** The us-east-1 support stack of `stack` for CloudFront's alarms and access-log delivery (one per stack, made on first use). */
+export function usEast1Scope(stack: Stack): Construct {
   const id = `${stack.node.id}-observability`;
   const parent = stack.node.scope!;
   const existing = parent.node.tryFindChild(id);

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
+import type { AccessLogs } from './access-logs.js';
 import type { CloudflareSetup } from './cloudflare-setup.js';
 import type { OriginSecretRotation } from './origin-secret-rotation.js';
 import type { RangeSync } from './range-sync.js';
@@ -21,7 +22,8 @@ export interface NagScope {
   readonly hasCertificate: boolean;
   readonly api?: lambda.IFunction;
   readonly edgeFunctions: readonly cloudfront.experimental.EdgeFunction[];
-  readonly accessLogBucket?: s3.IBucket;
+  /** The access-log delivery, unless `accessLogs: false`. */
+  readonly accessLogs?: AccessLogs;
   /** The bucket the construct made for `staticSite` (a bucket passed in is the app's to judge). */
   readonly staticBucket?: s3.IBucket;
   /** The origin secret and its range sync, unless `originSecret` is opted out. */
@@ -57,10 +59,14 @@ export function acknowledgeNagFindings(s: NagScope): void {
         'so its log permissions cannot name one log group; the managed policy grants only CloudWatch Logs writes');
     }
   }
-  if (s.accessLogBucket) {
-    ack(s.accessLogBucket, 'AwsSolutions-S1', 'This bucket receives the access logs; logging it would log the log deliveries');
+  if (s.accessLogs) {
+    ack(s.distribution, 'AwsSolutions-CFR3', 'Access logs are on: CloudFront standard logging (v2), an AWS::Logs::Delivery ' +
+      'to S3 (lib/access-logs.ts), which this rule (legacy DistributionConfig.Logging only) does not see');
+    if (s.accessLogs.ownBucket) {
+      ack(s.accessLogs.ownBucket, 'AwsSolutions-S1', 'This bucket receives the access logs; logging it would log the log deliveries');
+    }
   }
-  if (s.staticBucket && s.accessLogBucket) {
+  if (s.staticBucket && s.accessLogs) {
     ack(s.staticBucket, 'AwsSolutions-S1', 'Reads reach this bucket only through CloudFront (OAC), whose standard access logs record them');
   }
   if (s.rangeSync) acknowledgeRangeSync(s.rangeSync, s.rotation === undefined);

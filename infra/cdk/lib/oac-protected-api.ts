@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AccessLogsOption, accessLogs } from './access-logs.js';
 import { apiEnvironment, checkAudience, deploymentAudience } from './api-environment.js';
 import { ChainObservability, ObservabilityOptions } from './chain-observability.js';
 import { CloudflareProps, cloudflareSettings, ruleRef } from './cloudflare.js';
@@ -119,8 +120,12 @@ export interface OacProtectedApiProps {
    * rule written at deploy time, and the origin secret rotated on a schedule (docs/deploying.md).
    */
   readonly cloudflare?: CloudflareProps;
-  /** Standard access logs to a bucket. Default true. */
-  readonly accessLogs?: boolean;
+  /**
+   * The distribution's standard access logs (CloudFront standard logging v2, delivered by CloudWatch
+   * Logs to S3 under `AWSLogs/<account>/`): default on, into a bucket the construct makes;
+   * `{ bucket }` for one of the app's; `false` for none.
+   */
+  readonly accessLogs?: AccessLogsOption;
   /** Alarms and a dashboard for the chain (lib/chain-observability.ts). Default on; `false` opts out. */
   readonly observability?: ObservabilityOptions | false;
 }
@@ -223,16 +228,6 @@ export class OacProtectedApi extends Construct {
       };
     }
 
-    const logBucket = props.accessLogs === false ? undefined : new s3.Bucket(this, 'AccessLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      // Standard (legacy) CloudFront logs are delivered with ACLs.
-      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
     if (lambdaBehavior && staticBehavior) {
       for (const p of props.staticPaths ?? []) additionalBehaviors[p] = staticBehavior;
@@ -247,10 +242,8 @@ export class OacProtectedApi extends Construct {
       // with a certificate, a 2025 policy (TLS 1.3 only unless opted down to 1.2).
       minimumProtocolVersion: certificate ? tlsPolicy as cloudfront.SecurityPolicyProtocol : undefined,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      enableLogging: logBucket !== undefined,
-      logBucket,
-      logFilePrefix: logBucket ? 'cloudfront/' : undefined,
     });
+    const logs = accessLogs(this, this.distribution, props.accessLogs);
 
     if (cloudflare && this.cloudflareSetup && this.rangeSync) {
       const zone = this.cloudflareSetup.zone(this.distribution);
@@ -288,7 +281,7 @@ export class OacProtectedApi extends Construct {
         description: 'Sign X-Fluid-Identity values for this: fluid-identity sign --audience <value>',
       });
     }
-    if (logBucket) new CfnOutput(this, 'AccessLogBucket', { value: logBucket.bucketName });
+    if (logs) new CfnOutput(this, 'AccessLogBucket', { value: logs.bucket.bucketName });
 
     const edgeFunctions = Object.fromEntries(Object.entries({ BodyHash: 'BodyHash', IpFilter: 'IpFilterEdge' })
       .map(([label, id]) => [label, this.node.tryFindChild(id)])
@@ -305,7 +298,7 @@ export class OacProtectedApi extends Construct {
       hasCertificate: certificate !== undefined,
       api: this.function,
       edgeFunctions: Object.values(edgeFunctions),
-      accessLogBucket: logBucket,
+      accessLogs: logs,
       staticBucket: this.node.tryFindChild('StaticBucket') as s3.Bucket | undefined,
       rangeSync: this.rangeSync,
       rotation: this.rotation,

@@ -112,9 +112,9 @@ describe('Lambda origin (the Lambdalith)', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('standard access logs go to a bucket; HTTP/2 and 3', () => {
+  it('no legacy access logs (standard logging v2 instead: test/access-logs.test.ts); HTTP/2 and 3', () => {
     const c = distributionConfig(t);
-    assert.ok(c.Logging.Bucket, 'logging bucket');
+    assert.equal(c.Logging, undefined);
     assert.equal(c.HttpVersion, 'http2and3');
   });
 
