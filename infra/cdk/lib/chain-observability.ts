@@ -158,7 +158,7 @@ export function usEast1Scope(stack: Stack): Construct {
   const support = new Stack(parent, id, {
     env: { account: stack.account, region: CLOUDFRONT_METRICS_REGION },
     stackName: `${stack.stackName}-observability`,
-    description: `oac-kit: CloudFront and Lambda@Edge alarms and the dashboard of ${stack.stackName} (CloudWatch keeps CloudFront metrics in us-east-1)`,
+    description: `oac-kit: CloudFront and Lambda@Edge alarms and the access-log delivery of ${stack.stackName} (CloudFront keeps its metrics and log sources in us-east-1)`,
   });
   support.addStackDependency(stack);
   return support;

@@ -9,7 +9,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { CloudflareSettings } from './cloudflare.js';
@@ -92,10 +91,8 @@ export class CloudflareSetup extends Construct {
       totalTimeout: SETUP_TOTAL_TIMEOUT,
       queryInterval: SETUP_QUERY_INTERVAL,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention }),
-      waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: props.logRetention }),
-        level: sfn.LogLevel.ALL,
-      },
+      // The waiter only calls isComplete, whose JSON log has each poll; its own execution log would
+      // need Step Functions' log-delivery actions on `*` (CDK's provider framework leaves it off).
     });
   }
 

@@ -127,7 +127,8 @@ function acknowledgeCloudflareSetup(c: CloudflareSetup): void {
     for (const id of versions([framework('framework-isComplete')!, framework('framework-onTimeout')!])) {
       ack(waiter, id, 'The provider framework\'s waiter invokes its isComplete and onTimeout functions, any version (`<arn>:*`)');
     }
-    ack(waiter, 'AwsSolutions-SF1', 'The waiter\'s executions are logged (level ALL) to their own log group; the step outcomes are in the handlers\' logs');
+    ack(waiter, 'AwsSolutions-SF1', 'The waiter only polls isComplete, whose JSON log records each poll and its outcome; an ' +
+      'execution log of its own would need Step Functions\' log-delivery actions on `*`');
     ack(waiter, 'AwsSolutions-SF2', 'The waiter only polls isComplete; the handlers\' JSON logs carry each step, X-Ray would add nothing');
   }
 }

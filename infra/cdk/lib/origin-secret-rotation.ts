@@ -2,7 +2,6 @@
 // Lambda (exactly this secret's rotation actions, the token, this store), and an alarm on its errors.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IDependable } from 'constructs';
 import type { CloudflareSettings } from './cloudflare.js';
 import { secretArnForPolicy } from './cloudflare-setup.js';
-import { KVS_SYNC_ACTIONS } from './range-sync.js';
+import { KVS_SYNC_ACTIONS, notifyOn } from './range-sync.js';
 
 /** What a rotation does to the secret's versions, and nothing more. */
 export const ROTATION_SECRET_ACTIONS = [
@@ -97,10 +96,6 @@ export class OriginSecretRotation extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmTopic) {
-      const action = new cwActions.SnsAction(props.alarmTopic);
-      this.errorsAlarm.addAlarmAction(action);
-      this.errorsAlarm.addOkAction(action);
-    }
+    notifyOn(props.alarmTopic, [this.errorsAlarm]);
   }
 }
