@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -184,6 +185,20 @@ describe('cloudflare: wired', () => {
     const { template } = build({ apiToken: byName });
     const json = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     assert.match(json, /secret:oac-kit\/cloudflare-token-\?\?\?\?\?\?/);
+  });
+
+  it('a token secret under a customer managed key: both roles may kms:Decrypt with that key, nothing more', () => {
+    const { stack } = testStack('eu-west-1');
+    const encryptionKey = kms.Key.fromKeyArn(stack, 'K', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const apiToken = secretsmanager.Secret.fromSecretAttributes(stack, 'Cmk', { secretCompleteArn: TOKEN_SECRET_ARN, encryptionKey });
+    const { template } = build({ apiToken });
+    const decrypts = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Action).includes('kms:'));
+    assert.equal(decrypts.length, 2, JSON.stringify(decrypts));
+    for (const st of decrypts) {
+      assert.deepEqual(st, { Action: 'kms:Decrypt', Effect: 'Allow', Resource: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    }
   });
 
   it('rotation: every 30 days by default, the rotation zip, the contract env, not at deploy, after the Zone resource', () => {
