@@ -103,6 +103,31 @@ pub const RANGE_SYNC: Function = Function {
     checks: &[],
 };
 
+/// cloudflare-setup, the CloudFormation custom resource (provider framework: onEvent and
+/// isComplete from one zip) writing the certificate validation, DNS records, SSL mode and the
+/// origin-secret rule into the Cloudflare zone (`cloudflare` set).
+pub const CLOUDFLARE_SETUP: Function = Function {
+    name: "cloudflare-setup",
+    package: "cloudflare-setup",
+    kind: Kind::Lambda {
+        same_as_bundle: false,
+    },
+    deployed: true,
+    checks: &[],
+};
+
+/// origin-secret-rotation, the Secrets Manager rotation Lambda of the origin secret (`cloudflare`
+/// set, rotation on).
+pub const ORIGIN_SECRET_ROTATION: Function = Function {
+    name: "origin-secret-rotation",
+    package: "origin-secret-rotation",
+    kind: Kind::Lambda {
+        same_as_bundle: false,
+    },
+    deployed: true,
+    checks: &[],
+};
+
 /// body-hash as a `lambda_runtime` binary (the core's second adapter; not deployed).
 pub const BODY_HASH_LAMBDA: Function = Function {
     name: "body-hash",
@@ -183,6 +208,8 @@ pub const IP_FILTER_KVS_CLOUDFRONT: Function = Function {
 pub const FUNCTIONS: &[Function] = &[
     API,
     RANGE_SYNC,
+    CLOUDFLARE_SETUP,
+    ORIGIN_SECRET_ROTATION,
     BODY_HASH_LAMBDA,
     BODY_HASH_EDGE,
     IP_FILTER_LAMBDA,

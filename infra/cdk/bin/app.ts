@@ -2,8 +2,9 @@
 // build every artifact it needs, then run the pinned CDK CLI (see docs/deploying.md).
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
-import { IP_CHECK_ONLY, OacProtectedApi, OriginSecretOption } from '../lib/oac-protected-api.js';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CloudflareProps, IP_CHECK_ONLY, OacProtectedApi, OriginSecretOption } from '../lib/oac-protected-api.js';
 import { ArtifactPaths, missingArtifacts, missingArtifactsHint, neededArtifacts } from './artifacts.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -25,6 +26,28 @@ function originSecretContext(): OriginSecretOption {
   return { headerName: app.node.tryGetContext('originSecretHeader'), keyValueStoreArn: app.node.tryGetContext('kvsArn') };
 }
 
+/** The Cloudflare settings from the context, as given (the construct checks them). */
+interface CloudflareContext { zoneId: string; hostnames: string[]; tokenArn: string; sslMode?: CloudflareProps['sslMode']; rotation?: Duration | false }
+
+/**
+ * `-c cloudflareZoneId=<id> -c hostnames=a.example.com,b.example.com -c cloudflareApiTokenSecret=<secret ARN>`
+ * (all three, or none); `-c cloudflareSslMode=set-strict` and `-c rotationDays=<n>|off` tune it.
+ */
+function cloudflareContext(): CloudflareContext | undefined {
+  const zoneId = app.node.tryGetContext('cloudflareZoneId');
+  const hostnames = listContext('hostnames');
+  const tokenArn = app.node.tryGetContext('cloudflareApiTokenSecret');
+  const given = [zoneId, hostnames.length > 0 ? hostnames : undefined, tokenArn].filter((v) => v !== undefined).length;
+  if (given === 0) return undefined;
+  if (given < 3) {
+    console.error('oac-kit: the Cloudflare settings go together: -c cloudflareZoneId=<zone id> -c hostnames=<a,b> -c cloudflareApiTokenSecret=<secret ARN>');
+    process.exit(1);
+  }
+  const days = app.node.tryGetContext('rotationDays');
+  const rotation = days === undefined ? undefined : days === 'off' ? false : Duration.days(Number(days));
+  return { zoneId, hostnames, tokenArn, sslMode: app.node.tryGetContext('cloudflareSslMode'), rotation };
+}
+
 // Offline synthesis (no AWS credentials, no Docker): nothing is bundled at synth time.
 const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
 const viewerFilter = app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function';
@@ -36,9 +59,14 @@ const artifacts: ArtifactPaths = {
   ipFilterKvsCloudFrontFunction: 'edge/ip-filter-kvs.cloudfront.js',
   ipFilterBundle: 'edge/ip-filter/ip-filter.zip',
   rangeSyncCode: process.env.OAC_KIT_RANGE_SYNC_ZIP ?? 'lambda/range-sync/bootstrap.zip',
+  cloudflareSetupCode: process.env.OAC_KIT_CLOUDFLARE_SETUP_ZIP ?? 'lambda/cloudflare-setup/bootstrap.zip',
+  originSecretRotationCode: process.env.OAC_KIT_ORIGIN_SECRET_ROTATION_ZIP ?? 'lambda/origin-secret-rotation/bootstrap.zip',
 };
 const originSecret = originSecretContext();
-const needed = neededArtifacts(artifacts, { viewerFilter, originSecret: originSecret !== IP_CHECK_ONLY });
+const cloudflare = cloudflareContext();
+const needed = neededArtifacts(artifacts, {
+  viewerFilter, originSecret: originSecret !== IP_CHECK_ONLY, cloudflare: cloudflare !== undefined, rotation: cloudflare?.rotation !== false,
+});
 const missing = missingArtifacts(targetDir, needed);
 if (missing.length > 0) {
   console.error(missingArtifactsHint(targetDir, missing));
@@ -57,6 +85,8 @@ new OacProtectedApi(stack, 'Api', {
     ipFilterKvsCloudFrontFunction: target(artifacts.ipFilterKvsCloudFrontFunction),
     ipFilterBundle: target(artifacts.ipFilterBundle),
     rangeSyncCode: target(artifacts.rangeSyncCode),
+    cloudflareSetupCode: target(artifacts.cloudflareSetupCode),
+    originSecretRotationCode: target(artifacts.originSecretRotationCode),
   },
   lambdaOrigin: {
     identity: {
@@ -68,4 +98,11 @@ new OacProtectedApi(stack, 'Api', {
   },
   viewerFilter,
   originSecret,
+  cloudflare: cloudflare && {
+    zoneId: cloudflare.zoneId,
+    hostnames: cloudflare.hostnames,
+    apiToken: secretsmanager.Secret.fromSecretCompleteArn(stack, 'CloudflareApiToken', cloudflare.tokenArn),
+    sslMode: cloudflare.sslMode,
+    rotation: cloudflare.rotation,
+  },
 });

@@ -14,6 +14,8 @@ export interface ArtifactPaths {
   readonly ipFilterKvsCloudFrontFunction: string;
   readonly ipFilterBundle: string;
   readonly rangeSyncCode: string;
+  readonly cloudflareSetupCode: string;
+  readonly originSecretRotationCode: string;
 }
 
 /** What decides which artifacts the construct reads. */
@@ -21,18 +23,28 @@ export interface Deployment {
   readonly viewerFilter: string;
   /** False when `originSecret` is opted out (`IP_CHECK_ONLY`). */
   readonly originSecret: boolean;
+  /** `cloudflare` set: the custom resource's Lambda. */
+  readonly cloudflare?: boolean;
+  /** `cloudflare` set with rotation on: the rotation Lambda. */
+  readonly rotation?: boolean;
 }
 
 /**
  * The artifacts this deployment reads: the api and body-hash always; the Lambda@Edge bundle, or the
  * CloudFront Function (the KVS-mode one with the origin secret, the address-only one without); the
- * range-sync Lambda whenever the origin secret is on.
+ * range-sync Lambda whenever the origin secret is on; with `cloudflare` the custom resource's Lambda
+ * and (rotation on) the rotation Lambda.
  */
 export function neededArtifacts(paths: ArtifactPaths, d: Deployment): string[] {
   const filter = d.viewerFilter === 'lambda-edge'
     ? paths.ipFilterBundle
     : d.originSecret ? paths.ipFilterKvsCloudFrontFunction : paths.ipFilterCloudFrontFunction;
-  return [paths.apiCode, paths.bodyHashBundle, filter, ...(d.originSecret ? [paths.rangeSyncCode] : [])];
+  return [
+    paths.apiCode, paths.bodyHashBundle, filter,
+    ...(d.originSecret ? [paths.rangeSyncCode] : []),
+    ...(d.cloudflare ? [paths.cloudflareSetupCode] : []),
+    ...(d.cloudflare && d.rotation ? [paths.originSecretRotationCode] : []),
+  ];
 }
 
 /** The artifacts missing under `targetDir`, as the paths relative to it that were expected. */

@@ -149,8 +149,8 @@ export class ChainObservability extends Construct {
   }
 }
 
-/** The us-east-1 support stack of `stack` for CloudFront's alarms (one per stack, made on first use). */
-function usEast1Scope(stack: Stack): Construct {
+/** The us-east-1 support stack of `stack` for CloudFront's alarms and access-log delivery (one per stack, made on first use). */
+export function usEast1Scope(stack: Stack): Construct {
   const id = `${stack.node.id}-observability`;
   const parent = stack.node.scope!;
   const existing = parent.node.tryFindChild(id);
@@ -158,7 +158,7 @@ function usEast1Scope(stack: Stack): Construct {
   const support = new Stack(parent, id, {
     env: { account: stack.account, region: CLOUDFRONT_METRICS_REGION },
     stackName: `${stack.stackName}-observability`,
-    description: `oac-kit: CloudFront and Lambda@Edge alarms and the dashboard of ${stack.stackName} (CloudWatch keeps CloudFront metrics in us-east-1)`,
+    description: `oac-kit: CloudFront and Lambda@Edge alarms and the access-log delivery of ${stack.stackName} (CloudFront keeps its metrics and log sources in us-east-1)`,
   });
   support.addStackDependency(stack);
   return support;

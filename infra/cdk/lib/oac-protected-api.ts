@@ -7,15 +7,20 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AccessLogsOption, accessLogs } from './access-logs.js';
 import { apiEnvironment, checkAudience, deploymentAudience } from './api-environment.js';
 import { ChainObservability, ObservabilityOptions } from './chain-observability.js';
+import { CloudflareProps, cloudflareSettings, ruleRef } from './cloudflare.js';
+import { CloudflareSetup } from './cloudflare-setup.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { OriginSecretOption, originSecretSettings } from './origin-secret.js';
+import { OriginSecretRotation } from './origin-secret-rotation.js';
 import { RangeSync } from './range-sync.js';
 import { ViewerFilter, createViewerFilter, edgeFunctionProps, required } from './viewer-filter.js';
 
 export { IP_CHECK_ONLY } from './origin-secret.js';
 export type { OriginSecretOption, OriginSecretProps } from './origin-secret.js';
+export type { CloudflareProps, SslMode } from './cloudflare.js';
 export type { ViewerFilter } from './viewer-filter.js';
 
 /** Where the build put each artifact (see docs/deploying.md). */
@@ -32,6 +37,10 @@ export interface OacArtifacts {
   readonly ipFilterBundle?: string;
   /** The range-sync Lambda (origin secret on): `target/lambda/range-sync/bootstrap.zip` (or its directory). */
   readonly rangeSyncCode?: string;
+  /** The Cloudflare custom resource (`cloudflare` set): `target/lambda/cloudflare-setup/bootstrap.zip` (or its directory). */
+  readonly cloudflareSetupCode?: string;
+  /** The origin secret's rotation (`cloudflare` set, rotation on): `target/lambda/origin-secret-rotation/bootstrap.zip`. */
+  readonly originSecretRotationCode?: string;
 }
 
 /** The Lambdalith origin. */
@@ -50,6 +59,8 @@ export interface LambdaOriginProps {
   readonly environment?: Record<string, string>;
   /** Log retention of the function's log group. Default one month. */
   readonly logRetention?: logs.RetentionDays;
+  /** Reserved concurrency (caps what one service may take of the account's pool). Default none. */
+  readonly reservedConcurrency?: number;
   /** X-Fluid-Identity: this service's audience and the IAM ARN patterns of its readers and writers. */
   readonly identity?: IdentityProps;
 }
@@ -95,12 +106,26 @@ export interface OacProtectedApiProps {
    * out: IP check only, anyone's Cloudflare zone can reach you.
    */
   readonly originSecret?: OriginSecretOption;
-  /** Certificate (us-east-1) for `domainNames`. */
+  /** Certificate (us-east-1) for `domainNames` (with `cloudflare`: made by the Certificate resource unless given). */
   readonly certificate?: acm.ICertificate;
-  /** Alternate domain names. Requires `certificate`. */
+  /** Alternate domain names. Requires `certificate`; with `cloudflare` they are its hostnames. */
   readonly domainNames?: string[];
-  /** Standard access logs to a bucket. Default true. */
-  readonly accessLogs?: boolean;
+  /**
+   * The viewer security policy with a certificate: `TLSv1.3_2025` (default, TLS 1.3 only) or
+   * `TLSv1.2_2025` (TLS 1.2 and 1.3, for clients without 1.3). 2021 policies are not offered.
+   */
+  readonly viewerTlsPolicy?: 'TLSv1.3_2025' | 'TLSv1.2_2025';
+  /**
+   * The Cloudflare half as code: DNS records, the certificate, the SSL mode and the origin-secret
+   * rule written at deploy time, and the origin secret rotated on a schedule (docs/deploying.md).
+   */
+  readonly cloudflare?: CloudflareProps;
+  /**
+   * The distribution's standard access logs (CloudFront standard logging v2, delivered by CloudWatch
+   * Logs to S3 under `AWSLogs/<account>/`): default on, into a bucket the construct makes;
+   * `{ bucket }` for one of the app's; `false` for none.
+   */
+  readonly accessLogs?: AccessLogsOption;
   /** Alarms and a dashboard for the chain (lib/chain-observability.ts). Default on; `false` opts out. */
   readonly observability?: ObservabilityOptions | false;
 }
@@ -135,6 +160,10 @@ export class OacProtectedApi extends Construct {
   readonly observability?: ChainObservability;
   /** The origin secret and the range sync, unless `originSecret` is opted out. */
   readonly rangeSync?: RangeSync;
+  /** The Cloudflare custom resources, with `cloudflare`. */
+  readonly cloudflareSetup?: CloudflareSetup;
+  /** The origin secret's rotation, with `cloudflare` (unless `rotation: false`). */
+  readonly rotation?: OriginSecretRotation;
 
   constructor(scope: Construct, id: string, props: OacProtectedApiProps) {
     super(scope, id);
@@ -144,11 +173,16 @@ export class OacProtectedApi extends Construct {
     if (props.staticPaths?.length && !(props.lambdaOrigin && props.staticSite)) {
       throw new Error('staticPaths route to the bucket beside a Lambda origin: give both lambdaOrigin and staticSite');
     }
-    if (props.domainNames?.length && !props.certificate) {
+    const secret = originSecretSettings(props.originSecret);
+    const cloudflare = props.cloudflare && cloudflareSettings(props.cloudflare, { originSecret: secret !== undefined, domainNames: props.domainNames });
+    if (props.domainNames?.length && !props.certificate && !cloudflare) {
       throw new Error('domainNames need a certificate (in us-east-1)');
     }
+    const tlsPolicy = props.viewerTlsPolicy ?? 'TLSv1.3_2025';
+    if (tlsPolicy !== 'TLSv1.3_2025' && tlsPolicy !== 'TLSv1.2_2025') {
+      throw new Error(`viewerTlsPolicy ${JSON.stringify(tlsPolicy)}: 'TLSv1.3_2025' (default) or 'TLSv1.2_2025'`);
+    }
 
-    const secret = originSecretSettings(props.originSecret);
     const filter = createViewerFilter(this, props.viewerFilter ?? 'cloudfront-function', props.artifacts, secret);
     if (secret && filter.keyValueStoreArn) {
       this.rangeSync = new RangeSync(this, 'RangeSync', {
@@ -157,6 +191,19 @@ export class OacProtectedApi extends Construct {
         settings: secret,
       });
     }
+    const rule = ruleRef(this);
+    if (cloudflare && this.rangeSync) {
+      this.cloudflareSetup = new CloudflareSetup(this, 'Cloudflare', {
+        settings: cloudflare,
+        code: required(props.artifacts.cloudflareSetupCode, 'artifacts.cloudflareSetupCode'),
+        originSecret: this.rangeSync.secret,
+        originSecretHeader: secret!.headerName,
+        ruleRef: rule,
+        architecture: secret!.syncArchitecture,
+        logRetention: secret!.syncLogRetention,
+      });
+    }
+    const certificate = props.certificate ?? this.cloudflareSetup?.certificate();
     const viewer = filter.behavior;
     let lambdaBehavior: cloudfront.BehaviorOptions | undefined;
     if (props.lambdaOrigin) {
@@ -166,8 +213,10 @@ export class OacProtectedApi extends Construct {
     if (props.staticSite) {
       const bucket = props.staticSite.bucket ?? new s3.Bucket(this, 'StaticBucket', {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         encryption: s3.BucketEncryption.S3_MANAGED,
         enforceSSL: true,
+        versioned: true,
       });
       (this as { bucket?: s3.IBucket }).bucket = bucket;
       staticBehavior = {
@@ -179,16 +228,6 @@ export class OacProtectedApi extends Construct {
       };
     }
 
-    const logBucket = props.accessLogs === false ? undefined : new s3.Bucket(this, 'AccessLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      // Standard (legacy) CloudFront logs are delivered with ACLs.
-      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
     if (lambdaBehavior && staticBehavior) {
       for (const p of props.staticPaths ?? []) additionalBehaviors[p] = staticBehavior;
@@ -197,16 +236,32 @@ export class OacProtectedApi extends Construct {
       comment: `oac-kit ${id}`,
       defaultBehavior: (lambdaBehavior ?? staticBehavior)!,
       additionalBehaviors,
-      certificate: props.certificate,
-      domainNames: props.domainNames,
+      certificate,
+      domainNames: cloudflare?.hostnames ?? props.domainNames,
       // With the default *.cloudfront.net certificate the policy is fixed by CloudFront (TLSv1);
-      // with a certificate, viewers need TLS 1.2 or later.
-      minimumProtocolVersion: props.certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      // with a certificate, a 2025 policy (TLS 1.3 only unless opted down to 1.2).
+      minimumProtocolVersion: certificate ? tlsPolicy as cloudfront.SecurityPolicyProtocol : undefined,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      enableLogging: logBucket !== undefined,
-      logBucket,
-      logFilePrefix: logBucket ? 'cloudfront/' : undefined,
     });
+    const logs = accessLogs(this, this.distribution, props.accessLogs);
+
+    if (cloudflare && this.cloudflareSetup && this.rangeSync) {
+      const zone = this.cloudflareSetup.zone(this.distribution);
+      if (cloudflare.rotation !== false) {
+        this.rotation = new OriginSecretRotation(this, 'Rotation', {
+          settings: { ...cloudflare, rotation: cloudflare.rotation },
+          code: required(props.artifacts.originSecretRotationCode, 'artifacts.originSecretRotationCode'),
+          secret: this.rangeSync.secret,
+          headerName: secret!.headerName,
+          keyValueStoreArn: filter.keyValueStoreArn!,
+          ruleRef: rule,
+          architecture: secret!.syncArchitecture,
+          logRetention: secret!.syncLogRetention,
+          alarmTopic: secret!.alarmTopic ?? (props.observability || undefined)?.alarmTopic,
+          after: zone,
+        });
+      }
+    }
 
     new CfnOutput(this, 'DistributionDomainName', {
       value: this.distribution.distributionDomainName,
@@ -226,7 +281,7 @@ export class OacProtectedApi extends Construct {
         description: 'Sign X-Fluid-Identity values for this: fluid-identity sign --audience <value>',
       });
     }
-    if (logBucket) new CfnOutput(this, 'AccessLogBucket', { value: logBucket.bucketName });
+    if (logs) new CfnOutput(this, 'AccessLogBucket', { value: logs.bucket.bucketName });
 
     const edgeFunctions = Object.fromEntries(Object.entries({ BodyHash: 'BodyHash', IpFilter: 'IpFilterEdge' })
       .map(([label, id]) => [label, this.node.tryFindChild(id)])
@@ -235,17 +290,19 @@ export class OacProtectedApi extends Construct {
       this.observability = new ChainObservability(this, 'Observability', {
         ...props.observability, distribution: this.distribution, edgeFunctions, api: this.function,
         viewerFunction: this.node.tryFindChild('IpFilterFunction') as cloudfront.Function | undefined,
-        otherAlarms: this.rangeSync?.alarms,
+        otherAlarms: [...this.rangeSync?.alarms ?? [], ...this.rotation ? [this.rotation.errorsAlarm] : []],
       });
     }
     acknowledgeNagFindings({
       distribution: this.distribution,
-      hasCertificate: props.certificate !== undefined,
+      hasCertificate: certificate !== undefined,
       api: this.function,
       edgeFunctions: Object.values(edgeFunctions),
-      accessLogBucket: logBucket,
+      accessLogs: logs,
       staticBucket: this.node.tryFindChild('StaticBucket') as s3.Bucket | undefined,
       rangeSync: this.rangeSync,
+      rotation: this.rotation,
+      cloudflareSetup: this.cloudflareSetup,
     });
   }
 
@@ -274,6 +331,7 @@ export class OacProtectedApi extends Construct {
       handler: 'bootstrap',
       code: lambda.Code.fromAsset(required(props.artifacts.apiCode, 'artifacts.apiCode')),
       memorySize: o.memorySize ?? 256,
+      reservedConcurrentExecutions: o.reservedConcurrency,
       timeout: o.timeout ?? Duration.seconds(10),
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

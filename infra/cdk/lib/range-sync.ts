@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { OriginSecretSettings } from './origin-secret.js';
@@ -22,6 +23,16 @@ export const KVS_SYNC_ACTIONS = [
   'cloudfront-keyvaluestore:ListKeys',
   'cloudfront-keyvaluestore:UpdateKeys',
 ];
+
+/** Sends the ALARM and OK notifications of `alarms` to `topic`, if there is one. */
+export function notifyOn(topic: sns.ITopic | undefined, alarms: readonly cloudwatch.Alarm[]): void {
+  if (!topic) return;
+  const action = new cwActions.SnsAction(topic);
+  for (const alarm of alarms) {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  }
+}
 
 /** Props of {@link RangeSync}. */
 export interface RangeSyncProps {
@@ -134,13 +145,7 @@ export class RangeSync extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (s.alarmTopic) {
-      const action = new cwActions.SnsAction(s.alarmTopic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    notifyOn(s.alarmTopic, this.alarms);
 
     new CfnOutput(this, 'OriginSecretArn', {
       value: this.secret.secretArn,

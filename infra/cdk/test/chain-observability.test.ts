@@ -150,11 +150,19 @@ describe('alarm actions', () => {
 });
 
 describe('opt-out', () => {
-  it('observability: false makes no alarm, no dashboard and no support stack', () => {
+  it('observability: false makes no alarm, no dashboard, and in the support stack only the access-log delivery', () => {
     const app = buildShape({ ...SHAPES[0], props: { ...SHAPES[0].props, observability: false } });
     const { main, global } = stacks(app);
-    assert.equal(global, undefined);
+    assert.ok(global);
+    assert.equal(alarms(global).length, 0);
+    global.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    global.resourceCountIs('AWS::Logs::Delivery', 1);
     assert.equal(alarms(main).length, 0);
     main.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+
+  it('observability: false and accessLogs: false make no support stack', () => {
+    const app = buildShape({ ...SHAPES[0], props: { ...SHAPES[0].props, observability: false, accessLogs: false } });
+    assert.equal(stacks(app).global, undefined);
   });
 });

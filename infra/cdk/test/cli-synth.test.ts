@@ -16,9 +16,12 @@ const cdkCli = join(cdkDir, 'node_modules/aws-cdk/bin/cdk');
 
 function standInTarget(): string {
   const t = mkdtempSync(join(tmpdir(), 'oac-kit-target-'));
-  for (const d of ['lambda/api', 'lambda/range-sync', 'edge/body-hash', 'edge/ip-filter']) mkdirSync(join(t, d), { recursive: true });
-  writeFileSync(join(t, 'lambda/api/bootstrap'), '#!/bin/sh\n');
-  writeFileSync(join(t, 'lambda/range-sync/bootstrap'), '#!/bin/sh\n');
+  for (const d of ['edge/body-hash', 'edge/ip-filter']) mkdirSync(join(t, d), { recursive: true });
+  // Placeholder directories for the Lambdas (the real ones are cargo-lambda's zips): synthesis only stages them.
+  for (const l of ['api', 'range-sync', 'cloudflare-setup', 'origin-secret-rotation']) {
+    mkdirSync(join(t, 'lambda', l), { recursive: true });
+    writeFileSync(join(t, 'lambda', l, 'bootstrap'), '#!/bin/sh\n');
+  }
   // Synthesis only stages a zip asset (copies it): any bytes stand in for the bundle.
   writeFileSync(join(t, 'edge/body-hash/body-hash.zip'), 'stand-in\n');
   writeFunction(join(t, 'edge/ip-filter.cloudfront.js'), ADDRESS_ONLY_STAND_IN, null);
@@ -42,7 +45,7 @@ function offlineEnv(target: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proce
 it('cdk synth works offline with no credentials', () => {
   const target = standInTarget();
   const out = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-out-'));
-  const env = offlineEnv(target, { OAC_KIT_API_ZIP: 'lambda/api', OAC_KIT_RANGE_SYNC_ZIP: 'lambda/range-sync' });
+  const env = offlineEnv(target, LAMBDA_DIRS);
   execFileSync(process.execPath, [cdkCli, 'synth', '--quiet', '--no-notices', '--output', out], {
     cwd: cdkDir, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000,
   });
@@ -63,6 +66,35 @@ it('cdk synth works offline with no credentials', () => {
   ]) {
     assert.ok(types.includes(t), `${t} in ${templates}`);
   }
+});
+
+/** The Lambdas as directories (cli-synth's stand-ins), not zips. */
+const LAMBDA_DIRS = {
+  OAC_KIT_API_ZIP: 'lambda/api', OAC_KIT_RANGE_SYNC_ZIP: 'lambda/range-sync',
+  OAC_KIT_CLOUDFLARE_SETUP_ZIP: 'lambda/cloudflare-setup', OAC_KIT_ORIGIN_SECRET_ROTATION_ZIP: 'lambda/origin-secret-rotation',
+};
+const CLOUDFLARE_CONTEXT = {
+  cloudflareZoneId: '023e105f4ecef8ad9ca31a8372d0c353', hostnames: 'api.example.com,www.example.com',
+  cloudflareApiTokenSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:oac-kit/cloudflare-token-AbCdEf',
+};
+
+it('cdk synth with the Cloudflare context: the custom resources, the hostnames, the rotation', () => {
+  const out = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-out-'));
+  const env = offlineEnv(standInTarget(), LAMBDA_DIRS);
+  // As docs/deploying.md gives them: -c name=value on the CLI.
+  const context = Object.entries(CLOUDFLARE_CONTEXT).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  execFileSync(process.execPath, [cdkCli, 'synth', '--quiet', '--no-notices', ...context, '--output', out], {
+    cwd: cdkDir, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000,
+  });
+  const main = JSON.parse(readFileSync(join(out, 'OacKitApi.template.json'), 'utf8'));
+  const resources = Object.values(main.Resources as Record<string, { Type: string; Properties: any }>);
+  const zone = resources.find((r) => r.Type === 'Custom::OacKitCloudflareZone');
+  assert.deepEqual(zone?.Properties.Hostnames, ['api.example.com', 'www.example.com']);
+  assert.equal(zone?.Properties.ApiTokenSecretArn, CLOUDFLARE_CONTEXT.cloudflareApiTokenSecret);
+  assert.ok(resources.some((r) => r.Type === 'Custom::OacKitCloudflareCertificate'));
+  assert.ok(resources.some((r) => r.Type === 'AWS::SecretsManager::RotationSchedule'));
+  const distribution = resources.find((r) => r.Type === 'AWS::CloudFront::Distribution');
+  assert.deepEqual(distribution?.Properties.DistributionConfig.Aliases, ['api.example.com', 'www.example.com']);
 });
 
 describe('without the build artifacts', () => {
@@ -95,6 +127,20 @@ describe('without the build artifacts', () => {
     const r = appWith({ originSecret: IP_CHECK_ONLY });
     assert.notEqual(r.status, 0, 'exit code');
     assert.match(r.stderr, /body-hash\.zip, edge\/ip-filter\.cloudfront\.js\): run `cargo xtask synth`/);
+  });
+
+  it('with cloudflare: the custom resource and the rotation Lambdas too; rotationDays=off: no rotation Lambda', () => {
+    const r = appWith(CLOUDFLARE_CONTEXT);
+    assert.notEqual(r.status, 0, 'exit code');
+    assert.match(r.stderr, /lambda\/range-sync\/bootstrap\.zip, lambda\/cloudflare-setup\/bootstrap\.zip, lambda\/origin-secret-rotation\/bootstrap\.zip\): run/);
+    const off = appWith({ ...CLOUDFLARE_CONTEXT, rotationDays: 'off' });
+    assert.match(off.stderr, /lambda\/range-sync\/bootstrap\.zip, lambda\/cloudflare-setup\/bootstrap\.zip\): run/);
+  });
+
+  it('Cloudflare settings given in part: one line naming all three', () => {
+    const r = appWith({ cloudflareZoneId: CLOUDFLARE_CONTEXT.cloudflareZoneId });
+    assert.notEqual(r.status, 0, 'exit code');
+    assert.match(r.stderr.trimEnd(), /^oac-kit: the Cloudflare settings go together: -c cloudflareZoneId=.* -c hostnames=.* -c cloudflareApiTokenSecret=/);
   });
 
   it('cdk synth prints the hint, no stack trace, and fails', () => {

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { deploymentAudience } from '../lib/api-environment.js';
 import { ALL_VIEWER_EXCEPT_HOST_HEADER_ID, IP_CHECK_ONLY, OacProtectedApi } from '../lib/oac-protected-api.js';
-import { apiVariables, artifacts, edgeStack, synth } from './support.js';
+import { apiVariables, artifacts, edgeStack, synth, testStack } from './support.js';
 
 const CACHING_DISABLED_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const CACHING_OPTIMIZED_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -112,9 +112,9 @@ describe('Lambda origin (the Lambdalith)', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('standard access logs go to a bucket; HTTP/2 and 3', () => {
+  it('no legacy access logs (standard logging v2 instead: test/access-logs.test.ts); HTTP/2 and 3', () => {
     const c = distributionConfig(t);
-    assert.ok(c.Logging.Bucket, 'logging bucket');
+    assert.equal(c.Logging, undefined);
     assert.equal(c.HttpVersion, 'http2and3');
   });
 
@@ -237,7 +237,7 @@ describe('options', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler' });
   });
 
-  it('certificate and alternate domain names: TLS 1.2 minimum, SNI', () => {
+  it('certificate and alternate domain names: TLSv1.3_2025 by default, SNI', () => {
     const { template } = synth({}, 'eu-west-1', undefined);
     assert.equal(distributionConfig(template).Aliases, undefined);
     const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
@@ -246,8 +246,26 @@ describe('options', () => {
     new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {}, certificate, domainNames: ['api.example.com'] });
     const c = distributionConfig(Template.fromStack(stack));
     assert.deepEqual(c.Aliases, ['api.example.com']);
-    assert.equal(c.ViewerCertificate.MinimumProtocolVersion, 'TLSv1.2_2021');
+    assert.equal(c.ViewerCertificate.MinimumProtocolVersion, 'TLSv1.3_2025');
     assert.equal(c.ViewerCertificate.SslSupportMethod, 'sni-only');
+  });
+
+  it('viewerTlsPolicy TLSv1.2_2025 opts down; never a 2021 policy', () => {
+    const { stack } = testStack('eu-west-1');
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:us-east-1:111122223333:certificate/abc');
+    new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {}, certificate, domainNames: ['api.example.com'], viewerTlsPolicy: 'TLSv1.2_2025' });
+    assert.equal(distributionConfig(Template.fromStack(stack)).ViewerCertificate.MinimumProtocolVersion, 'TLSv1.2_2025');
+    for (const old of ['TLSv1.2_2021', 'TLSv1.2_2019', 'TLSv1']) {
+      assert.throws(() => synth({ viewerTlsPolicy: old as never }), /viewerTlsPolicy .*'TLSv1\.3_2025' \(default\) or 'TLSv1\.2_2025'/);
+    }
+  });
+
+  it('reservedConcurrency caps the api; unset, none', () => {
+    const reserved = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({ STORE: 'dynamodb' }) } },
+    })).map((f: any) => f.Properties.ReservedConcurrentExecutions);
+    assert.deepEqual(reserved(synth({ lambdaOrigin: { reservedConcurrency: 50 } }).template), [50]);
+    assert.deepEqual(reserved(synth().template), [undefined]);
   });
 });
 
@@ -258,8 +276,16 @@ describe('bucket origins', () => {
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always' },
     });
-    template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    const [bucketId, bucket] = Object.entries(template.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('ApiStaticBucket'))! as [string, any];
+    assert.deepEqual(bucket.Properties.PublicAccessBlockConfiguration,
+      { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    assert.deepEqual(bucket.Properties.OwnershipControls, { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    assert.deepEqual(bucket.Properties.VersioningConfiguration, { Status: 'Enabled' });
+    assert.deepEqual(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration, [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
+    // enforceSSL: a Deny on aws:SecureTransport false.
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     const b = distributionConfig(template).DefaultCacheBehavior;
     assert.deepEqual([...b.AllowedMethods].sort(), ['GET', 'HEAD']);

@@ -2,8 +2,9 @@
 // `scripts/synth-shapes.ts` writes their templates for cfn-lint (`cargo xtask test`).
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IP_CHECK_ONLY, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
-import { BuiltWith, STORE_ARN, artifacts, testStack } from './support.js';
+import { BuiltWith, STORE_ARN, TOKEN_SECRET_ARN, ZONE_ID, artifacts, testStack } from './support.js';
 
 /** One deployable configuration of the construct. */
 export interface Shape {
@@ -14,6 +15,8 @@ export interface Shape {
   /** Props beside the stand-in artifacts; `certificate` is made in the stack when `withCertificate`. */
   readonly props: Partial<OacProtectedApiProps>;
   readonly withCertificate?: boolean;
+  /** Give `cloudflare` (zone {@link ZONE_ID}, these hostnames, the token secret imported in the stack). */
+  readonly cloudflareHostnames?: string[];
   /** What the stand-in artifacts were built with (e.g. the Lambda@Edge bundle's store ARN). */
   readonly built?: BuiltWith;
 }
@@ -30,6 +33,8 @@ export const SHAPES: readonly Shape[] = [
   { name: 'lambda-edge-filter-ip-check-only', region: 'eu-west-1', props: { lambdaOrigin: {}, viewerFilter: 'lambda-edge', originSecret: IP_CHECK_ONLY } },
   { name: 'lambda-in-us-east-1', region: 'us-east-1', props: { lambdaOrigin: {} } },
   { name: 'lambda-with-domain', region: 'eu-west-1', props: { lambdaOrigin: {}, domainNames: ['api.example.com'] }, withCertificate: true },
+  { name: 'lambda-with-cloudflare', region: 'eu-west-1', props: { lambdaOrigin: {} }, cloudflareHostnames: ['api.example.com', 'www.example.com'] },
+  { name: 'bucket-with-cloudflare-in-us-east-1', region: 'us-east-1', props: { staticSite: {} }, cloudflareHostnames: ['static.example.com'] },
   { name: 'bucket', region: 'eu-west-1', props: { staticSite: {} } },
   { name: 'lambda-and-bucket', region: 'eu-west-1', props: { lambdaOrigin: {}, staticSite: {}, staticPaths: ['/assets/*'] } },
 ];
@@ -48,7 +53,12 @@ export function buildShape(shape: Shape, { outdir, props, extend }: BuildOptions
   const certificate = shape.withCertificate
     ? acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:111122223333:certificate/abc')
     : undefined;
-  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(shape.built), certificate, ...shape.props, ...props?.(stack) });
+  const cloudflare = shape.cloudflareHostnames && {
+    zoneId: ZONE_ID,
+    hostnames: shape.cloudflareHostnames,
+    apiToken: secretsmanager.Secret.fromSecretCompleteArn(stack, 'CloudflareToken', TOKEN_SECRET_ARN),
+  };
+  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(shape.built), certificate, cloudflare, ...shape.props, ...props?.(stack) });
   extend?.(stack, api);
   return app;
 }

@@ -45,12 +45,22 @@ export function writeFunction(file: string, code: string, secretHeader: string |
   writeFileSync(sidecarPath(file), `${JSON.stringify(sidecar, null, 2)}\n`);
 }
 
+/** The `lambda_runtime` functions the construct may deploy (their directories under `target/lambda`). */
+const LAMBDAS = ['api', 'range-sync', 'cloudflare-setup', 'origin-secret-rotation'];
+
+/** A zone id and a token secret as an app passes them (`cloudflare`). */
+export const ZONE_ID = '023e105f4ecef8ad9ca31a8372d0c353';
+export const TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:oac-kit/cloudflare-token-AbCdEf';
+
 /** Small stand-ins for the build outputs (the synth only stages them), one for each member of {@link OacArtifacts}. */
 export function artifacts(built: BuiltWith = {}): Required<OacArtifacts> {
   const dir = mkdtempSync(join(tmpdir(), 'oac-kit-cdk-'));
-  for (const d of ['api', 'body-hash', 'ip-filter', 'range-sync']) mkdirSync(join(dir, d));
-  writeFileSync(join(dir, 'api/bootstrap'), '#!/bin/sh\n');
-  writeFileSync(join(dir, 'range-sync/bootstrap'), '#!/bin/sh\n');
+  // The Lambdas' stand-ins are directories holding a `bootstrap` (synth stages them; it runs nothing).
+  for (const d of LAMBDAS) {
+    mkdirSync(join(dir, d));
+    writeFileSync(join(dir, d, 'bootstrap'), '#!/bin/sh\n');
+  }
+  for (const d of ['body-hash', 'ip-filter']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'body-hash/index.mjs'), 'export async function handler(e) { return e; }\n');
   writeFileSync(join(dir, 'ip-filter/index.mjs'), 'export async function handler(e) { return e; }\n');
   writeFileSync(join(dir, 'ip-filter/config.json'), JSON.stringify(built.bundleConfig ?? {}));
@@ -64,6 +74,8 @@ export function artifacts(built: BuiltWith = {}): Required<OacArtifacts> {
     ipFilterCloudFrontFunction: join(dir, 'ip-filter.cloudfront.js'),
     ipFilterKvsCloudFrontFunction: join(dir, 'ip-filter-kvs.cloudfront.js'),
     rangeSyncCode: join(dir, 'range-sync'),
+    cloudflareSetupCode: join(dir, 'cloudflare-setup'),
+    originSecretRotationCode: join(dir, 'origin-secret-rotation'),
   };
 }
 
