@@ -75,7 +75,7 @@ struct Raw {
     service_token: Option<String>,
     kind: String,
     zone_id: Option<String>,
-    hostnames: Option<Vec<String>>,
+    hostnames: Option<Value>,
     api_token_secret_arn: Option<String>,
     distribution_domain_name: Option<String>,
     origin_secret_arn: Option<String>,
@@ -160,7 +160,9 @@ fn need<T>(value: Option<T>, name: &str) -> Result<T, String> {
     value.ok_or_else(|| format!("the property {name} is missing"))
 }
 
-fn hostnames(names: Vec<String>) -> Result<Vec<String>, String> {
+fn hostnames(names: Value) -> Result<Vec<String>, String> {
+    let names: Vec<String> = serde_json::from_value(names)
+        .map_err(|_| "Hostnames: a list of strings expected".to_owned())?;
     if names.is_empty() {
         return Err("Hostnames is empty".to_owned());
     }
