@@ -4,7 +4,7 @@
 
 use std::process::Child;
 
-use crate::python_script::{read_port_line, spawn};
+use crate::python_script::read_port_line;
 
 /// A running moto server.
 pub struct Moto {
@@ -16,7 +16,18 @@ pub struct Moto {
 impl Moto {
     /// Starts the server; returns once it listens.
     pub fn start() -> Self {
-        let mut child = spawn("moto_server.py", &[]);
+        Self::start_with_env(&[])
+    }
+
+    /// [`Moto::start`] with extra environment for moto (e.g. `MOTO_ACM_VALIDATION_WAIT`, read
+    /// when moto starts).
+    pub fn start_with_env(env: &[(&str, &str)]) -> Self {
+        let py = crate::python();
+        let mut command = crate::python_script::command(&py, "moto_server.py", &[]);
+        command.envs(env.iter().copied());
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run the Python interpreter {py:?} ({e})"));
         let port = read_port_line(&mut child, "starting moto's DynamoDB server");
         Self {
             child,

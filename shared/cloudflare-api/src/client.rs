@@ -66,8 +66,9 @@ impl Client {
     }
 
     /// oac-kit's rule (found by `ref`) in the zone's `http_request_late_transform` entrypoint:
-    /// created (the entrypoint created if missing), or updated in place; the other rules of the
-    /// phase are never changed, reordered or dropped.
+    /// created (the entrypoint created if missing), or updated in place (not written when it
+    /// already is what it should be); the other rules of the phase are never changed, reordered
+    /// or dropped.
     pub async fn upsert_origin_secret_rule(
         &self,
         zone: &ZoneId,
@@ -85,6 +86,7 @@ impl Client {
         };
         let base = format!("/zones/{zone}/rulesets/{}/rules", checked(&ruleset.id)?);
         let _: serde_json::Value = match ruleset.find(&rule.rule_ref) {
+            Some(ours) if ours.is(&body) => return Ok(()),
             Some(ours) => {
                 let path = format!("{base}/{}", checked(&ours.id)?);
                 self.call(Method::PATCH, &path, &[], Some(&body))

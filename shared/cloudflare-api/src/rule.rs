@@ -105,9 +105,25 @@ pub(crate) struct RuleRead {
     pub rule_ref: Option<String>,
     #[serde(default)]
     pub action_parameters: Option<Value>,
+    /// The other fields (description, expression, action, enabled, version, ...).
+    #[serde(flatten)]
+    pub rest: serde_json::Map<String, Value>,
 }
 
 impl RuleRead {
+    /// Whether the rule already is `body` (what [`OriginSecretRule::to_json`] makes): then an
+    /// upsert writes nothing, so a repeated CloudFormation event changes nothing.
+    pub fn is(&self, body: &Value) -> bool {
+        let Some(body) = body.as_object() else {
+            return false;
+        };
+        body.iter().all(|(key, value)| match key.as_str() {
+            "ref" => self.rule_ref.as_deref() == value.as_str(),
+            "action_parameters" => self.action_parameters.as_ref() == Some(value),
+            _ => self.rest.get(key) == Some(value),
+        })
+    }
+
     /// The first `set` header value of the rule.
     pub fn set_value(&self) -> Option<String> {
         let headers = self
@@ -141,6 +157,35 @@ mod tests {
             header: "x-origin-secret".to_owned(),
             value: "k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa".to_owned(),
         }
+    }
+
+    #[test]
+    fn a_rule_read_back_is_the_body_only_when_every_field_agrees() {
+        let body = rule().to_json().unwrap();
+        let mut stored = body.clone();
+        stored["id"] = serde_json::json!("r1");
+        stored["version"] = serde_json::json!("3");
+        let read: RuleRead = serde_json::from_value(stored.clone()).unwrap();
+        assert!(read.is(&body));
+        for other in [
+            OriginSecretRule {
+                hostnames: vec!["b.example.com".to_owned()],
+                ..rule()
+            },
+            OriginSecretRule {
+                value: "Zq8Wm3Np6Rt9Vx2Bc5Df8Gh1Jk4Lm7Pq".to_owned(),
+                ..rule()
+            },
+            OriginSecretRule {
+                header: "x-other-secret".to_owned(),
+                ..rule()
+            },
+        ] {
+            assert!(!read.is(&other.to_json().unwrap()));
+        }
+        stored["enabled"] = serde_json::json!(false);
+        let disabled: RuleRead = serde_json::from_value(stored).unwrap();
+        assert!(!disabled.is(&body));
     }
 
     #[test]

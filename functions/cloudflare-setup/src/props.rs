@@ -1,0 +1,190 @@
+//! `ResourceProperties`, checked: unknown or missing properties, a bad zone id, hostname, ARN,
+//! header name or rule ref are refused with a message naming the property (none is secret).
+
+use cloudflare_api::ZoneId;
+use cloudflare_api::ids::{check_hostname, check_rule_ref};
+use ip_filter_core::origin_secret::check_header_name;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The properties of one of the two kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Props {
+    /// `Kind: Certificate`.
+    Certificate(CertificateProps),
+    /// `Kind: Zone`.
+    Zone(ZoneProps),
+}
+
+/// `Kind: Certificate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateProps {
+    /// The Cloudflare zone the validation records go into.
+    pub zone_id: ZoneId,
+    /// The certificate's names (the first is its domain name), lowercase, distinct.
+    pub hostnames: Vec<String>,
+    /// The secret whose SecretString is the Cloudflare API token.
+    pub api_token_secret_arn: String,
+}
+
+/// `SslMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    /// Refuse unless the zone is already Full (strict) (the default).
+    RequireStrict,
+    /// Set the zone to Full (strict).
+    SetStrict,
+}
+
+/// `Kind: Zone`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneProps {
+    /// The Cloudflare zone.
+    pub zone_id: ZoneId,
+    /// The proxied hostnames.
+    pub hostnames: Vec<String>,
+    /// The secret whose SecretString is the Cloudflare API token.
+    pub api_token_secret_arn: String,
+    /// The CloudFront distribution's domain name (the records' target).
+    pub distribution_domain_name: String,
+    /// The origin secret (`{"current":…}`, optional `next`).
+    pub origin_secret_arn: String,
+    /// The header the rule sets.
+    pub origin_secret_header: String,
+    /// Check or set the SSL mode.
+    pub ssl_mode: SslMode,
+    /// The rule's `ref` (also in the physical id and the records' comment).
+    pub rule_ref: String,
+}
+
+impl ZoneProps {
+    /// `cloudflare-zone:<ZoneId>:<RuleRef>`.
+    pub fn physical_id(&self) -> String {
+        format!(
+            "cloudflare-zone:{}:{}",
+            self.zone_id.as_str(),
+            self.rule_ref
+        )
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    service_token: Option<String>,
+    kind: String,
+    zone_id: Option<String>,
+    hostnames: Option<Value>,
+    api_token_secret_arn: Option<String>,
+    distribution_domain_name: Option<String>,
+    origin_secret_arn: Option<String>,
+    origin_secret_header: Option<String>,
+    ssl_mode: Option<String>,
+    rule_ref: Option<String>,
+}
+
+/// Parses and checks `ResourceProperties`.
+pub fn parse(value: &Value) -> Result<Props, String> {
+    let raw: Raw =
+        serde_json::from_value(value.clone()).map_err(|e| format!("ResourceProperties: {e}"))?;
+    let _ = raw.service_token;
+    let zone_id =
+        ZoneId::parse(&need(raw.zone_id, "ZoneId")?).map_err(|e| format!("ZoneId: {e}"))?;
+    let hostnames = hostnames(need(raw.hostnames, "Hostnames")?)?;
+    let api_token_secret_arn = secret_arn(
+        need(raw.api_token_secret_arn, "ApiTokenSecretArn")?,
+        "ApiTokenSecretArn",
+    )?;
+    match raw.kind.as_str() {
+        "Certificate" => {
+            let zone_only = [
+                (
+                    "DistributionDomainName",
+                    raw.distribution_domain_name.is_some(),
+                ),
+                ("OriginSecretArn", raw.origin_secret_arn.is_some()),
+                ("OriginSecretHeader", raw.origin_secret_header.is_some()),
+                ("SslMode", raw.ssl_mode.is_some()),
+                ("RuleRef", raw.rule_ref.is_some()),
+            ];
+            if let Some((name, _)) = zone_only.iter().find(|(_, present)| *present) {
+                return Err(format!(
+                    "{name} is a property of Kind Zone, not Certificate"
+                ));
+            }
+            Ok(Props::Certificate(CertificateProps {
+                zone_id,
+                hostnames,
+                api_token_secret_arn,
+            }))
+        }
+        "Zone" => {
+            let distribution_domain_name =
+                need(raw.distribution_domain_name, "DistributionDomainName")?;
+            check_hostname(&distribution_domain_name)
+                .map_err(|e| format!("DistributionDomainName: {e}"))?;
+            let origin_secret_header = need(raw.origin_secret_header, "OriginSecretHeader")?;
+            check_header_name(&origin_secret_header)
+                .map_err(|e| format!("OriginSecretHeader: {e}"))?;
+            let rule_ref = need(raw.rule_ref, "RuleRef")?;
+            check_rule_ref(&rule_ref).map_err(|e| format!("RuleRef: {e}"))?;
+            let ssl_mode = match raw.ssl_mode.as_deref() {
+                None | Some("require-strict") => SslMode::RequireStrict,
+                Some("set-strict") => SslMode::SetStrict,
+                Some(other) => {
+                    return Err(format!(
+                        "SslMode {other:?}: \"require-strict\" or \"set-strict\""
+                    ));
+                }
+            };
+            Ok(Props::Zone(ZoneProps {
+                zone_id,
+                hostnames,
+                api_token_secret_arn,
+                distribution_domain_name,
+                origin_secret_arn: secret_arn(
+                    need(raw.origin_secret_arn, "OriginSecretArn")?,
+                    "OriginSecretArn",
+                )?,
+                origin_secret_header,
+                ssl_mode,
+                rule_ref,
+            }))
+        }
+        other => Err(format!("Kind {other:?}: \"Certificate\" or \"Zone\"")),
+    }
+}
+
+fn need<T>(value: Option<T>, name: &str) -> Result<T, String> {
+    value.ok_or_else(|| format!("the property {name} is missing"))
+}
+
+fn hostnames(names: Value) -> Result<Vec<String>, String> {
+    let names: Vec<String> = serde_json::from_value(names)
+        .map_err(|_| "Hostnames: a list of strings expected".to_owned())?;
+    if names.is_empty() {
+        return Err("Hostnames is empty".to_owned());
+    }
+    for (i, name) in names.iter().enumerate() {
+        check_hostname(name).map_err(|e| format!("Hostnames: {e}"))?;
+        if names[..i].contains(name) {
+            return Err(format!("Hostnames: {name} is listed twice"));
+        }
+    }
+    Ok(names)
+}
+
+fn secret_arn(arn: String, name: &str) -> Result<String, String> {
+    if arn.starts_with("arn:") && arn.contains(":secretsmanager:") && arn.contains(":secret:") {
+        Ok(arn)
+    } else {
+        Err(format!(
+            "{name} {arn:?}: a Secrets Manager secret ARN expected"
+        ))
+    }
+}
+
+#[cfg(test)]
+#[path = "props_tests.rs"]
+mod tests;
