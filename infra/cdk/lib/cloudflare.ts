@@ -42,6 +42,8 @@ export interface CloudflareContext {
   /** False when `originSecret` is opted out. */
   readonly originSecret: boolean;
   readonly domainNames?: string[];
+  /** False for a static-only distribution (no Lambdalith, so no `/health` to prove a new secret with). */
+  readonly lambdaOrigin: boolean;
 }
 
 const ZONE_ID = /^[0-9a-f]{32}$/;
@@ -56,6 +58,9 @@ const MAX_ROTATION = Duration.days(1000);
 export function cloudflareSettings(p: CloudflareProps, c: CloudflareContext): CloudflareSettings {
   if (!c.originSecret) {
     throw new Error('cloudflare needs the origin secret (the zone\'s rule sends it): remove originSecret: IP_CHECK_ONLY');
+  }
+  if (!c.lambdaOrigin && p.rotation !== false) {
+    throw new Error('cloudflare.rotation: the rotation proves a new secret with GET /health of the Lambdalith, which a static-only distribution does not have: set cloudflare.rotation: false and rotate by the runbook (docs/ip-filter.md)');
   }
   if (typeof p.zoneId !== 'string' || Token.isUnresolved(p.zoneId) || !ZONE_ID.test(p.zoneId)) {
     throw new Error(`cloudflare.zoneId ${JSON.stringify(p.zoneId)}: the zone id, 32 lowercase hex characters`);

@@ -174,7 +174,7 @@ export class OacProtectedApi extends Construct {
       throw new Error('staticPaths route to the bucket beside a Lambda origin: give both lambdaOrigin and staticSite');
     }
     const secret = originSecretSettings(props.originSecret);
-    const cloudflare = props.cloudflare && cloudflareSettings(props.cloudflare, { originSecret: secret !== undefined, domainNames: props.domainNames });
+    const cloudflare = props.cloudflare && cloudflareSettings(props.cloudflare, { originSecret: secret !== undefined, domainNames: props.domainNames, lambdaOrigin: props.lambdaOrigin !== undefined });
     if (props.domainNames?.length && !props.certificate && !cloudflare) {
       throw new Error('domainNames need a certificate (in us-east-1)');
     }

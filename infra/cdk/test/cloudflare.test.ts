@@ -48,6 +48,10 @@ describe('cloudflare: refused at synth', () => {
   it('the origin secret opted out', () => {
     refuses({}, { originSecret: IP_CHECK_ONLY }, /cloudflare needs the origin secret/);
   });
+  it('rotation on a static-only distribution (nothing to prove a new secret with)', () => {
+    refuses({}, { lambdaOrigin: undefined, staticSite: {} }, /cloudflare\.rotation: .*static-only distribution/);
+    build({ rotation: false }, { lambdaOrigin: undefined, staticSite: {} });
+  });
   it('domainNames that differ from the hostnames', () => {
     refuses({}, { domainNames: ['other.example.com'] }, /domainNames differ from cloudflare\.hostnames/);
     refuses({}, { domainNames: ['api.example.com', 'www.example.com'] }, /domainNames differ/);

@@ -57,6 +57,8 @@ export function buildShape(shape: Shape, { outdir, props, extend }: BuildOptions
     zoneId: ZONE_ID,
     hostnames: shape.cloudflareHostnames,
     apiToken: secretsmanager.Secret.fromSecretCompleteArn(stack, 'CloudflareToken', TOKEN_SECRET_ARN),
+    // A static-only distribution has no /health to prove a new secret with: no automatic rotation.
+    ...(shape.props.lambdaOrigin ? {} : { rotation: false as const }),
   };
   const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(shape.built), certificate, cloudflare, ...shape.props, ...props?.(stack) });
   extend?.(stack, api);
