@@ -1,26 +1,11 @@
-//! The origin secret's value for Cloudflare's rule (pure): the SecretString is
-//! `{"current":"…"}` with an optional `"next"`; the rule sends `next` when there is one (the
-//! manual runbook's step), else `current`. No error quotes the SecretString.
-
-use ip_filter_core::origin_secret::check_secret;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SecretString {
-    current: String,
-    #[serde(default)]
-    next: Option<String>,
-}
+//! The origin secret's value for Cloudflare's rule: the SecretString's one rule,
+//! `ip_filter_core::origin_secret_string` (`next` when there is one — the manual runbook's
+//! step —, else `current`; both checked). No error quotes the SecretString.
 
 /// The value the rule sets, checked by the origin-secret rules.
 pub fn rule_value(secret_string: &str) -> Result<String, String> {
-    let parsed: SecretString = serde_json::from_str(secret_string).map_err(|_| {
-        r#"the origin secret's SecretString is not JSON {"current":"…"} or {"current":"…","next":"…"}"#.to_owned()
-    })?;
-    let value = parsed.next.unwrap_or(parsed.current);
-    check_secret(&value).map_err(|e| format!("the origin secret: {e}"))?;
-    Ok(value)
+    ip_filter_core::origin_secret_string::rule_value(secret_string)
+        .map_err(|e| format!("the origin secret: {e}"))
 }
 
 #[cfg(test)]

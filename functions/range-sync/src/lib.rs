@@ -25,7 +25,8 @@ pub mod plan;
 pub mod plan_ranges;
 pub mod report;
 pub mod run;
-pub mod secret_string;
+/// The SecretString's one rule, `ip_filter_core::origin_secret_string`.
+pub use ip_filter_core::origin_secret_string as secret_string;
 pub mod secrets;
 pub mod sync;
 

@@ -14,6 +14,8 @@
 //! - [`IpFilter`] / [`viewer`]: the pure viewer-request core (forward with the viewer's host in
 //!   `x-forwarded-host`, [`forwarded_host`], or a 403 problem+json), configured with extra CIDRs
 //!   at build time ([`Config`]);
+//! - [`origin_secret_string`]: the origin secret as Secrets Manager stores it (`current`, an
+//!   optional `next`, AWSPENDING beside AWSCURRENT), and the value Cloudflare's rule sends;
 //! - [`kvs_layout`] and [`origin_secret`]: the CloudFront KeyValueStore layout (ranges and the
 //!   origin secrets' hashes) and the origin-secret check, shared by the edge and the range sync;
 //! - [`kvs_arn`]: the one rule for a KeyValueStore ARN (the edge build, the range sync and, held
@@ -48,6 +50,7 @@ pub mod kvs_refresh_log;
 pub mod kvs_viewer;
 mod matcher;
 pub mod origin_secret;
+pub mod origin_secret_string;
 pub mod viewer;
 
 pub use config::{Config, ConfigError, IpFilter};

@@ -1,7 +1,8 @@
-//! The Secrets Manager secret: a SecretString of JSON `{"current":"…"}` or
+//! The origin secret as Secrets Manager stores it (read by range-sync, the rotation and the
+//! Cloudflare setup): a SecretString of JSON `{"current":"…"}` or
 //! `{"current":"…","next":"…"}` (rotation: add `next`, move Cloudflare's Transform Rule to it,
 //! then replace the secret with `{"current": <next>}`), each value an origin secret as
-//! `ip_filter_core::origin_secret` defines it. Only their hashes leave this module, and the one
+//! [`crate::origin_secret`] defines it. Only their hashes leave this module, and the one
 //! value Cloudflare's rule sends ([`rule_value`]).
 //!
 //! Secrets Manager's rotation stages a new version as AWSPENDING ([`SecretStrings`]): while one
@@ -9,7 +10,7 @@
 
 use std::fmt;
 
-use ip_filter_core::origin_secret::{MAX_SECRETS, SecretError, secrets_value};
+use crate::origin_secret::{MAX_SECRETS, SecretError, secrets_value};
 use serde::Deserialize;
 
 /// Why the secret is refused. No message ever contains a secret or a part of one.
@@ -76,7 +77,7 @@ struct SecretString {
 /// The KVS `origin-secrets` value for a SecretString (the hashes of `current` and `next`).
 ///
 /// ```
-/// use range_sync::secret_string::origin_secrets_value;
+/// use ip_filter_core::origin_secret_string::origin_secrets_value;
 /// let value = origin_secrets_value(r#"{"current":"k7Qw2vL9xR4mN8pT3sY6bH1jF5gD0cZa"}"#).unwrap();
 /// assert!(value.starts_with("oac-secrets/1 "));
 /// assert!(!value.contains("k7Qw2vL9"));
