@@ -137,7 +137,7 @@ fn a_record_someone_else_made_is_never_taken_over_and_is_named() {
         let err = plan(
             &[want("b.example.com"), want("a.example.com")],
             &[],
-            &[other.clone()],
+            std::slice::from_ref(&other),
             OURS,
             Policy::Exclusive,
         )
@@ -260,7 +260,14 @@ fn a_users_identical_validation_record_is_left_alone() {
         adopt_prefix: PREFIX,
     };
     assert_eq!(
-        plan(&[validation()], &[], &[theirs.clone()], VAL, policy).unwrap(),
+        plan(
+            &[validation()],
+            &[],
+            std::slice::from_ref(&theirs),
+            VAL,
+            policy
+        )
+        .unwrap(),
         []
     );
     // ... and never deleted as ours.

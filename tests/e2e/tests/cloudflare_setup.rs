@@ -120,7 +120,7 @@ async fn zone_create_update_delete_owns_only_its_records_and_rule_and_repeats_ch
     // Delete, twice.
     let delete = event("Delete", &new_props, Some(&physical), None);
     assert_eq!(rig.on_event(&delete).await.unwrap(), answer);
-    assert_eq!(rig.records(), [foreign.clone()]);
+    assert_eq!(rig.records(), std::slice::from_ref(&foreign));
     assert!(our_rule(&rig).is_none());
     assert_users_rule_intact(&rig);
     let changes = rig.changes();
