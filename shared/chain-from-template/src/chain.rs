@@ -1,0 +1,77 @@
+//! One [`Chain`] per `AWS::CloudFront::Distribution` of the assembly. Pure.
+
+use oac_doctor::model::{Chain, CloudflareRule, Distribution, Source, ViewerCertificate};
+use serde_json::Value;
+
+use crate::behavior::behaviors;
+use crate::input::Assembly;
+use crate::locate::{Res, all, resolve};
+use crate::origin::origin;
+use crate::render::render;
+
+/// The type of oac-kit's Cloudflare zone custom resource (`infra/cdk/lib/cloudflare-setup.ts`).
+const CLOUDFLARE_ZONE: &str = "Custom::OacKitCloudflareZone";
+
+/// Every distribution's chain, in stack and resource order.
+pub fn chains(a: &Assembly) -> Vec<Chain> {
+    all(a)
+        .filter(|r| r.ty() == "AWS::CloudFront::Distribution")
+        .map(|d| Chain {
+            source: Source::Template {
+                path: a.stacks[d.stack].path.clone(),
+            },
+            distribution: distribution(a, d),
+            cloudflare_rule: cloudflare_rule(a, d),
+        })
+        .collect()
+}
+
+fn distribution(a: &Assembly, d: Res<'_>) -> Distribution {
+    let config = d.prop("DistributionConfig").unwrap_or(&Value::Null);
+    Distribution {
+        resource: d.label(),
+        arn: format!(
+            "arn:${{AWS::Partition}}:cloudfront::${{AWS::AccountId}}:distribution/${{{}}}",
+            d.logical
+        ),
+        origins: config
+            .get("Origins")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|o| origin(a, d.stack, o))
+            .collect(),
+        behaviors: behaviors(a, d.stack, config),
+        viewer_certificate: viewer_certificate(config.get("ViewerCertificate")),
+    }
+}
+
+/// No `ViewerCertificate`, or `CloudFrontDefaultCertificate: true`, is the default certificate.
+fn viewer_certificate(cert: Option<&Value>) -> ViewerCertificate {
+    let default = cert.is_none_or(|c| {
+        c.get("CloudFrontDefaultCertificate").map(render).as_deref() == Some("true")
+    });
+    ViewerCertificate {
+        cloudfront_default: default,
+        minimum_protocol_version: cert
+            .filter(|_| !default)
+            .and_then(|c| c.get("MinimumProtocolVersion"))
+            .map(render),
+    }
+}
+
+/// oac-kit's Cloudflare zone resource whose `DistributionDomainName` is this distribution's.
+fn cloudflare_rule(a: &Assembly, d: Res<'_>) -> Option<CloudflareRule> {
+    all(a)
+        .filter(|r| r.ty() == CLOUDFLARE_ZONE)
+        .filter(|r| r.prop("Kind").map(render).as_deref() == Some("Zone"))
+        .find(|r| {
+            r.prop("DistributionDomainName")
+                .and_then(|v| resolve(a, r.stack, v).ok())
+                .is_some_and(|t| t.stack == d.stack && t.logical == d.logical)
+        })
+        .map(|r| CloudflareRule {
+            resource: r.label(),
+            header: r.prop("OriginSecretHeader").map(render).unwrap_or_default(),
+        })
+}
