@@ -16,11 +16,17 @@ pub fn origin(a: &Assembly, stack: usize, origin: &Value) -> Origin {
         .get("OriginAccessControlId")
         .filter(|id| id.as_str() != Some(""))
         .map(|id| oac(a, stack, id));
-    let lambda_oac = matches!(&oac, Some(Known::Read(o)) if o.origin_type == "lambda");
+    // An OAC of type lambda, or one the template does not show, on an origin whose domain it does
+    // not show either, may well be a Function URL's: fail closed.
+    let maybe_lambda_oac = match &oac {
+        Some(Known::Read(o)) => o.origin_type == "lambda",
+        Some(Known::Unknown(_)) => !domain_value.is_string(),
+        None => false,
+    };
     let kind = match resolve(a, stack, domain_value) {
         Ok(r) if r.ty() == "AWS::Lambda::Url" => OriginKind::FunctionUrl(function_url(a, r)),
         Ok(r) if r.ty() == "AWS::S3::Bucket" => OriginKind::S3,
-        _ if domain.contains(".lambda-url.") || lambda_oac => {
+        _ if domain.contains(".lambda-url.") || maybe_lambda_oac => {
             OriginKind::FunctionUrl(Known::Unknown(format!(
                 "the Function URL {domain} is not defined in the template"
             )))

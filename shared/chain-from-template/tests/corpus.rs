@@ -1,0 +1,69 @@
+//! The corpus under `fixtures/doctor/`: the good chain passes every check, each mutation of it
+//! fails exactly its check, and plain aws-cdk-lib's chain fails exactly `grant-invoke-function`
+//! before 2.273.0 and passes it from then on.
+
+mod common;
+
+use std::path::Path;
+
+use chain_from_template::{chains, read};
+use common::{apply, assembly, corpus, failing, failures, mutations};
+
+#[test]
+fn the_good_chain_passes_every_check() {
+    let chains = read(&corpus().join("good")).unwrap();
+    assert_eq!(chains.len(), 1);
+    assert!(failing(&chains).is_empty(), "{}", failures(&chains));
+}
+
+#[test]
+fn every_check_has_a_mutation_and_each_fails_exactly_its_check() {
+    let good = assembly(&corpus().join("good"));
+    let good_chains = chains(&good);
+    let mutations = mutations();
+    let mut covered: Vec<&str> = mutations.iter().map(|m| m.check.as_str()).collect();
+    covered.sort_unstable();
+    let mut ids: Vec<&str> = oac_doctor::checks::all().iter().map(|c| c.id).collect();
+    ids.sort_unstable();
+    assert_eq!(covered, ids, "one mutation per check");
+    for m in &mutations {
+        let broken =
+            apply(m, &good).unwrap_or_else(|| panic!("{} does not apply to good/", m.check));
+        let broken = chains(&broken);
+        assert_ne!(
+            broken, good_chains,
+            "{}: the mutation changed nothing the reader sees",
+            m.check
+        );
+        assert_eq!(
+            failing(&broken),
+            [m.check.as_str()],
+            "{} ({}):\n{}",
+            m.check,
+            m.what,
+            failures(&broken)
+        );
+    }
+}
+
+fn plain_cdk(version: &str) -> Vec<oac_doctor::model::Chain> {
+    let file = corpus().join(format!("plain-cdk/aws-cdk-lib-{version}.template.json"));
+    read(Path::new(&file)).unwrap()
+}
+
+#[test]
+fn plain_aws_cdk_lib_before_2_273_lacks_exactly_the_invoke_function_grant() {
+    let chains = plain_cdk("2.271.0");
+    assert_eq!(
+        failing(&chains),
+        ["grant-invoke-function"],
+        "{}",
+        failures(&chains)
+    );
+}
+
+#[test]
+fn plain_aws_cdk_lib_2_276_grants_both() {
+    let chains = plain_cdk("2.276.0");
+    assert!(failing(&chains).is_empty(), "{}", failures(&chains));
+}
