@@ -7,6 +7,7 @@ mod cloudflare_ips;
 mod cloudfront_function;
 mod crate_graph;
 mod dev;
+mod doctor_shapes;
 mod edge;
 mod elf_check;
 mod emf_metrics;

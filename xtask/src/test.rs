@@ -86,6 +86,7 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     }
     cdk_tests()?;
     crate::cfn_lint::run_over_shapes(&python, &node)?;
+    crate::doctor_shapes::run_over_shapes()?;
     eprintln!("all checks and tests passed");
     Ok(())
 }
