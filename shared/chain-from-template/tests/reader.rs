@@ -312,3 +312,44 @@ fn bad_input_is_refused_clearly() {
         "{e}"
     );
 }
+
+#[test]
+fn lambda_edge_associations_name_what_they_point_at() {
+    let t = json!({"Resources": {
+        "F": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.13", "Code": {"ZipFile": "x"}}},
+        "V": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "F"}}},
+        "A": {"Type": "AWS::Lambda::Alias", "Properties": {"Name": "live", "FunctionName": {"Ref": "F"}, "FunctionVersion": "1"}},
+        "B": {"Type": "AWS::S3::Bucket"},
+        "D": distribution(json!({"Origins": [], "DefaultCacheBehavior": {"TargetOriginId": "x", "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            "LambdaFunctionAssociations": [
+                {"EventType": "viewer-request", "LambdaFunctionARN": {"Ref": "V"}},
+                {"EventType": "origin-request", "LambdaFunctionARN": {"Ref": "A"}},
+                {"EventType": "origin-response", "LambdaFunctionARN": {"Fn::GetAtt": ["F", "Arn"]}},
+                {"EventType": "viewer-response", "LambdaFunctionARN": {"Ref": "B"}},
+                {"EventType": "viewer-response", "LambdaFunctionARN": {"Ref": "AWS::NoValue"}}]}}))}});
+    let d = read_json(&t).unwrap().remove(0).distribution;
+    let l = &d.behaviors[0].lambda_associations;
+    let version = l[0].function.read().unwrap();
+    assert_eq!(
+        (version.qualifier.as_deref(), version.runtime.as_str()),
+        (Some("${V.Version}"), "python3.13")
+    );
+    // A template file alone has no region: none is guessed.
+    assert_eq!(version.region, None);
+    assert_eq!(
+        l[1].function.read().unwrap().qualifier.as_deref(),
+        Some("live")
+    );
+    assert_eq!(l[2].function.read().unwrap().qualifier, None);
+    assert_eq!(l[2].arn, "${F.Arn}");
+    assert!(
+        matches!(&l[3].function, Known::Unknown(w) if w.contains("AWS::S3::Bucket")),
+        "{:?}",
+        l[3].function
+    );
+    assert!(
+        matches!(&l[4].function, Known::Unknown(w) if w.contains("pseudo parameter")),
+        "{:?}",
+        l[4].function
+    );
+}
