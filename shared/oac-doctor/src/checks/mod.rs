@@ -15,7 +15,7 @@ mod oac;
 mod tls;
 
 #[cfg(test)]
-mod good;
+pub(crate) mod good;
 
 use crate::model::{Behavior, Chain, FunctionUrl, Headers, Known, Origin, OriginKind};
 use crate::{Check, Status, Verdict};
