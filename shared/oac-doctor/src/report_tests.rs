@@ -89,8 +89,10 @@ fn text_has_one_line_per_check_and_a_fix_under_each_failure() {
 
 #[test]
 fn text_lists_probe_answers_with_their_checks() {
-    let mut report = Report::default();
-    report.probe = vec![diagnosis(true), diagnosis(false)];
+    let report = Report {
+        chains: vec![],
+        probe: vec![diagnosis(true), diagnosis(false)],
+    };
     let out = text(&report);
     assert_eq!(
         out,
