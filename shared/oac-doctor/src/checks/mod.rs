@@ -190,6 +190,17 @@ mod tests {
     }
 
     #[test]
+    fn docs_doctor_md_names_exactly_the_checks_in_order() {
+        let doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/doctor.md"));
+        let headed: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("### `")?.strip_suffix('`'))
+            .collect();
+        let ids: Vec<&str> = all().iter().map(|c| c.id).collect();
+        assert_eq!(headed, ids, "docs/doctor.md's `### `id`` headings");
+    }
+
+    #[test]
     fn includes_reads_every_header_shape() {
         let host = |h: &Headers| includes(h, "host");
         assert!(!host(&Headers::None));
