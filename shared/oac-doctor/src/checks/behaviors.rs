@@ -1,7 +1,7 @@
 //! What each cache behaviour sends to the origin and runs on the way: `Host`, the body hash, the
 //! viewer filter.
 
-use super::{behavior_name, combine, function_url_routes, includes, not_applicable};
+use super::{Judged, behavior_name, combine, includes, judge_routes, not_applicable, unreadable};
 use crate::model::{Chain, Known};
 use crate::{Check, Verdict};
 
@@ -39,97 +39,69 @@ pub const VIEWER_FILTER: Check = Check {
 };
 
 fn host_not_forwarded(chain: &Chain) -> Verdict {
-    let routes = function_url_routes(chain);
-    if routes.is_empty() {
-        return not_applicable("no behaviour sends requests to a Function URL");
-    }
-    let mut failures = Vec::new();
-    let mut passed = Vec::new();
-    for route in routes {
-        let name = behavior_name(chain, route.behavior);
-        match &route.behavior.origin_request {
-            Known::Unknown(why) => failures.push((
-                name.clone(),
-                format!("{name}: its origin request policy could not be read ({why})"),
-            )),
-            Known::Read(Some(p)) if includes(&p.headers, "host") => failures.push((
-                name.clone(),
-                format!(
-                    "{name}: origin request policy {} forwards the viewer's Host",
+    judge_routes(
+        chain,
+        "no behaviour sends requests to a Function URL",
+        "no behaviour to a Function URL forwards Host",
+        |route| {
+            let b = route.behavior;
+            let mut reasons = Vec::new();
+            match &b.origin_request {
+                Known::Unknown(why) => reasons.push(unreadable("its origin request policy", why)),
+                Known::Read(Some(p)) if includes(&p.headers, "host") => reasons.push(format!(
+                    "origin request policy {} forwards the viewer's Host",
                     p.name
-                ),
-            )),
-            Known::Read(_) => {}
-        }
-        match &route.behavior.cache {
-            Known::Unknown(why) => failures.push((
-                name.clone(),
-                format!("{name}: its cache policy could not be read ({why})"),
-            )),
-            Known::Read(c) if includes(&c.key_headers, "host") => failures.push((
-                name.clone(),
-                format!(
-                    "{name}: cache policy {} keys on Host, so CloudFront forwards the viewer's Host",
+                )),
+                Known::Read(_) => {}
+            }
+            match &b.cache {
+                Known::Unknown(why) => reasons.push(unreadable("its cache policy", why)),
+                Known::Read(c) if includes(&c.key_headers, "host") => reasons.push(format!(
+                    "cache policy {} keys on Host, so CloudFront forwards the viewer's Host",
                     c.name
-                ),
-            )),
-            Known::Read(_) => {}
-        }
-        passed.push(name);
-    }
-    combine(
-        failures,
-        passed,
-        "no behaviour to a Function URL forwards Host".into(),
+                )),
+                Known::Read(_) => {}
+            }
+            if reasons.is_empty() {
+                Judged::Pass
+            } else {
+                Judged::Fail(reasons)
+            }
+        },
     )
 }
 
 fn body_hash(chain: &Chain) -> Verdict {
-    let mut failures = Vec::new();
-    let mut passed = Vec::new();
-    for route in function_url_routes(chain) {
-        let b = route.behavior;
-        let body: Vec<&str> = BODY_METHODS
-            .into_iter()
-            .filter(|m| b.allowed_methods.iter().any(|a| a.eq_ignore_ascii_case(m)))
-            .collect();
-        if body.is_empty() {
-            continue;
-        }
-        let name = behavior_name(chain, b);
-        let hashed = b
-            .lambda_associations
-            .iter()
-            .any(|a| a.event_type == "origin-request" && a.include_body);
-        if hashed {
-            passed.push(name);
-            continue;
-        }
-        let near = if b
-            .lambda_associations
-            .iter()
-            .any(|a| a.event_type == "origin-request")
-        {
-            "its origin-request function does not include the body"
-        } else {
-            "no origin-request Lambda@Edge function hashes the body"
-        };
-        failures.push((
-            name.clone(),
-            format!(
-                "{name} allows {} but {near}: callers must send x-amz-content-sha256",
-                body.join("/")
-            ),
-        ));
-    }
-    if failures.is_empty() && passed.is_empty() {
-        return not_applicable("no behaviour to a Function URL allows POST, PUT, PATCH or DELETE");
-    }
-    combine(
-        failures,
-        passed,
-        "every behaviour to a Function URL allowing body methods hashes the body at origin-request"
-            .into(),
+    judge_routes(
+        chain,
+        "no behaviour to a Function URL allows POST, PUT, PATCH or DELETE",
+        "every behaviour to a Function URL allowing body methods hashes the body at origin-request",
+        |route| {
+            let b = route.behavior;
+            let body: Vec<&str> = BODY_METHODS
+                .into_iter()
+                .filter(|m| b.allowed_methods.iter().any(|a| a.eq_ignore_ascii_case(m)))
+                .collect();
+            let origin_request = b
+                .lambda_associations
+                .iter()
+                .filter(|a| a.event_type == "origin-request");
+            if body.is_empty() {
+                Judged::Skip
+            } else if origin_request.clone().any(|a| a.include_body) {
+                Judged::Pass
+            } else {
+                let near = if origin_request.count() > 0 {
+                    "its origin-request function does not include the body"
+                } else {
+                    "no origin-request Lambda@Edge function hashes the body"
+                };
+                Judged::Fail(vec![format!(
+                    "allows {} but {near}: callers must send x-amz-content-sha256",
+                    body.join("/")
+                )])
+            }
+        },
     )
 }
 
@@ -185,15 +157,11 @@ fn viewer_filter(chain: &Chain) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::super::good;
+    use super::super::good::assert_fails;
     use super::*;
     use crate::Status;
     use crate::managed;
     use crate::model::{CachePolicy, Headers, LambdaAssociation};
-
-    fn assert_fails(v: &Verdict, needle: &str) {
-        assert_eq!(v.status, Status::Fail, "{}", v.reason);
-        assert!(v.reason.contains(needle), "{}", v.reason);
-    }
 
     #[test]
     fn the_good_chain_passes_all_three() {

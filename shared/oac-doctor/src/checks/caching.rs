@@ -1,7 +1,7 @@
 //! What the cache keeps and what its key sends to a Function URL: identity-bearing responses and
 //! `Accept-Encoding` in front of a streaming function.
 
-use super::{Route, behavior_name, combine, function_url_routes, includes, not_applicable};
+use super::{Judged, Route, includes, judge_routes, unreadable};
 use crate::model::{Behavior, CachePolicy, Chain, Known};
 use crate::{Check, Verdict};
 
@@ -26,87 +26,59 @@ pub const STREAMING_ACCEPT_ENCODING: Check = Check {
 };
 
 fn identity_not_cached(chain: &Chain) -> Verdict {
-    let routes = function_url_routes(chain);
-    if routes.is_empty() {
-        return not_applicable("no behaviour sends requests to a Function URL");
-    }
-    let mut failures = Vec::new();
-    let mut passed = Vec::new();
-    for route in routes {
-        let name = behavior_name(chain, route.behavior);
-        match &route.behavior.cache {
-            Known::Unknown(why) => failures.push((
-                name.clone(),
-                format!("{name}: its cache policy could not be read ({why})"),
-            )),
-            Known::Read(c) if !c.caches => passed.push(name),
+    judge_routes(
+        chain,
+        "no behaviour sends requests to a Function URL",
+        "no behaviour to a Function URL caches responses across identities",
+        |route| match &route.behavior.cache {
+            Known::Unknown(why) => Judged::Fail(vec![unreadable("its cache policy", why)]),
+            Known::Read(c) if !c.caches => Judged::Pass,
             Known::Read(c) => {
                 let missing: Vec<&str> = ["x-fluid-identity", "authorization"]
                     .into_iter()
                     .filter(|h| !includes(&c.key_headers, h))
                     .collect();
                 if missing.is_empty() {
-                    passed.push(name);
+                    Judged::Pass
                 } else {
-                    failures.push((
-                        name.clone(),
-                        format!(
-                            "{name}: cache policy {} caches without {} in its key",
-                            c.name,
-                            missing.join(" and ")
-                        ),
-                    ));
+                    Judged::Fail(vec![format!(
+                        "cache policy {} caches without {} in its key",
+                        c.name,
+                        missing.join(" and ")
+                    )])
                 }
             }
-        }
-    }
-    combine(
-        failures,
-        passed,
-        "no behaviour to a Function URL caches responses across identities".into(),
+        },
     )
 }
 
 fn streaming_accept_encoding(chain: &Chain) -> Verdict {
-    let mut failures = Vec::new();
-    let mut passed = Vec::new();
-    for Route {
-        behavior,
-        origin,
-        url,
-    } in function_url_routes(chain)
-    {
-        let name = behavior_name(chain, behavior);
-        let url = match url {
-            Known::Read(u) if u.invoke_mode == "RESPONSE_STREAM" => u,
-            Known::Read(_) => continue,
-            Known::Unknown(why) => {
-                failures.push((
-                    name.clone(),
-                    format!("{name}: the invoke mode of origin {}'s Function URL could not be read ({why})", origin.id),
-                ));
-                continue;
-            }
-        };
-        match forwarded_by(behavior) {
-            Err(why) => failures.push((name.clone(), format!("{name}: {why}"))),
-            Ok(Some(by)) if !strips_accept_encoding(behavior) => failures.push((
-                name.clone(),
-                format!(
-                    "{name}: {by} sends accept-encoding to the RESPONSE_STREAM Function URL {}",
+    judge_routes(
+        chain,
+        "no behaviour sends requests to a RESPONSE_STREAM Function URL",
+        "no RESPONSE_STREAM Function URL gets the viewer's accept-encoding",
+        |Route {
+             behavior,
+             origin,
+             url,
+         }| {
+            let url = match url {
+                Known::Read(u) if u.invoke_mode == "RESPONSE_STREAM" => u,
+                Known::Read(_) => return Judged::Skip,
+                Known::Unknown(why) => {
+                    let what = format!("the invoke mode of origin {}'s Function URL", origin.id);
+                    return Judged::Fail(vec![unreadable(&what, why)]);
+                }
+            };
+            match forwarded_by(behavior) {
+                Err(why) => Judged::Fail(vec![why]),
+                Ok(Some(by)) if !strips_accept_encoding(behavior) => Judged::Fail(vec![format!(
+                    "{by} sends accept-encoding to the RESPONSE_STREAM Function URL {}",
                     url.resource
-                ),
-            )),
-            Ok(_) => passed.push(name),
-        }
-    }
-    if failures.is_empty() && passed.is_empty() {
-        return not_applicable("no behaviour sends requests to a RESPONSE_STREAM Function URL");
-    }
-    combine(
-        failures,
-        passed,
-        "no RESPONSE_STREAM Function URL gets the viewer's accept-encoding".into(),
+                )]),
+                Ok(_) => Judged::Pass,
+            }
+        },
     )
 }
 
@@ -115,7 +87,7 @@ fn streaming_accept_encoding(chain: &Chain) -> Verdict {
 fn forwarded_by(b: &Behavior) -> Result<Option<String>, String> {
     let cache: &CachePolicy = match &b.cache {
         Known::Read(c) => c,
-        Known::Unknown(why) => return Err(format!("its cache policy could not be read ({why})")),
+        Known::Unknown(why) => return Err(unreadable("its cache policy", why)),
     };
     if cache.accept_encoding {
         return Ok(Some(format!(
@@ -127,9 +99,7 @@ fn forwarded_by(b: &Behavior) -> Result<Option<String>, String> {
         return Ok(Some(format!("cache policy {}", cache.name)));
     }
     match &b.origin_request {
-        Known::Unknown(why) => Err(format!(
-            "its origin request policy could not be read ({why})"
-        )),
+        Known::Unknown(why) => Err(unreadable("its origin request policy", why)),
         Known::Read(Some(p)) if includes(&p.headers, "accept-encoding") => {
             Ok(Some(format!("origin request policy {}", p.name)))
         }
@@ -150,15 +120,11 @@ fn strips_accept_encoding(b: &Behavior) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::good;
+    use super::super::good::assert_fails;
     use super::*;
     use crate::Status;
     use crate::managed;
     use crate::model::{Headers, OriginKind};
-
-    fn assert_fails(v: &Verdict, needle: &str) {
-        assert_eq!(v.status, Status::Fail, "{}", v.reason);
-        assert!(v.reason.contains(needle), "{}", v.reason);
-    }
 
     fn streaming() -> Chain {
         let mut chain = good::chain();

@@ -123,13 +123,9 @@ fn runtime(runtime: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::super::good;
+    use super::super::good::assert_fails;
     use super::*;
     use crate::Status;
-
-    fn assert_fails(v: &Verdict, needle: &str) {
-        assert_eq!(v.status, Status::Fail, "{}", v.reason);
-        assert!(v.reason.contains(needle), "{}", v.reason);
-    }
 
     fn with(change: impl FnOnce(&mut EdgeFunction)) -> Chain {
         let mut chain = good::chain();

@@ -1,12 +1,8 @@
 use super::super::good;
+use super::super::good::assert_fails;
 use super::*;
 use crate::Status;
 use crate::model::{CloudFrontFunction, LambdaAssociation};
-
-fn assert_fails(v: &Verdict, needle: &str) {
-    assert_eq!(v.status, Status::Fail, "{}", v.reason);
-    assert!(v.reason.contains(needle), "{}", v.reason);
-}
 
 fn filter(chain: &mut Chain) -> &mut CloudFrontFunction {
     match &mut good::only_behavior(chain).function_associations[0].function {

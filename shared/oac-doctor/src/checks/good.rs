@@ -4,6 +4,7 @@
 
 use crate::managed;
 use crate::model::*;
+use crate::{Status, Verdict};
 
 /// The distribution's ARN as a template renders it.
 pub const ARN: &str =
@@ -179,4 +180,11 @@ pub fn bucket_only() -> Chain {
     chain.distribution.behaviors.remove(0);
     chain.distribution.behaviors[0].path_pattern = None;
     chain
+}
+
+/// Asserts `v` is a failure whose reason contains `needle`.
+#[track_caller]
+pub fn assert_fails(v: &Verdict, needle: &str) {
+    assert_eq!(v.status, Status::Fail, "{}", v.reason);
+    assert!(v.reason.contains(needle), "{}", v.reason);
 }

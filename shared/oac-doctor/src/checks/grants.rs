@@ -161,16 +161,12 @@ fn scoped(grant: &Grant, arn: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::super::good;
+    use super::super::good::assert_fails;
     use super::*;
     use crate::Status;
 
     type Run = fn(&Chain) -> Verdict;
     const BOTH: [(Run, usize); 2] = [(invoke_function_url, 0), (invoke_function, 1)];
-
-    fn assert_fails(v: &Verdict, needle: &str) {
-        assert_eq!(v.status, Status::Fail, "{}", v.reason);
-        assert!(v.reason.contains(needle), "{}", v.reason);
-    }
 
     #[test]
     fn the_construct_grants_pass_both() {

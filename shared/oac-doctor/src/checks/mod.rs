@@ -96,6 +96,50 @@ fn function_url_origins(chain: &Chain) -> Vec<(&Origin, &Known<FunctionUrl>)> {
         .collect()
 }
 
+/// What a check found on one behaviour to a Function URL.
+enum Judged {
+    /// The check does not concern it (e.g. it allows no body methods).
+    Skip,
+    /// It is as the check requires.
+    Pass,
+    /// It is not, for these reasons.
+    Fail(Vec<String>),
+}
+
+/// One verdict over every behaviour to a Function URL: `judge` gives each its finding (each
+/// failure reason is prefixed with the behaviour's name); not applicable, for `skipped`, when no
+/// behaviour is concerned.
+fn judge_routes(
+    chain: &Chain,
+    skipped: &str,
+    passed_reason: &str,
+    judge: impl Fn(&Route<'_>) -> Judged,
+) -> Verdict {
+    let mut failures = Vec::new();
+    let mut passed = Vec::new();
+    for route in function_url_routes(chain) {
+        let name = behavior_name(chain, route.behavior);
+        match judge(&route) {
+            Judged::Skip => {}
+            Judged::Pass => passed.push(name),
+            Judged::Fail(reasons) => {
+                for r in reasons {
+                    failures.push((name.clone(), format!("{name}: {r}")));
+                }
+            }
+        }
+    }
+    if failures.is_empty() && passed.is_empty() {
+        return not_applicable(skipped);
+    }
+    combine(failures, passed, passed_reason.into())
+}
+
+/// The reason a check gives for a fact the source could not read.
+fn unreadable(what: &str, why: &str) -> String {
+    format!("{what} could not be read ({why})")
+}
+
 /// How the report names a behaviour: `<distribution> behaviour default` or `… behaviour /api/*`.
 fn behavior_name(chain: &Chain, behavior: &Behavior) -> String {
     let pattern = behavior.path_pattern.as_deref().unwrap_or("default");

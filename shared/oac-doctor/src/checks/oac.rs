@@ -150,6 +150,7 @@ fn function_url_auth(chain: &Chain) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::super::good;
+    use super::super::good::assert_fails;
     use super::*;
     use crate::Status;
     use crate::model::{OriginAccessControl, OriginKind};
@@ -159,11 +160,6 @@ mod tests {
             Some(Known::Read(o)) => o,
             _ => unreachable!(),
         }
-    }
-
-    fn assert_fails(v: Verdict, needle: &str) {
-        assert_eq!(v.status, Status::Fail, "{}", v.reason);
-        assert!(v.reason.contains(needle), "{}", v.reason);
     }
 
     #[test]
@@ -184,7 +180,7 @@ mod tests {
         let mut chain = good::chain();
         oac(&mut chain).origin_type = "s3".into();
         let v = origin_type(&chain);
-        assert_fails(v.clone(), "origin type `s3`");
+        assert_fails(&v, "origin type `s3`");
         assert_eq!(
             v.resources,
             ["AWS::CloudFront::OriginAccessControl ApiOacCE5CBBFA"]
@@ -196,7 +192,7 @@ mod tests {
     fn no_oac_fails_origin_type_and_leaves_signing_not_applicable() {
         let mut chain = good::chain();
         chain.distribution.origins[0].oac = None;
-        assert_fails(origin_type(&chain), "no origin access control");
+        assert_fails(&origin_type(&chain), "no origin access control");
         assert_eq!(signing(&chain).status, Status::NotApplicable);
     }
 
@@ -204,8 +200,8 @@ mod tests {
     fn an_unreadable_oac_fails_both() {
         let mut chain = good::chain();
         chain.distribution.origins[0].oac = Some(Known::Unknown("AccessDenied".into()));
-        assert_fails(origin_type(&chain), "AccessDenied");
-        assert_fails(signing(&chain), "AccessDenied");
+        assert_fails(&origin_type(&chain), "AccessDenied");
+        assert_fails(&signing(&chain), "AccessDenied");
     }
 
     #[test]
@@ -218,7 +214,7 @@ mod tests {
         ] {
             let mut chain = good::chain();
             oac(&mut chain).signing_behavior = behavior.into();
-            assert_fails(signing(&chain), needle);
+            assert_fails(&signing(&chain), needle);
             assert_eq!(origin_type(&chain).status, Status::Pass);
         }
     }
@@ -227,7 +223,7 @@ mod tests {
     fn another_signing_protocol_fails() {
         let mut chain = good::chain();
         oac(&mut chain).signing_protocol = "sigv4a".into();
-        assert_fails(signing(&chain), "`sigv4a`");
+        assert_fails(&signing(&chain), "`sigv4a`");
     }
 
     #[test]
@@ -235,7 +231,7 @@ mod tests {
         let mut chain = good::chain();
         good::url(&mut chain).auth_type = "NONE".into();
         let v = function_url_auth(&chain);
-        assert_fails(v.clone(), "AuthType `NONE`");
+        assert_fails(&v, "AuthType `NONE`");
         assert_eq!(v.resources, ["AWS::Lambda::Url ApiFunctionUrl736CA4E4"]);
     }
 
@@ -245,7 +241,7 @@ mod tests {
         chain.distribution.origins[0].kind =
             OriginKind::FunctionUrl(Known::Unknown("GetFunctionUrlConfig: AccessDenied".into()));
         assert_fails(
-            function_url_auth(&chain),
+            &function_url_auth(&chain),
             "GetFunctionUrlConfig: AccessDenied",
         );
     }

@@ -68,13 +68,9 @@ fn viewer_tls(chain: &Chain) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::super::good;
+    use super::super::good::assert_fails;
     use super::*;
     use crate::Status;
-
-    fn assert_fails(v: &Verdict, needle: &str) {
-        assert_eq!(v.status, Status::Fail, "{}", v.reason);
-        assert!(v.reason.contains(needle), "{}", v.reason);
-    }
 
     #[test]
     fn https_and_a_2025_policy_pass() {
