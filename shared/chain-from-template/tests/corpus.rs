@@ -1,7 +1,6 @@
 //! The corpus under `fixtures/doctor/`: the good chain passes every check, each mutation of it
 //! fails exactly its check, and plain aws-cdk-lib's chain fails `grant-invoke-function` before
-//! 2.273.0 and passes it from then on (besides `grant-invoke-function-url`, which it fails in every
-//! release for want of the `lambda:FunctionUrlAuthType` condition).
+//! 2.273.0 and passes every check from then on.
 
 mod common;
 
@@ -53,38 +52,18 @@ fn plain_cdk(version: &str) -> Vec<Chain> {
     read(Path::new(&file)).unwrap()
 }
 
-/// What plain aws-cdk-lib's `lambda:InvokeFunctionUrl` grant lacks in every release: the
-/// `lambda:FunctionUrlAuthType = AWS_IAM` condition `grant-invoke-function-url` requires (the
-/// contract's wording). So its chain also fails that check, whatever the release; the tests name
-/// it instead of hiding it.
-fn auth_type_condition_missing(chains: &[Chain]) -> bool {
-    let text = failures(chains);
-    text.lines()
-        .filter(|l| l.trim_start().starts_with("grant-invoke-function-url "))
-        .all(|l| l.contains("no `lambda:FunctionUrlAuthType = AWS_IAM` condition"))
-}
-
-/// Plain aws-cdk-lib `version`'s chain fails exactly `want`, its `grant-invoke-function-url`
-/// failure being the missing condition.
+/// Plain aws-cdk-lib `version`'s chain fails exactly `want`.
 fn assert_plain(version: &str, want: &[&str]) {
     let chains = plain_cdk(version);
     assert_eq!(failing(&chains), want, "{version}:\n{}", failures(&chains));
-    assert!(
-        auth_type_condition_missing(&chains),
-        "{}",
-        failures(&chains)
-    );
 }
 
 #[test]
 fn plain_aws_cdk_lib_before_2_273_lacks_the_invoke_function_grant() {
-    assert_plain(
-        "2.271.0",
-        &["grant-invoke-function-url", "grant-invoke-function"],
-    );
+    assert_plain("2.271.0", &["grant-invoke-function"]);
 }
 
 #[test]
 fn plain_aws_cdk_lib_2_276_grants_invoke_function() {
-    assert_plain("2.276.0", &["grant-invoke-function-url"]);
+    assert_plain("2.276.0", &[]);
 }

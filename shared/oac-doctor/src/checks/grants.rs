@@ -12,8 +12,8 @@ pub const INVOKE_FUNCTION_URL: Check = Check {
     id: "grant-invoke-function-url",
     title: "CloudFront may `lambda:InvokeFunctionUrl` (AuthType AWS_IAM), scoped to this distribution",
     symptom: "403 AccessDeniedException from the Function URL for every request through CloudFront; the function is never invoked and logs nothing",
-    fix: "Add a permission: principal `cloudfront.amazonaws.com`, action `lambda:InvokeFunctionUrl`, FunctionUrlAuthType `AWS_IAM`, SourceArn `arn:aws:cloudfront::<account>:distribution/<id>` of this distribution (CDK: `FunctionUrlOrigin.withOriginAccessControl` adds it)",
-    explanation: "A Function URL with AuthType AWS_IAM lets a caller in only if the function's resource-based policy allows it `lambda:InvokeFunctionUrl`. For CloudFront that is a statement for the service principal `cloudfront.amazonaws.com` with the condition `lambda:FunctionUrlAuthType = AWS_IAM`, scoped with `AWS:SourceArn` to the distribution. Without the scope any distribution in any account could use the grant (the confused deputy); scoped to another distribution (a stale ID after a replacement) CloudFront's requests are refused with 403.\n\nThe check passes when, for every Function URL origin, one grant has exactly that principal, the action `lambda:InvokeFunctionUrl` (or `lambda:*`), the auth-type condition `AWS_IAM` and a SourceArn equal to this distribution's ARN (no wildcard). A policy the source could not read (GetPolicy denied) fails.",
+    fix: "Add a permission: principal `cloudfront.amazonaws.com`, action `lambda:InvokeFunctionUrl`, SourceArn `arn:aws:cloudfront::<account>:distribution/<id>` of this distribution (CDK: `FunctionUrlOrigin.withOriginAccessControl` adds it)",
+    explanation: "A Function URL with AuthType AWS_IAM lets a caller in only if the function's resource-based policy allows it `lambda:InvokeFunctionUrl`. For CloudFront that is a statement for the service principal `cloudfront.amazonaws.com`, scoped with `AWS:SourceArn` to the distribution. AWS's own `add-permission` example for OAC and aws-cdk-lib's `withOriginAccessControl` put no `lambda:FunctionUrlAuthType` condition on it; a condition `NONE` would make the statement apply only to a public URL, so CloudFront's signed requests would not match it. Without the scope any distribution in any account could use the grant (the confused deputy); scoped to another distribution (a stale ID after a replacement) CloudFront's requests are refused with 403.\n\nThe check passes when, for every Function URL origin, one grant has exactly that principal, the action `lambda:InvokeFunctionUrl` (or `lambda:*`), no auth-type condition or `AWS_IAM`, and a SourceArn equal to this distribution's ARN (no wildcard). A policy the source could not read (GetPolicy denied) fails.",
     run: invoke_function_url,
 };
 
@@ -44,7 +44,8 @@ fn invoke_function_url(chain: &Chain) -> Verdict {
                 Some(other) => Err(format!(
                     "its FunctionUrlAuthType condition is `{other}`, not `AWS_IAM`"
                 )),
-                None => Err("it has no `lambda:FunctionUrlAuthType = AWS_IAM` condition".into()),
+                // AWS's documented grant for OAC has no auth-type condition.
+                None => Ok(()),
             },
         },
     )
@@ -240,13 +241,15 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_or_wrong_condition_fails() {
+    fn an_invoke_function_url_grant_without_an_auth_type_condition_passes() {
         let mut chain = good::chain();
         good::grants(&mut chain)[0].function_url_auth_type = None;
-        assert_fails(
-            &invoke_function_url(&chain),
-            "no `lambda:FunctionUrlAuthType",
-        );
+        assert_eq!(invoke_function_url(&chain).status, crate::Status::Pass);
+    }
+
+    #[test]
+    fn a_missing_or_wrong_condition_fails() {
+        let mut chain = good::chain();
         good::grants(&mut chain)[0].function_url_auth_type = Some("NONE".into());
         assert_fails(&invoke_function_url(&chain), "`NONE`");
 
