@@ -5,6 +5,7 @@
 //! reads a file or the network.
 
 pub mod checks;
+pub mod managed;
 pub mod model;
 pub mod probe;
 
