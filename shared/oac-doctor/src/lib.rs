@@ -5,8 +5,10 @@
 //! reads a file or the network.
 
 pub mod checks;
+pub mod managed;
 pub mod model;
 pub mod probe;
+pub mod report;
 
 use serde::Serialize;
 
@@ -48,4 +50,12 @@ pub struct Check {
     pub explanation: &'static str,
     /// The check.
     pub run: fn(&model::Chain) -> Verdict,
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Check")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }

@@ -247,7 +247,8 @@ pub struct EdgeFunction {
     pub resource: String,
     /// Its region (`us-east-1` required), if known.
     pub region: Option<String>,
-    /// `Some("3")` for a numbered version, `Some("$LATEST")`, an alias name, or `None` (unqualified).
+    /// `Some("3")` for a numbered version (in a template, an `AWS::Lambda::Version`'s rendered
+    /// `${Logical.Version}`), `Some("$LATEST")`, an alias name, or `None` (unqualified).
     pub qualifier: Option<String>,
     /// `nodejs22.x`, `python3.13`, …
     pub runtime: String,
