@@ -1,7 +1,8 @@
 //! `oac-kit doctor --probe` against oac-dev: the real `oac-dev` binary in front of `oac-echo`,
 //! run healthy and with each of its misconfiguration flags, and with viewers the filter refuses;
 //! the probe's answers (`oac_kit::probe_http::run`) explained (`oac_doctor::probe::explain`) must
-//! name the flag's cause by its check IDs, and the healthy chain must pass. Needs `target/edge`
+//! name the flag's cause by its check IDs, and the healthy chain must pass; the real `oac-kit
+//! doctor --probe URL --json` says the same in its report. Needs `target/edge`
 //! (or `$OAC_KIT_EDGE_DIR`) and Node.js (`$OAC_KIT_NODE`).
 
 use std::process::Command;
@@ -140,4 +141,60 @@ async fn a_viewer_without_the_origin_secret_is_refused_and_named() {
         assert_names(d, "origin-secret-header");
         assert_names(d, "viewer-filter");
     }
+}
+
+/// `oac-kit doctor --probe URL --json`, the real binary: exit 1 and the cause's check IDs in the
+/// `probe` array for a misconfigured chain; exit 0 and every answer ok for the healthy one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_oac_kit_binary_reports_the_probe_as_json() {
+    let doctor = |chain: &OacDev| {
+        let output = Command::new(cargo_bin("oac-kit", "oac-kit"))
+            .args(["doctor", "--json", "--probe"])
+            .arg(format!("http://{}/health", chain.address))
+            .output()
+            .expect("running oac-kit");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        (output.status.code(), report)
+    };
+    let broken = OacDev::start(oac_dev(&[
+        "--viewer-ip",
+        CLOUDFLARE_V4,
+        "--missing-invoke-function-permission",
+    ]));
+    let (code, report) = tokio::task::block_in_place(|| doctor(&broken));
+    drop(broken);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(report["ok"], false, "{report}");
+    let probe = report["probe"].as_array().expect("a probe array");
+    assert_eq!(probe.len(), 2, "{report}");
+    for answer in probe {
+        assert_eq!(answer["ok"], false, "{answer}");
+        let checks: Vec<&str> = answer["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c.as_str())
+            .collect();
+        assert!(checks.contains(&"grant-invoke-function"), "{answer}");
+    }
+
+    let healthy = OacDev::start(oac_dev(&["--viewer-ip", CLOUDFLARE_V4]));
+    let (code, report) = tokio::task::block_in_place(|| doctor(&healthy));
+    drop(healthy);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["ok"], true, "{report}");
+    assert!(
+        report["probe"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["ok"] == true),
+        "{report}"
+    );
 }

@@ -29,6 +29,20 @@ pub(super) const FILTER_REFUSED: &[&str] = &["viewer-filter", "origin-secret-hea
 /// … CloudFront redirecting http to https.
 pub(super) const REDIRECTED: &[&str] = &["viewer-tls"];
 
+/// Every check ID [`super::explain`] can name (held to `checks::all()` by a test).
+#[cfg(test)]
+pub(super) const NAMED: &[&[&str]] = &[
+    ACCESS_DENIED,
+    BODY_HASH,
+    SIGNATURE_CHANGED,
+    VIEWER_SIGNED,
+    EDGE_FUNCTION,
+    FUNCTION_THREW,
+    FUNCTION_INVALID,
+    FILTER_REFUSED,
+    REDIRECTED,
+];
+
 /// One explanation.
 pub(super) struct Cause {
     pub(super) ok: bool,

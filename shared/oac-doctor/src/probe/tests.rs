@@ -365,3 +365,19 @@ fn a_long_body_is_quoted_short_on_one_line() {
     assert!(!d.cause.contains('\n'));
     assert!(d.cause.len() < 1000, "{}", d.cause.len());
 }
+
+#[test]
+fn every_check_the_probe_names_is_one_of_the_checks() {
+    let ids: Vec<&str> = crate::checks::all().iter().map(|c| c.id).collect();
+    let named: Vec<&str> = causes::NAMED
+        .iter()
+        .flat_map(|l| l.iter().copied())
+        .collect();
+    assert!(!named.is_empty());
+    for id in named {
+        assert!(
+            ids.contains(&id),
+            "{id} is not one of checks::all(): {ids:?}"
+        );
+    }
+}
