@@ -43,6 +43,10 @@ use problem_details::Problem;
 /// N-API addon need never read more than this many entries of one header.
 pub const MAX_ENTRIES_PER_HEADER: usize = 256;
 
+/// Problem type slug of the answer to a request that declares a body CloudFront did not pass
+/// (the origin-request association lacks IncludeBody): `urn:oac-kit:problem:include-body-disabled`.
+pub const INCLUDE_BODY_DISABLED: &str = "include-body-disabled";
+
 /// The body as CloudFront handed it over, borrowed from the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyInput<'a> {
@@ -266,7 +270,7 @@ fn unknown_encoding(encoding: &str) -> Problem {
 
 fn include_body_off() -> Problem {
     Problem::new(
-        "include-body-disabled",
+        INCLUDE_BODY_DISABLED,
         "Origin-request function configured without IncludeBody",
         500,
     )
