@@ -10,7 +10,7 @@ use oac_doctor::report::{self, ChainReport, Report};
 use oac_doctor::{Check, checks};
 
 use crate::cli::DoctorArgs;
-use crate::probe_http;
+use oac_kit::probe_http;
 
 /// Exit code: every check passed or did not apply, every probe answer was healthy.
 pub const EXIT_OK: u8 = 0;

@@ -12,7 +12,6 @@
 
 mod cli;
 mod doctor;
-mod probe_http;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -244,7 +244,7 @@ mod tests {
     fn an_invoke_function_url_grant_without_an_auth_type_condition_passes() {
         let mut chain = good::chain();
         good::grants(&mut chain)[0].function_url_auth_type = None;
-        assert_eq!(invoke_function_url(&chain).status, crate::Status::Pass);
+        assert_eq!(invoke_function_url(&chain).status, Status::Pass);
     }
 
     #[test]
