@@ -220,8 +220,8 @@ impl E2eBinary {
     }
 }
 
-/// Every function's `lambda_runtime` binary, then the tools the chain tests run: oac-dev's echo
-/// function and the signer CLI.
+/// Every function's `lambda_runtime` binary, then the tools the chain tests run: oac-dev and its
+/// echo function, the signer CLI and `oac-kit` (the doctor's probe).
 pub fn e2e_binaries() -> Vec<E2eBinary> {
     functions::lambdas()
         .map(|f| E2eBinary {
@@ -231,11 +231,19 @@ pub fn e2e_binaries() -> Vec<E2eBinary> {
         .chain([
             E2eBinary {
                 package: "oac-dev",
+                bin: "oac-dev",
+            },
+            E2eBinary {
+                package: "oac-dev",
                 bin: "oac-echo",
             },
             E2eBinary {
                 package: "fluid-identity-cli",
                 bin: "fluid-identity",
+            },
+            E2eBinary {
+                package: "oac-kit",
+                bin: "oac-kit",
             },
         ])
         .collect()
