@@ -5,7 +5,7 @@
 //! the model in pure functions ([`distribution`], [`policies`], [`policy`], [`lambda_map`],
 //! [`arn`]). The distribution itself must be readable (else [`Error`]); any other part that
 //! cannot be read (access denied, not found, throttled after the SDK's retries) is
-//! [`Known::Unknown`] with a reason naming the call, so the checks never pass on it.
+//! [`Known::Unknown`](oac_doctor::model::Known::Unknown) with a reason naming the call, so the checks never pass on it.
 
 pub mod arn;
 pub mod cloudfront_calls;
