@@ -311,7 +311,6 @@ struct Setup {
     _moto: Moto,
     _dir: tempfile::TempDir,
     answers: Answers,
-    seeded: Seeded,
 }
 
 fn setup(
@@ -329,7 +328,6 @@ fn setup(
         _moto: moto,
         _dir: dir,
         answers: running,
-        seeded,
     }
 }
 
