@@ -18,6 +18,13 @@
 //! | `LOG_LEVEL` | `info` | `tracing` filter directive |
 //! | `METRICS` | `on` | `off`: no EMF metric lines (see [`crate::metrics`]) |
 //! | `METRICS_NAMESPACE` | `OacKit/Api` | the CloudWatch namespace of the metrics |
+//! | `API_INVOKE_MODE` | `buffered` | `response_stream`: answer through Lambda's response streaming (the Function URL's `InvokeMode` must match); `buffered`: the streamed routes answer 501 |
+//! | `SSE_HEARTBEAT_MS` | `15000` | SSE heartbeat comment interval (100–60000) |
+//! | `SSE_POLL_MS` | `1000` | how often the SSE route reads the store (10–60000) |
+//! | `SSE_SETTLE_MS` | `2000` | SSE sends only events older than this (0–60000) |
+//! | `SSE_MAX_SECONDS` | `600` | the longest one SSE response lasts (1–900) |
+//! | `SSE_CLOSE_MARGIN_MS` | `2000` | SSE closes this long before the invocation's deadline (0–60000) |
+//! | `EXPORT_PAGE_SIZE` | `500` | events per store read of the export (1–1000) |
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -29,7 +36,9 @@ use crate::metrics::MetricsSettings;
 use crate::sts_override;
 
 mod allowlist;
+mod streaming;
 pub use allowlist::{ALLOW_ANY_ACCOUNT, ALLOW_FEDERATED_USERS};
+pub use streaming::{INVOKE_MODE_VAR, InvokeMode, StreamSettings};
 
 /// Allowlist role for readers.
 pub const READERS: &str = "readers";
@@ -76,6 +85,10 @@ pub struct Config {
     pub log_level: String,
     /// `METRICS`, `METRICS_NAMESPACE`.
     pub metrics: MetricsSettings,
+    /// `API_INVOKE_MODE`.
+    pub invoke_mode: InvokeMode,
+    /// `SSE_*` and `EXPORT_PAGE_SIZE`.
+    pub streaming: StreamSettings,
 }
 
 /// Everything wrong with the environment, one line per variable.
@@ -206,6 +219,7 @@ impl Config {
         }
 
         let metrics = crate::metrics::settings::settings_from_vars(get, &mut errors);
+        let (invoke_mode, streaming) = streaming::streaming_from_vars(get, &mut errors);
 
         match (store, audience) {
             (Some(store), Some(audience)) if errors.is_empty() => Ok(Config {
@@ -220,6 +234,8 @@ impl Config {
                 port: port as u16,
                 log_level,
                 metrics,
+                invoke_mode,
+                streaming,
             }),
             _ => Err(ConfigError(errors)),
         }

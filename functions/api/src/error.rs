@@ -41,6 +41,11 @@ pub enum ApiError {
     MissingRole(&'static str),
     /// 503 `storage-unavailable` (details only in the log).
     StorageUnavailable,
+    /// 400 `invalid-last-event-id`: a `Last-Event-ID` that is not one event ID, sent once.
+    InvalidLastEventId,
+    /// 501 `streaming-unavailable`: a streamed route while the function answers buffered
+    /// (`API_INVOKE_MODE=buffered`).
+    StreamingUnavailable,
     /// 500 `internal-error` (a bug; details only in the log).
     Internal,
     /// `http-error` with the status kept: an error response that was not a problem (a rejection
@@ -108,6 +113,16 @@ impl ApiError {
                 )),
             StorageUnavailable => Problem::new("storage-unavailable", "Storage unavailable", 503)
                 .with_detail("Try again later."),
+            InvalidLastEventId => {
+                Problem::new("invalid-last-event-id", "Invalid Last-Event-ID", 400).with_detail(
+                    "Last-Event-ID must be the id of an event this stream sent (a lowercase UUID), sent once.",
+                )
+            }
+            StreamingUnavailable => {
+                Problem::new("streaming-unavailable", "Streaming unavailable", 501).with_detail(
+                    "This deployment answers buffered (API_INVOKE_MODE=buffered); page through GET /v1/audit-events instead.",
+                )
+            }
             Internal => Problem::new("internal-error", "Internal error", 500),
             Unmapped(status) => {
                 let title = StatusCode::from_u16(*status)

@@ -6,6 +6,14 @@
 //! checks the body itself first (the same base64 engine `lambda_http` uses) and answers 400
 //! `invalid-body-encoding`; any other conversion panic is caught and answered 400
 //! `invalid-request`. Either way the function keeps serving.
+//!
+//! [`run`] answers buffered (one JSON payload per invocation, the Function URL's `BUFFERED`
+//! mode); [`run_streaming`] answers every route through Lambda's response streaming (the URL's
+//! `RESPONSE_STREAM` mode, [`stream`]) with the same guard.
+
+mod stream;
+
+pub use stream::{AnswerStream, run_streaming, stream_event};
 
 use std::convert::Infallible;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -31,25 +39,43 @@ pub async fn run(router: Router) -> Result<(), lambda_http::Error> {
     .await
 }
 
-/// One invocation: guard, convert, route, and the response in the event's format.
-pub async fn handle_event(router: Router, event: LambdaEvent<LambdaRequest>) -> Value {
-    let LambdaEvent {
-        mut payload,
-        context,
-    } = event;
+/// The guard before `lambda_http`'s conversion: the event's request ID, or the request ID and the
+/// error to answer without routing (a base64 body that does not decode).
+fn guard(payload: &LambdaRequest) -> Result<String, (String, ApiError)> {
     #[allow(irrefutable_let_patterns)] // only the `apigw_http` variant is compiled in
-    if let LambdaRequest::ApiGatewayV2(request) = &mut payload
+    if let LambdaRequest::ApiGatewayV2(request) = payload
         && request.is_base64_encoded
         && let Some(body) = request.body.as_deref()
         && STANDARD.decode(body).is_err()
     {
         let request_id = request_id_from(&request.headers);
-        return rejected(&request_id, &ApiError::InvalidBodyEncoding);
+        return Err((request_id, ApiError::InvalidBodyEncoding));
     }
-    let request_id = match &payload {
+    Ok(match payload {
         LambdaRequest::ApiGatewayV2(request) => request_id_from(&request.headers),
         #[allow(unreachable_patterns)]
         _ => request_id_from(&Default::default()),
+    })
+}
+
+/// Logs an event answered before routing; the problem to answer.
+fn log_rejected(request_id: &str, error: &ApiError) -> problem_details::Problem {
+    let problem = error.to_problem();
+    tracing::warn!(
+        request_id = %request_id,
+        status = problem.status(),
+        problem = problem.type_uri(),
+        "event rejected before routing"
+    );
+    problem
+}
+
+/// One invocation: guard, convert, route, and the response in the event's format.
+pub async fn handle_event(router: Router, event: LambdaEvent<LambdaRequest>) -> Value {
+    let LambdaEvent { payload, context } = event;
+    let request_id = match guard(&payload) {
+        Ok(request_id) => request_id,
+        Err((request_id, error)) => return rejected(&request_id, &error),
     };
     let mut adapter = Adapter::from(router);
     // The conversion (where lambda_http may panic) runs synchronously inside `call`.
@@ -69,13 +95,7 @@ pub async fn handle_event(router: Router, event: LambdaEvent<LambdaRequest>) -> 
 
 /// A payload-2.0 response for an event that never reached the router (logged like any request).
 fn rejected(request_id: &str, error: &ApiError) -> Value {
-    let problem = error.to_problem();
-    tracing::warn!(
-        request_id = %request_id,
-        status = problem.status(),
-        problem = problem.type_uri(),
-        "event rejected before routing"
-    );
+    let problem = log_rejected(request_id, error);
     json!({
         "statusCode": problem.status(),
         "headers": {

@@ -5,7 +5,9 @@
 //!   [`router_with_metrics`] adds the EMF request metrics ([`metrics`], docs/metrics.md).
 //! - [`build`] does it from a validated [`config::Config`] (what `main` calls).
 //! - [`lambda::handle_event`] is the Lambda adapter, with the guard that keeps malformed events
-//!   (invalid base64 bodies) from reaching `lambda_http`'s panicking conversion.
+//!   (invalid base64 bodies) from reaching `lambda_http`'s panicking conversion;
+//!   [`lambda::stream_event`] is the same through Lambda's response streaming
+//!   (`API_INVOKE_MODE=response_stream`), which the [`streaming`] routes need.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -26,6 +28,7 @@ pub mod model;
 pub mod observe;
 pub mod routes;
 pub mod store;
+pub mod streaming;
 pub mod sts_override;
 pub mod viewer_host;
 
@@ -41,7 +44,7 @@ use fluid_identity::{
 };
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::config::{Config, StoreConfig};
+use crate::config::{Config, InvokeMode, StoreConfig, StreamSettings};
 use crate::error::ApiError;
 use crate::metrics::{Metrics, StoreKind, TimedStore, TimedStsClient};
 use crate::store::{AuditStore, DynamoStore, SqliteStore};
@@ -53,6 +56,8 @@ pub struct AppState {
     pub store: Arc<dyn AuditStore>,
     /// The request body limit (for the 413 detail).
     pub max_body_bytes: usize,
+    /// The streamed routes' settings; `None` when the function answers buffered (they answer 501).
+    pub streaming: Option<StreamSettings>,
 }
 
 /// The service: routes, 404/405 problems, body limit, identity gate, request IDs and access logs,
@@ -72,16 +77,53 @@ pub fn router_with_metrics(
     max_body_bytes: usize,
     metrics: Metrics,
 ) -> Router {
-    let state = AppState {
-        store,
-        max_body_bytes,
-    };
+    service(
+        AppState {
+            store,
+            max_body_bytes,
+            streaming: None,
+        },
+        gate,
+        metrics,
+    )
+}
+
+/// [`router_with_metrics`] with the streamed routes answering (`API_INVOKE_MODE=response_stream`,
+/// [`streaming`]): serve it with [`lambda::run_streaming`] on Lambda, or over HTTP on loopback.
+pub fn streaming_router(
+    store: Arc<dyn AuditStore>,
+    gate: IdentityGate,
+    max_body_bytes: usize,
+    metrics: Metrics,
+    settings: StreamSettings,
+) -> Router {
+    service(
+        AppState {
+            store,
+            max_body_bytes,
+            streaming: Some(settings),
+        },
+        gate,
+        metrics,
+    )
+}
+
+fn service(state: AppState, gate: IdentityGate, metrics: Metrics) -> Router {
+    let max_body_bytes = state.max_body_bytes;
     Router::new()
         .route("/health", get(routes::health))
         .route("/v1/whoami", get(routes::whoami))
         .route(
             "/v1/audit-events",
             get(routes::list_events).post(routes::append_event),
+        )
+        .route(
+            "/v1/audit-events/export",
+            get(streaming::export::export_events),
+        )
+        .route(
+            "/v1/audit-events/stream",
+            get(streaming::sse::stream_events),
         )
         .route("/v1/audit-events/{id}", get(routes::get_event))
         .route("/openapi.json", get(routes::openapi_json))
@@ -186,12 +228,17 @@ pub async fn build(config: &Config) -> Result<Router, StartError> {
         writer_patterns = writers,
         max_body_bytes = config.max_body_bytes,
         metrics = if metrics.is_on() { config.metrics.namespace.as_str() } else { "off" },
+        invoke_mode = config.invoke_mode.as_str(),
         "api configured"
     );
-    Ok(router_with_metrics(
-        store,
-        gate,
-        config.max_body_bytes,
-        metrics,
-    ))
+    Ok(match config.invoke_mode {
+        InvokeMode::Buffered => router_with_metrics(store, gate, config.max_body_bytes, metrics),
+        InvokeMode::ResponseStream => streaming_router(
+            store,
+            gate,
+            config.max_body_bytes,
+            metrics,
+            config.streaming.clone(),
+        ),
+    })
 }

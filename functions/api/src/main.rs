@@ -1,9 +1,10 @@
 //! `api`: on Lambda (`AWS_LAMBDA_RUNTIME_API` set) serves Function URL events through
-//! `lambda_http`; otherwise serves the same router on `127.0.0.1:$PORT` (default 3000).
+//! `lambda_http` — buffered, or with response streaming when `API_INVOKE_MODE=response_stream`;
+//! otherwise serves the same router on `127.0.0.1:$PORT` (default 3000).
 
 use std::process::ExitCode;
 
-use api::config::Config;
+use api::config::{Config, InvokeMode};
 
 fn main() -> ExitCode {
     let config = match Config::from_env() {
@@ -42,7 +43,11 @@ fn main() -> ExitCode {
             }
         };
         if on_lambda {
-            if let Err(e) = api::lambda::run(router).await {
+            let served = match config.invoke_mode {
+                InvokeMode::Buffered => api::lambda::run(router).await,
+                InvokeMode::ResponseStream => api::lambda::run_streaming(router).await,
+            };
+            if let Err(e) = served {
                 tracing::error!(error = %e, "lambda runtime stopped");
                 return ExitCode::FAILURE;
             }

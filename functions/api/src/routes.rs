@@ -339,7 +339,8 @@ impl Modify for SecurityAddon {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "oac-kit api", description = "The Lambdalith behind CloudFront OAC: identity-gated audit log. Every error is application/problem+json."),
-    paths(health, whoami, append_event, get_event, list_events, openapi_json),
+    paths(health, whoami, append_event, get_event, list_events,
+        crate::streaming::export::export_events, crate::streaming::sse::stream_events, openapi_json),
     components(schemas(Health, WhoAmI, NewAuditEvent, AuditEvent, AuditEventPage, ProblemDoc)),
     modifiers(&SecurityAddon),
     tags((name = "service"), (name = "identity"), (name = "audit"))
