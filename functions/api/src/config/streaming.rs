@@ -166,14 +166,22 @@ mod tests {
                 export_page_size: 7,
             }
         );
-        assert_eq!(config(&[("API_INVOKE_MODE", "buffered")]).unwrap().invoke_mode, InvokeMode::Buffered);
+        assert_eq!(
+            config(&[("API_INVOKE_MODE", "buffered")])
+                .unwrap()
+                .invoke_mode,
+            InvokeMode::Buffered
+        );
     }
 
     #[test]
     fn an_unknown_invoke_mode_is_refused() {
         for value in ["RESPONSE_STREAM", "streaming", "response-stream"] {
             let err = config(&[("API_INVOKE_MODE", value)]).unwrap_err();
-            assert!(err.to_string().contains("API_INVOKE_MODE"), "{value}: {err}");
+            assert!(
+                err.to_string().contains("API_INVOKE_MODE"),
+                "{value}: {err}"
+            );
         }
     }
 

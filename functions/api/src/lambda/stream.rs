@@ -19,8 +19,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use futures_util::future::ready;
 use futures_util::{Stream, StreamExt, stream};
-use lambda_http::request::LambdaRequest;
 use lambda_http::lambda_runtime::{MetadataPrelude, StreamResponse};
+use lambda_http::request::LambdaRequest;
 use lambda_http::{LambdaEvent, Service, StreamAdapter};
 
 use super::{guard, log_rejected};
@@ -106,8 +106,7 @@ fn rejected(request_id: &str, error: &ApiError) -> StreamResponse<AnswerStream> 
     let body = Bytes::from(problem.to_json());
     StreamResponse {
         metadata_prelude: MetadataPrelude {
-            status_code: StatusCode::from_u16(problem.status())
-                .unwrap_or(StatusCode::BAD_REQUEST),
+            status_code: StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::BAD_REQUEST),
             headers,
             cookies: Vec::new(),
         },

@@ -76,8 +76,15 @@ pub(crate) async fn export_events(
             tracing::error!(error = %e, "export failed");
             ApiError::StorageUnavailable
         })?;
-    let request_id = request_id.map(|Extension(RequestId(id))| id).unwrap_or_default();
-    let body = Body::from_stream(export_stream(state.store.clone(), first, page_size, request_id));
+    let request_id = request_id
+        .map(|Extension(RequestId(id))| id)
+        .unwrap_or_default();
+    let body = Body::from_stream(export_stream(
+        state.store.clone(),
+        first,
+        page_size,
+        request_id,
+    ));
     let mut response = Response::new(body);
     response
         .headers_mut()

@@ -105,7 +105,12 @@ pub struct StreamBudget {
 /// assert_eq!((b.lasts, b.reason), (Duration::from_secs(7), "deadline"));
 /// assert_eq!(stream_budget(Duration::from_secs(5), 0, 1_000, Duration::ZERO).reason, "max-duration");
 /// ```
-pub fn stream_budget(max: Duration, deadline_ms: u64, now_ms: u64, margin: Duration) -> StreamBudget {
+pub fn stream_budget(
+    max: Duration,
+    deadline_ms: u64,
+    now_ms: u64,
+    margin: Duration,
+) -> StreamBudget {
     if deadline_ms == 0 {
         return StreamBudget {
             lasts: max,
@@ -175,9 +180,11 @@ mod tests {
     fn the_export_ends_with_a_count_or_an_error() {
         assert_eq!(&export_end_line(3)[..], b"{\"end\":true,\"count\":3}\n");
         let problem = Problem::new("storage-unavailable", "Storage unavailable", 503);
-        let line: serde_json::Value =
-            serde_json::from_slice(&export_error_line(&problem)).unwrap();
-        assert_eq!(line["error"]["type"], "urn:oac-kit:problem:storage-unavailable");
+        let line: serde_json::Value = serde_json::from_slice(&export_error_line(&problem)).unwrap();
+        assert_eq!(
+            line["error"]["type"],
+            "urn:oac-kit:problem:storage-unavailable"
+        );
         assert_eq!(line["error"]["status"], 503);
     }
 
@@ -188,9 +195,12 @@ mod tests {
         let before = uuid::Builder::from_unix_timestamp_millis(1_765_000_000_122, &[0xff; 10])
             .into_uuid()
             .to_string();
-        let same = uuid::Builder::from_unix_timestamp_millis(1_765_000_000_123, &[0, 0, 0, 0, 0, 0, 0, 0, 0, 1])
-            .into_uuid()
-            .to_string();
+        let same = uuid::Builder::from_unix_timestamp_millis(
+            1_765_000_000_123,
+            &[0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        )
+        .into_uuid()
+        .to_string();
         assert!(before < floor, "{before} < {floor}");
         assert!(floor < same, "{floor} < {same}");
         assert!(crate::model::is_event_id(&floor));
@@ -198,7 +208,12 @@ mod tests {
 
     #[test]
     fn a_passed_deadline_leaves_no_time() {
-        let b = stream_budget(Duration::from_secs(600), 1_000, 5_000, Duration::from_secs(2));
+        let b = stream_budget(
+            Duration::from_secs(600),
+            1_000,
+            5_000,
+            Duration::from_secs(2),
+        );
         assert_eq!((b.lasts, b.reason), (Duration::ZERO, "deadline"));
     }
 }

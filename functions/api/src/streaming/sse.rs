@@ -101,7 +101,9 @@ pub(crate) async fn stream_events(
         unix_millis(now),
         settings.close_margin,
     );
-    let request_id = request_id.map(|Extension(RequestId(id))| id).unwrap_or_default();
+    let request_id = request_id
+        .map(|Extension(RequestId(id))| id)
+        .unwrap_or_default();
     let stream = event_stream(
         state.store.clone(),
         settings,
@@ -192,4 +194,3 @@ pub fn event_stream(
         yield Ok(sse_close(reason));
     }
 }
-

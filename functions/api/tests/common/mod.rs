@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod emf_shape;
+pub mod streaming;
 
 use std::sync::Arc;
 
