@@ -113,3 +113,27 @@ fn rejected(request_id: &str, error: &ApiError) -> StreamResponse<AnswerStream> 
         stream: Box::pin(stream::once(ready(Ok(body)))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_body_error_ends_the_stream_and_empty_chunks_are_dropped() {
+        let body = stream::iter([
+            Ok(Bytes::from_static(b"a")),
+            Ok(Bytes::new()),
+            Ok(Bytes::from_static(b"b")),
+            Err("disk on fire"),
+            Ok(Bytes::from_static(b"never")),
+        ]);
+        let sent: Vec<Bytes> = until_error(body, "r1".to_owned())
+            .map(|chunk| match chunk {
+                Ok(bytes) => bytes,
+                Err(never) => match never {},
+            })
+            .collect()
+            .await;
+        assert_eq!(sent, [Bytes::from_static(b"a"), Bytes::from_static(b"b")]);
+    }
+}
