@@ -38,7 +38,11 @@ async fn the_list_and_the_export_are_the_same_bytes_unencoded_whatever_is_accept
                 response.headers()
             );
             assert!(!response.headers().contains_key("vary"));
-            assert_eq!(chunks(response).await.concat(), plain, "{path} with {accepted}");
+            assert_eq!(
+                chunks(response).await.concat(),
+                plain,
+                "{path} with {accepted}"
+            );
         }
     }
 }

@@ -90,14 +90,14 @@ async fn the_export_streams_page_by_page_through_the_adapter() {
 async fn the_event_stream_ends_with_the_close_through_the_adapter() {
     let (app, _) = streaming_app(quick(Duration::from_millis(200)));
     let (prelude, chunks) = streamed(app, event("GET", "/v1/audit-events/stream", None)).await;
-    assert_eq!(
-        prelude.headers["content-type"],
-        "text/event-stream"
-    );
+    assert_eq!(prelude.headers["content-type"], "text/event-stream");
     assert!(chunks.iter().all(|c| !c.is_empty()));
     let text = String::from_utf8(chunks.concat().to_vec()).unwrap();
     assert!(text.starts_with(": stream open\n\n"), "{text}");
-    assert!(text.ends_with("retry: 1000\nevent: close\ndata: {\"reason\":\"max-duration\"}\n\n"), "{text}");
+    assert!(
+        text.ends_with("retry: 1000\nevent: close\ndata: {\"reason\":\"max-duration\"}\n\n"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -123,7 +123,11 @@ async fn an_event_lambda_http_cannot_convert_is_a_streamed_400_problem() {
 #[tokio::test]
 async fn a_base64_post_is_decoded_and_answered_through_the_stream() {
     let (app, _) = streaming_app(quick(Duration::from_secs(1)));
-    let mut post = event("POST", "/v1/audit-events", Some((&STANDARD.encode(EVENT), true)));
+    let mut post = event(
+        "POST",
+        "/v1/audit-events",
+        Some((&STANDARD.encode(EVENT), true)),
+    );
     post["headers"]["x-fluid-identity"] = json!(WRITER);
     let (prelude, chunks) = streamed(app, post).await;
     assert_eq!(prelude.status_code, 201);

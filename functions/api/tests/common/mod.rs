@@ -2,6 +2,7 @@
 //! in-memory store, and a request helper.
 #![allow(dead_code)]
 
+pub mod contract;
 pub mod emf_shape;
 pub mod streaming;
 
