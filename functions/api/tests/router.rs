@@ -72,11 +72,13 @@ async fn openapi_is_3_1_and_documents_every_route() {
         ("/v1/audit-events", "get"),
         ("/v1/audit-events", "post"),
         ("/v1/audit-events/{id}", "get"),
+        ("/v1/audit-events/export", "get"),
+        ("/v1/audit-events/stream", "get"),
         ("/openapi.json", "get"),
     ] {
         assert!(paths[path].get(method).is_some(), "{method} {path}");
     }
-    assert_eq!(paths.len(), 5);
+    assert_eq!(paths.len(), 7);
     let event = &a.body["components"]["schemas"]["AuditEvent"]["properties"];
     assert!(event.get("actor_session").is_some(), "{event}");
     let schemas = &a.body["components"]["schemas"];
