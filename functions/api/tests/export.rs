@@ -168,3 +168,10 @@ async fn a_buffered_deployment_answers_501_streaming_unavailable() {
     assert_eq!(a.status, StatusCode::NOT_IMPLEMENTED);
     assert_eq!(a.problem(), "streaming-unavailable");
 }
+
+#[tokio::test]
+async fn a_buffered_deployment_refuses_a_bad_after_first() {
+    let a = send(&app(), get(&format!("{EXPORT}?after=x"), Some(READER))).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.problem(), "invalid-query");
+}

@@ -295,3 +295,14 @@ async fn a_buffered_deployment_answers_501_streaming_unavailable() {
     assert_eq!(a.status, StatusCode::NOT_IMPLEMENTED);
     assert_eq!(a.problem(), "streaming-unavailable");
 }
+
+#[tokio::test]
+async fn a_buffered_deployment_refuses_a_bad_last_event_id_first() {
+    let mut request = get(STREAM, Some(READER));
+    request
+        .headers_mut()
+        .insert("last-event-id", "42".parse().unwrap());
+    let a = send(&app(), request).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.problem(), "invalid-last-event-id");
+}

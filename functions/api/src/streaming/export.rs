@@ -55,9 +55,6 @@ pub(crate) async fn export_events(
     request_id: Option<Extension<RequestId>>,
     query: Result<Query<ExportParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Some(settings) = state.streaming.as_ref() else {
-        return Err(ApiError::StreamingUnavailable);
-    };
     let Query(params) = query.map_err(|e| ApiError::InvalidQuery(e.body_text()))?;
     if let Some(after) = &params.after
         && !is_event_id(after)
@@ -66,6 +63,10 @@ pub(crate) async fn export_events(
             "after must be an event ID (a lowercase hyphenated UUID)".to_owned(),
         ));
     }
+    // After validation: a request is refused for the same reasons in both modes.
+    let Some(settings) = state.streaming.as_ref() else {
+        return Err(ApiError::StreamingUnavailable);
+    };
     let page_size = settings.export_page_size;
     // The first page is read before the headers go out: a store that is down is a plain 503.
     let first = state

@@ -79,10 +79,11 @@ pub(crate) async fn stream_events(
     lambda: Option<Extension<Context>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let resume = last_event_id(&headers)?;
+    // After validation: a request is refused for the same reasons in both modes.
     let Some(settings) = state.streaming.clone() else {
         return Err(ApiError::StreamingUnavailable);
     };
-    let resume = last_event_id(&headers)?;
     let now = SystemTime::now();
     let cursor = resume.unwrap_or_else(|| uuidv7_floor(now - settings.settle));
     // The first read happens before the headers go out: a store that is down is a plain 503.
