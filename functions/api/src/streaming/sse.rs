@@ -108,7 +108,7 @@ pub(crate) async fn stream_events(
     let stream = event_stream(
         state.store.clone(),
         settings,
-        Poll {
+        StreamStart {
             cursor,
             first,
             budget,
@@ -123,7 +123,7 @@ pub(crate) async fn stream_events(
 }
 
 /// Where a stream starts and how long it lasts.
-pub struct Poll {
+pub struct StreamStart {
     /// Events strictly after this ID are sent.
     pub cursor: String,
     /// The first page after `cursor`, already read.
@@ -137,11 +137,11 @@ pub struct Poll {
 pub fn event_stream(
     store: Arc<dyn AuditStore>,
     settings: StreamSettings,
-    start: Poll,
+    start: StreamStart,
     request_id: String,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send + 'static {
     async_stream::stream! {
-        let Poll { mut cursor, first, budget } = start;
+        let StreamStart { mut cursor, first, budget } = start;
         let started = Instant::now();
         let ends = started + budget.lasts;
         let mut pending = Some(first);
