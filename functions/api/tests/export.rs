@@ -4,12 +4,14 @@
 mod common;
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use api::store::SqliteStore;
 use axum::http::StatusCode;
 use common::streaming::*;
 use common::*;
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 const EXPORT: &str = "/v1/audit-events/export";
@@ -174,4 +176,32 @@ async fn a_buffered_deployment_refuses_a_bad_after_first() {
     let a = send(&app(), get(&format!("{EXPORT}?after=x"), Some(READER))).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert_eq!(a.problem(), "invalid-query");
+}
+
+#[tokio::test]
+async fn pages_are_read_only_as_the_client_reads_them() {
+    // Bounded memory: the export holds one page; the next is read when the client has taken the
+    // previous chunk, never ahead of it.
+    let inner = SqliteStore::in_memory().unwrap();
+    seed(&inner, 7).await;
+    let store = Arc::new(FailingStore::new(inner, usize::MAX));
+    let app = streaming_app_on(store.clone(), quick(Duration::from_secs(1)));
+    let response = open(&app, get(EXPORT, Some(READER))).await;
+    assert_eq!(
+        store.lists.load(Ordering::SeqCst),
+        1,
+        "the first page, before the headers"
+    );
+    let mut body = response.into_body().into_data_stream();
+    let first = body.next().await.unwrap().unwrap();
+    assert_eq!(first.iter().filter(|b| **b == b'\n').count(), 3);
+    assert_eq!(store.lists.load(Ordering::SeqCst), 1);
+    body.next().await.unwrap().unwrap();
+    assert_eq!(store.lists.load(Ordering::SeqCst), 2);
+    let rest: Vec<_> = body.map(|chunk| chunk.unwrap()).collect().await;
+    assert_eq!(
+        rest.last().unwrap().as_ref(),
+        b"{\"end\":true,\"count\":7}\n"
+    );
+    assert_eq!(store.lists.load(Ordering::SeqCst), 3);
 }
