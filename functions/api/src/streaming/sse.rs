@@ -27,8 +27,7 @@ use lambda_http::Context;
 use tokio::time::Instant;
 
 use super::framing::{
-    StreamBudget, sse_close, sse_comment, sse_error, sse_event, stream_budget, unix_millis,
-    uuidv7_floor,
+    sse_close, sse_comment, sse_error, sse_event, stream_budget, unix_millis, uuidv7_floor,
 };
 use super::{EVENT_STREAM, storage_unavailable};
 use crate::AppState;
@@ -111,7 +110,8 @@ pub(crate) async fn stream_events(
         StreamStart {
             cursor,
             first,
-            budget,
+            ends: Instant::now() + budget.lasts,
+            reason: budget.reason,
         },
         request_id,
     );
@@ -128,8 +128,10 @@ pub struct StreamStart {
     pub cursor: String,
     /// The first page after `cursor`, already read.
     pub first: Page,
-    /// When and why the stream closes.
-    pub budget: StreamBudget,
+    /// When the stream closes (unless the store fails first).
+    pub ends: Instant,
+    /// Why it closes then: `deadline` or `max-duration`.
+    pub reason: &'static str,
 }
 
 /// The SSE body: an opening comment, settled events as they appear, heartbeats, then the close.
@@ -141,9 +143,8 @@ pub fn event_stream(
     request_id: String,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send + 'static {
     async_stream::stream! {
-        let StreamStart { mut cursor, first, budget } = start;
+        let StreamStart { mut cursor, first, ends, reason: closes_for } = start;
         let started = Instant::now();
-        let ends = started + budget.lasts;
         let mut pending = Some(first);
         let mut sent: u64 = 0;
         // The first bytes go out at once: the client knows the stream is open.
@@ -164,6 +165,8 @@ pub fn event_stream(
                     },
                 };
                 let mut caught_up = !page.more;
+                // One chunk per page: a backlog goes out in few writes.
+                let mut chunk = Vec::new();
                 for event in &page.events {
                     if event.id >= settled {
                         caught_up = true;
@@ -171,7 +174,10 @@ pub fn event_stream(
                     }
                     cursor.clone_from(&event.id);
                     sent += 1;
-                    yield Ok(sse_event(event));
+                    chunk.extend_from_slice(&sse_event(event));
+                }
+                if !chunk.is_empty() {
+                    yield Ok(Bytes::from(chunk));
                     last_write = Instant::now();
                 }
                 if caught_up || page.events.is_empty() {
@@ -180,7 +186,7 @@ pub fn event_stream(
             }
             let now = Instant::now();
             if now >= ends {
-                break budget.reason;
+                break closes_for;
             }
             if now >= last_write + settings.heartbeat {
                 yield Ok(sse_comment("heartbeat"));
