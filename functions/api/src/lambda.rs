@@ -9,7 +9,7 @@
 //!
 //! [`run`] answers buffered (one JSON payload per invocation, the Function URL's `BUFFERED`
 //! mode); [`run_streaming`] answers every route through Lambda's response streaming (the URL's
-//! `RESPONSE_STREAM` mode, [`stream`]) with the same guard.
+//! `RESPONSE_STREAM` mode) with the same guard.
 
 mod stream;
 
