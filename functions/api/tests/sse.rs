@@ -105,7 +105,8 @@ async fn an_event_that_commits_after_a_later_one_is_still_sent_first() {
     // The hazard the settle rule exists for: `early` takes its ID, `late` takes a later one and
     // commits first, then `early` commits. Sending only settled IDs sends both, in ID order.
     let (app, store) = streaming_app(StreamSettings {
-        settle: Duration::from_millis(1_000),
+        // The default: the two appends below finish well within it, even on a loaded machine.
+        settle: Duration::from_millis(2_000),
         ..quick(Duration::from_secs(10))
     });
     let mut frames = Frames::of(open(&app, stream_request(None)).await);
