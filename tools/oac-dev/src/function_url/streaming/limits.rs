@@ -83,7 +83,10 @@ mod tests {
     #[test]
     fn under_the_cap_everything_passes() {
         let mut cap = ResponseCap::new(10);
-        assert_eq!((cap.admit(4), cap.admit(6), cap.sent()), (Admit::All, Admit::All, 10));
+        assert_eq!(
+            (cap.admit(4), cap.admit(6), cap.sent()),
+            (Admit::All, Admit::All, 10)
+        );
     }
 
     #[test]

@@ -13,8 +13,7 @@ use tokio::time::Instant;
 use super::response;
 use crate::http::HttpResponse;
 use crate::http::stream::{
-    CHANNEL_FRAMES, FunctionAnswer, FunctionFrame, FunctionStream, OriginResponse,
-    StreamedResponse,
+    CHANNEL_FRAMES, FunctionAnswer, FunctionFrame, FunctionStream, OriginResponse, StreamedResponse,
 };
 use crate::stage::Early;
 
@@ -79,7 +78,10 @@ pub async fn buffered(answer: FunctionAnswer, deadline: Instant) -> UrlAnswer {
 /// A `RESPONSE_STREAM` URL: the answer's prelude read, its body relayed as it arrives. A
 /// buffered answer (the runtime does not stream) is passed as a 200 `application/json` body, its
 /// payload as it is (localstack's AWS-validated handling; not documented by AWS).
-pub async fn response_stream(answer: FunctionAnswer, rules: StreamRules) -> Result<UrlAnswer, Early> {
+pub async fn response_stream(
+    answer: FunctionAnswer,
+    rules: StreamRules,
+) -> Result<UrlAnswer, Early> {
     let stream = match answer {
         FunctionAnswer::Buffered(payload) => {
             return Ok(UrlAnswer {
@@ -96,16 +98,25 @@ pub async fn response_stream(answer: FunctionAnswer, rules: StreamRules) -> Resu
         content_type,
         mut frames,
     } = stream;
-    let (status, mut headers, first) =
-        if content_type.as_deref() == Some(HTTP_INTEGRATION_RESPONSE) {
-            let (prelude, first) = read_prelude(&mut frames, &rules).await?;
-            let mut headers = prelude.headers;
-            headers.extend(prelude.cookies.into_iter().map(|c| ("set-cookie".to_owned(), c)));
-            (prelude.status, headers, first)
-        } else {
-            let content_type = content_type.unwrap_or_else(|| "application/octet-stream".into());
-            (200, vec![("content-type".to_owned(), content_type)], Vec::new())
-        };
+    let (status, mut headers, first) = if content_type.as_deref() == Some(HTTP_INTEGRATION_RESPONSE)
+    {
+        let (prelude, first) = read_prelude(&mut frames, &rules).await?;
+        let mut headers = prelude.headers;
+        headers.extend(
+            prelude
+                .cookies
+                .into_iter()
+                .map(|c| ("set-cookie".to_owned(), c)),
+        );
+        (prelude.status, headers, first)
+    } else {
+        let content_type = content_type.unwrap_or_else(|| "application/octet-stream".into());
+        (
+            200,
+            vec![("content-type".to_owned(), content_type)],
+            Vec::new(),
+        )
+    };
     let (stripped, decoder) = content_encoding::strip(&mut headers);
     let (out, body) = mpsc::channel(CHANNEL_FRAMES);
     let pump = pump::Pump {
@@ -140,7 +151,10 @@ async fn read_prelude(
             Err(_) => {
                 return Err(refusal(
                     504,
-                    format!("function timed out after {:?} before its prelude", rules.timeout),
+                    format!(
+                        "function timed out after {:?} before its prelude",
+                        rules.timeout
+                    ),
                 ));
             }
             Ok(frame) => frame,
@@ -148,14 +162,20 @@ async fn read_prelude(
         let data = match frame {
             Some(FunctionFrame::Data(data)) => data,
             None => return Err(prelude_refused(PreludeError::Ended)),
-            Some(FunctionFrame::Failed { error_type, error_body }) => {
+            Some(FunctionFrame::Failed {
+                error_type,
+                error_body,
+            }) => {
                 return Err(refusal(
                     502,
                     format!("function error {error_type} before its prelude ({error_body})"),
                 ));
             }
             Some(FunctionFrame::Broken(why)) => {
-                return Err(refusal(502, format!("the function's response broke off before its prelude ({why})")));
+                return Err(refusal(
+                    502,
+                    format!("the function's response broke off before its prelude ({why})"),
+                ));
             }
         };
         if let Some(done) = reader.feed(&data).map_err(prelude_refused)? {

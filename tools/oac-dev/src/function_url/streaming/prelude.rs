@@ -112,7 +112,11 @@ pub fn parse(json: &[u8]) -> Result<Prelude, PreludeError> {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|c| c.as_str().map(str::to_owned).ok_or(PreludeError::BadCookies))
+            .map(|c| {
+                c.as_str()
+                    .map(str::to_owned)
+                    .ok_or(PreludeError::BadCookies)
+            })
             .collect::<Result<_, _>>()?,
         Some(_) => return Err(PreludeError::BadCookies),
     };

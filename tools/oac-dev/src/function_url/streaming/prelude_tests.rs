@@ -43,7 +43,10 @@ fn an_empty_object_is_a_200_without_headers() {
         .feed(&with_delimiter("{}", b""))
         .unwrap()
         .unwrap();
-    assert_eq!((prelude.status, prelude.headers.len(), rest.len()), (200, 0, 0));
+    assert_eq!(
+        (prelude.status, prelude.headers.len(), rest.len()),
+        (200, 0, 0)
+    );
 }
 
 #[test]
@@ -132,6 +135,9 @@ fn a_header_name_or_value_that_is_not_http_is_refused() {
 
 #[test]
 fn cookies_that_are_not_an_array_of_strings_are_refused() {
-    assert_eq!(parse(br#"{"cookies":"c=1"}"#), Err(PreludeError::BadCookies));
+    assert_eq!(
+        parse(br#"{"cookies":"c=1"}"#),
+        Err(PreludeError::BadCookies)
+    );
     assert_eq!(parse(br#"{"cookies":[1]}"#), Err(PreludeError::BadCookies));
 }
