@@ -4,15 +4,14 @@ use http_body_util::BodyExt as _;
 
 use super::*;
 
-/// The viewer's body over `chunks`, and where its report lands.
+/// Where a test's stream report lands.
+type Seen = Arc<Mutex<Option<StreamReport>>>;
+
+/// The viewer's body over `chunks`, where its report lands, and the sender when kept open.
 fn viewer_body(
     chunks: Vec<ViewerChunk>,
     close: bool,
-) -> (
-    Body,
-    Arc<Mutex<Option<StreamReport>>>,
-    Option<mpsc::Sender<ViewerChunk>>,
-) {
+) -> (Body, Seen, Option<mpsc::Sender<ViewerChunk>>) {
     let (tx, rx) = mpsc::channel(chunks.len() + 1);
     for c in chunks {
         tx.try_send(c).unwrap();
