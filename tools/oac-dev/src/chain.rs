@@ -26,9 +26,9 @@ use crate::cloudfront::oac_sign::OacSigner;
 use crate::cloudfront::secret_verdict::SecretVerdict;
 use crate::cloudfront::viewer_stream::{self, StreamReport};
 use crate::cloudfront::{self, edge_event, origin_policy, origin_request, viewer, viewer_limits};
-use crate::config::{ChainConfig, FUNCTION_HOST, InvokeMode, ViewerFilter};
+use crate::config::{ChainConfig, FUNCTION_HOST, ViewerFilter};
 use crate::edge_worker::{EdgeWorkers, Stage};
-use crate::function_url::streaming::{self, StreamRules, limits};
+use crate::function_url::streaming;
 use crate::function_url::{self, FunctionUrl, Invocation};
 use crate::http::stream::OriginResponse;
 use crate::http::{HttpRequest, path_and_query};
@@ -354,18 +354,8 @@ impl Chain {
                 ));
             }
         };
-        let answered = match self.config.invoke_mode {
-            InvokeMode::Buffered => streaming::buffered(answer, deadline).await,
-            InvokeMode::ResponseStream { bandwidth_cap } => {
-                let rules = StreamRules {
-                    bandwidth: bandwidth_cap.then_some(limits::Bandwidth::LAMBDA),
-                    cap: limits::RESPONSE_CAP,
-                    timeout,
-                    deadline,
-                };
-                streaming::response_stream(answer, rules).await?
-            }
-        };
+        let answered =
+            streaming::answer(self.config.invoke_mode, answer, timeout, deadline).await?;
         for note in &answered.notes {
             log.push_str(" → ");
             log.push_str(note);

@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::response;
+use crate::config::InvokeMode;
 use crate::http::HttpResponse;
 use crate::http::stream::{
     CHANNEL_FRAMES, FunctionAnswer, FunctionFrame, FunctionStream, OriginResponse, StreamedResponse,
@@ -48,6 +49,28 @@ pub struct UrlAnswer {
     pub response: OriginResponse,
     /// What the URL did that the log should say.
     pub notes: Vec<String>,
+}
+
+/// The URL's answer in its invoke mode (`deadline`: when the function's `timeout` ends); Lambda's
+/// bandwidth applies with `bandwidth_cap`.
+pub async fn answer(
+    mode: InvokeMode,
+    answer: FunctionAnswer,
+    timeout: Duration,
+    deadline: Instant,
+) -> Result<UrlAnswer, Early> {
+    match mode {
+        InvokeMode::Buffered => Ok(buffered(answer, deadline).await),
+        InvokeMode::ResponseStream { bandwidth_cap } => {
+            let rules = StreamRules {
+                bandwidth: bandwidth_cap.then_some(Bandwidth::LAMBDA),
+                cap: limits::RESPONSE_CAP,
+                timeout,
+                deadline,
+            };
+            response_stream(answer, rules).await
+        }
+    }
 }
 
 /// A `BUFFERED` URL: the payload mapped as today; a streamed answer (the runtime streams, the
