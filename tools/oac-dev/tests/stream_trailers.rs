@@ -169,3 +169,63 @@ async fn error_trailers_mid_stream_end_the_viewers_connection_without_the_last_c
         "{report:?}"
     );
 }
+
+/// `/error` before the response starts is a function error, as for a buffered answer; once a
+/// stream has started the invocation is no longer pending and `/error` is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_before_the_stream_starts_fails_the_invocation_and_after_it_is_refused() {
+    let api = Arc::new(RuntimeApi::start().await.unwrap());
+    let runtime = format!("http://{}/2018-06-01/runtime/invocation", api.address());
+    let client = reqwest::Client::new();
+    let next_id = |client: reqwest::Client, runtime: String| async move {
+        let next = client.get(format!("{runtime}/next")).send().await.unwrap();
+        next.headers()["lambda-runtime-aws-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+
+    let invoking = tokio::spawn({
+        let api = api.clone();
+        async move { api.invoke_answer(b"{}".to_vec(), TIMEOUT).await }
+    });
+    let id = next_id(client.clone(), runtime.clone()).await;
+    let report = r#"{"errorType":"Custom.Early","errorMessage":"before any byte"}"#;
+    let status = client
+        .post(format!("{runtime}/{id}/error"))
+        .body(report)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 202);
+    assert!(matches!(
+        invoking.await.unwrap(),
+        Err(oac_dev::runtime_api::InvokeError::Function { error_type, .. }) if error_type == "Custom.Early"
+    ));
+
+    let invoking = tokio::spawn({
+        let api = api.clone();
+        async move { api.invoke_answer(b"{}".to_vec(), TIMEOUT).await }
+    });
+    let id = next_id(client.clone(), runtime.clone()).await;
+    let mut function = TcpStream::connect(api.address()).await.unwrap();
+    let head = format!(
+        "POST /2018-06-01/runtime/invocation/{id}/response HTTP/1.1\r\nHost: runtime\r\n\
+         Transfer-Encoding: chunked\r\nLambda-Runtime-Function-Response-Mode: streaming\r\n\
+         Content-Type: {HTTP_INTEGRATION_RESPONSE}\r\n\r\n"
+    );
+    function
+        .write_all(&[head.as_bytes(), &chunk(b"{}\0\0\0\0\0\0\0\0")].concat())
+        .await
+        .unwrap();
+    let _stream = invoking.await.unwrap().expect("the stream started");
+    let status = client
+        .post(format!("{runtime}/{id}/error"))
+        .body(report)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 400);
+}

@@ -183,3 +183,19 @@ async fn a_buffered_function_behind_a_response_stream_url_answers_its_payload_as
     );
     chain.stop();
 }
+
+#[test]
+fn the_bandwidth_flag_without_a_streaming_url_is_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_oac-dev"))
+        .args(["--listen", "127.0.0.1:0", "--no-stream-bandwidth-cap"])
+        .arg("--function")
+        .arg(env!("CARGO_BIN_EXE_oac-echo"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--no-stream-bandwidth-cap needs --invoke-mode response-stream"),
+        "{stderr}"
+    );
+}

@@ -167,6 +167,63 @@ async fn hold_until(path: &std::path::Path) {
 mod tests {
     use super::*;
 
+    fn order_of(query: &[(&str, &str)]) -> Result<Order, String> {
+        let params: std::collections::HashMap<String, String> = query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        order(&Request::default().with_query_string_parameters(params))
+    }
+
+    #[test]
+    fn an_empty_query_is_three_chunks_of_16_bytes() {
+        let o = order_of(&[]).unwrap();
+        assert_eq!(
+            (o.chunks, o.size, o.gzip, o.fail_after),
+            (3, 16, false, None)
+        );
+    }
+
+    #[test]
+    fn a_query_sets_every_part_of_the_order() {
+        let o = order_of(&[
+            ("chunks", "5"),
+            ("size", "100"),
+            ("delay_ms", "20"),
+            ("encoding", "gzip"),
+            ("fail_after", "2"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (o.chunks, o.size, o.delay, o.gzip, o.fail_after),
+            (5, 100, Duration::from_millis(20), true, Some(2))
+        );
+    }
+
+    #[test]
+    fn a_number_that_is_not_one_is_refused() {
+        assert!(
+            order_of(&[("chunks", "many")])
+                .unwrap_err()
+                .contains("chunks")
+        );
+    }
+
+    #[test]
+    fn an_encoding_other_than_gzip_is_refused() {
+        assert!(
+            order_of(&[("encoding", "br")])
+                .unwrap_err()
+                .contains("only gzip")
+        );
+    }
+
+    #[test]
+    fn a_body_over_300_mib_is_refused() {
+        let e = order_of(&[("chunks", "301"), ("size", "1048576")]).unwrap_err();
+        assert!(e.contains("over"), "{e}");
+    }
+
     #[test]
     fn the_pattern_continues_across_chunks() {
         let whole = pattern(0, 200);
