@@ -24,11 +24,14 @@ use crate::cloudfront::kvs::KvsView;
 use crate::cloudfront::kvs_edge::EdgeKvs;
 use crate::cloudfront::oac_sign::OacSigner;
 use crate::cloudfront::secret_verdict::SecretVerdict;
+use crate::cloudfront::viewer_stream::{self, StreamReport};
 use crate::cloudfront::{self, edge_event, origin_policy, origin_request, viewer, viewer_limits};
 use crate::config::{ChainConfig, FUNCTION_HOST, ViewerFilter};
 use crate::edge_worker::{EdgeWorkers, Stage};
+use crate::function_url::streaming;
 use crate::function_url::{self, FunctionUrl, Invocation};
-use crate::http::{HttpRequest, HttpResponse, path_and_query};
+use crate::http::stream::OriginResponse;
+use crate::http::{HttpRequest, path_and_query};
 use crate::kvs_feed::{self, Readers};
 use crate::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use crate::stage::Early;
@@ -143,17 +146,38 @@ impl Chain {
             Err(early) => {
                 log.push_str(" → ");
                 log.push_str(&early.log);
-                (early.response, early.x_cache, early.close_connection)
+                (
+                    OriginResponse::Buffered(early.response),
+                    early.x_cache,
+                    early.close_connection,
+                )
             }
         };
-        if self.config.log_requests {
-            eprintln!(
-                "{log} ⇒ {} ({:.1} ms)",
-                response.status,
-                started.elapsed().as_secs_f64() * 1e3
-            );
-        }
-        let mut response = viewer::response(response, x_cache, &request_id);
+        let log_requests = self.config.log_requests;
+        let mut response = match response {
+            OriginResponse::Buffered(response) => {
+                if log_requests {
+                    eprintln!(
+                        "{log} ⇒ {} ({:.1} ms)",
+                        response.status,
+                        started.elapsed().as_secs_f64() * 1e3
+                    );
+                }
+                viewer::response(response, x_cache, &request_id)
+            }
+            OriginResponse::Streamed(response) => {
+                let status = response.status;
+                let report = viewer_stream::Report {
+                    started,
+                    sink: Box::new(move |report: StreamReport| {
+                        if log_requests {
+                            eprintln!("{log} ⇒ {status} {}", report.line());
+                        }
+                    }),
+                };
+                viewer::streamed(response, x_cache, &request_id, report)
+            }
+        };
         if close {
             response.headers_mut().insert(
                 axum::http::header::CONNECTION,
@@ -170,7 +194,7 @@ impl Chain {
         body: Bytes,
         request_id: &str,
         log: &mut String,
-    ) -> Result<HttpResponse, Early> {
+    ) -> Result<OriginResponse, Early> {
         let request = self.viewer_request(request, request_id, log).await?;
         let request =
             origin_policy::apply(request, self.config.forward_host, request_id, body.len());
@@ -181,7 +205,7 @@ impl Chain {
             .function_url
             .authorize(&signed, &body, SystemTime::now())?;
         log.push_str(" → Function URL IAM ok");
-        self.invoke(&signed, &body, &caller, request_id).await
+        self.invoke(&signed, &body, &caller, request_id, log).await
     }
 
     /// viewer-request: the Cloudflare-only filter, as a CloudFront Function or Lambda@Edge.
@@ -293,14 +317,16 @@ impl Chain {
         Ok(forwarded)
     }
 
-    /// The payload 2.0 event to the function through the Runtime API, and its answer mapped.
+    /// The payload 2.0 event to the function through the Runtime API, and its answer mapped by
+    /// the URL's invoke mode.
     async fn invoke(
         &self,
         request: &HttpRequest,
         body: &[u8],
         caller: &Caller,
         request_id: &str,
-    ) -> Result<HttpResponse, Early> {
+        log: &mut String,
+    ) -> Result<OriginResponse, Early> {
         let invocation = Invocation {
             host: FUNCTION_HOST,
             source_ip: "127.0.0.1",
@@ -311,25 +337,30 @@ impl Chain {
         let event = function_url::payload::event(request, body, &invocation);
         let payload = function_url::payload::to_json(&event);
         function_url::payload_limit::check(payload.len())?;
-        match self
-            .runtime
-            .invoke(payload, self.config.function_timeout)
-            .await
-        {
-            Ok(answer) => Ok(function_url::response::response(&answer)),
+        let timeout = self.config.function_timeout;
+        let deadline = tokio::time::Instant::now() + timeout;
+        let answer = match self.runtime.invoke_answer(payload, timeout).await {
+            Ok(answer) => answer,
             Err(e) => {
                 let status = if matches!(e, InvokeError::Timeout(_)) {
                     504
                 } else {
                     502
                 };
-                Err(Early::cloudfront_error(
+                return Err(Early::cloudfront_error(
                     status,
                     "{\"Message\":\"Internal Server Error\"}",
                     format!("function failed: {e}"),
-                ))
+                ));
             }
+        };
+        let answered =
+            streaming::answer(self.config.invoke_mode, answer, timeout, deadline).await?;
+        for note in &answered.notes {
+            log.push_str(" → ");
+            log.push_str(note);
         }
+        Ok(answered.response)
     }
 
     /// Runs the edge function of `stage` on `event` and reads its result as `R`.

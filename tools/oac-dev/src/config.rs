@@ -36,6 +36,19 @@ pub struct OriginSecretConfig {
     pub store: KvsSource,
 }
 
+/// The Function URL's `InvokeMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvokeMode {
+    /// `BUFFERED` (the default): the function's whole answer, at most 6 MB.
+    #[default]
+    Buffered,
+    /// `RESPONSE_STREAM`: the answer passed on as the function streams it.
+    ResponseStream {
+        /// Lambda's 2 MB/s after the first 6 MB (off: unpaced, for tests).
+        bandwidth_cap: bool,
+    },
+}
+
 /// How to run the chain, including the misconfigurations it can reproduce.
 #[derive(Debug, Clone)]
 pub struct ChainConfig {
@@ -59,8 +72,10 @@ pub struct ChainConfig {
     pub function_env: Vec<(String, String)>,
     /// Function instances (Lambda's concurrency).
     pub instances: usize,
-    /// Function timeout.
+    /// Function timeout (for a streamed answer it bounds the whole stream).
     pub function_timeout: Duration,
+    /// The Function URL's invoke mode.
+    pub invoke_mode: InvokeMode,
     /// Node.js binary.
     pub node: PathBuf,
     /// Node.js edge workers.

@@ -8,7 +8,10 @@
 //! at 1 MiB with `inputTruncated`), OAC signing `always` ([`cloudfront`]), the Function URL's
 //! `AWS_IAM` check (an independent SigV4 verifier, payload hash, clock, resource policy —
 //! answering Lambda's 403s) and its payload 2.0 event ([`function_url`]), and the real function
-//! binary through an emulated Lambda Runtime API ([`runtime_api`]).
+//! binary through an emulated Lambda Runtime API ([`runtime_api`]). With the URL's `InvokeMode`
+//! `RESPONSE_STREAM` ([`config::InvokeMode`]) the function's answer streams back through the same
+//! stages as it is written (`runtime_api::streaming`, `function_url::streaming`,
+//! `cloudfront::viewer_stream`).
 //!
 //! The components ([`cloudfront`], [`function_url`], [`runtime_api`], [`edge_worker`]) import the
 //! shared [`model`] and the plumbing ([`config`], [`http`], [`stage`], [`secret_source`],
@@ -32,4 +35,4 @@ pub mod stage;
 pub mod stop_signal;
 
 pub use chain::Chain;
-pub use config::{ChainConfig, FUNCTION_HOST, VIEWER_IP_HEADER, ViewerFilter};
+pub use config::{ChainConfig, FUNCTION_HOST, InvokeMode, VIEWER_IP_HEADER, ViewerFilter};

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use ip_filter_core::origin_secret::{DEFAULT_HEADER, check_header_name};
-use oac_dev::config::OriginSecretConfig;
+use oac_dev::config::{InvokeMode, OriginSecretConfig};
 use oac_dev::model::Grants;
 use oac_dev::secret_source::{self, SecretSourceError};
 use oac_dev::stop_signal::StopSignals;
@@ -33,9 +33,17 @@ struct Args {
     /// Function instances (Lambda's concurrency).
     #[arg(long, default_value_t = 4)]
     instances: usize,
-    /// Function timeout in seconds.
+    /// Function timeout in seconds (for a streamed answer it bounds the whole stream).
     #[arg(long, default_value_t = 30)]
     function_timeout: u64,
+    /// The Function URL's InvokeMode: `buffered` (BUFFERED, the whole answer) or
+    /// `response-stream` (RESPONSE_STREAM: the answer passed on as the function streams it).
+    #[arg(long, value_enum, default_value_t = InvokeModeArg::Buffered)]
+    invoke_mode: InvokeModeArg,
+    /// With `--invoke-mode response-stream`: don't pace a stream at Lambda's 2 MB/s after its
+    /// first 6 MB.
+    #[arg(long)]
+    no_stream_bandwidth_cap: bool,
     /// The built edge artifacts (`cargo xtask edge` and `cargo xtask cloudfront-function`).
     #[arg(long, default_value = "target/edge")]
     edge_dir: PathBuf,
@@ -91,6 +99,12 @@ struct Args {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum InvokeModeArg {
+    Buffered,
+    ResponseStream,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FilterArg {
     CloudfrontFunction,
     LambdaEdge,
@@ -138,6 +152,9 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(args: Args) -> Result<()> {
+    if args.no_stream_bandwidth_cap && matches!(args.invoke_mode, InvokeModeArg::Buffered) {
+        bail!("--no-stream-bandwidth-cap needs --invoke-mode response-stream");
+    }
     if args.no_include_body && args.no_body_hash {
         bail!("--no-include-body needs the body-hash function (drop --no-body-hash)");
     }
@@ -162,6 +179,12 @@ async fn serve(args: Args) -> Result<()> {
         function_env: args.function_env,
         instances: args.instances,
         function_timeout: Duration::from_secs(args.function_timeout),
+        invoke_mode: match args.invoke_mode {
+            InvokeModeArg::Buffered => InvokeMode::Buffered,
+            InvokeModeArg::ResponseStream => InvokeMode::ResponseStream {
+                bandwidth_cap: !args.no_stream_bandwidth_cap,
+            },
+        },
         node: args.node,
         edge_workers: args.edge_workers,
         viewer_ip: args.viewer_ip,

@@ -1,5 +1,6 @@
 //! CloudFront, stage by stage: the viewer side, the viewer-request filter (CloudFront Function or
-//! Lambda@Edge), the origin request policy, the origin-request function and OAC signing.
+//! Lambda@Edge), the origin request policy, the origin-request function and OAC signing; on the
+//! way back, a streamed response passed on chunk by chunk ([`viewer_stream`]).
 //!
 //! Between its stages the request is a typed [`cloudfront_event::Request`], the shape CloudFront
 //! hands a Lambda@Edge function.
@@ -16,6 +17,7 @@ pub mod secret_verdict;
 pub mod sigv4_sign;
 pub mod viewer;
 pub mod viewer_limits;
+pub mod viewer_stream;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

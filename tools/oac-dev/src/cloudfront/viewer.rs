@@ -10,8 +10,10 @@ use cloudfront_event::reserved_headers::is_disallowed;
 use cloudfront_event::{HeaderEntry, Headers, Request};
 use serde_json::Map;
 
+use super::viewer_stream;
 use crate::config::{ChainConfig, VIEWER_IP_HEADER};
 use crate::http::HttpResponse;
+use crate::http::stream::StreamedResponse;
 
 /// The viewer's request as CloudFront models it: headers by lowercase name, the viewer address
 /// in `clientIp` (the socket's, `--viewer-ip`, or `x-oac-dev-viewer-ip` when trusted). Headers
@@ -55,10 +57,33 @@ pub fn request(parts: &Parts, peer: SocketAddr, config: &ChainConfig) -> Request
 /// The response as the viewer gets it: hop-by-hop headers dropped, CloudFront's `x-cache`, `via`,
 /// `x-amz-cf-pop` and `x-amz-cf-id` set.
 pub fn response(r: HttpResponse, x_cache: &str, request_id: &str) -> Response<Body> {
-    let mut response = Response::new(Body::from(r.body));
-    *response.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    with_headers(Body::from(r.body), r.status, r.headers, x_cache, request_id)
+}
+
+/// A streamed response as the viewer gets it: the headers as [`response`] sets them (no
+/// `content-length`: the body goes out chunked), the body passed on chunk by chunk as it arrives
+/// (`viewer_stream`).
+pub fn streamed(
+    r: StreamedResponse,
+    x_cache: &str,
+    request_id: &str,
+    report: viewer_stream::Report,
+) -> Response<Body> {
+    let body = viewer_stream::body(r.body, report);
+    with_headers(body, r.status, r.headers, x_cache, request_id)
+}
+
+fn with_headers(
+    body: Body,
+    status: u16,
+    origin_headers: Vec<(String, String)>,
+    x_cache: &str,
+    request_id: &str,
+) -> Response<Body> {
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
     let headers = response.headers_mut();
-    for (name, value) in r.headers {
+    for (name, value) in origin_headers {
         if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             if n == "content-length" || n == "transfer-encoding" || n == "connection" {
                 continue;
@@ -101,6 +126,7 @@ mod tests {
             function_env: vec![],
             instances: 1,
             function_timeout: Duration::from_secs(1),
+            invoke_mode: crate::config::InvokeMode::Buffered,
             node: "node".into(),
             edge_workers: 1,
             viewer_ip: None,

@@ -1,6 +1,11 @@
 //! `oac-echo`: a Lambda (Function URL, payload 2.0) that answers with what it received — method,
 //! path, query, headers, the body's length and SHA-256, and the IAM caller — so the chain's
 //! tests (and a developer) can see exactly what reaches a function behind OAC.
+//!
+//! With `OAC_ECHO_MODE=stream` it streams instead (`lambda_http`'s streaming runtime): a body
+//! made to the query's order ([`stream`]), for the chain's streaming tests.
+
+mod stream;
 
 use lambda_http::{Body, Error, Request, RequestExt, Response, service_fn};
 use serde_json::json;
@@ -30,5 +35,9 @@ async fn echo(request: Request) -> Result<Response<Body>, Error> {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_http::run(service_fn(echo)).await
+    if std::env::var("OAC_ECHO_MODE").as_deref() == Ok("stream") {
+        lambda_http::run_with_streaming_response(service_fn(stream::answer)).await
+    } else {
+        lambda_http::run(service_fn(echo)).await
+    }
 }

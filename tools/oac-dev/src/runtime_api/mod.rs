@@ -4,6 +4,8 @@
 //! A real Lambda binary (`lambda_runtime`, `lambda_http`) started with `AWS_LAMBDA_RUNTIME_API`
 //! pointing here long-polls `/invocation/next`, and [`RuntimeApi::invoke`] hands it one event and
 //! waits for its `/response` or `/error` — the same protocol Lambda speaks, no mock of the binary.
+//! A response posted with `Lambda-Runtime-Function-Response-Mode: streaming` is handed on frame by
+//! frame as it arrives ([`streaming`], [`RuntimeApi::invoke_answer`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,12 +24,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use tokio::sync::{Mutex, Notify, oneshot};
+use tokio::sync::{Mutex, Notify, mpsc, oneshot};
+
+use crate::http::stream::{CHANNEL_FRAMES, FunctionAnswer, FunctionFrame, FunctionStream};
+
+pub mod streaming;
+
+/// The largest buffered response the Runtime API takes (Lambda's 6 MB invocation payload).
+pub const BUFFERED_RESPONSE_LIMIT: usize = 6 << 20;
 
 /// Why an invocation did not produce a response.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,7 +67,7 @@ struct Invocation {
 struct Shared {
     queue: Mutex<VecDeque<Invocation>>,
     queued: Notify,
-    pending: Mutex<HashMap<String, oneshot::Sender<Result<Bytes, InvokeError>>>>,
+    pending: Mutex<HashMap<String, oneshot::Sender<Result<FunctionAnswer, InvokeError>>>>,
     init_error: Mutex<Option<String>>,
     next_id: AtomicU64,
 }
@@ -102,8 +111,23 @@ impl RuntimeApi {
         self.address
     }
 
-    /// Queues one event and waits for the function's answer, at most `timeout`.
+    /// Queues one event and waits for the function's whole answer, at most `timeout`. A streamed
+    /// answer is read to its end: its bytes as posted (prelude included), or the error its
+    /// trailers report.
     pub async fn invoke(&self, payload: Vec<u8>, timeout: Duration) -> Result<Bytes, InvokeError> {
+        match self.invoke_answer(payload, timeout).await? {
+            FunctionAnswer::Buffered(bytes) => Ok(bytes),
+            FunctionAnswer::Streamed(stream) => streaming::collect(stream).await,
+        }
+    }
+
+    /// Queues one event and waits, at most `timeout`, for the function's answer to start: a
+    /// buffered payload, or a stream whose frames arrive as the function posts them.
+    pub async fn invoke_answer(
+        &self,
+        payload: Vec<u8>,
+        timeout: Duration,
+    ) -> Result<FunctionAnswer, InvokeError> {
         if let Some(message) = self.shared.init_error.lock().await.clone() {
             return Err(InvokeError::Init(message));
         }
@@ -175,12 +199,32 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
     }
 }
 
+/// `/invocation/{id}/response`: a buffered payload, or (response mode `streaming`) a chunked body
+/// handed on frame by frame while the function still writes it. Lambda answers 202 once the
+/// response is complete; a viewer that went away does not stop the function (Lambda bills the
+/// whole stream), so the rest is still read.
 async fn respond(
     State(shared): State<Arc<Shared>>,
     UrlPath(id): UrlPath<String>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> StatusCode {
-    complete(&shared, &id, Ok(body)).await
+    if !streaming::is_streaming(&headers) {
+        return match axum::body::to_bytes(body, BUFFERED_RESPONSE_LIMIT).await {
+            Ok(bytes) => complete(&shared, &id, Ok(FunctionAnswer::Buffered(bytes))).await,
+            Err(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        };
+    }
+    let (frames, rx) = mpsc::channel::<FunctionFrame>(CHANNEL_FRAMES);
+    let stream = FunctionStream {
+        content_type: streaming::content_type(&headers),
+        frames: rx,
+    };
+    let status = complete(&shared, &id, Ok(FunctionAnswer::Streamed(stream))).await;
+    if status == StatusCode::ACCEPTED {
+        streaming::forward(body, frames).await;
+    }
+    status
 }
 
 async fn fail(
@@ -202,7 +246,11 @@ async fn init_error(State(shared): State<Arc<Shared>>, body: Bytes) -> StatusCod
     StatusCode::ACCEPTED
 }
 
-async fn complete(shared: &Shared, id: &str, answer: Result<Bytes, InvokeError>) -> StatusCode {
+async fn complete(
+    shared: &Shared,
+    id: &str,
+    answer: Result<FunctionAnswer, InvokeError>,
+) -> StatusCode {
     match shared.pending.lock().await.remove(id) {
         Some(tx) => {
             let _ = tx.send(answer);

@@ -1,5 +1,8 @@
 //! Plain HTTP messages between the stages that speak HTTP: the signed origin request the Function
-//! URL receives, and the responses that travel back to the viewer.
+//! URL receives, and the responses that travel back to the viewer — whole, or streamed
+//! ([`stream`]).
+
+pub mod stream;
 
 use axum::http::Method;
 
