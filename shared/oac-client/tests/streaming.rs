@@ -2,18 +2,17 @@
 //! only before the head is handed out; an error answer read and typed. Loopback servers whose
 //! pace the test sets stand for the API, so ordering is shown without timing anything.
 
-mod raw;
 mod scripted;
 
 use oac_client::Error;
-use raw::{CHUNKED, RawServer};
 use scripted::{Scripted, Server, client};
+use test_support::paced_listener::{CHUNKED, PacedListener};
 
 #[tokio::test]
 async fn the_first_chunk_arrives_before_the_server_has_finished() {
-    let server = RawServer::start(CHUNKED).await;
+    let server = PacedListener::start(CHUNKED);
     server.send_chunk(b"data: first\n\n");
-    let t = client(server.url(), |b| b).await;
+    let t = client(&server.url(), |b| b).await;
     let mut stream = t
         .client
         .get("/v1/audit-events/stream")
@@ -34,11 +33,11 @@ async fn the_first_chunk_arrives_before_the_server_has_finished() {
 
 #[tokio::test]
 async fn a_streamed_body_stops_at_the_chunk_that_passes_the_cap() {
-    let server = RawServer::start(CHUNKED).await;
+    let server = PacedListener::start(CHUNKED);
     server.send_chunk(b"123456");
     server.send_chunk(b"789012");
     server.end_chunks();
-    let t = client(server.url(), |b| b.max_response_bytes(10)).await;
+    let t = client(&server.url(), |b| b.max_response_bytes(10)).await;
     let mut stream = t.client.get("/v1/export").send_streaming().await.unwrap();
     assert_eq!(stream.max_bytes(), 10);
     assert_eq!(
@@ -65,10 +64,10 @@ async fn a_streamed_body_stops_at_the_chunk_that_passes_the_cap() {
 
 #[tokio::test]
 async fn a_stream_cut_midway_is_a_transport_error_and_is_not_retried() {
-    let server = RawServer::start(CHUNKED).await;
+    let server = PacedListener::start(CHUNKED);
     server.send_chunk(b"{\"id\":1}\n");
     server.close(); // no last chunk: the way a function failing mid-stream ends it
-    let t = client(server.url(), |b| b).await;
+    let t = client(&server.url(), |b| b).await;
     let mut stream = t.client.get("/v1/export").send_streaming().await.unwrap();
     assert!(stream.next_chunk().await.unwrap().is_some());
     let err = stream.next_chunk().await.unwrap_err();
