@@ -7,6 +7,9 @@ use crate::cap::ByteBudget;
 use crate::error::Error;
 use crate::response::OacResponse;
 
+/// The most [`OacStream::read_to_end`] reserves up front on a `content-length`; a longer body grows.
+const MAX_RESERVE: u64 = 8 * 1024 * 1024;
+
 /// An answer with its status and headers, its body still on the wire: read it with
 /// [`OacStream::next_chunk`] (server-sent events, NDJSON exports) or whole with
 /// [`OacStream::read_to_end`]. Every chunk is counted against the client's
@@ -69,8 +72,9 @@ impl OacStream {
 
     /// Reads the rest of the body (under the cap) into an [`OacResponse`].
     pub async fn read_to_end(mut self) -> Result<OacResponse, Error> {
-        // Reserve what the server announced (already checked against the cap), else grow.
-        let announced = self.body.content_length().unwrap_or(0);
+        // Reserve what the server announced (within the cap), up to a bound: with the cap lifted
+        // (`u64::MAX`) a header alone must not allocate gigabytes.
+        let announced = self.body.content_length().unwrap_or(0).min(MAX_RESERVE);
         let mut body = BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
         while let Some(chunk) = self.next_chunk().await? {
             body.extend_from_slice(&chunk);
