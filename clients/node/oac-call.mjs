@@ -15,13 +15,22 @@
 // ignored unless `useEnvProxy: true` / `--use-env-proxy`. The rule is oac-client's
 // (shared/oac-client/src/transport.rs); fixtures/clients/plain-http-cases.json keeps them in step.
 //
+// Answers are read chunk by chunk as they arrive, under a cap (`maxBytes`, 64 MiB unless set, the
+// default of oac-client and `fluid-identity request`): past it, ResponseTooLargeError — before
+// reading when the `content-length` says so, else at the chunk that passes it.
+//
 // As a library:
-//   import { call } from "./oac-call.mjs";
+//   import { call, openCall } from "./oac-call.mjs";
 //   const { status, body } = await call("https://api.example.com/v1/whoami", { audience: "…" });
+//   // Server-sent events, or an NDJSON export, as they come:
+//   const answer = await openCall("https://api.example.com/v1/audit-events/stream", { audience: "…" });
+//   for await (const chunk of answer.chunks()) process.stdout.write(chunk);
 // As a command (credentials from the SDK's default chain, region from AWS_REGION or --region):
-//   node oac-call.mjs --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] [--use-env-proxy] URL
-// prints the body to stdout, the status to stderr; exits 0 below 400, 4 for 4xx, 5 for 5xx, 3 without
-// an answer, 2 for usage, URL, region or credential errors — the codes of `fluid-identity request`.
+//   node oac-call.mjs --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] [--use-env-proxy] [--max-bytes N] URL
+// writes the body to stdout chunk by chunk as it arrives, the status to stderr; exits 0 below 400, 4
+// for 4xx, 5 for 5xx, 3 without a whole answer (none, one cut short, or one past --max-bytes: what came
+// before stays on stdout), 2 for usage, URL, region or credential errors — the codes of
+// `fluid-identity request`.
 // Dependencies are pinned in package-lock.json (`npm ci`).
 
 import { createHash } from "node:crypto";
@@ -32,6 +41,22 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Agent, EnvHttpProxyAgent, fetch } from "undici";
+
+/** The default response-size cap: 64 MiB. */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The answer's body is larger than `maxBytes`: refused before reading when its content-length says
+ * so (`read` is then 0), else at the chunk that passed the cap (not handed out).
+ */
+export class ResponseTooLargeError extends Error {
+  name = "ResponseTooLargeError";
+  constructor(limit, read) {
+    super(`response too large: more than the ${limit}-byte cap (${read} bytes received); raise --max-bytes (maxBytes) or ask for less`);
+    this.limit = limit;
+    this.read = read;
+  }
+}
 
 /** A URL the snippet won't send to: not http(s), or plain http to a host that isn't loopback. */
 export class RefusedUrlError extends Error {
@@ -111,12 +136,13 @@ export function contentSha256(body) {
 }
 
 /**
- * One request with a fresh identity (and the body's hash); resolves to { status, headers, body }.
+ * One request with a fresh identity (and the body's hash), up to the answer's head: resolves to
+ * { status, headers, chunks() }, `chunks()` yielding the body as it arrives under `maxBytes`.
  * Throws RefusedUrlError for a URL it won't send to, before anything is signed.
  */
-export async function call(
+export async function openCall(
   url,
-  { audience, method = "GET", body, headers = {}, region, credentials, useEnvProxy = false } = {},
+  { audience, method = "GET", body, headers = {}, region, credentials, useEnvProxy = false, maxBytes = DEFAULT_MAX_BYTES } = {},
 ) {
   const target = checkUrl(url);
   region ??= process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -135,8 +161,41 @@ export async function call(
   return {
     status: response.status,
     headers: Object.fromEntries(response.headers),
-    body: Buffer.from(await response.arrayBuffer()),
+    chunks: () => readChunks(response, maxBytes, method),
   };
+}
+
+/**
+ * The body of `response` chunk by chunk as it arrives; throws ResponseTooLargeError past
+ * `maxBytes` (the rest is cancelled, not read).
+ */
+export async function* readChunks(response, maxBytes = DEFAULT_MAX_BYTES, method = "GET") {
+  const announced = Number(response.headers.get("content-length") ?? NaN);
+  // A HEAD answer's length describes a body that is not sent.
+  if (method !== "HEAD" && announced > maxBytes) {
+    await response.body?.cancel();
+    throw new ResponseTooLargeError(maxBytes, 0);
+  }
+  if (!response.body) return;
+  let read = 0;
+  // Leaving the loop (the throw included) cancels the stream: nothing more is read.
+  for await (const chunk of response.body) {
+    read += chunk.byteLength;
+    if (read > maxBytes) throw new ResponseTooLargeError(maxBytes, read);
+    yield chunk;
+  }
+}
+
+/**
+ * One request with a fresh identity (and the body's hash); resolves to { status, headers, body },
+ * the body read under `maxBytes` (ResponseTooLargeError past it).
+ * Throws RefusedUrlError for a URL it won't send to, before anything is signed.
+ */
+export async function call(url, options = {}) {
+  const answer = await openCall(url, options);
+  const parts = [];
+  for await (const chunk of answer.chunks()) parts.push(chunk);
+  return { status: answer.status, headers: answer.headers, body: Buffer.concat(parts) };
 }
 
 function readData(data) {
@@ -156,11 +215,13 @@ async function main() {
       header: { type: "string", short: "H", multiple: true, default: [] },
       data: { type: "string", short: "d" },
       "use-env-proxy": { type: "boolean", default: false },
+      "max-bytes": { type: "string" },
     },
   });
-  if (!values.audience || positionals.length !== 1) {
+  const maxBytes = values["max-bytes"] === undefined ? DEFAULT_MAX_BYTES : Number(values["max-bytes"]);
+  if (!values.audience || positionals.length !== 1 || !Number.isSafeInteger(maxBytes) || maxBytes < 0) {
     process.stderr.write(
-      "usage: node oac-call.mjs --audience AUD [--region R] [-X M] [-H 'K: V'] [--data D] [--use-env-proxy] URL\n",
+      "usage: node oac-call.mjs --audience AUD [--region R] [-X M] [-H 'K: V'] [--data D] [--use-env-proxy] [--max-bytes N] URL\n",
     );
     return 2;
   }
@@ -177,13 +238,14 @@ async function main() {
   const method = values.request ?? (body === undefined ? "GET" : "POST");
   let answer;
   try {
-    answer = await call(positionals[0], {
+    answer = await openCall(positionals[0], {
       audience: values.audience,
       method,
       body,
       headers,
       region: values.region,
       useEnvProxy: values["use-env-proxy"],
+      maxBytes,
     });
   } catch (e) {
     // fetch's TypeError is "no answer" (connection, TLS, timeout); anything else is setup.
@@ -191,7 +253,18 @@ async function main() {
     return e instanceof TypeError ? 3 : 2;
   }
   process.stderr.write(`HTTP ${answer.status}\n`);
-  process.stdout.write(answer.body);
+  let written = 0;
+  try {
+    // Each chunk as it comes (server-sent events show live); what came before a failure stays written.
+    for await (const chunk of answer.chunks()) {
+      if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+      written += chunk.byteLength;
+    }
+  } catch (e) {
+    const what = e instanceof ResponseTooLargeError ? e.message : `the answer was cut short after ${written} bytes: ${e.cause?.message ?? e.message}`;
+    process.stderr.write(`${what}\n`);
+    return 3;
+  }
   return answer.status < 400 ? 0 : answer.status < 500 ? 4 : 5;
 }
 

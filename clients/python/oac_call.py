@@ -16,22 +16,33 @@ followed. The environment's proxy variables (``HTTP(S)_PROXY``, ``ALL_PROXY``, `
 ignored unless ``use_env_proxy=True`` / ``--use-env-proxy``. The rule is oac-client's
 (shared/oac-client/src/transport.rs); fixtures/clients/plain-http-cases.json keeps them in step.
 
+Answers are read in chunks as they arrive, under a cap (``max_bytes``, 64 MiB unless set, the
+default of oac-client and ``fluid-identity request``): past it, ``ResponseTooLargeError`` --
+before reading when the ``Content-Length`` says so, else at the chunk that passes it.
+
 As a library::
 
-    from oac_call import call
+    from oac_call import call, open_call, read_chunks
     status, headers, body = call("https://api.example.com/v1/whoami", audience="111122223333:eu-west-1:OacKitApi/Api")
+    # Server-sent events, or an NDJSON export, as they come:
+    with open_call("https://api.example.com/v1/audit-events/stream", audience=AUD) as (status, headers, response):
+        for chunk in read_chunks(response):
+            print(chunk.decode(), end="", flush=True)
 
 As a command (credentials and region from botocore's standard chain)::
 
-    python oac_call.py --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] [--use-env-proxy] URL
+    python oac_call.py --audience AUD [--region R] [-X METHOD] [-H 'K: V']... [--data @file|STRING] [--use-env-proxy] [--max-bytes N] URL
 
-prints the body to stdout, the status to stderr, and exits 0 below 400, 4 for 4xx, 5 for 5xx,
-3 without an answer, 2 for a refused URL or without a region or credentials -- the codes of
-``fluid-identity request``.
+writes the body to stdout chunk by chunk as it arrives, the status to stderr, and exits 0 below
+400, 4 for 4xx, 5 for 5xx, 3 without a whole answer (none, one cut short, or one past
+``--max-bytes``: what came before stays on stdout), 2 for a refused URL or without a region or
+credentials -- the codes of ``fluid-identity request``.
 Only botocore and the standard library are needed.
 """
 import argparse
+import contextlib
 import hashlib
+import http.client
 import ipaddress
 import os
 import re
@@ -46,6 +57,8 @@ from botocore.awsrequest import AWSRequest
 import botocore.session
 
 AUDIENCE_HEADER = "x-fluid-audience"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
 
 
 def sts_url(region):
@@ -117,11 +130,27 @@ _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedire
 _VIA_ENV_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler(), _NoRedirect)
 
 
-def call(url, audience, method="GET", body=None, headers=None, region=None, session=None, timeout=30,
-         use_env_proxy=False):
-    """One request with a fresh identity (and the body's hash); returns (status, headers, body).
+class ResponseTooLargeError(Exception):
+    """The answer's body is larger than ``max_bytes``: refused before reading when its
+    Content-Length says so (``read`` is then 0), else at the chunk that passed the cap."""
 
-    Raises RefusedUrlError for a URL it won't send to, before anything is signed.
+    def __init__(self, limit, read):
+        super().__init__(
+            f"response too large: more than the {limit}-byte cap ({read} bytes received); "
+            "raise --max-bytes (max_bytes) or ask for less"
+        )
+        self.limit = limit
+        self.read = read
+
+
+@contextlib.contextmanager
+def open_call(url, audience, method="GET", body=None, headers=None, region=None, session=None, timeout=30,
+              use_env_proxy=False):
+    """One request with a fresh identity (and the body's hash), up to the answer's head: yields
+    (status, headers, response) with the body still unread (``read_chunks``), and closes it after.
+
+    Raises RefusedUrlError for a URL it won't send to, before anything is signed. ``timeout`` is
+    the longest wait for the head or for the next bytes of the body.
     """
     check_url(url)
     session = session or botocore.session.get_session()
@@ -136,12 +165,48 @@ def call(url, audience, method="GET", body=None, headers=None, region=None, sess
     if body is not None:
         all_headers["x-amz-content-sha256"] = content_sha256(body)
     request = urllib.request.Request(url, data=body, method=method, headers=all_headers)
+    opener = _VIA_ENV_PROXY if use_env_proxy else _DIRECT
     try:
-        opener = _VIA_ENV_PROXY if use_env_proxy else _DIRECT
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
+        response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as answer:  # >= 400 (and unfollowed redirects): still an answer
-        return answer.code, dict(answer.headers), answer.read()
+        response = answer
+    with response:
+        yield response.status, dict(response.headers), response
+
+
+def read_chunks(response, max_bytes=DEFAULT_MAX_BYTES, method="GET"):
+    """Yields the body of an ``open_call`` answer chunk by chunk as it arrives (``read1``: no
+    waiting for a full buffer, so server-sent events come one by one); raises
+    ResponseTooLargeError past ``max_bytes``, and http.client.IncompleteRead for a body cut short.
+    """
+    announced = response.headers.get("content-length", "")
+    # A HEAD answer's length describes a body that is not sent.
+    if method != "HEAD" and announced.isdigit() and int(announced) > max_bytes:
+        raise ResponseTooLargeError(max_bytes, 0)
+    read = 0
+    while True:
+        chunk = response.read1(CHUNK_BYTES)
+        if not chunk:
+            return
+        read += len(chunk)
+        if read > max_bytes:
+            raise ResponseTooLargeError(max_bytes, read)
+        yield chunk
+
+
+def call(url, audience, method="GET", body=None, headers=None, region=None, session=None, timeout=30,
+         use_env_proxy=False, max_bytes=DEFAULT_MAX_BYTES):
+    """One request with a fresh identity (and the body's hash); returns (status, headers, body),
+    the body read under ``max_bytes`` (ResponseTooLargeError past it).
+
+    Raises RefusedUrlError for a URL it won't send to, before anything is signed.
+    """
+    with open_call(url, audience, method, body, headers, region, session, timeout, use_env_proxy) as (
+        status,
+        answer_headers,
+        response,
+    ):
+        return status, answer_headers, b"".join(read_chunks(response, max_bytes, method))
 
 
 def _read_data(data):
@@ -164,6 +229,8 @@ def main(argv=None):
     parser.add_argument("-d", "--data")
     parser.add_argument("--use-env-proxy", action="store_true",
                         help="send through the proxy HTTP(S)_PROXY / ALL_PROXY name (else ignored)")
+    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                        help="the most body bytes to accept (default 64 MiB); past it, exit 3")
     parser.add_argument("url")
     args = parser.parse_args(argv)
     body = _read_data(args.data)
@@ -174,17 +241,25 @@ def main(argv=None):
             parser.error(f"header {header!r} is not 'Name: value'")
         headers[name.strip()] = value.strip()
     method = args.method or ("POST" if body is not None else "GET")
+    status, written = None, 0
     try:
-        status, _, answer = call(args.url, args.audience, method, body, headers, args.region,
-                                 use_env_proxy=args.use_env_proxy)
+        with open_call(args.url, args.audience, method, body, headers, args.region,
+                       use_env_proxy=args.use_env_proxy) as (status, _, response):
+            sys.stderr.write(f"HTTP {status}\n")
+            for chunk in read_chunks(response, args.max_bytes, method):
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.buffer.flush()  # each chunk as it comes: server-sent events show live
+                written += len(chunk)
     except ValueError as e:  # a refused URL, no region, no credentials
         sys.stderr.write(f"{e}\n")
         return 2
-    except OSError as e:  # no answer: connection refused, timeout, TLS
-        sys.stderr.write(f"no answer: {e}\n")
+    except ResponseTooLargeError as e:  # what came before the cap is on stdout
+        sys.stderr.write(f"{e}\n")
         return 3
-    sys.stderr.write(f"HTTP {status}\n")
-    sys.stdout.buffer.write(answer)
+    except (OSError, http.client.HTTPException) as e:  # connection refused, timeout, TLS, cut short
+        what = "no answer" if status is None else f"the answer was cut short after {written} bytes"
+        sys.stderr.write(f"{what}: {e!r}\n")
+        return 3
     return 0 if status < 400 else (4 if status < 500 else 5)
 
 

@@ -12,6 +12,25 @@ pub fn run_clean(
     stdin: &str,
     env: &[(&str, &str)],
 ) -> Output {
+    let mut child = clean_command(bin, args, env)
+        .spawn()
+        .expect("run the binary");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The command [`run_clean`] runs, all three streams piped, for a test that reads its output as
+/// it comes (`spawn` it).
+pub fn clean_command(
+    bin: impl AsRef<std::ffi::OsStr>,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Command {
     let mut cmd = Command::new(bin);
     cmd.args(args)
         .stdin(Stdio::piped())
@@ -26,12 +45,5 @@ pub fn run_clean(
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("run the binary");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    cmd
 }

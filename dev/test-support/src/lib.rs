@@ -68,6 +68,7 @@ pub mod cli;
 pub mod function_url_event;
 #[cfg(feature = "moto")]
 pub mod moto;
+pub mod paced_listener;
 pub mod presign;
 pub mod process;
 pub mod python_script;

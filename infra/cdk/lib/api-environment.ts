@@ -43,7 +43,7 @@ export function checkAudience(audience: string): string {
 }
 
 /** Keys the construct sets or that would redirect the store or identity checks. */
-const OWNED_KEYS = ['STORE', 'TABLE_NAME', 'SQLITE_PATH', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB'];
+const OWNED_KEYS = ['STORE', 'TABLE_NAME', 'SQLITE_PATH', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'API_INVOKE_MODE'];
 /** Key prefixes the construct owns: identity settings and every escape hatch. */
 const OWNED_PREFIXES = ['IDENTITY_', 'UNSAFE_'];
 
@@ -61,8 +61,8 @@ export function apiEnvironment(owned: Record<string, string>, extra: Record<stri
   const refused = Object.keys(extra).filter(isOwnedKey).sort();
   if (refused.length > 0) {
     throw new Error(
-      `lambdaOrigin.environment must not set ${refused.join(', ')}: the construct owns the store, table, identity ` +
-      '(IDENTITY_*) and UNSAFE_* settings; use lambdaOrigin.identity for identity settings',
+      `lambdaOrigin.environment must not set ${refused.join(', ')}: the construct owns the store, table, invoke mode ` +
+      '(lambdaOrigin.invokeMode), identity (IDENTITY_*) and UNSAFE_* settings; use lambdaOrigin.identity for identity settings',
     );
   }
   return { ...extra, ...owned };

@@ -12,6 +12,7 @@ import { apiEnvironment, checkAudience, deploymentAudience } from './api-environ
 import { ChainObservability, ObservabilityOptions } from './chain-observability.js';
 import { CloudflareProps, cloudflareSettings, ruleRef } from './cloudflare.js';
 import { CloudflareSetup } from './cloudflare-setup.js';
+import { InvokeMode, invokeModeSettings, originRequestPolicy } from './invoke-mode.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { OriginSecretOption, originSecretSettings } from './origin-secret.js';
 import { OriginSecretRotation } from './origin-secret-rotation.js';
@@ -22,6 +23,7 @@ export { IP_CHECK_ONLY } from './origin-secret.js';
 export type { OriginSecretOption, OriginSecretProps } from './origin-secret.js';
 export type { CloudflareProps, SslMode } from './cloudflare.js';
 export type { ViewerFilter } from './viewer-filter.js';
+export type { InvokeMode } from './invoke-mode.js';
 
 /** Where the build put each artifact (see docs/deploying.md). */
 export interface OacArtifacts {
@@ -49,11 +51,17 @@ export interface LambdaOriginProps {
   readonly architecture?: lambda.Architecture;
   /** Memory in MiB. Default 256. */
   readonly memorySize?: number;
-  /** Timeout. Default 10 seconds. */
+  /**
+   * How the Function URL answers: `RESPONSE_STREAM` (default: server-sent events and exports past
+   * 6 MB stream through CloudFront) or `BUFFERED`. The api's `API_INVOKE_MODE`, the default timeout
+   * and the origin request policy follow it (docs/deploying.md#streaming).
+   */
+  readonly invokeMode?: InvokeMode;
+  /** Timeout. Default 60 seconds with `RESPONSE_STREAM` (a stream ends at it), 10 with `BUFFERED`. */
   readonly timeout?: Duration;
   /**
    * Extra environment for the function (e.g. `LOG_LEVEL`, `MAX_BODY_BYTES`). Keys the construct
-   * owns — `STORE`, `TABLE_NAME`, `SQLITE_PATH`, `AWS_ENDPOINT_URL[_DYNAMODB]`, `IDENTITY_*`,
+   * owns — `STORE`, `TABLE_NAME`, `SQLITE_PATH`, `AWS_ENDPOINT_URL[_DYNAMODB]`, `API_INVOKE_MODE`, `IDENTITY_*`,
    * `UNSAFE_*` — are refused at synth (identity settings go in `identity`).
    */
   readonly environment?: Record<string, string>;
@@ -136,10 +144,11 @@ export const ALL_VIEWER_EXCEPT_HOST_HEADER_ID = 'b689b0a8-53d0-40ab-baf2-68738e2
 /**
  * One service behind Cloudflare → CloudFront (OAC) → Lambda Function URL (`AWS_IAM`), and/or a
  * private bucket behind OAC. Correct by construction: the Function URL is never public, CloudFront
- * gets both invoke permissions scoped to this distribution, `Host` is never forwarded, every
- * behavior reaching the Lambda runs body-hash at origin-request with the body included, and every
- * behavior runs the Cloudflare-only viewer filter: the address and, unless opted out, the origin
- * secret our Cloudflare zone adds (its store kept current by the range-sync Lambda).
+ * gets both invoke permissions scoped to this distribution, `Host` is never forwarded (nor, to a
+ * streaming URL, `Accept-Encoding`), every behavior reaching the Lambda runs body-hash at
+ * origin-request with the body included, and every behavior runs the Cloudflare-only viewer
+ * filter: the address and, unless opted out, the origin secret our Cloudflare zone adds (its store
+ * kept current by the range-sync Lambda).
  */
 export class OacProtectedApi extends Construct {
   /** The distribution. */
@@ -322,6 +331,7 @@ export class OacProtectedApi extends Construct {
     });
     // Per deployment unless given: a shared default would let values replay across deployments.
     const audience = checkAudience(o.identity?.audience ?? deploymentAudience(this));
+    const mode = invokeModeSettings(o.invokeMode);
     const logGroup = new logs.LogGroup(this, 'ApiLogs', {
       retention: o.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
@@ -332,7 +342,7 @@ export class OacProtectedApi extends Construct {
       code: lambda.Code.fromAsset(required(props.artifacts.apiCode, 'artifacts.apiCode')),
       memorySize: o.memorySize ?? 256,
       reservedConcurrentExecutions: o.reservedConcurrency,
-      timeout: o.timeout ?? Duration.seconds(10),
+      timeout: o.timeout ?? mode.defaultTimeout,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: apiEnvironment({
@@ -343,10 +353,12 @@ export class OacProtectedApi extends Construct {
         IDENTITY_WRITERS: (o.identity?.writers ?? []).join(','),
         IDENTITY_ALLOW_FEDERATED_USERS: String(o.identity?.allowFederatedUsers ?? false),
         IDENTITY_ALLOW_ANY_ACCOUNT: String(o.identity?.allowAnyAccount ?? false),
+        // The api answers in the URL's protocol: the two are set here together, never apart.
+        API_INVOKE_MODE: mode.apiInvokeMode,
       }, o.environment),
     });
     table.grantReadWriteData(fn);
-    const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM, invokeMode: mode.urlInvokeMode });
     Object.assign(this, { function: fn, functionUrl: url, table, audience });
 
     const bodyHash = new cloudfront.experimental.EdgeFunction(
@@ -365,7 +377,9 @@ export class OacProtectedApi extends Construct {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      originRequestPolicy: originRequestPolicy(this, mode),
+      // CloudFront compresses only answers with a Content-Length (never a stream); said outright.
+      compress: false,
       functionAssociations: viewer.functionAssociations,
       edgeLambdas: [
         ...(viewer.edgeLambdas ?? []),

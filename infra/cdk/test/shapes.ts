@@ -25,6 +25,8 @@ export interface Shape {
 export const SHAPES: readonly Shape[] = [
   { name: 'lambda', region: 'eu-west-1', props: { lambdaOrigin: {} } },
   { name: 'lambda-ip-check-only', region: 'eu-west-1', props: { lambdaOrigin: {}, originSecret: IP_CHECK_ONLY } },
+  // The Function URL streams unless told otherwise; this one buffers (the managed origin request policy).
+  { name: 'lambda-buffered', region: 'eu-west-1', props: { lambdaOrigin: { invokeMode: 'BUFFERED' } } },
   {
     name: 'lambda-edge-filter-with-kvs-arn', region: 'eu-west-1',
     props: { lambdaOrigin: {}, viewerFilter: 'lambda-edge', originSecret: { keyValueStoreArn: STORE_ARN } },

@@ -8,6 +8,7 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::cap::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::client::{Inner, OacClient};
 use crate::clock::{Clock, Sleep, SystemClock, TokioSleep};
 use crate::error::Error;
@@ -16,7 +17,9 @@ use crate::request::check_not_owned;
 use crate::retry::RetryPolicy;
 use crate::transport::check_transport;
 
-/// The default timeout of one attempt (connect, send, read the whole answer).
+/// The default timeout of one attempt: connect, send and read the whole answer; for a streamed
+/// answer ([`crate::RequestBuilder::send_streaming`]), the longest wait for its head or for its
+/// next chunk.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Builds an [`OacClient`]; from [`OacClient::builder`].
@@ -30,6 +33,7 @@ pub struct OacClientBuilder {
     lifetime: Duration,
     margin: Duration,
     timeout: Duration,
+    max_response_bytes: u64,
     env_proxy: bool,
     clock: Arc<dyn Clock>,
     sleep: Arc<dyn Sleep>,
@@ -47,6 +51,7 @@ impl OacClientBuilder {
             lifetime: DEFAULT_IDENTITY_LIFETIME,
             margin: DEFAULT_REMINT_MARGIN,
             timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             env_proxy: false,
             clock: Arc::new(SystemClock),
             sleep: Arc::new(TokioSleep),
@@ -95,9 +100,23 @@ impl OacClientBuilder {
         self
     }
 
-    /// The timeout of one attempt (default 30 s).
+    /// The timeout of one attempt (default 30 s): the whole exchange for [`send`], the wait for
+    /// the head and between two chunks for [`send_streaming`] (a stream may last longer as long
+    /// as it keeps sending; server-sent events send heartbeats for this).
+    ///
+    /// [`send`]: crate::RequestBuilder::send
+    /// [`send_streaming`]: crate::RequestBuilder::send_streaming
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The most body bytes one answer may have (default 64 MiB,
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)), enforced while reading,
+    /// whole or streamed: past it the answer is [`Error::ResponseTooLarge`], refused before reading
+    /// when its `content-length` says so. `u64::MAX` lifts the cap.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -156,8 +175,11 @@ impl OacClientBuilder {
             }
         };
         fluid_identity::sts_host_for_region(&region)?;
+        // No total timeout on the client: a stream may outlast it. A buffered attempt sets its
+        // own (`attempt_timeout`); every attempt waits at most that long to connect and per read.
         let mut http = reqwest::Client::builder()
-            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
+            .read_timeout(self.timeout)
             // A redirect would carry the identity to wherever the answer points.
             .redirect(reqwest::redirect::Policy::none());
         if !self.env_proxy {
@@ -177,6 +199,8 @@ impl OacClientBuilder {
             identity: Arc::new(identity),
             default_headers,
             retry: self.retry,
+            attempt_timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
             clock: self.clock,
             sleep: self.sleep,
             http,
@@ -225,6 +249,7 @@ impl std::fmt::Debug for OacClientBuilder {
             .field("audience", &self.audience)
             .field("region", &self.region)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("env_proxy", &self.env_proxy)
             .finish_non_exhaustive()
     }

@@ -1,5 +1,6 @@
 //! [`OacClient`]: sends a prepared request, attempt by attempt, with a fresh identity each time.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use crate::identity::{IdentitySource, IdentityValue};
 use crate::request::{PreparedRequest, RequestBuilder};
 use crate::response::OacResponse;
 use crate::retry::{RetryPolicy, is_repeatable, is_transient_status, retry_after};
+use crate::stream::OacStream;
 
 /// A client for one oac-kit API (a base URL) and one audience. Cheap to clone; clones share the
 /// identity cache and the connection pool.
@@ -36,6 +38,8 @@ pub(crate) struct Inner {
     pub(crate) identity: Arc<IdentitySource>,
     pub(crate) default_headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) max_response_bytes: u64,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) http: reqwest::Client,
@@ -69,6 +73,8 @@ impl OacClient {
             identity: self.inner.identity.clone(),
             default_headers: self.inner.default_headers.clone(),
             retry: self.inner.retry,
+            attempt_timeout: self.inner.attempt_timeout,
+            max_response_bytes: self.inner.max_response_bytes,
             clock: self.inner.clock.clone(),
             sleep: self.inner.sleep.clone(),
             http: self.inner.http.clone(),
@@ -121,18 +127,41 @@ impl OacClient {
     }
 
     /// Sends `request`: one attempt, then more while the request is repeatable, the answer
-    /// transient and the [`RetryPolicy`] allows. Returns the last answer whatever its status.
+    /// transient and the [`RetryPolicy`] allows. Returns the last answer whatever its status, its
+    /// body read whole under the cap (an attempt whose body fails to arrive is tried again).
     pub async fn execute(&self, request: &PreparedRequest) -> Result<OacResponse, Error> {
+        self.retrying(request, || async {
+            let timeout = Some(self.inner.attempt_timeout);
+            self.attempt(request, timeout).await?.read_to_end().await
+        })
+        .await
+    }
+
+    /// Like [`OacClient::execute`], but hands the answer out as soon as its head arrives, its
+    /// body to be read chunk by chunk ([`OacStream`]). Retries happen only before that: a body
+    /// that fails midway is the caller's to handle (a resumable stream says where to resume,
+    /// e.g. server-sent events' `Last-Event-ID`).
+    pub async fn execute_streaming(&self, request: &PreparedRequest) -> Result<OacStream, Error> {
+        self.retrying(request, || self.attempt(request, None)).await
+    }
+
+    /// The retry loop around `attempt`, which yields an answer's status and headers.
+    async fn retrying<T, F, Fut>(&self, request: &PreparedRequest, attempt: F) -> Result<T, Error>
+    where
+        T: Answer,
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
         let inner = &*self.inner;
         let repeatable = is_repeatable(&request.method, &request.headers);
         let started = inner.clock.now();
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let outcome = self.attempt(request).await;
+            let outcome = attempt().await;
             let server_wait = match &outcome {
-                Ok(r) if is_transient_status(r.status) => {
-                    retry_after(&r.headers, inner.clock.now())
+                Ok(r) if is_transient_status(r.status()) => {
+                    retry_after(r.headers(), inner.clock.now())
                 }
                 Err(Error::Transport(e)) if !e.is_builder() => None,
                 _ => return outcome,
@@ -155,7 +184,13 @@ impl OacClient {
         }
     }
 
-    async fn attempt(&self, request: &PreparedRequest) -> Result<OacResponse, Error> {
+    /// One attempt, up to the answer's head; `timeout` bounds the whole exchange (none for a
+    /// stream, whose waits are bounded per read by the client).
+    async fn attempt(
+        &self,
+        request: &PreparedRequest,
+        timeout: Option<Duration>,
+    ) -> Result<OacStream, Error> {
         // Taken per attempt: a long retry sequence never sends a value about to expire.
         let identity = self.identity().await?;
         let mut builder = self
@@ -166,15 +201,35 @@ impl OacClient {
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
         let response = builder.send().await.map_err(Error::Transport)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Ok(OacResponse {
-            status,
-            headers,
-            body,
-        })
+        OacStream::new(response, self.inner.max_response_bytes)
+    }
+}
+
+/// What the retry loop looks at in an answer, read whole or not.
+trait Answer {
+    fn status(&self) -> u16;
+    fn headers(&self) -> &HeaderMap;
+}
+
+impl Answer for OacResponse {
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl Answer for OacStream {
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 }
 
@@ -190,6 +245,7 @@ impl std::fmt::Debug for OacClient {
                 &self.inner.default_headers.keys().collect::<Vec<_>>(),
             )
             .field("retry", &self.inner.retry)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
 }

@@ -53,6 +53,21 @@ pub enum Error {
         /// The host as the URL names it (empty when it names none).
         host: String,
     },
+    /// The answer's body is larger than the client's cap
+    /// ([`max_response_bytes`](crate::OacClientBuilder::max_response_bytes), 64 MiB unless set):
+    /// refused before reading when its `content-length` says so (`read` is then 0), else at the
+    /// chunk that passed the cap (`read` counts it). Never retried: the same request would get
+    /// the same answer.
+    #[error(
+        "response too large: more than the {limit}-byte cap ({read} bytes received); \
+         raise max_response_bytes or ask for less (a page, a range)"
+    )]
+    ResponseTooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+        /// The body bytes received when the answer was refused (0 when `content-length` said it).
+        read: u64,
+    },
     /// The request or the client configuration is not valid (a URL, a header the client owns).
     #[error("invalid request: {0}")]
     Invalid(String),

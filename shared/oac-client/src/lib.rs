@@ -11,6 +11,10 @@
 //!   500/502/503/504 and transport failures, with full-jitter exponential backoff honouring
 //!   `Retry-After`, bounded in attempts and total time. Never a POST without a key.
 //! - **Errors**: RFC 9457 problems as [`Error::Problem`] (the `problem-details` type).
+//! - **Response size**: every body is read under a cap
+//!   ([`OacClientBuilder::max_response_bytes`], 64 MiB unless set), whole ([`RequestBuilder::send`])
+//!   or chunk by chunk as it arrives ([`RequestBuilder::send_streaming`], for server-sent events
+//!   and exports): past it, [`Error::ResponseTooLarge`].
 //! - **Transport**: `https://` only, or `http://` to loopback ([`is_loopback`]); anything else is
 //!   [`Error::PlainHttp`] before an identity is minted. Redirects are never followed, and the
 //!   `HTTP(S)_PROXY`/`ALL_PROXY`/`NO_PROXY` variables are ignored unless
@@ -20,6 +24,7 @@
 
 mod body_hash;
 mod builder;
+mod cap;
 mod client;
 mod clock;
 mod error;
@@ -27,10 +32,12 @@ mod identity;
 mod request;
 mod response;
 pub mod retry;
+mod stream;
 mod transport;
 
 pub use body_hash::{CONTENT_SHA256_HEADER, content_sha256};
 pub use builder::{DEFAULT_ATTEMPT_TIMEOUT, OacClientBuilder};
+pub use cap::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::OacClient;
 pub use clock::{Clock, Sleep, SleepFuture, SystemClock, TokioSleep};
 pub use error::{AWS_ERROR_TYPE_HEADER, Error};
@@ -39,4 +46,5 @@ pub use problem_details::Problem;
 pub use request::{PreparedRequest, RequestBuilder};
 pub use response::OacResponse;
 pub use retry::RetryPolicy;
+pub use stream::OacStream;
 pub use transport::is_loopback;

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::identity::IdentityValue;
 use crate::response::OacResponse;
 use crate::retry::IDEMPOTENCY_KEY_HEADER;
+use crate::stream::OacStream;
 
 /// Refuses a header the client sets itself: the identity and the payload hash.
 pub(crate) fn check_not_owned(name: &HeaderName) -> Result<(), Error> {
@@ -153,7 +154,8 @@ impl RequestBuilder {
         Ok((self.client, request))
     }
 
-    /// Sends it (retrying when that is safe) and returns the final answer whatever its status.
+    /// Sends it (retrying when that is safe) and returns the final answer whatever its status,
+    /// its body read whole under the cap ([`Error::ResponseTooLarge`] past it).
     pub async fn send_raw(self) -> Result<OacResponse, Error> {
         let (client, request) = self.prepare()?;
         client.execute(&request).await
@@ -162,6 +164,19 @@ impl RequestBuilder {
     /// Sends it; an answer ≥ 400 is an error ([`Error::Problem`] for problem+json bodies).
     pub async fn send(self) -> Result<OacResponse, Error> {
         self.send_raw().await?.error_for_status()
+    }
+
+    /// Sends it (retrying when that is safe, until an answer's head arrives) and returns the
+    /// final answer whatever its status, its body to be read chunk by chunk under the cap.
+    pub async fn send_streaming_raw(self) -> Result<OacStream, Error> {
+        let (client, request) = self.prepare()?;
+        client.execute_streaming(&request).await
+    }
+
+    /// Like [`RequestBuilder::send_streaming_raw`]; an answer ≥ 400 is read and returned as an
+    /// error ([`Error::Problem`] for problem+json bodies).
+    pub async fn send_streaming(self) -> Result<OacStream, Error> {
+        self.send_streaming_raw().await?.error_for_status().await
     }
 }
 

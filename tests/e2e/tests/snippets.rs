@@ -3,14 +3,22 @@
 //! accepts the identities they mint, and their bodies pass OAC with the hash they compute — a
 //! 2 MiB upload too, through the chain to `oac-echo`, past the 1 MiB body-hash sees.
 //!
+//! And how they read answers, against a loopback server the test paces (no chain needed): each
+//! chunk reaches stdout while the server is still sending, `--max-bytes` stops an answer past it
+//! (exit 3, a clear error, what came before on stdout) and one whose `content-length` is above it
+//! before reading, a body of exactly the cap passes, a stream cut short exits 3.
+//!
 //! How they are run: `callers::snippet`.
 
 mod callers;
 mod common;
 
+use std::io::Read;
+
 use callers::snippet::Snippet;
-use callers::{Api, EVENT, Echo, Target, data_file};
+use callers::{Api, EVENT, Echo, Target, credential_env, data_file};
 use common::bodies::{MIB, assert_echoed_byte_identical, random_bytes, rng};
+use test_support::paced_listener::{CHUNKED, PacedListener, with_length};
 use test_support::standin_credentials;
 
 fn json_out(snippet: Snippet, out: &std::process::Output) -> serde_json::Value {
@@ -129,5 +137,117 @@ async fn a_reader_posting_is_forbidden_and_the_snippets_exit_4() {
         assert_eq!(out.status.code(), Some(4), "{snippet:?}");
         let problem: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(problem["type"], "urn:oac-kit:problem:identity-forbidden");
+    }
+}
+
+/// The snippet's command as the stand-in role with `args` (a local server needs no STS).
+fn paced_command(snippet: Snippet, args: &[&str]) -> std::process::Command {
+    let env = credential_env(standin_credentials::role());
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    snippet.command_with_env(args, &env)
+}
+
+/// Runs it to its end.
+fn run_paced(snippet: Snippet, args: &[&str]) -> std::process::Output {
+    let mut child = paced_command(snippet, args).spawn().unwrap();
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+/// The stderr of a run that got no whole answer (exit 3).
+fn no_whole_answer(snippet: Snippet, out: &std::process::Output) -> String {
+    assert_eq!(out.status.code(), Some(3), "{snippet:?}: {out:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn both_snippets_write_each_chunk_while_the_server_is_still_sending() {
+    for snippet in Snippet::ALL {
+        let server = PacedListener::start(CHUNKED);
+        server.send_chunk(b"data: first\n\n");
+        let url = format!("{}/v1/audit-events/stream", server.url());
+        let mut child = paced_command(snippet, &[&url]).spawn().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 13];
+        stdout.read_exact(&mut first).unwrap();
+        assert_eq!(&first, b"data: first\n\n", "{snippet:?}");
+        // Only now does the server send the rest: the first chunk came out while it was running.
+        server.send_chunk(b"data: second\n\n");
+        server.end_chunks();
+        let mut rest = Vec::new();
+        stdout.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, b"data: second\n\n", "{snippet:?}");
+        assert_eq!(child.wait().unwrap().code(), Some(0), "{snippet:?}");
+    }
+}
+
+#[test]
+fn both_snippets_stop_an_answer_past_max_bytes_with_exit_3() {
+    for snippet in Snippet::ALL {
+        let server = PacedListener::start(CHUNKED);
+        for chunk in [b"0123456789", b"abcdefghij", b"ABCDEFGHIJ"] {
+            server.send_chunk(chunk);
+        }
+        server.end_chunks();
+        let url = format!("{}/v1/audit-events/export", server.url());
+        let out = run_paced(snippet, &["--max-bytes", "25", &url]);
+        let stderr = no_whole_answer(snippet, &out);
+        assert!(
+            stderr.contains("response too large"),
+            "{snippet:?}: {stderr}"
+        );
+        assert!(stderr.contains("25-byte cap"), "{snippet:?}: {stderr}");
+        let body = b"0123456789abcdefghijABCDEFGHIJ";
+        assert!(
+            body.starts_with(&out.stdout),
+            "{snippet:?}: {:?}",
+            out.stdout
+        );
+        assert!(out.stdout.len() <= 25, "{snippet:?}: {:?}", out.stdout);
+    }
+}
+
+#[test]
+fn both_snippets_refuse_a_content_length_above_max_bytes_before_reading() {
+    for snippet in Snippet::ALL {
+        // 100 bytes announced, none sent: only a refusal before reading returns.
+        let server = PacedListener::start(&with_length(100));
+        let url = format!("{}/v1/blob", server.url());
+        let out = run_paced(snippet, &["--max-bytes", "50", &url]);
+        let stderr = no_whole_answer(snippet, &out);
+        assert!(
+            stderr.contains("(0 bytes received)"),
+            "{snippet:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{snippet:?}");
+    }
+}
+
+#[test]
+fn both_snippets_read_a_body_of_exactly_max_bytes_whole() {
+    for snippet in Snippet::ALL {
+        let server = PacedListener::start(&with_length(30));
+        server.send(vec![b'x'; 30]);
+        let url = format!("{}/v1/blob", server.url());
+        let out = run_paced(snippet, &["--max-bytes", "30", &url]);
+        assert_eq!(out.status.code(), Some(0), "{snippet:?}: {out:?}");
+        assert_eq!(out.stdout, vec![b'x'; 30], "{snippet:?}");
+    }
+}
+
+#[test]
+fn both_snippets_exit_3_for_a_stream_cut_short_after_writing_what_came() {
+    for snippet in Snippet::ALL {
+        let server = PacedListener::start(CHUNKED);
+        server.send_chunk(b"{\"id\":1}\n");
+        server.close();
+        let url = format!("{}/v1/audit-events/export", server.url());
+        let out = run_paced(snippet, &[&url]);
+        let stderr = no_whole_answer(snippet, &out);
+        assert!(
+            stderr.contains("cut short after 9 bytes"),
+            "{snippet:?}: {stderr}"
+        );
+        assert_eq!(out.stdout, b"{\"id\":1}\n", "{snippet:?}");
     }
 }

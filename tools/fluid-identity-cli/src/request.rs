@@ -1,9 +1,12 @@
 //! `fluid-identity request`: a curl-like call of an oac-kit API through `oac-client` — the
 //! identity minted for `--audience`, the body's `x-amz-content-sha256`, retries when safe.
 //!
-//! The response body goes to stdout as received; `-i` prints the status line and headers to
-//! stderr, `-v` also the request line. Exit codes: 0 below 400, 4 for 4xx, 5 for 5xx (the body
-//! still on stdout), 3 when no answer came (a problem JSON on stderr), 2 for usage errors —
+//! The response body goes to stdout chunk by chunk as it arrives, flushed each time (server-sent
+//! events show as they come), up to `--max-bytes` (64 MiB unless set); `-i` prints the status
+//! line and headers to stderr, `-v` also the request line. Exit codes: 0 below 400, 4 for 4xx, 5
+//! for 5xx (the body still on stdout), 3 when no whole answer came — none, one cut short, or one
+//! past `--max-bytes` (what came before is on stdout, a problem JSON on stderr) — 2 for usage
+//! errors —
 //! among them a plain `http://` URL to anything but loopback (`localhost`, `127.0.0.0/8`,
 //! `[::1]`), refused before the identity is minted. The proxy variables of the environment
 //! (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) are ignored unless `--use-env-proxy`.
@@ -12,7 +15,8 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use oac_client::{Error, OacClient, OacResponse};
+use http::HeaderMap;
+use oac_client::{Error, OacClient, OacStream};
 
 /// The arguments of `request`.
 #[derive(Args)]
@@ -42,6 +46,9 @@ pub struct RequestArgs {
     /// without it those variables are ignored.
     #[arg(long)]
     use_env_proxy: bool,
+    /// The most body bytes to accept; past it the answer is cut off (exit 3, a problem on stderr).
+    #[arg(long, value_name = "N", default_value_t = oac_client::DEFAULT_MAX_RESPONSE_BYTES)]
+    max_bytes: u64,
     /// The URL (`https://host/path?query`; `http://` only to localhost, 127.0.0.0/8 or [::1]).
     url: String,
 }
@@ -51,27 +58,46 @@ pub async fn request(args: RequestArgs) -> ExitCode {
     match run(args).await {
         Ok(code) => code,
         Err(Failure::Usage(detail)) => crate::fail_usage(&detail),
-        Err(Failure::NoAnswer(detail)) => {
-            let problem = problem_details::Problem::new("request-failed", "No answer", 502)
-                .with_detail(detail);
-            let _ = writeln!(std::io::stderr(), "{}", problem.to_json());
-            ExitCode::from(3)
+        Err(Failure::NoAnswer(detail)) => fail_answer("request-failed", "No answer", detail),
+        Err(Failure::TooLarge(detail)) => {
+            fail_answer("response-too-large", "Response too large", detail)
         }
     }
+}
+
+/// Exit 3 with a problem on stderr: no whole answer came.
+fn fail_answer(slug: &str, title: &str, detail: String) -> ExitCode {
+    let problem = problem_details::Problem::new(slug, title, 502).with_detail(detail);
+    let _ = writeln!(std::io::stderr(), "{}", problem.to_json());
+    ExitCode::from(3)
 }
 
 enum Failure {
     Usage(String),
     NoAnswer(String),
+    TooLarge(String),
 }
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match e {
             Error::Transport(_) => Failure::NoAnswer(e.to_string()),
+            Error::ResponseTooLarge { limit, read } => Failure::TooLarge(too_large(limit, read)),
             other => Failure::Usage(other.to_string()),
         }
     }
+}
+
+/// The detail of an answer refused by `--max-bytes`.
+fn too_large(limit: u64, read: u64) -> String {
+    let what = match read {
+        0 => "its content-length is".to_owned(),
+        _ => format!("{read} bytes had arrived, which is"),
+    };
+    format!(
+        "the answer was cut off: {what} more than --max-bytes {limit} (what came before the cap is on \
+         stdout); raise --max-bytes or ask for less"
+    )
 }
 
 async fn run(args: RequestArgs) -> Result<ExitCode, Failure> {
@@ -89,7 +115,7 @@ async fn run(args: RequestArgs) -> Result<ExitCode, Failure> {
         (None, Some(_)) => http::Method::POST,
         (None, None) => http::Method::GET,
     };
-    let mut builder = OacClient::builder(base, &args.audience);
+    let mut builder = OacClient::builder(base, &args.audience).max_response_bytes(args.max_bytes);
     if let Some(region) = &args.region {
         builder = builder.region(region);
     }
@@ -110,12 +136,39 @@ async fn run(args: RequestArgs) -> Result<ExitCode, Failure> {
     if args.verbose {
         let _ = writeln!(std::io::stderr(), "> {method} {url}");
     }
-    let response = request.send_raw().await?;
+    let response = request.send_streaming_raw().await?;
     if args.include || args.verbose {
-        print_head(&response);
+        print_head(response.status, &response.headers);
     }
-    let _ = std::io::stdout().write_all(&response.body);
-    Ok(exit_code(response.status))
+    let status = response.status;
+    copy_to_stdout(response).await?;
+    Ok(exit_code(status))
+}
+
+/// Writes each chunk to stdout as it arrives, flushed (a shell sees server-sent events as they
+/// come). Stops quietly when stdout is closed (`| head`).
+async fn copy_to_stdout(mut response: OacStream) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout();
+    loop {
+        let chunk = match response.next_chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(()),
+            Err(Error::Transport(e)) => {
+                return Err(Failure::NoAnswer(format!(
+                    "the answer was cut short after {} bytes: {e}",
+                    response.bytes_read()
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if stdout
+            .write_all(&chunk)
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return Ok(());
+        }
+    }
 }
 
 /// 0 below 400, 4 for 4xx, 5 for 5xx.
@@ -141,14 +194,14 @@ fn read_data(data: &str) -> Result<Vec<u8>, Failure> {
     }
 }
 
-fn print_head(response: &OacResponse) {
+fn print_head(status: u16, headers: &HeaderMap) {
     let mut err = std::io::stderr().lock();
-    let reason = http::StatusCode::from_u16(response.status)
+    let reason = http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("");
-    let _ = writeln!(err, "< HTTP {} {reason}", response.status);
-    for (name, value) in &response.headers {
+    let _ = writeln!(err, "< HTTP {status} {reason}");
+    for (name, value) in headers {
         let _ = writeln!(
             err,
             "< {name}: {}",

@@ -3,31 +3,16 @@
 //! unless `--use-env-proxy`. Local listeners stand for the API and the proxy and show what
 //! reached them. No STS needed: the identity is minted locally from fake credentials.
 
+mod common;
+
+use common::request;
 use test_support::recording_listener::{RecordingListener, proxy_env};
-
-/// Fake credentials and a region: enough to mint an identity, no AWS call.
-const CREDENTIALS: [(&str, &str); 3] = [
-    ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
-    (
-        "AWS_SECRET_ACCESS_KEY",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    ),
-    ("AWS_REGION", "us-west-2"),
-];
-
-/// `request --audience orders-api <args…>` with the credentials and `env`.
-fn request(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut all = vec!["request", "--audience", "orders-api"];
-    all.extend_from_slice(args);
-    let env: Vec<(&str, &str)> = CREDENTIALS.iter().chain(env).copied().collect();
-    test_support::cli::run_clean(env!("CARGO_BIN_EXE_fluid-identity"), &all, "", &env)
-}
 
 /// The usage problem of a refused run (exit 2, nothing on stdout).
 fn usage_detail(out: &std::process::Output) -> String {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
-    let problem: serde_json::Value = serde_json::from_slice(&out.stderr).expect("a problem JSON");
+    let problem = common::problem(out);
     assert_eq!(problem["type"], "urn:oac-kit:problem:identity-usage");
     problem["detail"].as_str().unwrap().to_owned()
 }

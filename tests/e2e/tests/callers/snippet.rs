@@ -44,13 +44,23 @@ impl Snippet {
 
     /// Runs the snippet's command with `--audience AUDIENCE`, `args`, and only `env` (plus PATH).
     pub fn run_with_env(self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        let mut child = self
+            .command_with_env(args, env)
+            .spawn()
+            .expect("run the snippet");
+        drop(child.stdin.take()); // nothing on stdin
+        child.wait_with_output().unwrap()
+    }
+
+    /// The command [`Snippet::run_with_env`] runs, to `spawn` and read as it runs.
+    pub fn command_with_env(self, args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
         let (interpreter, script) = self.command();
         let mut all = vec![script.as_str(), "--audience", AUDIENCE];
         all.extend_from_slice(args);
         let path = std::env::var("PATH").unwrap_or_default();
         let mut env = env.to_vec();
         env.push(("PATH", path.as_str()));
-        test_support::cli::run_clean(interpreter, &all, "", &env)
+        test_support::cli::clean_command(interpreter, &all, &env)
     }
 
     /// Runs the snippet's command as `who` with the target's caller headers and `args`.
