@@ -11,6 +11,7 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
+use common::identity::{AUDIENCE, IDENTITY, api_env, presigned, reader, writer};
 use common::{
     Answer, CLOUDFLARE_V4, DIRECT, Running, answer, assert_lambda_invalid_signature, problem_type,
     start,
@@ -20,12 +21,6 @@ use serde_json::{Value, json};
 use test_support::cargo_bin::cargo_bin;
 use test_support::standin_credentials;
 use test_support::sts_standin::StandIn;
-
-/// The `x-fluid-audience` the api is configured for.
-const AUDIENCE: &str = "oac-kit-e2e";
-/// The STS region the callers sign for (`sts.us-west-2.amazonaws.com`).
-const REGION: &str = "us-west-2";
-const IDENTITY: &str = "x-fluid-identity";
 
 /// The STS stand-in, the api on SQLite behind the chain, and the database's directory.
 struct World {
@@ -38,79 +33,13 @@ struct World {
 async fn world(customize: impl FnOnce(ChainConfig) -> ChainConfig) -> World {
     let standin = StandIn::start("normal");
     let data = tempfile::tempdir().unwrap();
-    let env = [
-        ("STORE", "sqlite".to_owned()),
-        (
-            "SQLITE_PATH",
-            data.path().join("api.sqlite").display().to_string(),
-        ),
-        ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
-        (
-            "IDENTITY_READERS",
-            standin_credentials::user()
-                .principal_arn
-                .as_str()
-                .to_owned(),
-        ),
-        (
-            "IDENTITY_WRITERS",
-            standin_credentials::role()
-                .principal_arn
-                .as_str()
-                .to_owned(),
-        ),
-        ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
-        // Generous: the stand-in shares two cores with the build and the other tests.
-        ("IDENTITY_STS_TIMEOUT_MS", "10000".to_owned()),
-        ("LOG_LEVEL", "warn".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = api_env(&standin, &data.path().join("api.sqlite"), AUDIENCE);
     let chain = start(customize(common::config(cargo_bin("api", "api"), env))).await;
     World {
         chain,
         standin,
         _data: data,
     }
-}
-
-fn presigned(
-    akid: &str,
-    secret: &str,
-    token: Option<&str>,
-    audience: &str,
-    time: SystemTime,
-) -> String {
-    test_support::presign::presign_as(
-        (akid, secret, token),
-        REGION,
-        audience,
-        Duration::from_secs(60),
-        time,
-    )
-}
-
-/// The stand-in's `deployer` role (a writer), signed now for the api.
-fn writer() -> String {
-    presigned(
-        standin_credentials::role().access_key_id.as_str(),
-        standin_credentials::role().secret_access_key.as_str(),
-        standin_credentials::role().session_token.as_deref(),
-        AUDIENCE,
-        SystemTime::now(),
-    )
-}
-
-/// The stand-in's IAM user `eng/alice` (a reader), signed now for the api.
-fn reader() -> String {
-    presigned(
-        standin_credentials::user().access_key_id.as_str(),
-        standin_credentials::user().secret_access_key.as_str(),
-        None,
-        AUDIENCE,
-        SystemTime::now(),
-    )
 }
 
 impl World {

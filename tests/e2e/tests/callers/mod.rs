@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use oac_dev::VIEWER_IP_HEADER;
 use test_support::cargo_bin::cargo_bin;
-use test_support::standin_credentials::{self, StandInCredential};
+use test_support::standin_credentials::StandInCredential;
 use test_support::sts_standin::StandIn;
 
 use crate::common::{self, CLOUDFLARE_V4, Running};
@@ -26,29 +26,7 @@ pub const REGION: &str = "us-west-2";
 /// The api's configuration: SQLite under `data`, readers = the stand-in's IAM user, writers =
 /// its `deployer` role, STS = the stand-in.
 fn api_env(standin: &StandIn, data: &tempfile::TempDir) -> Vec<(String, String)> {
-    [
-        ("STORE", "sqlite".to_owned()),
-        (
-            "SQLITE_PATH",
-            data.path().join("api.sqlite").display().to_string(),
-        ),
-        ("IDENTITY_AUDIENCE", AUDIENCE.to_owned()),
-        (
-            "IDENTITY_READERS",
-            standin_credentials::user().principal_arn.clone(),
-        ),
-        (
-            "IDENTITY_WRITERS",
-            standin_credentials::role().principal_arn.clone(),
-        ),
-        ("UNSAFE_STS_ENDPOINT_OVERRIDE", standin.base_url()),
-        // Generous: the stand-in shares two cores with the build and the other tests.
-        ("IDENTITY_STS_TIMEOUT_MS", "10000".to_owned()),
-        ("LOG_LEVEL", "warn".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
+    common::identity::api_env(standin, &data.path().join("api.sqlite"), AUDIENCE)
 }
 
 /// Where the api listens, how a caller must present itself there, and the STS stand-in.

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod bodies;
+pub mod identity;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
