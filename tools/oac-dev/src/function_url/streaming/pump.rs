@@ -46,12 +46,7 @@ impl Pump {
         }
         loop {
             let frame = match tokio::time::timeout_at(self.deadline, self.frames.recv()).await {
-                Err(_) => {
-                    return ViewerChunk::Cut(format!(
-                        "the function timed out after {:?} mid-stream",
-                        self.timeout
-                    ));
-                }
+                Err(_) => return self.timed_out(),
                 Ok(None) => break,
                 Ok(Some(frame)) => frame,
             };
@@ -84,6 +79,14 @@ impl Pump {
         }
     }
 
+    /// The cut at the function's timeout.
+    fn timed_out(&self) -> ViewerChunk {
+        ViewerChunk::Cut(format!(
+            "the function timed out after {:?} mid-stream",
+            self.timeout
+        ))
+    }
+
     /// Passes one chunk on; `Some(end)` when the stream stops here.
     async fn pass(&mut self, bytes: &[u8], started: Instant) -> Option<ViewerChunk> {
         if bytes.is_empty() {
@@ -94,7 +97,14 @@ impl Pump {
             Admit::Part(n) => &bytes[..n],
         };
         if let Some(bandwidth) = self.bandwidth {
-            tokio::time::sleep_until(started + bandwidth.earliest(self.cap.sent())).await;
+            // Lambda's pacing holds the function's writes back, so the timeout bounds what gets
+            // out at that rate, however far ahead the function has written (here: buffered).
+            let at = started + bandwidth.earliest(self.cap.sent());
+            if at > self.deadline {
+                tokio::time::sleep_until(self.deadline).await;
+                return Some(self.timed_out());
+            }
+            tokio::time::sleep_until(at).await;
         }
         let decoded = match self.decoder.feed(admitted) {
             Ok(decoded) => decoded,

@@ -141,6 +141,46 @@ async fn after_the_burst_the_limiter_paces_the_stream_at_its_rate() {
     assert_eq!(at, [0, 0, 500, 1000, 1500]);
 }
 
+/// A function that wrote its whole answer ahead of the pacing is still cut at its timeout: the
+/// rate bounds what gets out before then (1,000-byte burst, 1,000 bytes a second, 2 s timeout:
+/// the burst and two paced chunks, then the cut).
+#[tokio::test(start_paused = true)]
+async fn the_timeout_cuts_a_paced_stream_the_function_already_wrote() {
+    let (tx, rx) = mpsc::channel(8);
+    for _ in 0..8 {
+        tx.send(FunctionFrame::Data(Bytes::from(vec![b'x'; 500])))
+            .await
+            .unwrap();
+    }
+    drop(tx);
+    let (out, mut chunks) = mpsc::channel(16);
+    let pump = Pump {
+        frames: rx,
+        decoder: Decoder::Identity,
+        cap: ResponseCap::new(u64::MAX),
+        bandwidth: Some(Bandwidth {
+            burst: 1_000,
+            bytes_per_second: 1_000,
+        }),
+        deadline: Instant::now() + Duration::from_secs(2),
+        timeout: Duration::from_secs(2),
+        out,
+    };
+    tokio::spawn(pump.run(Vec::new()));
+    let mut data = 0;
+    let end = loop {
+        match chunks.recv().await.unwrap() {
+            ViewerChunk::Data(d) => data += d.len(),
+            end => break end,
+        }
+    };
+    assert_eq!(data, 3_000);
+    assert!(
+        matches!(&end, ViewerChunk::Cut(why) if why.contains("timed out after 2s")),
+        "{end:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_gzip_body_reaches_the_viewer_decoded() {
     use std::io::Write as _;
