@@ -463,3 +463,62 @@ async fn an_export_cut_by_the_function_timeout_reaches_the_viewer_truncated_with
         expected.len()
     );
 }
+
+/// The callers' client (`oac-client`, signing as the stand-in's reader) capped at 1 MiB.
+async fn capped_client(world: &World) -> oac_client::OacClient {
+    let user = test_support::standin_credentials::user();
+    let credentials = aws_credential_types::Credentials::new(
+        user.access_key_id.as_str(),
+        user.secret_access_key.as_str(),
+        None,
+        None,
+        "stand-in",
+    );
+    oac_client::OacClient::builder(format!("http://{}", world.chain.address), AUDIENCE)
+        .region(common::identity::REGION)
+        .credentials(credentials)
+        .default_header(oac_dev::VIEWER_IP_HEADER, CLOUDFLARE_V4)
+        .max_response_bytes(1024 * 1024)
+        .build()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_s_cap_stops_a_large_export_with_a_clear_error() {
+    let seeded = events(600);
+    let world = world(&[], Duration::from_secs(30), false, 1, &seeded).await;
+    let client = capped_client(&world).await;
+
+    // Streamed: the chunks up to the cap are handed out, the one crossing it is an error.
+    let mut stream = client
+        .get("/v1/audit-events/export")
+        .send_streaming()
+        .await
+        .unwrap();
+    assert_eq!(stream.status, 200);
+    let mut handed_out = 0u64;
+    let error = loop {
+        match stream.next_chunk().await {
+            Ok(Some(chunk)) => handed_out += chunk.len() as u64,
+            Ok(None) => panic!("a 2.5 MiB export passed a 1 MiB cap"),
+            Err(e) => break e,
+        }
+    };
+    assert!(handed_out <= 1024 * 1024, "{handed_out}");
+    match &error {
+        oac_client::Error::ResponseTooLarge { limit, read } => {
+            assert_eq!(*limit, 1024 * 1024);
+            assert!(*read > *limit, "{read}");
+        }
+        other => panic!("expected ResponseTooLarge, got {other:?}"),
+    }
+    assert!(error.to_string().contains("1048576"), "{error}");
+
+    // Read whole: the same refusal.
+    let whole = client.get("/v1/audit-events/export").send().await;
+    assert!(
+        matches!(whole, Err(oac_client::Error::ResponseTooLarge { .. })),
+        "{whole:?}"
+    );
+}
