@@ -74,7 +74,19 @@ async fn serve(args: &DevArgs, node: &Path, python: &Path) -> Result<()> {
     let standin = StandIn::start(python).await?;
     let sts = format!("http://127.0.0.1:{}", standin.port);
     let release = paths::profile_dir("release");
-    let env = local_api_env(&data.join("api.sqlite"), AUDIENCE, &sts);
+    let mut env = local_api_env(&data.join("api.sqlite"), AUDIENCE, &sts);
+    // As the CDK deploys it by default: a RESPONSE_STREAM Function URL (the export and the event
+    // stream stream), the api in the matching mode, Lambda's pacing and a 60 s timeout.
+    env.push(("API_INVOKE_MODE", "response_stream".to_owned()));
+    let mut extra: Vec<String> = [
+        "--invoke-mode",
+        "response-stream",
+        "--function-timeout",
+        "60",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    extra.extend(args.oac_dev_args.iter().cloned());
     let secret = fresh_secret()?;
     let secret_file = data.join("origin-secret");
     write_secret_file(&secret_file, &secret)?;
@@ -87,7 +99,7 @@ async fn serve(args: &DevArgs, node: &Path, python: &Path) -> Result<()> {
         node,
         edge_dir: &paths::edge_dir(),
         function_env: &env,
-        extra: &args.oac_dev_args,
+        extra: &extra,
     }
     .command();
     let url = format!("http://{}", args.listen);
@@ -118,7 +130,9 @@ async fn serve(args: &DevArgs, node: &Path, python: &Path) -> Result<()> {
          \x20 WRITER=$({writer})\n\
          \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $WRITER\" -H 'content-type: application/json' -H 'idempotency-key: demo-1' \\\n\
          \x20      -d '{{\"action\":\"deploy\",\"resource\":\"orders-api\"}}' {url}/v1/audit-events\n\
-         \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $READER\" '{url}/v1/audit-events?limit=10'\n",
+         \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $READER\" '{url}/v1/audit-events?limit=10'\n\
+         \x20 curl -s -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $READER\" {url}/v1/audit-events/export    # NDJSON, streamed\n\
+         \x20 curl -N -H \"{DEFAULT_HEADER}: $SECRET\" -H \"x-fluid-identity: $READER\" {url}/v1/audit-events/stream    # server-sent events, until Ctrl-C\n",
         viewer = args.viewer_ip,
         db = data.join("api.sqlite").display(),
         reader = sign(standin_credentials::user()),
