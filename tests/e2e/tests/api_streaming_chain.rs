@@ -8,11 +8,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use api::model::{AuditEvent, NewAuditEvent};
-use api::store::{AuditStore, SqliteStore};
+use api::model::AuditEvent;
+use common::audit_log::{events, expected_export, seed_store};
 use common::identity::{AUDIENCE, IDENTITY, api_env, reader, writer};
 use common::{CLOUDFLARE_V4, Running, start};
 use oac_dev::InvokeMode;
@@ -61,47 +60,6 @@ async fn world(
         _standin: standin,
         _data: data,
     }
-}
-
-async fn seed_store(path: &Path, events: &[AuditEvent]) {
-    if events.is_empty() {
-        return;
-    }
-    let store = SqliteStore::open(path).unwrap();
-    for event in events {
-        store.append(event.clone(), None).await.unwrap();
-    }
-}
-
-/// `count` events of about 4.3 KB each as the list returns them (a 3,900-byte detail).
-fn events(count: usize) -> Vec<AuditEvent> {
-    let blob = "x".repeat(3900);
-    (0..count)
-        .map(|i| {
-            let new: NewAuditEvent = serde_json::from_value(json!({
-                "action": "export.seed",
-                "resource": format!("arn:aws:s3:::bucket/object-{i}"),
-                "detail": {"n": i, "blob": blob},
-            }))
-            .unwrap();
-            new.validate().unwrap();
-            new.into_event(
-                "arn:aws:iam::111122223333:role/deployer",
-                "arn:aws:sts::111122223333:assumed-role/deployer/seed",
-            )
-        })
-        .collect()
-}
-
-/// The export as the api documents it: each event's JSON on a line, then the end line.
-fn expected_export(events: &[AuditEvent]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for event in events {
-        out.extend(serde_json::to_vec(event).unwrap());
-        out.push(b'\n');
-    }
-    out.extend(format!("{{\"end\":true,\"count\":{}}}\n", events.len()).into_bytes());
-    out
 }
 
 impl World {

@@ -2,6 +2,7 @@
 //! loopback, and assertions on the answers CloudFront, Lambda and the function give.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod audit_log;
 pub mod bodies;
 pub mod identity;
 
