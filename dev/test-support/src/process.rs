@@ -69,6 +69,21 @@ impl Process {
             .unwrap_or_default()
     }
 
+    /// Its peak resident set so far, in bytes (`VmHWM` of `/proc/<pid>/status`); `None` when it
+    /// is gone.
+    pub fn peak_rss(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).ok()?;
+        let kib = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse::<u64>()
+            .ok()?;
+        Some(kib * 1024)
+    }
+
     /// Sends it SIGTERM.
     pub fn terminate(&self) {
         let pid = i32::try_from(self.pid).expect("a pid fits in pid_t");

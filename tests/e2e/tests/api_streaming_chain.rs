@@ -18,6 +18,7 @@ use oac_dev::InvokeMode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use test_support::cargo_bin::cargo_bin;
+use test_support::process::Process;
 use test_support::sts_standin::StandIn;
 
 /// How long any single read may wait before the test gives up (a hang, not a timing check).
@@ -94,50 +95,20 @@ async fn next_chunk(response: &mut reqwest::Response) -> reqwest::Result<Option<
         .expect("the stream stalled")
 }
 
-/// The api process's peak resident set (`VmHWM`, bytes): the one `api` child of this test.
+/// The api process's peak resident set (bytes): the one `api` child of this test.
 fn api_peak_rss() -> Option<u64> {
-    let me = std::process::id().to_string();
-    let api = std::fs::canonicalize(cargo_bin("api", "api")).ok()?;
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let dir = entry.path();
-        let Ok(status) = std::fs::read_to_string(dir.join("status")) else {
-            continue;
-        };
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(name))
-                .map(str::trim)
-                .map(str::to_owned)
-        };
-        if field("PPid:").as_deref() != Some(me.as_str()) {
-            continue;
-        }
-        if std::fs::read_link(dir.join("exe")).ok().as_deref() != Some(api.as_path()) {
-            continue;
-        }
-        let kib: u64 = field("VmHWM:")?
-            .trim_end_matches("kB")
-            .trim()
-            .parse()
-            .ok()?;
-        return Some(kib * 1024);
-    }
-    None
+    let me = Process::of(std::process::id())?;
+    let api = me
+        .children()
+        .into_iter()
+        .find(|p| p.executable_name() == "api")?;
+    api.peak_rss()
 }
 
 fn own_peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kib = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+    Process::of(std::process::id())
+        .and_then(|p| p.peak_rss())
         .unwrap()
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse::<u64>()
-        .unwrap();
-    kib * 1024
 }
 
 const MIB: f64 = 1024.0 * 1024.0;

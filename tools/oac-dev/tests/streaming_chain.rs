@@ -109,8 +109,9 @@ async fn chunks_reach_the_viewer_before_the_function_finishes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_25_mib_streamed_answer_arrives_byte_identical() {
     let chain = chain("response-stream", true);
+    // 64 KiB chunks: the channels between the stages hold at most 16 chunks each.
     let size = 1 << 20;
-    let query = [("chunks", "25"), ("size", "1048576")];
+    let query = [("chunks", "400"), ("size", "65536")];
     let response = client().get(url(&chain, &query)).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers().get("content-length"), None);
@@ -120,6 +121,27 @@ async fn a_25_mib_streamed_answer_arrives_byte_identical() {
     assert_eq!(
         hex::encode(Sha256::digest(&body)),
         hex::encode(Sha256::digest(expected(25 * size)))
+    );
+    // Nothing in oac-dev holds the answer (chunks pass through bounded channels): relaying twice
+    // as much again needs about the memory the first answer did (allocator noise: a few MiB),
+    // where holding it would need 25 MiB more.
+    let mib = |bytes: u64| bytes as f64 / f64::from(1 << 20);
+    let after_25 = chain.process().peak_rss().expect("oac-dev is running");
+    let query = [("chunks", "800"), ("size", "65536")];
+    let response = client().get(url(&chain, &query)).send().await.unwrap();
+    let (body, cut) = read_body(response).await;
+    assert!(!cut);
+    assert_eq!(body.len(), 50 * size);
+    drop(body);
+    let after_50 = chain.process().peak_rss().expect("oac-dev is running");
+    eprintln!(
+        "oac-dev peak RSS: {:.1} MiB after relaying 25 MiB, {:.1} MiB after 50 MiB more",
+        mib(after_25),
+        mib(after_50)
+    );
+    assert!(
+        after_50.saturating_sub(after_25) < 16 * (1 << 20),
+        "oac-dev's peak RSS grew from {after_25} to {after_50} bytes"
     );
     chain.stop();
 }
