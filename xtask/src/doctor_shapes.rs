@@ -15,10 +15,16 @@ use crate::cfn_lint::shapes_dir;
 use crate::paths;
 use crate::run::{cargo, run};
 
-/// Runs the doctor over every shape, then the mutation test over them.
+/// Runs the doctor over every shape, then the mutation test over them. The `oac-kit` binary is
+/// the one `cargo xtask test` built with the end-to-end binaries: building it again alone (or
+/// the test with `-p`) would resolve features for one package and recompile half the tree.
 pub fn run_over_shapes() -> Result<()> {
-    run(cargo().args(["build", "-p", "oac-kit", "--bin", "oac-kit"]))?;
     let doctor = paths::profile_dir("debug").join("oac-kit");
+    ensure!(
+        doctor.is_file(),
+        "{} is missing: `cargo xtask test` builds it before this step",
+        doctor.display()
+    );
     let shapes = shapes(&shapes_dir())?;
     let mut failures = Vec::new();
     for shape in &shapes {
@@ -42,16 +48,10 @@ pub fn run_over_shapes() -> Result<()> {
         );
     }
     eprintln!("oac-kit doctor: {} shapes pass", shapes.len());
+    // `--workspace`, as the test run before it: the same features, so nothing is rebuilt (only
+    // chain-from-template has a `shapes` test).
     run(cargo()
-        .args([
-            "test",
-            "-p",
-            "chain-from-template",
-            "--test",
-            "shapes",
-            "--",
-            "--ignored",
-        ])
+        .args(["test", "--workspace", "--test", "shapes", "--", "--ignored"])
         .env("OAC_KIT_SHAPES_DIR", shapes_dir()))
 }
 

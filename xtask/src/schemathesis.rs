@@ -39,20 +39,36 @@ pub fn run_alone() -> Result<()> {
     let python = toolchain::python_env()?;
     crate::edge::build(&Default::default())?;
     crate::cloudfront_function::build(&Default::default())?;
-    run(cargo().args(["build", "-p", API.package, "--bin", API.package]))?;
+    run(cargo().args([
+        "build",
+        "-p",
+        API.package,
+        "--bin",
+        API.package,
+        "-p",
+        "oac-dev",
+        "--bin",
+        "oac-dev",
+    ]))?;
     run_both(&python, &node)
 }
 
-/// Builds the `oac-dev` binary, starts the STS stand-in, and runs Schemathesis against the api
-/// directly and through the chain. Needs the test venv (`python`, with schemathesis), the debug
-/// `api` binary, and the edge artifacts in `target/edge` — `cargo xtask test` builds them first.
+/// Starts the STS stand-in and runs Schemathesis against the api directly and through the chain.
+/// Needs the test venv (`python`, with schemathesis), the debug `api` and `oac-dev` binaries, and
+/// the edge artifacts in `target/edge` — `cargo xtask test` builds them first (with the end-to-end
+/// binaries: building one alone would resolve features for one package and recompile).
 pub fn run_both(python: &Path, node: &Path) -> Result<()> {
     // The RFC 9457 check is itself shown to refuse what is not a problem.
     run(Command::new(python)
         .args(["-m", "unittest", "--quiet", "test_schemathesis_hooks"])
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .current_dir(root().join("dev/py")))?;
-    run(cargo().args(["build", "-p", "oac-dev", "--bin", "oac-dev"]))?;
+    let oac_dev = paths::profile_dir("debug").join("oac-dev");
+    anyhow::ensure!(
+        oac_dev.is_file(),
+        "{} is missing: build it first (cargo xtask test does)",
+        oac_dev.display()
+    );
     let logs = logs_dir();
     fs::create_dir_all(&logs)?;
     // The stand-in is a tokio child (shared with `cargo xtask dev`'s supervisor): started on a
@@ -76,7 +92,7 @@ pub fn run_both(python: &Path, node: &Path) -> Result<()> {
 
     let port = free_port()?;
     let secret = fresh_secret()?;
-    let mut chain = Command::new(paths::profile_dir("debug").join("oac-dev"));
+    let mut chain = Command::new(&oac_dev);
     chain
         .args(["--listen", &format!("127.0.0.1:{port}"), "--quiet"])
         .args(["--viewer-ip", CLOUDFLARE_VIEWER])
