@@ -149,16 +149,32 @@ fn is_json(headers: &HeaderMap) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let mut values = headers.get_all(IDEMPOTENCY_KEY).iter();
+/// The optional header `name`: `None` when absent, its value when sent once and `valid`, else
+/// `invalid` (sent twice, not visible ASCII, or refused by `valid`).
+pub(crate) fn single_header(
+    headers: &HeaderMap,
+    name: &str,
+    valid: fn(&str) -> bool,
+    invalid: ApiError,
+) -> Result<Option<String>, ApiError> {
+    let mut values = headers.get_all(name).iter();
     match (values.next(), values.next()) {
         (None, _) => Ok(None),
-        (Some(_), Some(_)) => Err(ApiError::InvalidIdempotencyKey),
+        (Some(_), Some(_)) => Err(invalid),
         (Some(v), None) => match v.to_str() {
-            Ok(key) if is_idempotency_key(key) => Ok(Some(key.to_owned())),
-            _ => Err(ApiError::InvalidIdempotencyKey),
+            Ok(value) if valid(value) => Ok(Some(value.to_owned())),
+            _ => Err(invalid),
         },
     }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    single_header(
+        headers,
+        IDEMPOTENCY_KEY,
+        is_idempotency_key,
+        ApiError::InvalidIdempotencyKey,
+    )
 }
 
 #[utoipa::path(post, path = "/v1/audit-events", tag = "audit", security(("fluid_identity" = [])),

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use api::model::AuditEvent;
 use common::audit_log::{events, expected_export, seed_store};
 use common::identity::{AUDIENCE, IDENTITY, api_env, reader, writer};
+use common::sse::{Frame, next_chunk, read_frames};
 use common::{CLOUDFLARE_V4, Running, start};
 use oac_dev::InvokeMode;
 use serde_json::{Value, json};
@@ -20,9 +21,6 @@ use sha2::{Digest, Sha256};
 use test_support::cargo_bin::cargo_bin;
 use test_support::process::Process;
 use test_support::sts_standin::StandIn;
-
-/// How long any single read may wait before the test gives up (a hang, not a timing check).
-const STALL: Duration = Duration::from_secs(60);
 
 /// The chain, the STS stand-in and the database's directory.
 struct World {
@@ -86,13 +84,6 @@ impl World {
         assert_eq!(status, 201, "{body}");
         body["id"].as_str().unwrap().to_owned()
     }
-}
-
-/// The next chunk of `response`, failing the test on a stall.
-async fn next_chunk(response: &mut reqwest::Response) -> reqwest::Result<Option<bytes::Bytes>> {
-    tokio::time::timeout(STALL, response.chunk())
-        .await
-        .expect("the stream stalled")
 }
 
 /// The api process's peak resident set (bytes): the one `api` child of this test.
@@ -189,60 +180,6 @@ async fn an_export_past_20_mib_arrives_byte_identical_and_unencoded_with_the_api
         small.len(),
         expected.len()
     );
-}
-
-/// One parsed server-sent-event frame.
-#[derive(Debug, Default, Clone)]
-struct Frame {
-    id: Option<String>,
-    event: Option<String>,
-    data: Option<String>,
-    comment: Option<String>,
-    retry: Option<String>,
-}
-
-fn parse_frame(text: &str) -> Frame {
-    let mut frame = Frame::default();
-    for line in text.lines() {
-        if let Some(c) = line.strip_prefix(':') {
-            frame.comment = Some(c.trim().to_owned());
-        } else if let Some((field, value)) = line.split_once(':') {
-            let value = value.strip_prefix(' ').unwrap_or(value).to_owned();
-            match field {
-                "id" => frame.id = Some(value),
-                "event" => frame.event = Some(value),
-                "data" => frame.data = Some(value),
-                "retry" => frame.retry = Some(value),
-                _ => {}
-            }
-        }
-    }
-    frame
-}
-
-/// Reads SSE frames from `response` until the close frame, calling `seen` on each with the time
-/// since `since`; returns every frame in order.
-async fn read_frames(
-    response: &mut reqwest::Response,
-    since: Instant,
-    mut seen: impl FnMut(&Frame, Duration),
-) -> Vec<Frame> {
-    let mut buffer = String::new();
-    let mut frames = Vec::new();
-    while let Some(chunk) = next_chunk(response).await.unwrap() {
-        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
-        while let Some(end) = buffer.find("\n\n") {
-            let frame = parse_frame(&buffer[..end]);
-            buffer.drain(..end + 2);
-            seen(&frame, since.elapsed());
-            let close = frame.event.as_deref() == Some("close");
-            frames.push(frame);
-            if close {
-                return frames;
-            }
-        }
-    }
-    panic!("the stream ended without a close frame: {frames:?}");
 }
 
 const QUICK_SSE: [(&str, &str); 4] = [

@@ -14,29 +14,24 @@
 //!
 //! The binary reaches them through `AWS_ENDPOINT_URL` with fixed fake credentials and no profile.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod doctor_aws;
 
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use doctor_aws::{
+    Answers, DISTRIBUTION_ID, Lambda, Seeded, cloudfront_error, fill, fixture,
+    lambda_shaped_policy, seed, start_answers, xml,
+};
 use serde_json::{Value, json};
 use test_support::cargo_bin::cargo_bin;
 use test_support::moto::Moto;
-use test_support::python_script::{command, read_port_line};
 
-const DISTRIBUTION_ID: &str = "EDFDVBD6EXAMPLE";
-const DISTRIBUTION_ARN: &str = "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE";
 /// CloudFront's managed policies by their published IDs.
 const ALL_VIEWER_EXCEPT_HOST: &str = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 const ALL_VIEWER: &str = "216adef6-5c7f-47e4-b989-5492eafa07d3";
 const KVS_ARN: &str =
     "arn:aws:cloudfront::123456789012:key-value-store/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
-
-/// What the seeded Lambda side is.
-struct Lambda {
-    auth_type: &'static str,
-    /// `url` and/or `invoke`: the grants `add-permission` makes.
-    grants: &'static str,
-}
 
 /// What the CloudFront answers say.
 struct CloudFront {
@@ -57,118 +52,6 @@ const HEALTHY_CLOUDFRONT: CloudFront = CloudFront {
     include_body: true,
     kvs_associated: true,
 };
-
-/// What the seed script made.
-struct Seeded {
-    function_url: String,
-    function_arn: String,
-    edge_version_arn: String,
-}
-
-/// A running `aws_answers.py`.
-struct Answers {
-    child: Child,
-    endpoint: String,
-    log: PathBuf,
-}
-
-impl Drop for Answers {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Answers {
-    /// Every request it saw: (method, path, `canned` | `upstream` | `none`).
-    fn requests(&self) -> Vec<(String, String, String)> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.lines()
-            .map(|l| {
-                let v: Value = serde_json::from_str(l).expect("a JSON log line");
-                let s = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
-                (s("method"), s("path"), s("by"))
-            })
-            .collect()
-    }
-}
-
-fn seed(moto: &Moto, lambda: &Lambda) -> Seeded {
-    let output = command(
-        test_support::python(),
-        "seed_doctor_lambda.py",
-        &[
-            &moto.endpoint,
-            DISTRIBUTION_ARN,
-            lambda.auth_type,
-            lambda.grants,
-        ],
-    )
-    .stdin(Stdio::null())
-    .output()
-    .expect("running seed_doctor_lambda.py");
-    assert!(
-        output.status.success(),
-        "seed_doctor_lambda.py failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let v: Value = serde_json::from_slice(&output.stdout).expect("the seed's JSON line");
-    let s = |k: &str| v[k].as_str().expect(k).to_owned();
-    Seeded {
-        function_url: s("function_url"),
-        function_arn: s("function_arn"),
-        edge_version_arn: s("edge_version_arn"),
-    }
-}
-
-fn fixture(name: &str) -> String {
-    let path = test_support::repo_root()
-        .join("fixtures/doctor/aws")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut text = template.to_owned();
-    for (name, value) in values {
-        text = text.replace(&format!("{{{{{name}}}}}"), value);
-    }
-    assert!(!text.contains("{{"), "a placeholder is left: {text}");
-    text
-}
-
-fn xml(body: String) -> Value {
-    json!({"status": 200, "headers": {"Content-Type": "text/xml", "ETag": "E2QWRUHEXAMPLE"}, "body": body})
-}
-
-/// CloudFront's error answer.
-fn cloudfront_error(status: u16, code: &str, message: &str) -> Value {
-    json!({
-        "status": status,
-        "headers": {"Content-Type": "text/xml"},
-        "body": format!(
-            "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>e2e</RequestId></ErrorResponse>"
-        ),
-    })
-}
-
-/// The function's policy as Lambda's `GetPolicy` returns it for the two `add-permission` calls
-/// of the seed (conditions under `Condition`).
-fn lambda_shaped_policy(function_arn: &str) -> Value {
-    let statement = |sid: &str, action: &str, condition: Value| {
-        json!({"Sid": sid, "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
-               "Action": action, "Resource": function_arn, "Condition": condition})
-    };
-    let policy = json!({"Version": "2012-10-17", "Id": "default", "Statement": [
-        statement("cloudfront-invoke-function-url", "lambda:InvokeFunctionUrl",
-                  json!({"ArnLike": {"AWS:SourceArn": DISTRIBUTION_ARN}})),
-        statement("cloudfront-invoke-function", "lambda:InvokeFunction",
-                  json!({"ArnLike": {"AWS:SourceArn": DISTRIBUTION_ARN},
-                         "Bool": {"lambda:InvokedViaFunctionUrl": "true"}})),
-    ]});
-    json!({"status": 200, "headers": {"Content-Type": "application/json"},
-           "body": json!({"Policy": policy.to_string(), "RevisionId": "e2e"}).to_string()})
-}
 
 /// The CloudFront answers for `cf` in front of `seeded`'s functions.
 fn cloudfront_answers(cf: &CloudFront, seeded: &Seeded) -> BTreeMap<String, Value> {
@@ -233,26 +116,6 @@ fn get_policy_key(function_arn: &str) -> String {
         "GET /2015-03-31/functions/{}/policy",
         function_arn.replace(':', "%3A")
     )
-}
-
-fn start_answers(answers: &BTreeMap<String, Value>, upstream: &str, dir: &Path) -> Answers {
-    let file = dir.join("answers.json");
-    std::fs::write(&file, serde_json::to_vec(answers).unwrap()).unwrap();
-    let log = dir.join("requests.jsonl");
-    let mut child = command(
-        test_support::python(),
-        "aws_answers.py",
-        &[file.to_str().unwrap(), log.to_str().unwrap(), upstream],
-    )
-    .stderr(Stdio::inherit())
-    .spawn()
-    .expect("running aws_answers.py");
-    let port = read_port_line(&mut child, "starting aws_answers.py");
-    Answers {
-        child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-        log,
-    }
 }
 
 /// `oac-kit doctor --distribution ID --json [extra]` against `endpoint`: exit code, report (or

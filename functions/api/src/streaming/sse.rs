@@ -48,15 +48,12 @@ const POLL_PAGE: usize = 100;
 /// The `Last-Event-ID` of a request: `None` when absent, the ID when it is one event ID sent
 /// once, else 400 `invalid-last-event-id`.
 pub fn last_event_id(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let mut values = headers.get_all(LAST_EVENT_ID).iter();
-    match (values.next(), values.next()) {
-        (None, _) => Ok(None),
-        (Some(_), Some(_)) => Err(ApiError::InvalidLastEventId),
-        (Some(value), None) => match value.to_str() {
-            Ok(id) if is_event_id(id) => Ok(Some(id.to_owned())),
-            _ => Err(ApiError::InvalidLastEventId),
-        },
-    }
+    crate::routes::single_header(
+        headers,
+        LAST_EVENT_ID,
+        is_event_id,
+        ApiError::InvalidLastEventId,
+    )
 }
 
 #[utoipa::path(get, path = "/v1/audit-events/stream", tag = "audit", security(("fluid_identity" = [])),

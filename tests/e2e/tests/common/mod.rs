@@ -5,6 +5,7 @@
 pub mod audit_log;
 pub mod bodies;
 pub mod identity;
+pub mod sse;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
