@@ -11,7 +11,8 @@
 //! - [`Serial`]: the canonical serial number (contract 1) and its KeyValueStore key;
 //! - [`CertificateFacts`]: a PEM certificate's serial, validity and common names;
 //! - [`PrivateKeyPem`]: a private key that `Debug` and `Display` redact;
-//! - (to come) the CA's Secrets Manager secret (contract 4) and the renewal plan (contract 6).
+//! - [`secret::CaSecret`]: the CA's Secrets Manager secret (contract 4), keys redacted in `Debug`;
+//! - [`renewal::plan`]: the next renewal step (contract 6), a pure state machine.
 //!
 //! The custom resource Lambda does the I/O (Secrets Manager, the KeyValueStore, Cloudflare).
 //! See `docs/viewer-mtls.md`.
@@ -19,6 +20,8 @@
 mod ca;
 mod facts;
 mod key;
+pub mod renewal;
+pub mod secret;
 mod serial;
 
 pub use ca::{Ca, CaError, ClientCertificate, MAX_COMMON_NAME, Validity};
