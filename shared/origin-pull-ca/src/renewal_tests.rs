@@ -39,6 +39,20 @@ fn issue(ca: &Ca, state: &mut CaSecret, now: OffsetDateTime) -> Serial {
     serial
 }
 
+/// A fresh secret whose successor was issued and listed at `at` (T0 + 60 days): the state,
+/// the active serial and the listed one.
+fn with_next_listed() -> (CaSecret, Serial, Serial, OffsetDateTime) {
+    let (ca, mut state) = fresh();
+    let old = state.certificates[0].serial.clone();
+    let at = T0 + Duration::days(60);
+    let next = issue(&ca, &mut state, at);
+    let list = Step::List {
+        serial: next.clone(),
+    };
+    apply(&mut state, &list, at).unwrap();
+    (state, old, next, at)
+}
+
 fn states(state: &CaSecret) -> Vec<CertState> {
     state.certificates.iter().map(|e| e.state).collect()
 }
@@ -86,17 +100,7 @@ fn an_issued_certificate_is_listed_next() {
 
 #[test]
 fn a_listed_certificate_waits_for_the_store_to_spread() {
-    let (ca, mut state) = fresh();
-    let now = T0 + Duration::days(60);
-    let next = issue(&ca, &mut state, now);
-    apply(
-        &mut state,
-        &Step::List {
-            serial: next.clone(),
-        },
-        now,
-    )
-    .unwrap();
+    let (state, _, next, now) = with_next_listed();
     let soon = now + Duration::minutes(59);
     assert_eq!(
         plan(&state, soon, &policy()),
@@ -109,45 +113,17 @@ fn a_listed_certificate_waits_for_the_store_to_spread() {
 
 #[test]
 fn a_listed_certificate_is_activated_once_spread_and_the_old_one_retires() {
-    let (ca, mut state) = fresh();
-    let old = state.certificates[0].serial.clone();
-    let now = T0 + Duration::days(60);
-    let next = issue(&ca, &mut state, now);
-    apply(
-        &mut state,
-        &Step::List {
-            serial: next.clone(),
-        },
-        now,
-    )
-    .unwrap();
+    let (mut state, old, next, now) = with_next_listed();
     let later = now + Duration::hours(1);
     let step = plan(&state, later, &policy()).unwrap();
-    assert_eq!(
-        step,
-        Step::Activate {
-            next: next.clone(),
-            old: old.clone()
-        }
-    );
+    assert_eq!(step, Step::Activate { next, old });
     apply(&mut state, &step, later).unwrap();
     assert_eq!(states(&state), [CertState::Retiring, CertState::Active]);
 }
 
 #[test]
 fn a_retiring_certificate_stays_listed_until_cloudflare_has_switched_then_goes() {
-    let (ca, mut state) = fresh();
-    let old = state.certificates[0].serial.clone();
-    let now = T0 + Duration::days(60);
-    let next = issue(&ca, &mut state, now);
-    apply(
-        &mut state,
-        &Step::List {
-            serial: next.clone(),
-        },
-        now,
-    )
-    .unwrap();
+    let (mut state, old, next, now) = with_next_listed();
     let switched = now + Duration::hours(2);
     let activate = Step::Activate {
         next: next.clone(),

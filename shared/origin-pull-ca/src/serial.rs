@@ -16,12 +16,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::facts::{CertificateError, certificate_der};
 
-/// The most hex digits a canonical serial has: RFC 5280 allows at most 20 octets.
-pub const MAX_HEX_DIGITS: usize = 40;
-
-/// The longest presented form [`Serial::from_presented`] reads (separators and leading zeros
-/// included); anything longer is refused before it is looked at.
-pub const MAX_PRESENTED_LEN: usize = 128;
+/// The bounds the Connection Function's JavaScript applies too, from one home:
+/// `MAX_HEX_DIGITS` (RFC 5280: at most 20 octets) and `MAX_PRESENTED_LEN` (the longest
+/// presented form read at all, separators and leading zeros included).
+pub use mtls_connection_function::{MAX_HEX_DIGITS, MAX_PRESENTED_LEN};
 
 /// How many random bytes an issued serial has.
 pub const ISSUED_BYTES: usize = 16;
