@@ -69,6 +69,35 @@ impl CertificateFacts {
     }
 }
 
+impl CertificateFacts {
+    /// The certificate's item in the Connection Function's KeyValueStore (contract 2): the key
+    /// `serial:<canonical serial>` and the value `{"notAfter":"<RFC 3339>","cn":"<subject CN>"}`
+    /// (the CN empty when it has none). The function reads only whether the key exists; the
+    /// value tells a person looking at the store what the key admits. Under 1 KiB: a CN the CA
+    /// issues is at most 64 characters.
+    ///
+    /// ```
+    /// use origin_pull_ca::{Ca, CertificateFacts, Validity};
+    /// use time::macros::datetime;
+    /// let ca = Ca::generate("doc CA", Validity::days_from(datetime!(2027-01-01 0:00 UTC), 365)).unwrap();
+    /// let client = ca.issue_client("api.example.com", Validity::days_from(datetime!(2027-01-01 0:00 UTC), 90)).unwrap();
+    /// let (key, value) = CertificateFacts::of_pem(&client.cert_pem).unwrap().kvs_item();
+    /// assert_eq!(key, client.serial.kvs_key());
+    /// assert_eq!(value, r#"{"notAfter":"2027-04-01T00:00:00Z","cn":"api.example.com"}"#);
+    /// ```
+    pub fn kvs_item(&self) -> (String, String) {
+        let not_after = self
+            .not_after
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("a certificate's time formats as RFC 3339");
+        let value = serde_json::json!({
+            "notAfter": not_after,
+            "cn": self.subject_cn.as_deref().unwrap_or(""),
+        });
+        (self.serial.kvs_key(), value.to_string())
+    }
+}
+
 /// The first common name of the issuer (or the subject).
 fn common_name(certificate: &X509Certificate<'_>, issuer: bool) -> Option<String> {
     let name = if issuer {
