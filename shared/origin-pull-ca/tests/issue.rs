@@ -263,3 +263,37 @@ fn a_private_key_pem_is_not_a_certificate() {
         .to_owned();
     assert!(!format!("{e} {e:?}").contains(&body), "{e}");
 }
+
+/// The key identifiers of a PEM certificate: (subject key id, authority key id).
+fn key_ids(pem: &str) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    use x509_parser::extensions::ParsedExtension;
+    let der = der(pem);
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).unwrap();
+    let (mut ski, mut aki) = (None, None);
+    for ext in cert.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(id) => ski = Some(id.0.to_vec()),
+            ParsedExtension::AuthorityKeyIdentifier(a) => {
+                aki = a.key_identifier.as_ref().map(|id| id.0.to_vec())
+            }
+            _ => {}
+        }
+    }
+    (ski, aki)
+}
+
+#[test]
+fn issued_certificates_name_the_cas_key_identifier_before_and_after_a_restore() {
+    // Path builders (OpenSSL among them) match a certificate's authority key identifier with
+    // its issuer's subject key identifier: a restored CA must keep writing the same one.
+    let original = ca();
+    let (ca_ski, _) = key_ids(original.certificate_pem());
+    assert!(ca_ski.is_some());
+    let restored = Ca::from_pem(original.certificate_pem(), original.private_key_pem()).unwrap();
+    for issuer in [&original, &restored] {
+        let client = issuer
+            .issue_client("api.example.com", Validity::days_from(now(), 90))
+            .unwrap();
+        assert_eq!(key_ids(&client.cert_pem).1, ca_ski);
+    }
+}
