@@ -5,7 +5,9 @@
 //! held to this one case by case, so the two cannot drift.
 //!
 //! The serials are those of real certificates the CA issues (one with the high bit set, which
-//! DER writes with a `00` byte in front), presented in the forms tools print them in.
+//! DER writes with a `00` byte in front), presented in the forms tools print them in; then
+//! [`RANDOM_CASES`] random strings of hex digits, separators and near misses, of lengths around
+//! the limits, written afresh each build (the file stays in `target/edge` to replay a failure).
 
 use anyhow::{Result, ensure};
 use origin_pull_ca::{Ca, MAX_HEX_DIGITS, MAX_PRESENTED_LEN, Serial, Validity};
@@ -13,6 +15,51 @@ use serde_json::{Value, json};
 
 /// Where the cases are written.
 pub const OUTPUT: &str = "target/edge/viewer-mtls.serial-cases.json";
+
+/// How many random presented forms are written besides the named ones.
+pub const RANDOM_CASES: usize = 400;
+
+/// The characters random forms are made of: hex digits (zeros often, both cases), the
+/// separators, and characters that must refuse a serial (a no-break space, a vertical tab, `x`,
+/// `-`, `g`).
+const RANDOM_ALPHABET: [char; 18] = [
+    '0', '0', '0', '1', 'a', 'F', 'f', '9', ':', ' ', '\t', '\r', '\n', '\u{a0}', '\u{b}', 'x',
+    '-', 'g',
+];
+
+/// Lengths to draw from: short, around an issued serial, around [`MAX_HEX_DIGITS`], around
+/// [`MAX_PRESENTED_LEN`].
+const RANDOM_LENGTHS: [(usize, usize); 4] = [
+    (0, 8),
+    (28, 36),
+    (MAX_HEX_DIGITS - 2, MAX_HEX_DIGITS + 4),
+    (MAX_PRESENTED_LEN - 4, MAX_PRESENTED_LEN + 4),
+];
+
+/// [`RANDOM_CASES`] random presented forms; mostly hex digits, so that many are accepted.
+fn random_presented() -> Result<Vec<String>> {
+    let mut bytes = vec![0u8; RANDOM_CASES * (2 + MAX_PRESENTED_LEN + 4)];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let mut next = bytes.into_iter();
+    let mut byte = move || usize::from(next.next().expect("enough random bytes"));
+    Ok((0..RANDOM_CASES)
+        .map(|_| {
+            let (low, high) = RANDOM_LENGTHS[byte() % RANDOM_LENGTHS.len()];
+            let len = low + byte() % (high - low + 1);
+            (0..len)
+                .map(|_| {
+                    let b = byte();
+                    // Three draws in four from the hex digits alone.
+                    if b % 4 == 0 {
+                        RANDOM_ALPHABET[b / 4 % RANDOM_ALPHABET.len()]
+                    } else {
+                        RANDOM_ALPHABET[b / 4 % 8]
+                    }
+                })
+                .collect()
+        })
+        .collect())
+}
 
 /// `hex` (an even number of digits or not) as byte pairs, joined by `sep`.
 fn pairs(hex: &str, sep: &str) -> String {
@@ -98,16 +145,30 @@ fn presented() -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-/// The cases with Rust's verdict.
+/// One case: `text` with Rust's verdict (`refused` carries the reason).
+fn judged(name: String, text: String) -> Value {
+    match Serial::from_presented(&text) {
+        Ok(serial) => json!({ "name": name, "presented": text, "canonical": serial.as_str() }),
+        Err(e) => {
+            json!({ "name": name, "presented": text, "canonical": null, "refused": e.to_string() })
+        }
+    }
+}
+
+/// The named cases with Rust's verdict.
 pub fn cases() -> Result<Vec<Value>> {
     Ok(presented()?
         .into_iter()
-        .map(|(name, text)| match Serial::from_presented(&text) {
-            Ok(serial) => json!({ "name": name, "presented": text, "canonical": serial.as_str() }),
-            Err(e) => {
-                json!({ "name": name, "presented": text, "canonical": null, "refused": e.to_string() })
-            }
-        })
+        .map(|(name, text)| judged(name, text))
+        .collect())
+}
+
+/// The random cases with Rust's verdict.
+fn random_cases() -> Result<Vec<Value>> {
+    Ok(random_presented()?
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| judged(format!("random {i}"), text))
         .collect())
 }
 
@@ -116,6 +177,7 @@ pub fn write() -> Result<()> {
     let cases = json!({
         "prefix": mtls_connection_function::SERIAL_KEY_PREFIX,
         "cases": cases()?,
+        "random": random_cases()?,
     });
     let path = crate::paths::in_target(OUTPUT);
     std::fs::create_dir_all(path.parent().expect("the output has a directory"))?;
@@ -157,6 +219,22 @@ mod tests {
         ] {
             assert!(canonical(name).is_null(), "{name}");
         }
+    }
+
+    #[test]
+    fn the_random_cases_hold_both_verdicts_and_reach_the_limits() {
+        let cases = random_cases().unwrap();
+        assert_eq!(cases.len(), RANDOM_CASES);
+        let accepted = cases.iter().filter(|c| !c["canonical"].is_null()).count();
+        assert!(
+            (40..RANDOM_CASES - 40).contains(&accepted),
+            "{accepted} accepted"
+        );
+        let too_long = cases
+            .iter()
+            .filter(|c| c["refused"] == "the serial number is too long")
+            .count();
+        assert!(too_long > 0);
     }
 
     #[test]

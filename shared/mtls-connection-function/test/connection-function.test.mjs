@@ -15,7 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const edgeDir = process.env.OAC_KIT_EDGE_DIR ?? join(resolve(here, '../../..'), 'target/edge');
 const code = readFileSync(join(edgeDir, 'viewer-mtls.connection.js'), 'utf8');
 const sidecar = JSON.parse(readFileSync(join(edgeDir, 'viewer-mtls.connection.json'), 'utf8'));
-const { prefix, cases } = JSON.parse(readFileSync(join(edgeDir, 'viewer-mtls.serial-cases.json'), 'utf8'));
+const { prefix, cases, random } = JSON.parse(readFileSync(join(edgeDir, 'viewer-mtls.serial-cases.json'), 'utf8'));
 
 const store = keyValueStore();
 const { connectionHandler } = loadConnectionFunction(code, 'viewer-mtls.connection.js', store);
@@ -151,4 +151,15 @@ describe('viewer-mTLS Connection Function: serials, held to Rust', () => {
       });
     }
   }
+
+  it(`${random.length} random presented forms: each decided as Rust reads it`, async () => {
+    const wrong = [];
+    for (const c of random) {
+      if (c.canonical !== null) listing(c.canonical);
+      else listing(...lenient(c.presented));
+      const expected = c.canonical !== null ? 'allow' : 'deny';
+      if ((await presenting(c.presented)) !== expected) wrong.push(c);
+    }
+    assert.deepEqual(wrong.slice(0, 5), []);
+  });
 });
