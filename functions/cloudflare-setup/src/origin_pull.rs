@@ -23,7 +23,9 @@ use time::OffsetDateTime;
 
 use crate::event::{Event, OnEventAnswer, RequestType};
 use crate::handler::Env;
-use crate::origin_pull_io::{delete_certificates, point_hostnames, sync_serials};
+use crate::origin_pull_io::{
+    delete_certificates, point_hostnames, refuse_foreign_hostnames, sync_serials,
+};
 use crate::origin_pull_props::OriginPullProps;
 use crate::origin_pull_state::{
     active, io, listed, new_ca, our_ids, public_data, read_secret, set_state, upload, write_secret,
@@ -90,7 +92,8 @@ pub fn replacement_refusal(old: &OriginPullProps, new: &OriginPullProps) -> Opti
 }
 
 /// Create and Update: every step up to an active certificate presented on every hostname, each
-/// skipped when already done. The first certificate goes live at once (nothing presents one
+/// skipped when already done; a hostname held by another certificate refuses before anything
+/// changes. The first certificate goes live at once (nothing presents one
 /// yet); later ones only through `renew`.
 async fn ensure(
     env: &Env,
@@ -99,7 +102,10 @@ async fn ensure(
     now: OffsetDateTime,
 ) -> Result<CaSecret, String> {
     let io = io(env, props).await?;
-    let mut secret = match read_secret(env, props).await? {
+    let stored = read_secret(env, props).await?;
+    let ours = stored.as_ref().map(our_ids).unwrap_or_default();
+    refuse_foreign_hostnames(&io.cloudflare, &props.zone_id, &props.hostnames, &ours).await?;
+    let mut secret = match stored {
         Some(secret) => secret,
         None => {
             let secret = new_ca(props, now)?;

@@ -78,6 +78,34 @@ pub async fn ensure_uploaded(
     Ok(uploaded.id().unwrap_or_default().to_owned())
 }
 
+/// Refuses, naming it, a `wanted` hostname that presents a certificate not in `ours` — before
+/// anything is changed.
+pub async fn refuse_foreign_hostnames(
+    client: &Client,
+    zone: &ZoneId,
+    wanted: &[String],
+    ours: &[String],
+) -> Result<(), String> {
+    let current = associations(client, zone, wanted).await?;
+    hostname_changes(wanted, &[], &current, ours, "").map(drop)
+}
+
+async fn associations(
+    client: &Client,
+    zone: &ZoneId,
+    hostnames: &[String],
+) -> Result<BTreeMap<String, Option<HostnameAop>>, String> {
+    let mut current = BTreeMap::new();
+    for hostname in hostnames {
+        let association = client
+            .hostname_aop(zone, hostname)
+            .await
+            .map_err(|e| format!("reading the Authenticated Origin Pulls of {hostname}: {e}"))?;
+        current.insert(hostname.clone(), association);
+    }
+    Ok(current)
+}
+
 /// Points every `wanted` hostname at `target` (enabled) and voids our association on every
 /// `dropped` one, in one `PUT` (none when all is already so); whether anything was written.
 pub async fn point_hostnames(
@@ -88,14 +116,8 @@ pub async fn point_hostnames(
     ours: &[String],
     target: &str,
 ) -> Result<bool, String> {
-    let mut current: BTreeMap<String, Option<HostnameAop>> = BTreeMap::new();
-    for hostname in wanted.iter().chain(dropped) {
-        let association = client
-            .hostname_aop(zone, hostname)
-            .await
-            .map_err(|e| format!("reading the Authenticated Origin Pulls of {hostname}: {e}"))?;
-        current.insert(hostname.clone(), association);
-    }
+    let all: Vec<String> = wanted.iter().chain(dropped).cloned().collect();
+    let current = associations(client, zone, &all).await?;
     let changes = hostname_changes(wanted, dropped, &current, ours, target)?;
     if changes.is_empty() {
         return Ok(false);

@@ -106,10 +106,19 @@ fn days(value: Option<&serde_json::Value>, name: &str, default: u32) -> Result<u
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use serde_json::{Value, json};
 
+    use super::OriginPullProps;
     use crate::props::{Props, parse};
+
+    /// Parsed sample properties (other modules' tests).
+    pub(crate) fn sample() -> OriginPullProps {
+        let Props::OriginPull(p) = parse(&props()).unwrap() else {
+            panic!()
+        };
+        p
+    }
 
     const ZONE: &str = "023e105f4ecef8ad9ca31a8372d0c353";
     const TOKEN_ARN: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:cf-token-AbCdEf";

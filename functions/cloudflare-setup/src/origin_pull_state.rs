@@ -200,6 +200,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn data_is_the_ca_certificate_its_digest_and_the_active_serial_only() {
+        let props = crate::origin_pull_props::tests::sample();
+        let now = OffsetDateTime::from_unix_timestamp(1_798_761_600).unwrap();
+        let mut secret = new_ca(&props, now).unwrap();
+        assert!(!public_data(&secret).contains_key("ActiveSerial"));
+        set_state(&mut secret, 0, CertState::Active, now);
+        let data = public_data(&secret);
+        assert_eq!(data["ActiveSerial"], secret.certificates[0].serial.as_str());
+        assert_eq!(data["CaCertificatePem"], secret.ca_certificate_pem.as_str());
+        assert_eq!(data.len(), 3);
+        assert!(!Value::Object(data).to_string().contains("PRIVATE KEY"));
+        let items = listed(&secret, None).unwrap();
+        assert_eq!(
+            items.keys().collect::<Vec<_>>(),
+            [&secret.certificates[0].serial.kvs_key()]
+        );
+    }
+
+    #[test]
     fn common_names_fit_x509s_limit() {
         let long = "r".repeat(64);
         assert_eq!(ca_common_name(&long).chars().count(), 64);

@@ -396,3 +396,62 @@ async fn an_unreadable_or_foreign_ca_secret_fails_without_quoting_it() {
     assert!(serials(&rig).is_empty());
     rig.finish_without(&[NOT_OURS.to_owned()]).await;
 }
+
+#[tokio::test]
+async fn a_retry_after_the_store_failed_finishes_with_the_certificate_first_issued() {
+    let mut rig = Rig::start(ALL, "60").await;
+    let props = origin_pull_props(&rig, &[A]);
+    rig.kvs.set_unavailable(true);
+    let err = rig
+        .on_event(&event("Create", &props, None, None))
+        .await
+        .unwrap_err();
+    assert!(err.contains("KeyValueStore"), "{err}");
+    // The CA and the certificate were stored first; nothing reached Cloudflare.
+    let first = rig.ca_secret().await;
+    assert_eq!(first["certificates"][0]["state"], "issued");
+    assert_eq!(rig.changes(), 0);
+
+    rig.kvs.set_unavailable(false);
+    let answer = rig
+        .on_event(&event("Create", &props, None, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["Data"]["ActiveSerial"],
+        first["certificates"][0]["serial"]
+    );
+    assert_eq!(
+        answer["Data"]["CaCertificatePem"],
+        first["caCertificatePem"]
+    );
+    assert_eq!(rig.cf.aop_certificates().len(), 1);
+    assert_eq!(serials(&rig).len(), 1);
+    let secret = rig.ca_secret().await;
+    rig.finish_without(&keys_in(&secret)).await;
+}
+
+#[tokio::test]
+async fn a_hostname_presenting_the_users_certificate_is_refused_by_name() {
+    let mut rig = Rig::start(ALL, "60").await;
+    let users_cert = seed_users_own(&rig);
+    let props = origin_pull_props(&rig, &[A, X]);
+    let err = rig
+        .on_event(&event("Create", &props, None, None))
+        .await
+        .unwrap_err();
+    assert!(err.contains(X) && err.contains(&users_cert), "{err}");
+    assert_eq!(
+        associations(&rig),
+        BTreeMap::from([(X.into(), (users_cert, json!(true)))]),
+        "the user's association is kept"
+    );
+    // Refused before anything changed: no CA, no upload, no serial.
+    assert_eq!(rig.ca_secret().await, json!({}));
+    assert_eq!(rig.cf.aop_certificates().len(), 1);
+    assert_eq!(
+        serials(&rig).into_keys().collect::<Vec<_>>(),
+        [USER_SERIAL_KEY]
+    );
+    rig.finish_without(&[USER_KEY.to_owned()]).await;
+}
