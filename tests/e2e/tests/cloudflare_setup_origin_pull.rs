@@ -455,3 +455,47 @@ async fn a_hostname_presenting_the_users_certificate_is_refused_by_name() {
     );
     rig.finish_without(&[USER_KEY.to_owned()]).await;
 }
+
+#[tokio::test]
+async fn an_upload_whose_answer_was_lost_is_found_again_by_its_pem_not_uploaded_twice() {
+    let mut rig = Rig::start(ALL, "60").await;
+    let props = origin_pull_props(&rig, &[A]);
+    rig.on_event(&event("Create", &props, None, None))
+        .await
+        .unwrap();
+    let done = rig.ca_secret().await;
+    let id = done["certificates"][0]["cloudflareId"].clone();
+    // What a run that uploaded but never read Cloudflare's answer left: the certificate at
+    // Cloudflare, no id in the secret, no hostname pointed at it yet.
+    let mut lost = done.clone();
+    lost["certificates"][0]["cloudflareId"] = Value::Null;
+    lost["certificates"][0]["state"] = json!("listed");
+    rig.put_ca_secret(&lost).await;
+    rig.cf.with_zone(|z| z.aop_hostnames.clear());
+    let uploads = |rig: &Rig| {
+        rig.cf
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    };
+    assert_eq!(uploads(&rig), 1);
+    let answer = rig
+        .on_event(&event("Create", &props, None, None))
+        .await
+        .unwrap();
+    assert_eq!(uploads(&rig), 1, "not uploaded twice");
+    assert_eq!(rig.cf.aop_certificates().len(), 1);
+    let healed = rig.ca_secret().await;
+    assert_eq!(healed["certificates"][0]["cloudflareId"], id);
+    assert_eq!(healed["certificates"][0]["state"], "active");
+    assert_eq!(
+        associations(&rig)[A],
+        (id.as_str().unwrap().to_owned(), json!(true))
+    );
+    assert_eq!(
+        answer["Data"]["ActiveSerial"],
+        done["certificates"][0]["serial"]
+    );
+    rig.finish_without(&keys_in(&done)).await;
+}

@@ -148,6 +148,17 @@ impl Rig {
         serde_json::from_str(out.secret_string().unwrap()).unwrap()
     }
 
+    /// A new AWSCURRENT version of the CA secret (a test's "what a lost answer left").
+    pub async fn put_ca_secret(&self, value: &Value) {
+        secrets_client(&self.moto.endpoint)
+            .put_secret_value()
+            .secret_id(&self.ca_arn)
+            .secret_string(value.to_string())
+            .send()
+            .await
+            .expect("put the CA secret on moto");
+    }
+
     /// A new secret on moto; its ARN.
     pub async fn create_secret(&self, name: &str, value: &str) -> String {
         create_secret(&self.moto.endpoint, name, value).await
