@@ -17,17 +17,23 @@ pub enum Permission {
     TransformRulesRead,
     /// Zone / Transform Rules / Edit
     TransformRulesEdit,
+    /// Zone / SSL and Certificates / Read (the schema's `#ssl:read`)
+    SslRead,
+    /// Zone / SSL and Certificates / Edit (the schema's `#ssl:edit`)
+    SslEdit,
 }
 
 impl Permission {
     /// Every permission: a token for everything oac-kit does.
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 8] = [
         Permission::DnsRead,
         Permission::DnsEdit,
         Permission::ZoneSettingsRead,
         Permission::ZoneSettingsEdit,
         Permission::TransformRulesRead,
         Permission::TransformRulesEdit,
+        Permission::SslRead,
+        Permission::SslEdit,
     ];
 
     /// `dns:read`, `dns:edit`, `zone_settings:read`, ... (the stand-in's command line).
@@ -44,6 +50,8 @@ impl Permission {
             Permission::ZoneSettingsEdit => "zone_settings:edit",
             Permission::TransformRulesRead => "transform_rules:read",
             Permission::TransformRulesEdit => "transform_rules:edit",
+            Permission::SslRead => "ssl:read",
+            Permission::SslEdit => "ssl:edit",
         }
     }
 
@@ -55,6 +63,7 @@ impl Permission {
                 (DnsRead, DnsEdit)
                     | (ZoneSettingsRead, ZoneSettingsEdit)
                     | (TransformRulesRead, TransformRulesEdit)
+                    | (SslRead, SslEdit)
             )
     }
 }

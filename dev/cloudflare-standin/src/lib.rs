@@ -16,6 +16,7 @@
 //!
 //! The binary `cloudflare-standin` serves it on loopback (`--help`).
 
+pub mod aop;
 pub mod auth;
 pub mod reply;
 pub mod routes;
@@ -87,6 +88,28 @@ impl CloudflareStandIn {
     /// Runs `f` on the zone (to seed records or the user's own rules).
     pub fn with_zone<R>(&self, f: impl FnOnce(&mut Zone) -> R) -> R {
         f(&mut self.lock().zone)
+    }
+
+    /// The hostname client certificates (Authenticated Origin Pulls) as Cloudflare describes
+    /// them, each with the private key it was uploaded with (Cloudflare never answers it).
+    pub fn aop_certificates(&self) -> Vec<(Value, String)> {
+        self.with_zone(|zone| {
+            zone.aop_certificates
+                .iter()
+                .map(|c| {
+                    let id = c["id"].as_str().unwrap_or_default();
+                    (
+                        c.clone(),
+                        zone.aop_private_key(id).unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// Each hostname's association (`cert_id`, `enabled`, `status`), by hostname.
+    pub fn aop_hostnames(&self) -> std::collections::BTreeMap<String, Value> {
+        self.with_zone(|zone| zone.aop_hostnames.clone())
     }
 
     /// Answers the next `count` requests with `status` (429 or 5xx), with `Retry-After` if given.

@@ -1,12 +1,14 @@
 //! `cloudflare-standin --zone-id ID [--zone-name NAME] --token TOKEN=PERMS... [--port N]`: the
 //! Cloudflare v4 stand-in on 127.0.0.1; prints `BASE http://127.0.0.1:<port>/client/v4` once
 //! listening. PERMS: `all`, or a comma-separated list of `dns:read`, `dns:edit`,
-//! `zone_settings:read`, `zone_settings:edit`, `transform_rules:read`, `transform_rules:edit`.
+//! `zone_settings:read`, `zone_settings:edit`, `transform_rules:read`, `transform_rules:edit`,
+//! `ssl:read`, `ssl:edit`.
 
 use clap::Parser;
 use cloudflare_standin::{CloudflareStandIn, Permission, Tokens, Zone};
 
-/// The Cloudflare v4 API stand-in (DNS records, ssl setting, late-transform rules).
+/// The Cloudflare v4 API stand-in (DNS records, ssl setting, late-transform rules, per-hostname
+/// Authenticated Origin Pulls).
 #[derive(Parser)]
 struct Args {
     /// The zone id served (32 lowercase hex characters).

@@ -4,7 +4,7 @@
 use crate::auth::Permission;
 
 /// The operations served, by Cloudflare's operationId (the keys of `request-shapes.json`).
-pub const OPERATION_IDS: [&str; 11] = [
+pub const OPERATION_IDS: [&str; 17] = [
     "dns-records-for-a-zone-list-dns-records",
     "dns-records-for-a-zone-create-dns-record",
     "dns-records-for-a-zone-patch-dns-record",
@@ -16,7 +16,16 @@ pub const OPERATION_IDS: [&str; 11] = [
     "createZoneRulesetRule",
     "updateZoneRulesetRule",
     "deleteZoneRulesetRule",
+    "per-hostname-authenticated-origin-pull-list-certificates",
+    "per-hostname-authenticated-origin-pull-upload-a-hostname-client-certificate",
+    "per-hostname-authenticated-origin-pull-get-the-hostname-client-certificate",
+    "per-hostname-authenticated-origin-pull-delete-hostname-client-certificate",
+    "per-hostname-authenticated-origin-pull-enable-or-disable-a-hostname-for-client-authentication",
+    "per-hostname-authenticated-origin-pull-get-the-hostname-status-for-client-authentication",
 ];
+
+/// The path segment of Authenticated Origin Pulls.
+const AOP: &str = "origin_tls_client_auth";
 
 /// A request, routed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +52,18 @@ pub enum Route {
     PatchRule(String, String),
     /// `DELETE /zones/{zone}/rulesets/{ruleset}/rules/{rule}`
     DeleteRule(String, String),
+    /// `GET /zones/{zone}/origin_tls_client_auth/hostnames/certificates`
+    ListAopCertificates,
+    /// `POST /zones/{zone}/origin_tls_client_auth/hostnames/certificates`
+    UploadAopCertificate,
+    /// `GET /zones/{zone}/origin_tls_client_auth/hostnames/certificates/{id}`
+    GetAopCertificate(String),
+    /// `DELETE /zones/{zone}/origin_tls_client_auth/hostnames/certificates/{id}`
+    DeleteAopCertificate(String),
+    /// `PUT /zones/{zone}/origin_tls_client_auth/hostnames`
+    PutAopHostnames,
+    /// `GET /zones/{zone}/origin_tls_client_auth/hostnames/{hostname}`
+    GetAopHostname(String),
 }
 
 impl Route {
@@ -68,6 +89,14 @@ impl Route {
             ("POST", ["rulesets", set, "rules"]) => Route::CreateRule(own(set)),
             ("PATCH", ["rulesets", set, "rules", rule]) => Route::PatchRule(own(set), own(rule)),
             ("DELETE", ["rulesets", set, "rules", rule]) => Route::DeleteRule(own(set), own(rule)),
+            ("GET", [AOP, "hostnames", "certificates"]) => Route::ListAopCertificates,
+            ("POST", [AOP, "hostnames", "certificates"]) => Route::UploadAopCertificate,
+            ("GET", [AOP, "hostnames", "certificates", id]) => Route::GetAopCertificate(own(id)),
+            ("DELETE", [AOP, "hostnames", "certificates", id]) => {
+                Route::DeleteAopCertificate(own(id))
+            }
+            ("PUT", [AOP, "hostnames"]) => Route::PutAopHostnames,
+            ("GET", [AOP, "hostnames", host]) => Route::GetAopHostname(own(host)),
             _ => return None,
         };
         Some(((*zone).to_owned(), route))
@@ -87,6 +116,12 @@ impl Route {
             Route::CreateRule(_) => 8,
             Route::PatchRule(..) => 9,
             Route::DeleteRule(..) => 10,
+            Route::ListAopCertificates => 11,
+            Route::UploadAopCertificate => 12,
+            Route::GetAopCertificate(_) => 13,
+            Route::DeleteAopCertificate(_) => 14,
+            Route::PutAopHostnames => 15,
+            Route::GetAopHostname(_) => 16,
         };
         OPERATION_IDS[index]
     }
@@ -99,6 +134,12 @@ impl Route {
             Route::GetSsl => Permission::ZoneSettingsRead,
             Route::PatchSsl => Permission::ZoneSettingsEdit,
             Route::GetEntrypoint(_) => Permission::TransformRulesRead,
+            Route::ListAopCertificates | Route::GetAopCertificate(_) | Route::GetAopHostname(_) => {
+                Permission::SslRead
+            }
+            Route::UploadAopCertificate
+            | Route::DeleteAopCertificate(_)
+            | Route::PutAopHostnames => Permission::SslEdit,
             _ => Permission::TransformRulesEdit,
         }
     }
@@ -132,6 +173,22 @@ mod tests {
                 Some((z.to_owned(), route))
             );
         }
+        assert_eq!(
+            Route::parse(
+                "GET",
+                &format!("{z}/origin_tls_client_auth/hostnames/certificates")
+            ),
+            Some((z.to_owned(), Route::ListAopCertificates))
+        );
+        assert_eq!(
+            Route::parse(
+                "GET",
+                &format!("{z}/origin_tls_client_auth/hostnames/a.example.com")
+            ),
+            Some((z.to_owned(), Route::GetAopHostname("a.example.com".into())))
+        );
+        assert_eq!(Route::ListAopCertificates.permission(), Permission::SslRead);
+        assert_eq!(Route::PutAopHostnames.permission(), Permission::SslEdit);
         assert_eq!(Route::parse("PUT", &format!("{z}/dns_records")), None);
         assert_eq!(
             Route::parse("GET", &format!("{z}/settings/ssl/extra")),

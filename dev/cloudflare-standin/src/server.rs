@@ -179,5 +179,11 @@ fn route(
         Route::CreateRule(set) => zone.create_rule(&set, &json),
         Route::PatchRule(set, rule) => zone.patch_rule(&set, &rule, &json),
         Route::DeleteRule(set, rule) => zone.delete_rule(&set, &rule),
+        Route::ListAopCertificates => zone.list_aop_certificates(),
+        Route::UploadAopCertificate => zone.upload_aop_certificate(&json),
+        Route::GetAopCertificate(id) => zone.get_aop_certificate(&id),
+        Route::DeleteAopCertificate(id) => zone.delete_aop_certificate(&id),
+        Route::PutAopHostnames => zone.put_aop_hostnames(&json),
+        Route::GetAopHostname(hostname) => zone.get_aop_hostname(&hostname),
     }
 }

@@ -3,7 +3,7 @@
 //! (see the README for how). Pure.
 //!
 //! The shape vocabulary is small: `type` (`object`, `string`, `boolean`, `number`, `array`),
-//! `enum`, `min_length`, `max_length`, `format` (`hex32`, `hex32-or-empty`), `ranges`
+//! `enum`, `nullable` (`null` passes too), `min_length`, `max_length`, `format` (`hex32`, `hex32-or-empty`), `ranges`
 //! (inclusive `[min, max]` pairs, `null` for unbounded), `required`, `properties` (anything else
 //! is refused unless `additional_properties` gives its shape), `min_properties`,
 //! `max_properties`, `items`, `one_of` (exactly one must match). `pointer` and `note` are
@@ -56,6 +56,9 @@ pub fn check(shape: &Value, value: &Value, at: &str) -> Result<(), String> {
                 "{at}: matches {matching} of the allowed forms, not exactly one"
             ))
         };
+    }
+    if value.is_null() && shape.get("nullable") == Some(&Value::Bool(true)) {
+        return Ok(());
     }
     let kind = shape.get("type").and_then(Value::as_str).unwrap_or("any");
     match (kind, value) {

@@ -115,3 +115,52 @@ fn shape_breaking_bodies_are_refused() {
     assert!(check_body("zone-settings-change-ssl-setting", b"not json").is_err());
     assert!(check_body("zone-settings-change-ssl-setting", b"").is_err());
 }
+
+const UPLOAD: &str = "per-hostname-authenticated-origin-pull-upload-a-hostname-client-certificate";
+const HOSTNAMES: &str =
+    "per-hostname-authenticated-origin-pull-enable-or-disable-a-hostname-for-client-authentication";
+
+#[test]
+fn origin_pull_bodies_pass_and_off_shape_ones_are_refused() {
+    let upload = json!({"certificate": "-----BEGIN CERTIFICATE-----", "private_key": "-----BEGIN PRIVATE KEY-----"});
+    check_body(UPLOAD, &body(upload.clone())).unwrap();
+    for enabled in [json!(true), json!(false), Value::Null] {
+        let config =
+            json!({"config": [{"hostname": "a.example.com", "cert_id": "c1", "enabled": enabled}]});
+        check_body(HOSTNAMES, &body(config)).unwrap();
+    }
+    check_body(
+        "per-hostname-authenticated-origin-pull-delete-hostname-client-certificate",
+        b"",
+    )
+    .unwrap();
+    let mut bad = Vec::new();
+    let mut u = upload.clone();
+    u.as_object_mut().unwrap().remove("private_key");
+    bad.push((UPLOAD, u));
+    let mut u = upload.clone();
+    u["type"] = json!("per-hostname");
+    bad.push((UPLOAD, u));
+    let mut u = upload;
+    u["certificate"] = json!("");
+    bad.push((UPLOAD, u));
+    bad.push((
+        HOSTNAMES,
+        json!({"config": [{"hostname": "a.example.com", "cert_id": "c1", "enabled": "yes"}]}),
+    ));
+    bad.push((
+        HOSTNAMES,
+        json!({"config": [{"hostname": "a.example.com", "enabled": true}]}),
+    ));
+    bad.push((
+        HOSTNAMES,
+        json!({"config": [{"hostname": "a.example.com", "cert_id": "c".repeat(37)}]}),
+    ));
+    bad.push((HOSTNAMES, json!({"hostnames": []})));
+    for (op, b) in bad {
+        assert!(
+            check_body(op, &body(b.clone())).is_err(),
+            "{op} accepted {b}"
+        );
+    }
+}

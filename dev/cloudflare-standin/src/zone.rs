@@ -1,5 +1,7 @@
 //! The in-memory zone: DNS records, the `ssl` setting, the late-transform entry point with its
-//! rules. Pure: requests come in as parsed JSON, answers go out as envelopes.
+//! rules, and per-hostname Authenticated Origin Pulls ([`crate::aop`]). Pure: requests come in as parsed JSON, answers go out as envelopes.
+
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
@@ -21,6 +23,12 @@ pub struct Zone {
     pub ssl: String,
     /// Entry point rulesets by phase (at most the late-transform one is used).
     pub entrypoints: Map<String, Value>,
+    /// Hostname client certificates (Authenticated Origin Pulls), as Cloudflare describes them.
+    pub aop_certificates: Vec<Value>,
+    /// Their private keys by certificate id (never answered).
+    pub(crate) aop_keys: BTreeMap<String, String>,
+    /// Hostname associations by hostname (`hostname`, `cert_id`, `enabled`, `status`).
+    pub aop_hostnames: BTreeMap<String, Value>,
     next_id: u64,
 }
 
@@ -33,6 +41,9 @@ impl Zone {
             records: vec![],
             ssl: "full".to_owned(),
             entrypoints: Map::new(),
+            aop_certificates: vec![],
+            aop_keys: BTreeMap::new(),
+            aop_hostnames: BTreeMap::new(),
             next_id: 1,
         }
     }
@@ -43,9 +54,10 @@ impl Zone {
         format!("{:032x}", 0xc0ffee_u128 << 64 | u128::from(self.next_id))
     }
 
-    /// The state as JSON (tests' dump).
+    /// The state as JSON (tests' dump; no private key).
     pub fn dump(&self) -> Value {
-        json!({"id": self.id, "name": self.name, "records": self.records, "ssl": self.ssl, "entrypoints": self.entrypoints})
+        json!({"id": self.id, "name": self.name, "records": self.records, "ssl": self.ssl, "entrypoints": self.entrypoints,
+               "aop_certificates": self.aop_certificates, "aop_hostnames": self.aop_hostnames})
     }
 
     /// `GET dns_records?name=&page=&per_page=`

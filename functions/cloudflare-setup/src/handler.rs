@@ -1,12 +1,14 @@
-//! The two phases: parse the event, dispatch by kind, answer in the provider framework's shape.
-//! One JSON log line per event (phase, request type, kind, physical id, outcome, reason), never
-//! a secret.
+//! The three phases: parse the event, dispatch by kind, answer in the provider framework's shape
+//! (`renew`: the scheduled renewal of Kind OriginPullCertificate, whose event is its properties).
+//! One JSON log line per event (phase, request type, kind, physical id, renewal step, outcome,
+//! reason), never a secret.
 
 use serde_json::{Value, json};
 
+use crate::clock::Clock;
 use crate::event::{Event, IsCompleteAnswer, OnEventAnswer, RequestType};
 use crate::props::{self, Props};
-use crate::{certificate, zone};
+use crate::{certificate, origin_pull, origin_pull_renew, zone};
 
 /// `CR_PHASE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,16 +17,19 @@ pub enum Phase {
     OnEvent,
     /// The provider's isComplete handler.
     IsComplete,
+    /// The scheduled renewal of Kind OriginPullCertificate (the event is its properties).
+    Renew,
 }
 
 impl Phase {
-    /// `on-event` | `is-complete`.
+    /// `on-event` | `is-complete` | `renew`.
     pub fn parse(value: &str) -> Result<Self, String> {
         match value {
             "on-event" => Ok(Self::OnEvent),
             "is-complete" => Ok(Self::IsComplete),
+            "renew" => Ok(Self::Renew),
             other => Err(format!(
-                "CR_PHASE {other:?}: \"on-event\" or \"is-complete\""
+                "CR_PHASE {other:?}: \"on-event\", \"is-complete\" or \"renew\""
             )),
         }
     }
@@ -39,10 +44,19 @@ pub struct Env {
     pub acm: aws_sdk_acm::Client,
     /// Secrets Manager.
     pub secrets: aws_sdk_secretsmanager::Client,
+    /// The SDK configuration (a KeyValueStore client is made per event, for its ARN).
+    pub sdk_config: aws_config::SdkConfig,
+    /// `KVS_ENDPOINT` (tests only: `http://` to loopback).
+    pub kvs_endpoint: Option<String>,
+    /// The time (`CR_TEST_NOW_FILE` in tests).
+    pub clock: Clock,
 }
 
 /// One event of `phase`: the answer (JSON) or the failure reason.
 pub async fn handle(env: &Env, phase: Phase, event: Value) -> Result<Value, String> {
+    if phase == Phase::Renew {
+        return renew(env, event).await;
+    }
     let parsed: Result<(Event, Props), String> = serde_json::from_value::<Event>(event)
         .map_err(|e| format!("not a CloudFormation custom resource event: {e}"))
         .and_then(|ev| props::parse(&ev.resource_properties).map(|p| (ev, p)));
@@ -53,10 +67,7 @@ pub async fn handle(env: &Env, phase: Phase, event: Value) -> Result<Value, Stri
             return Err(reason);
         }
     };
-    let kind = match props {
-        Props::Certificate(_) => "Certificate",
-        Props::Zone(_) => "Zone",
-    };
+    let kind = kind(&props);
     let answer = match (phase, props) {
         (Phase::OnEvent, Props::Certificate(p)) => certificate::on_event(env, &event, &p)
             .await
@@ -67,10 +78,20 @@ pub async fn handle(env: &Env, phase: Phase, event: Value) -> Result<Value, Stri
         (Phase::IsComplete, Props::Certificate(p)) => certificate::is_complete(env, &event, &p)
             .await
             .map(is_complete_json),
-        (Phase::IsComplete, Props::Zone(_)) => Ok(is_complete_json(IsCompleteAnswer {
-            is_complete: true,
-            data: serde_json::Map::new(),
-        })),
+        (Phase::OnEvent, Props::OriginPull(p)) => match env.clock.now() {
+            // Boxed: the kind's future is deep (its nesting overflows the layout query).
+            Ok(now) => Box::pin(origin_pull::on_event(env, &event, &p, now))
+                .await
+                .map(on_event_json),
+            Err(e) => Err(e),
+        },
+        (Phase::IsComplete, Props::Zone(_) | Props::OriginPull(_)) => {
+            Ok(is_complete_json(IsCompleteAnswer {
+                is_complete: true,
+                data: serde_json::Map::new(),
+            }))
+        }
+        (Phase::Renew, _) => Err("renew events are handled apart".to_owned()),
     };
     log(
         phase,
@@ -80,6 +101,41 @@ pub async fn handle(env: &Env, phase: Phase, event: Value) -> Result<Value, Stri
         &answer,
     );
     answer
+}
+
+/// `CR_PHASE=renew`: the event is Kind OriginPullCertificate's properties.
+async fn renew(env: &Env, event: Value) -> Result<Value, String> {
+    let mut physical = None;
+    let answer = match props::parse(&event) {
+        Ok(Props::OriginPull(p)) => {
+            physical = Some(p.physical_id());
+            match env.clock.now() {
+                Ok(now) => Box::pin(origin_pull_renew::renew(env, &p, now)).await,
+                Err(e) => Err(e),
+            }
+        }
+        Ok(other) => Err(format!(
+            "renew is for Kind OriginPullCertificate, not {}",
+            kind(&other)
+        )),
+        Err(reason) => Err(reason),
+    };
+    log(
+        Phase::Renew,
+        None,
+        "OriginPullCertificate",
+        physical.as_deref(),
+        &answer,
+    );
+    answer
+}
+
+fn kind(props: &Props) -> &'static str {
+    match props {
+        Props::Certificate(_) => "Certificate",
+        Props::Zone(_) => "Zone",
+        Props::OriginPull(_) => "OriginPullCertificate",
+    }
 }
 
 fn on_event_json(answer: OnEventAnswer) -> Value {
@@ -103,6 +159,7 @@ fn log(
         "kind": kind,
         "physical_resource_id": answer.as_ref().ok().and_then(|a| a.get("PhysicalResourceId")).and_then(Value::as_str).or(physical),
         "is_complete": answer.as_ref().ok().and_then(|a| a.get("IsComplete")),
+        "step": answer.as_ref().ok().and_then(|a| a.get("Step")),
         "outcome": if answer.is_ok() { "ok" } else { "failed" },
         "reason": answer.as_ref().err(),
     });

@@ -14,6 +14,15 @@ async fn main() -> Result<(), Error> {
             .unwrap_or_else(|_| cloudflare_api::DEFAULT_API_BASE.to_owned()),
         acm: cloudflare_setup::acm::client(&sdk_config),
         secrets: aws_sdk_secretsmanager::Client::new(&sdk_config),
+        kvs_endpoint: match std::env::var("KVS_ENDPOINT").ok().filter(|v| !v.is_empty()) {
+            Some(url) => Some(
+                cloudfront_kvs::checked_test_endpoint(&url)
+                    .map_err(|e| format!("KVS_ENDPOINT: {e}"))?,
+            ),
+            None => None,
+        },
+        clock: cloudflare_setup::clock::Clock::from_env(),
+        sdk_config,
     };
     let env = &env;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

@@ -1,5 +1,6 @@
-//! `ResourceProperties`, checked: unknown or missing properties, a bad zone id, hostname, ARN,
-//! header name or rule ref are refused with a message naming the property (none is secret).
+//! `ResourceProperties`, checked: unknown or missing properties, a property of another kind, a
+//! bad zone id, hostname, ARN, header name or rule ref are refused with a message naming the
+//! property (none is secret). Kind OriginPullCertificate's own: [`crate::origin_pull_props`].
 
 use cloudflare_api::ZoneId;
 use cloudflare_api::ids::{check_hostname, check_rule_ref};
@@ -7,13 +8,17 @@ use ip_filter_core::origin_secret::check_header_name;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The properties of one of the two kinds.
+use crate::origin_pull_props::{self, OriginPullProps};
+
+/// The properties of one of the three kinds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Props {
     /// `Kind: Certificate`.
     Certificate(CertificateProps),
     /// `Kind: Zone`.
     Zone(ZoneProps),
+    /// `Kind: OriginPullCertificate`.
+    OriginPull(OriginPullProps),
 }
 
 /// `Kind: Certificate`.
@@ -68,9 +73,10 @@ impl ZoneProps {
     }
 }
 
+/// Every property of every kind (each kind refuses the others').
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-struct Raw {
+pub(crate) struct Raw {
     #[serde(default)]
     service_token: Option<String>,
     kind: String,
@@ -82,6 +88,45 @@ struct Raw {
     origin_secret_header: Option<String>,
     ssl_mode: Option<String>,
     rule_ref: Option<String>,
+    pub(crate) ca_secret_arn: Option<String>,
+    pub(crate) kvs_arn: Option<String>,
+    pub(crate) client_validity_days: Option<Value>,
+    pub(crate) renew_before_days: Option<Value>,
+    #[serde(rename = "Ref")]
+    pub(crate) r#ref: Option<String>,
+}
+
+impl Raw {
+    /// The first property present that belongs to another kind than `kind`.
+    fn foreign(&self, kind: &str) -> Option<&'static str> {
+        let zone = [
+            (
+                "DistributionDomainName",
+                self.distribution_domain_name.is_some(),
+            ),
+            ("OriginSecretArn", self.origin_secret_arn.is_some()),
+            ("OriginSecretHeader", self.origin_secret_header.is_some()),
+            ("SslMode", self.ssl_mode.is_some()),
+            ("RuleRef", self.rule_ref.is_some()),
+        ];
+        let origin_pull = [
+            ("CaSecretArn", self.ca_secret_arn.is_some()),
+            ("KvsArn", self.kvs_arn.is_some()),
+            ("ClientValidityDays", self.client_validity_days.is_some()),
+            ("RenewBeforeDays", self.renew_before_days.is_some()),
+            ("Ref", self.r#ref.is_some()),
+        ];
+        let others: Vec<(&'static str, bool)> = match kind {
+            "Zone" => origin_pull.to_vec(),
+            "OriginPullCertificate" => zone.to_vec(),
+            "Certificate" => zone.iter().chain(&origin_pull).copied().collect(),
+            _ => vec![],
+        };
+        others
+            .into_iter()
+            .find(|(_, present)| *present)
+            .map(|(name, _)| name)
+    }
 }
 
 /// Parses and checks `ResourceProperties`.
@@ -89,36 +134,22 @@ pub fn parse(value: &Value) -> Result<Props, String> {
     let raw: Raw =
         serde_json::from_value(value.clone()).map_err(|e| format!("ResourceProperties: {e}"))?;
     let _ = raw.service_token;
+    if let Some(name) = raw.foreign(&raw.kind) {
+        return Err(format!("{name} is not a property of Kind {:?}", raw.kind));
+    }
     let zone_id =
-        ZoneId::parse(&need(raw.zone_id, "ZoneId")?).map_err(|e| format!("ZoneId: {e}"))?;
-    let hostnames = hostnames(need(raw.hostnames, "Hostnames")?)?;
+        ZoneId::parse(&need(raw.zone_id.clone(), "ZoneId")?).map_err(|e| format!("ZoneId: {e}"))?;
+    let hostnames = hostnames(need(raw.hostnames.clone(), "Hostnames")?)?;
     let api_token_secret_arn = secret_arn(
-        need(raw.api_token_secret_arn, "ApiTokenSecretArn")?,
+        need(raw.api_token_secret_arn.clone(), "ApiTokenSecretArn")?,
         "ApiTokenSecretArn",
     )?;
     match raw.kind.as_str() {
-        "Certificate" => {
-            let zone_only = [
-                (
-                    "DistributionDomainName",
-                    raw.distribution_domain_name.is_some(),
-                ),
-                ("OriginSecretArn", raw.origin_secret_arn.is_some()),
-                ("OriginSecretHeader", raw.origin_secret_header.is_some()),
-                ("SslMode", raw.ssl_mode.is_some()),
-                ("RuleRef", raw.rule_ref.is_some()),
-            ];
-            if let Some((name, _)) = zone_only.iter().find(|(_, present)| *present) {
-                return Err(format!(
-                    "{name} is a property of Kind Zone, not Certificate"
-                ));
-            }
-            Ok(Props::Certificate(CertificateProps {
-                zone_id,
-                hostnames,
-                api_token_secret_arn,
-            }))
-        }
+        "Certificate" => Ok(Props::Certificate(CertificateProps {
+            zone_id,
+            hostnames,
+            api_token_secret_arn,
+        })),
         "Zone" => {
             let distribution_domain_name =
                 need(raw.distribution_domain_name, "DistributionDomainName")?;
@@ -152,11 +183,17 @@ pub fn parse(value: &Value) -> Result<Props, String> {
                 rule_ref,
             }))
         }
-        other => Err(format!("Kind {other:?}: \"Certificate\" or \"Zone\"")),
+        "OriginPullCertificate" => {
+            origin_pull_props::parse(&raw, zone_id, hostnames, api_token_secret_arn)
+                .map(Props::OriginPull)
+        }
+        other => Err(format!(
+            "Kind {other:?}: \"Certificate\", \"Zone\" or \"OriginPullCertificate\""
+        )),
     }
 }
 
-fn need<T>(value: Option<T>, name: &str) -> Result<T, String> {
+pub(crate) fn need<T>(value: Option<T>, name: &str) -> Result<T, String> {
     value.ok_or_else(|| format!("the property {name} is missing"))
 }
 
@@ -175,7 +212,7 @@ fn hostnames(names: Value) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-fn secret_arn(arn: String, name: &str) -> Result<String, String> {
+pub(crate) fn secret_arn(arn: String, name: &str) -> Result<String, String> {
     if arn.starts_with("arn:") && arn.contains(":secretsmanager:") && arn.contains(":secret:") {
         Ok(arn)
     } else {

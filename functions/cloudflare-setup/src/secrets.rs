@@ -1,5 +1,6 @@
-//! Secrets Manager reads: the Cloudflare token, and the origin secret (AWSPENDING's while a
-//! rotation is pending, else AWSCURRENT's). No error quotes a SecretString.
+//! Secrets Manager: the Cloudflare token, the origin secret (AWSPENDING's while a rotation is
+//! pending, else AWSCURRENT's), and the CA's secret (read and written whole). No error quotes a
+//! SecretString.
 
 use aws_sdk_secretsmanager as sdk;
 use aws_sdk_secretsmanager::error::{DisplayErrorContext, ProvideErrorMetadata};
@@ -24,9 +25,30 @@ pub async fn origin_secret_string(client: &sdk::Client, arn: &str) -> Result<Str
     if let Some(pending) = read(client, arn, Some("AWSPENDING")).await? {
         return Ok(pending);
     }
+    current_string(client, arn).await
+}
+
+/// The SecretString of `arn` (AWSCURRENT).
+pub async fn current_string(client: &sdk::Client, arn: &str) -> Result<String, String> {
     read(client, arn, None)
         .await?
         .ok_or_else(|| format!("the secret {arn} has no AWSCURRENT version"))
+}
+
+/// A new AWSCURRENT version of `arn` with `secret_string`.
+pub async fn put_string(
+    client: &sdk::Client,
+    arn: &str,
+    secret_string: String,
+) -> Result<(), String> {
+    client
+        .put_secret_value()
+        .secret_id(arn)
+        .secret_string(secret_string)
+        .send()
+        .await
+        .map(drop)
+        .map_err(|e| format!("PutSecretValue {arn}: {}", DisplayErrorContext(&e)))
 }
 
 /// The SecretString of `arn` at `stage` (default AWSCURRENT); `None` if no version has it.

@@ -1,12 +1,18 @@
 //! The rig of the cloudflare-setup tests: the Cloudflare stand-in (in process), moto (Secrets
-//! Manager and ACM), and the real `cloudflare-setup` binary twice, as the provider framework runs
-//! it (`CR_PHASE=on-event` and `is-complete`), each behind its own emulated Runtime API with its
-//! stdout (the log lines) collected.
+//! Manager and ACM), the KVS stand-in (the Connection Function's store, every request's SigV4a
+//! signature verified), and the real `cloudflare-setup` binary three times, as the provider
+//! framework and the renewal schedule run it (`CR_PHASE=on-event`, `is-complete`, `renew`), each
+//! behind its own emulated Runtime API with its stdout (the log lines) collected. The functions'
+//! clock is a file the test writes (`CR_TEST_NOW_FILE`).
+
+// Each test file uses part of the rig.
+#![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cloudflare_standin::{CloudflareStandIn, Permission, Tokens, Zone};
+use kvs_standin::KvsStandIn;
 use oac_dev::runtime_api::{FunctionProcess, InvokeError, RuntimeApi};
 use serde_json::{Value, json};
 use test_support::cargo_bin::cargo_bin;
@@ -25,6 +31,13 @@ pub const RULE_REF: &str = "oac-kit-origin-secret-e2e";
 pub const DIST: &str = "d111111abcdef8.cloudfront.net";
 /// The late-transform phase.
 pub const PHASE: &str = "http_request_late_transform";
+/// The Connection Function's store.
+pub const KVS_ARN: &str =
+    "arn:aws:cloudfront::123456789012:key-value-store/7c1d2e3f-1111-2222-3333-444455556666";
+/// The functions' clock when a rig starts.
+pub const START: &str = "2027-01-01T00:00:00Z";
+const ACCESS_KEY: &str = "AKIDMOTOTEST";
+const SECRET_KEY: &str = "moto-secret";
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Function {
@@ -43,8 +56,14 @@ pub struct Rig {
     pub token_arn: String,
     /// The origin secret's ARN.
     pub origin_arn: String,
+    /// The CA secret's ARN (created `{}`, as CDK does).
+    pub ca_arn: String,
+    /// The Connection Function's store.
+    pub kvs: KvsStandIn,
+    clock: tempfile::TempDir,
     on_event: Function,
     is_complete: Function,
+    renew: Function,
     logs: Arc<Mutex<Vec<String>>>,
     errors: Vec<String>,
 }
@@ -61,17 +80,32 @@ impl Rig {
         let token_arn = create_secret(&moto.endpoint, "oac-kit/cloudflare-token", TOKEN).await;
         let origin = format!(r#"{{"current":"{SECRET}"}}"#);
         let origin_arn = create_secret(&moto.endpoint, "oac-kit/origin-secret", &origin).await;
+        let ca_arn = create_secret(&moto.endpoint, "oac-kit/origin-pull-ca", "{}").await;
+        let kvs = KvsStandIn::start(KVS_ARN, None).await.unwrap();
+        kvs.require_signature_by(ACCESS_KEY, SECRET_KEY);
+        let clock = tempfile::tempdir().unwrap();
+        std::fs::write(clock.path().join("now"), START).unwrap();
         let logs = Arc::new(Mutex::new(Vec::new()));
-        let base = cf.base_url();
-        let on_event = spawn("on-event", &base, &moto.endpoint, logs.clone()).await;
-        let is_complete = spawn("is-complete", &base, &moto.endpoint, logs.clone()).await;
+        let ends = Ends {
+            cloudflare: cf.base_url(),
+            moto: moto.endpoint.clone(),
+            kvs: kvs.endpoint(),
+            clock: clock.path().join("now").to_string_lossy().into_owned(),
+        };
+        let on_event = spawn("on-event", &ends, logs.clone()).await;
+        let is_complete = spawn("is-complete", &ends, logs.clone()).await;
+        let renew = spawn("renew", &ends, logs.clone()).await;
         Self {
             cf,
             moto,
             token_arn,
             origin_arn,
+            ca_arn,
+            kvs,
+            clock,
             on_event,
             is_complete,
+            renew,
             logs,
             errors: vec![],
         }
@@ -89,6 +123,45 @@ impl Rig {
         let answer = invoke(&self.is_complete.api, event).await;
         self.errors.extend(answer.as_ref().err().cloned());
         answer
+    }
+
+    /// The scheduled renewal with `props` as its event: the answer, or the failure reason.
+    pub async fn renew(&mut self, props: &Value) -> Result<Value, String> {
+        let answer = invoke(&self.renew.api, props).await;
+        self.errors.extend(answer.as_ref().err().cloned());
+        answer
+    }
+
+    /// Sets the functions' clock (RFC 3339).
+    pub fn set_now(&self, now: &str) {
+        std::fs::write(self.clock.path().join("now"), now).unwrap();
+    }
+
+    /// The CA secret's SecretString, parsed.
+    pub async fn ca_secret(&self) -> Value {
+        let out = secrets_client(&self.moto.endpoint)
+            .get_secret_value()
+            .secret_id(&self.ca_arn)
+            .send()
+            .await
+            .expect("read the CA secret on moto");
+        serde_json::from_str(out.secret_string().unwrap()).unwrap()
+    }
+
+    /// A new AWSCURRENT version of the CA secret (a test's "what a lost answer left").
+    pub async fn put_ca_secret(&self, value: &Value) {
+        secrets_client(&self.moto.endpoint)
+            .put_secret_value()
+            .secret_id(&self.ca_arn)
+            .secret_string(value.to_string())
+            .send()
+            .await
+            .expect("put the CA secret on moto");
+    }
+
+    /// A new secret on moto; its ARN.
+    pub async fn create_secret(&self, name: &str, value: &str) -> String {
+        create_secret(&self.moto.endpoint, name, value).await
     }
 
     /// A new version of the origin secret with `stage` (AWSCURRENT or AWSPENDING).
@@ -145,7 +218,13 @@ impl Rig {
     /// Stops both functions and checks no log line and no failure reason held the token or the
     /// secret; returns the log lines.
     pub async fn finish(self) -> Vec<String> {
-        for mut f in [self.on_event, self.is_complete] {
+        self.finish_without(&[]).await
+    }
+
+    /// [`Rig::finish`], also checking that none of `secrets` (and no PEM private key at all)
+    /// is in a log line or a failure reason.
+    pub async fn finish_without(self, secrets: &[String]) -> Vec<String> {
+        for mut f in [self.on_event, self.is_complete, self.renew] {
             f.process.stop().await;
             f.reader.await.unwrap();
         }
@@ -155,12 +234,24 @@ impl Rig {
                 !line.contains(TOKEN) && !line.contains(SECRET),
                 "a secret in: {line}"
             );
+            assert!(!line.contains("PRIVATE KEY"), "a private key in: {line}");
+            for secret in secrets {
+                assert!(!line.contains(secret.as_str()), "a secret in: {line}");
+            }
         }
         logs
     }
 }
 
-async fn spawn(phase: &str, base: &str, moto: &str, logs: Arc<Mutex<Vec<String>>>) -> Function {
+/// Where the functions reach their stand-ins, and their clock file.
+struct Ends {
+    cloudflare: String,
+    moto: String,
+    kvs: String,
+    clock: String,
+}
+
+async fn spawn(phase: &str, ends: &Ends, logs: Arc<Mutex<Vec<String>>>) -> Function {
     let api = RuntimeApi::start().await.unwrap();
     let (process, stdout) = FunctionProcess::spawn_reading_stdout(
         cargo_bin("cloudflare-setup", "cloudflare-setup"),
@@ -168,11 +259,13 @@ async fn spawn(phase: &str, base: &str, moto: &str, logs: Arc<Mutex<Vec<String>>
         &api,
         &[
             ("CR_PHASE", phase),
-            ("CLOUDFLARE_API_BASE", base),
-            ("ACM_ENDPOINT_URL", moto),
-            ("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto),
-            ("AWS_ACCESS_KEY_ID", "AKIDMOTOTEST"),
-            ("AWS_SECRET_ACCESS_KEY", "moto-secret"),
+            ("CLOUDFLARE_API_BASE", &ends.cloudflare),
+            ("ACM_ENDPOINT_URL", &ends.moto),
+            ("AWS_ENDPOINT_URL_SECRETS_MANAGER", &ends.moto),
+            ("KVS_ENDPOINT", &ends.kvs),
+            ("CR_TEST_NOW_FILE", &ends.clock),
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
             ("AWS_REGION", "eu-west-1"),
             ("AWS_EC2_METADATA_DISABLED", "true"),
         ],
@@ -266,6 +359,16 @@ pub fn cert_props(rig: &Rig, hostnames: &[&str]) -> Value {
 /// The zone's SSL mode set to `mode`.
 pub fn set_ssl(rig: &Rig, mode: &str) {
     rig.cf.with_zone(|z| z.ssl = mode.to_owned());
+}
+
+/// OriginPullCertificate properties for `hostnames`.
+pub fn origin_pull_props(rig: &Rig, hostnames: &[&str]) -> Value {
+    json!({
+        "ServiceToken": "arn:aws:lambda:eu-west-1:123456789012:function:provider",
+        "Kind": "OriginPullCertificate", "ZoneId": ZONE, "Hostnames": hostnames,
+        "ApiTokenSecretArn": rig.token_arn, "CaSecretArn": rig.ca_arn, "KvsArn": KVS_ARN,
+        "Ref": "oac-kit-mtls-e2e",
+    })
 }
 
 /// Every permission.
