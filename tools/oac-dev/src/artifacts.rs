@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::cloudfront::{connection_function, kvs};
 use crate::cloudfront::kvs_edge::EdgeKvs;
+use crate::cloudfront::{connection_function, kvs};
 use crate::config::{ChainConfig, ViewerFilter};
 use crate::edge_worker::WorkerSpec;
 

@@ -124,7 +124,11 @@ struct Args {
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// Where the generated server certificate is written (for `curl --cacert`).
-    #[arg(long, value_name = "PATH", default_value = "target/oac-dev/viewer-tls-cert.pem")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "target/oac-dev/viewer-tls-cert.pem"
+    )]
     tls_cert_out: PathBuf,
     /// A local Cloudflare side (Authenticated Origin Pulls): a plain-HTTP listener forwarding
     /// every request to the mTLS listener presenting --cloudflare-client-cert.
@@ -185,7 +189,10 @@ fn origin_secret(args: &Args) -> Result<Option<OriginSecretConfig>> {
 fn viewer_mtls_flags(args: &Args) -> Result<Option<(PathBuf, PathBuf)>> {
     let Some(trust_store) = &args.viewer_mtls_trust_store else {
         let given = [
-            ("--viewer-mtls-kvs-file", args.viewer_mtls_kvs_file.is_some()),
+            (
+                "--viewer-mtls-kvs-file",
+                args.viewer_mtls_kvs_file.is_some(),
+            ),
             (
                 "--viewer-mtls-ignore-certificate-expiry",
                 args.viewer_mtls_ignore_certificate_expiry,

@@ -36,19 +36,23 @@ struct Sidecar {
 /// edited after it): rebuild both with `cargo xtask cloudfront-function`.
 pub fn check_sidecar(function: &Path) -> Result<()> {
     let sidecar = function.with_file_name(SIDECAR);
-    let code = std::fs::read(function).with_context(|| format!("reading {}", function.display()))?;
+    let code =
+        std::fs::read(function).with_context(|| format!("reading {}", function.display()))?;
     let text = std::fs::read(&sidecar).with_context(|| {
         format!(
             "reading {} (build both with `cargo xtask cloudfront-function`)",
             sidecar.display()
         )
     })?;
-    let built: Sidecar = serde_json::from_slice(&text)
-        .with_context(|| format!("{} is not the connection function's sidecar", sidecar.display()))?;
+    let built: Sidecar = serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "{} is not the connection function's sidecar",
+            sidecar.display()
+        )
+    })?;
     let sha256 = hex::encode(Sha256::digest(&code));
     let rebuild = "rebuild it with `cargo xtask cloudfront-function`";
-    if built.kind != "connection" || !built.reads_kvs || built.kvs_key_prefix != SERIAL_KEY_PREFIX
-    {
+    if built.kind != "connection" || !built.reads_kvs || built.kvs_key_prefix != SERIAL_KEY_PREFIX {
         bail!(
             "{} is not a connection function reading serials under {SERIAL_KEY_PREFIX} (its sidecar says: kind {}, reads the KeyValueStore: {}, prefix {}): {rebuild}",
             function.display(),

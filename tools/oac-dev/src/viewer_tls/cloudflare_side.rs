@@ -95,7 +95,11 @@ pub struct CloudflareSide {
 impl CloudflareSide {
     /// Forwards to the mTLS listener at `target`, whose certificate is `server`, presenting
     /// `client` (the zone's Authenticated Origin Pulls certificate).
-    pub fn new(target: SocketAddr, server: CertificateDer<'static>, client: Identity) -> Result<Self> {
+    pub fn new(
+        target: SocketAddr,
+        server: CertificateDer<'static>,
+        client: Identity,
+    ) -> Result<Self> {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let pinned = Pinned {
             certificate: server,
@@ -184,8 +188,7 @@ fn handshake_failed(error: &(dyn std::error::Error + 'static)) -> (StatusCode, S
     while let Some(e) = next {
         chain.push(e.to_string());
         alert |= e.downcast_ref::<Error>().is_some()
-            || e
-                .downcast_ref::<std::io::Error>()
+            || e.downcast_ref::<std::io::Error>()
                 .and_then(|io| io.get_ref())
                 .is_some_and(|inner| inner.is::<Error>());
         next = e.source();

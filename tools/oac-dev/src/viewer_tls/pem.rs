@@ -93,7 +93,10 @@ mod tests {
         let path = dir.path().join("ca.pem");
         std::fs::write(&path, "not a certificate\n").unwrap();
         let e = trust_store(&path).unwrap_err();
-        assert!(format!("{e:#}").contains("holds no PEM certificate"), "{e:#}");
+        assert!(
+            format!("{e:#}").contains("holds no PEM certificate"),
+            "{e:#}"
+        );
         assert!(trust_store(&dir.path().join("missing.pem")).is_err());
     }
 

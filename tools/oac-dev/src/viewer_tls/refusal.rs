@@ -38,7 +38,10 @@ impl fmt::Display for Refusal {
             Self::Expired => f.write_str("certificate expired"),
             Self::BadCertificate(why) => write!(f, "bad certificate ({why})"),
             Self::SerialNotListed(serial) => {
-                write!(f, "serial not listed ({serial}): the Connection Function denied it")
+                write!(
+                    f,
+                    "serial not listed ({serial}): the Connection Function denied it"
+                )
             }
             Self::FunctionError(why) => write!(f, "Connection Function error ({why})"),
             Self::FunctionTimeout => f.write_str("Connection Function timeout"),
@@ -99,7 +102,10 @@ mod tests {
 
     #[test]
     fn a_function_failure_is_access_denied() {
-        assert_eq!(alert(&Refusal::FunctionTimeout), AlertDescription::AccessDenied);
+        assert_eq!(
+            alert(&Refusal::FunctionTimeout),
+            AlertDescription::AccessDenied
+        );
         assert_eq!(
             alert(&Refusal::FunctionError("threw".into())),
             AlertDescription::AccessDenied
@@ -109,7 +115,10 @@ mod tests {
     #[test]
     fn webpki_verdicts_keep_their_alerts() {
         let unknown = Error::InvalidCertificate(CertificateError::UnknownIssuer);
-        assert_eq!(Refusal::of_certificate_error(&unknown), Refusal::UnknownIssuer);
+        assert_eq!(
+            Refusal::of_certificate_error(&unknown),
+            Refusal::UnknownIssuer
+        );
         assert_eq!(alert(&Refusal::UnknownIssuer), AlertDescription::UnknownCA);
         let now = rustls_pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(9));
         let expired = Error::InvalidCertificate(CertificateError::ExpiredContext {
@@ -117,7 +126,10 @@ mod tests {
             not_after: now,
         });
         assert_eq!(Refusal::of_certificate_error(&expired), Refusal::Expired);
-        assert_eq!(alert(&Refusal::Expired), AlertDescription::CertificateExpired);
+        assert_eq!(
+            alert(&Refusal::Expired),
+            AlertDescription::CertificateExpired
+        );
     }
 
     #[test]

@@ -14,8 +14,12 @@ pub struct MalformedCertificate(&'static str);
 
 /// One DER TLV: (tag, contents, what follows).
 fn tlv(bytes: &[u8]) -> Result<(u8, &[u8], &[u8]), MalformedCertificate> {
-    let (&tag, rest) = bytes.split_first().ok_or(MalformedCertificate("truncated"))?;
-    let (&first, rest) = rest.split_first().ok_or(MalformedCertificate("truncated"))?;
+    let (&tag, rest) = bytes
+        .split_first()
+        .ok_or(MalformedCertificate("truncated"))?;
+    let (&first, rest) = rest
+        .split_first()
+        .ok_or(MalformedCertificate("truncated"))?;
     let (len, rest) = if first < 0x80 {
         (usize::from(first), rest)
     } else {

@@ -100,13 +100,12 @@ impl ConnectionVerifier {
             .verify_client_cert(end_entity, intermediates, now)
         {
             Ok(_) => Ok(false),
-            Err(Error::InvalidCertificate(CertificateError::ExpiredContext { not_after, .. }))
-                if self.ignore_expiry =>
-            {
-                self.trust_store
-                    .verify_client_cert(end_entity, intermediates, not_after)
-                    .map(|_| true)
-            }
+            Err(Error::InvalidCertificate(CertificateError::ExpiredContext {
+                not_after, ..
+            })) if self.ignore_expiry => self
+                .trust_store
+                .verify_client_cert(end_entity, intermediates, not_after)
+                .map(|_| true),
             Err(e) => Err(e),
         }
     }

@@ -78,10 +78,10 @@ pub async fn get_http1(address: SocketAddr, server_cert: &Path, client: Option<&
         return alert_of(&e);
     }
     let mut answer = Vec::new();
-    if let Err(e) = tls.read_to_end(&mut answer).await {
-        if answer.is_empty() {
-            return alert_of(&e);
-        }
+    // An error after an answer (a close without close_notify) is not a refusal.
+    match tls.read_to_end(&mut answer).await {
+        Err(e) if answer.is_empty() => return alert_of(&e),
+        _ => {}
     }
     let text = String::from_utf8_lossy(&answer);
     match text.split_whitespace().nth(1).and_then(|s| s.parse().ok()) {
@@ -99,8 +99,8 @@ pub async fn get_http2(address: SocketAddr, server_cert: &Path, client: &Client)
         Ok(tls) => tls,
         Err(e) => return alert_of(&e),
     };
-    let alpn = String::from_utf8_lossy(tls.get_ref().1.alpn_protocol().unwrap_or(b"none"))
-        .into_owned();
+    let alpn =
+        String::from_utf8_lossy(tls.get_ref().1.alpn_protocol().unwrap_or(b"none")).into_owned();
     let (mut sender, connection) =
         hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(tls))
             .await

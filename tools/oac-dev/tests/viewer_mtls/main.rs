@@ -36,7 +36,10 @@ async fn the_zone_certificate_passes_through_the_cloudflare_side_and_directly() 
     let line = world
         .chain
         .wait_for_log("allowed by the Connection Function", seen, LIMIT);
-    assert!(line.contains(&format!("serial {}", world.zone.serial)), "{line}");
+    assert!(
+        line.contains(&format!("serial {}", world.zone.serial)),
+        "{line}"
+    );
 
     let direct = get_http1(world.chain.address, &world.server_cert, Some(&world.zone)).await;
     assert_eq!(direct, ok("http/1.1"));
@@ -121,7 +124,12 @@ async fn renewal_keeps_both_certificates_valid_during_the_switch() {
     world.relist(&[&old.serial, &new.serial]);
     for certificate in [old, &new] {
         let answer = get_http1(world.chain.address, &world.server_cert, Some(certificate)).await;
-        assert_eq!(answer, ok("http/1.1"), "both listed: {}", certificate.serial);
+        assert_eq!(
+            answer,
+            ok("http/1.1"),
+            "both listed: {}",
+            certificate.serial
+        );
     }
     world.relist(&[&new.serial]);
     let seen = world.chain.log().len();

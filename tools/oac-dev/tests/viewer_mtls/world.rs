@@ -29,7 +29,11 @@ pub fn write_function(edge: &Path, code: &str) {
         "sizeBytes": code.len(),
         "sha256": hex::encode(Sha256::digest(code.as_bytes())),
     });
-    std::fs::write(edge.join("viewer-mtls.connection.json"), sidecar.to_string()).unwrap();
+    std::fs::write(
+        edge.join("viewer-mtls.connection.json"),
+        sidecar.to_string(),
+    )
+    .unwrap();
 }
 
 /// Lists `serials` in the state file `path` (contract 2's keys and values), atomically.
