@@ -126,6 +126,7 @@ impl CloudflareSide {
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             };
+            let _ = tcp.set_nodelay(true);
             let this = self.clone();
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |request| {
@@ -161,6 +162,7 @@ impl CloudflareSide {
         let tcp = TcpStream::connect(self.target)
             .await
             .map_err(|e| bad_gateway(&e))?;
+        let _ = tcp.set_nodelay(true);
         let name = ServerName::from(self.target.ip());
         let tls = tokio_rustls::TlsConnector::from(self.tls.clone())
             .connect(name, tcp)

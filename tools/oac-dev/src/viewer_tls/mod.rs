@@ -98,6 +98,8 @@ impl ViewerTls {
                     continue;
                 }
             };
+            // Small TLS records (the handshake, HTTP/2 frames) must not wait for delayed ACKs.
+            let _ = tcp.set_nodelay(true);
             let this = self.clone();
             let app = app.clone();
             tokio::spawn(async move { this.connection(tcp, peer, app).await });
