@@ -12,11 +12,10 @@ import vm from 'node:vm';
 const KVS_IMPORTS = ["import cf from 'cloudfront';", "import crypto from 'crypto';"];
 
 /**
- * A KeyValueStore stand-in. `handle.exists(key)` resolves to whether the store has the key;
- * `handle.get(key)` resolves to the value and rejects, as CloudFront's
- * does, for a key the store does not have; every read rejects while the store is unreadable
- * (`set(null)`, the initial state). `failing` names keys whose reads reject (a failed read of
- * one key, for tests).
+ * A KeyValueStore stand-in. `handle.get(key)` resolves to the value and rejects, as CloudFront's
+ * does, for a key the store does not have; `handle.exists(key)` resolves to whether it has it.
+ * Every read rejects while the store is unreadable (`set(null)`, the initial state). `failing`
+ * names keys whose reads reject (a failed read of one key, for tests).
  */
 export function keyValueStore() {
   let items = null;
@@ -60,51 +59,4 @@ export function loadCloudFrontFunction(code, filename, store) {
   const handler = vm.runInNewContext(`${lines.join('\n')}\n;handler`, context, { filename });
   if (typeof handler !== 'function') throw new Error(`${filename} defines no handler function`);
   return { kvsMode, handler };
-}
-
-const CF_IMPORT = KVS_IMPORTS[0];
-
-/**
- * Loads a Connection Function (viewer mTLS, cloudfront-js-2.0): a script whose entry point is
- * `connectionHandler(connection)`; a first line `import cf from 'cloudfront';` is blanked and
- * `cf.kvs()` is `store`'s handle. Returns `{ handler }`.
- */
-export function loadConnectionFunction(code, filename, store) {
-  const lines = code.split('\n');
-  const context = {};
-  if (lines[0] === CF_IMPORT) {
-    if (!store) throw new Error(`${filename} reads a KeyValueStore: give it one`);
-    lines[0] = '';
-    context.cf = { kvs: () => store.handle };
-  }
-  const handler = vm.runInNewContext(`${lines.join('\n')}\n;connectionHandler`, context, {
-    filename,
-  });
-  if (typeof handler !== 'function') {
-    throw new Error(`${filename} defines no connectionHandler function`);
-  }
-  return { handler };
-}
-
-/**
- * Runs a Connection Function's `handler` on the connection `event` describes
- * (`{clientCertInfo, clientIp}`): `{decision: 'allow' | 'deny' | 'none'}`, what it called —
- * `deny()` wins over `allow()`, neither is `none` (CloudFront's verdict then is not documented;
- * oac-dev refuses). A throw is the caller's error.
- */
-export async function runConnectionFunction(handler, event) {
-  let allowed = false;
-  let denied = false;
-  const connection = {
-    clientCertInfo: event.clientCertInfo,
-    clientIp: event.clientIp,
-    allow() {
-      allowed = true;
-    },
-    deny() {
-      denied = true;
-    },
-  };
-  await handler(connection);
-  return { decision: denied ? 'deny' : allowed ? 'allow' : 'none' };
 }

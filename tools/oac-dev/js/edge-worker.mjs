@@ -3,8 +3,9 @@
 // as built for upload. One JSON request per stdin line:
 //   {"id": n, "stage": "viewer" | "origin", "event": {...}}
 // one JSON answer per stdout line: {"id": n, "result": ...} or {"id": n, "error": "..."}.
-//   {"id": n, "stage": "connection", "event": {"clientCertInfo": {...}, "clientIp": "..."}} runs the
-//   Connection Function (viewer mTLS): {"id": n, "result": {"decision": "allow" | "deny" | "none"}}.
+//   {"id": n, "stage": "connection", "event": {"clientCertInfo": {...}}} runs the Connection Function
+//   (viewer mTLS, connection-function.mjs): {"id": n, "result": {"decision": "allow" | "deny",
+//   "calls": [...], "error": null | "..."}}.
 // {"id": n, "kvs": {key: value, ...} | null, "store": "viewer" | "connection"} replaces what the
 // KVS-mode CloudFront Function's (or the Connection Function's) KeyValueStore holds (null: every
 // read fails), answered with {"id": n, "result": null}.
@@ -15,12 +16,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import {
-  keyValueStore,
-  loadCloudFrontFunction,
-  loadConnectionFunction,
-  runConnectionFunction,
-} from './cloudfront-function.mjs';
+import { keyValueStore, loadCloudFrontFunction } from './cloudfront-function.mjs';
+import { loadConnectionFunction, runConnection } from './connection-function.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -38,8 +35,12 @@ if (cfFile) {
 const connectionFile = option('--connection-function');
 if (connectionFile) {
   const code = readFileSync(connectionFile, 'utf8');
-  const { handler } = loadConnectionFunction(code, connectionFile, stores.connection);
-  stages.connection = async (event) => runConnectionFunction(handler, event);
+  const { connectionHandler } = loadConnectionFunction(code, connectionFile, stores.connection);
+  // A throw is a deny (runConnection fails closed); its message goes back for the log.
+  stages.connection = async (event) => {
+    const { decision, calls, error } = await runConnection(connectionHandler, event.clientCertInfo);
+    return { decision, calls, error: error === null ? null : String(error?.stack ?? error) };
+  };
 }
 for (const [flag, stage] of [['--viewer-bundle', 'viewer'], ['--origin-bundle', 'origin']]) {
   const dir = option(flag);

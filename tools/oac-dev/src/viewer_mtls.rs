@@ -3,25 +3,26 @@
 //! ([`crate::cloudfront::connection_function`]), and that function's KeyValueStore fed from the
 //! KVS stand-in's state file (re-read when it changes, as `--kvs-file` is). Wiring.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use origin_pull_ca::Serial;
 use tokio::runtime::{Handle, RuntimeFlavor};
 
 use crate::chain::Chain;
-use crate::cloudfront::connection_function::{self, Decision, SERIAL_KEY_PREFIX};
+use crate::cloudfront::connection_function::{self, Decision};
 use crate::cloudfront::kvs::parse_state;
 use crate::edge_worker::{EdgeWorkers, Stage, Store};
 use crate::kvs_feed;
 use crate::model::Items;
 use crate::viewer_tls::pem::Identity;
 use crate::viewer_tls::refusal::Refusal;
-use crate::viewer_tls::serial::SerialNumber;
+use crate::viewer_tls::serial::presented;
 use crate::viewer_tls::verifier::{ConnectionFunction, VerifierParts};
 use crate::viewer_tls::{ViewerTls, pem};
+use mtls_connection_function::SERIAL_KEY_PREFIX;
 
 /// How long oac-dev waits for the Connection Function before refusing the handshake. CloudFront
 /// publishes no figure in milliseconds (its limit is a share of a compute budget); this bound is
@@ -56,14 +57,14 @@ impl std::fmt::Debug for NodeConnectionFunction {
 }
 
 impl ConnectionFunction for NodeConnectionFunction {
-    fn run(&self, serial: &SerialNumber, peer: SocketAddr) -> Result<(), Refusal> {
+    fn run(&self, serial: &Serial) -> Result<(), Refusal> {
         // rustls asks synchronously; blocking a worker thread needs the multi-thread runtime.
         if self.runtime.runtime_flavor() != RuntimeFlavor::MultiThread {
             return Err(Refusal::FunctionError(
                 "oac-dev runs it on the multi-thread runtime only".into(),
             ));
         }
-        let event = connection_function::event(&serial.presented(), peer.ip());
+        let event = connection_function::event(&presented(serial));
         let call = self.workers.call(Stage::Connection, event);
         let answer = tokio::task::block_in_place(|| {
             self.runtime
@@ -71,17 +72,22 @@ impl ConnectionFunction for NodeConnectionFunction {
         });
         let answer = match answer {
             Err(_) => return Err(Refusal::FunctionTimeout),
-            Ok(Err(thrown)) => {
-                let first = thrown.lines().next().unwrap_or_default().to_owned();
-                return Err(Refusal::FunctionError(first));
-            }
+            Ok(Err(failed)) => return Err(Refusal::FunctionError(first_line(&failed))),
             Ok(Ok(answer)) => answer,
         };
-        match connection_function::decision(&answer).map_err(Refusal::FunctionError)? {
+        match connection_function::decision(&answer) {
             Decision::Allow => Ok(()),
-            Decision::Deny => Err(Refusal::SerialNotListed(serial.canonical())),
+            Decision::Deny => Err(Refusal::SerialNotListed(serial.as_str().to_owned())),
+            Decision::Threw(error) => Err(Refusal::FunctionError(first_line(&error))),
+            Decision::Invalid(answer) => Err(Refusal::FunctionError(format!(
+                "not a connection decision: {answer}"
+            ))),
         }
     }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
 }
 
 /// One line about the Connection Function's store, for the operator.

@@ -107,7 +107,7 @@ impl ViewerTls {
     }
 
     async fn connection(&self, tcp: TcpStream, peer: SocketAddr, app: axum::Router) {
-        let (verifier, outcome) = self.parts.for_connection(peer);
+        let (verifier, outcome) = self.parts.for_connection();
         let config = match self.config(verifier) {
             Ok(config) => config,
             Err(e) => return eprintln!("oac-dev: viewer mTLS {peer}: {e:#}"),

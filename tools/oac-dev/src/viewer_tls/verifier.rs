@@ -7,7 +7,6 @@
 //! Function runs behind [`ConnectionFunction`], which may block (oac-dev's runs Node.js through
 //! `tokio::task::block_in_place`).
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::HandshakeSignatureValid;
@@ -17,12 +16,12 @@ use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, Error, 
 use rustls_pki_types::{CertificateDer, UnixTime};
 
 use super::refusal::Refusal;
-use super::serial::SerialNumber;
+use origin_pull_ca::Serial;
 
 /// The Connection Function, as the verifier calls it: `Ok` when it called `allow()`.
 pub trait ConnectionFunction: Send + Sync + std::fmt::Debug {
-    /// Runs the function for a connection from `peer` presenting `serial`.
-    fn run(&self, serial: &SerialNumber, peer: SocketAddr) -> Result<(), Refusal>;
+    /// Runs the function for a connection presenting `serial`.
+    fn run(&self, serial: &Serial) -> Result<(), Refusal>;
 }
 
 /// How a connection's certificate check ended.
@@ -45,7 +44,6 @@ pub struct ConnectionVerifier {
     trust_store: Arc<dyn ClientCertVerifier>,
     ignore_expiry: bool,
     function: Arc<dyn ConnectionFunction>,
-    peer: SocketAddr,
     outcome: Arc<Mutex<Option<Outcome>>>,
 }
 
@@ -69,17 +67,13 @@ impl VerifierParts {
             .map_err(|e| Error::General(e.to_string()))
     }
 
-    /// The verifier of one connection from `peer`, and where its outcome will be.
-    pub fn for_connection(
-        &self,
-        peer: SocketAddr,
-    ) -> (Arc<ConnectionVerifier>, Arc<Mutex<Option<Outcome>>>) {
+    /// The verifier of one connection, and where its outcome will be.
+    pub fn for_connection(&self) -> (Arc<ConnectionVerifier>, Arc<Mutex<Option<Outcome>>>) {
         let outcome = Arc::new(Mutex::new(None));
         let verifier = ConnectionVerifier {
             trust_store: self.trust_store.clone(),
             ignore_expiry: self.ignore_expiry,
             function: self.function.clone(),
-            peer,
             outcome: outcome.clone(),
         };
         (Arc::new(verifier), outcome)
@@ -119,11 +113,11 @@ impl ConnectionVerifier {
         let expired = self
             .standard(end_entity, intermediates, now)
             .map_err(|e| Refusal::of_certificate_error(&e))?;
-        let serial =
-            SerialNumber::of(end_entity).map_err(|e| Refusal::BadCertificate(e.to_string()))?;
-        self.function.run(&serial, self.peer)?;
+        let serial = Serial::of_certificate_der(end_entity)
+            .map_err(|e| Refusal::BadCertificate(e.to_string()))?;
+        self.function.run(&serial)?;
         Ok(Outcome::Allowed {
-            serial: serial.canonical(),
+            serial: serial.as_str().to_owned(),
             expired,
         })
     }

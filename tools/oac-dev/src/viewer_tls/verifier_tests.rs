@@ -1,12 +1,10 @@
-//! The verifier on certificates minted here, with a recording stand-in for the Connection
-//! Function (the real one runs in Node.js: `tests/viewer_mtls`).
+//! The verifier on certificates of the origin-pull CA (`origin_pull_ca`), with a recording
+//! stand-in for the Connection Function (the real one runs in Node.js: `tests/viewer_mtls`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose,
-};
+use origin_pull_ca::{Ca, Validity};
+use rustls_pki_types::pem::PemObject;
 use time::{Duration, OffsetDateTime};
 
 use super::*;
@@ -14,41 +12,45 @@ use super::*;
 /// Allows exactly `listed`; counts its calls.
 #[derive(Debug, Default)]
 struct Listed {
-    listed: Vec<String>,
+    listed: Vec<Serial>,
     calls: AtomicUsize,
 }
 
 impl ConnectionFunction for Listed {
-    fn run(&self, serial: &SerialNumber, _: SocketAddr) -> Result<(), Refusal> {
+    fn run(&self, serial: &Serial) -> Result<(), Refusal> {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        if self.listed.contains(&serial.canonical()) {
+        if self.listed.contains(serial) {
             Ok(())
         } else {
-            Err(Refusal::SerialNotListed(serial.canonical()))
+            Err(Refusal::SerialNotListed(serial.as_str().to_owned()))
         }
     }
 }
 
-fn ca(name: &str) -> (CertifiedIssuer<'static, KeyPair>, rustls::RootCertStore) {
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.distinguished_name.push(DnType::CommonName, name);
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
-    let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(issuer.der().clone()).unwrap();
-    (issuer, roots)
+/// Validity between `days` from now.
+fn days(days: (i64, i64)) -> Validity {
+    let now = OffsetDateTime::now_utc();
+    Validity::between(now + Duration::days(days.0), now + Duration::days(days.1))
 }
 
-/// A client certificate valid between `days` from now.
-fn client(ca: &CertifiedIssuer<'static, KeyPair>, days: (i64, i64)) -> CertificateDer<'static> {
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let now = OffsetDateTime::now_utc();
-    params.not_before = now + Duration::days(days.0);
-    params.not_after = now + Duration::days(days.1);
-    let key = KeyPair::generate().unwrap();
-    params.signed_by(&key, ca).unwrap().der().clone()
+/// The origin-pull CA and its trust store.
+fn ca(name: &str) -> (Ca, rustls::RootCertStore) {
+    let ca = Ca::generate(name, days((-400, 3650))).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(ca.certificate_pem().as_bytes()).unwrap())
+        .unwrap();
+    (ca, roots)
+}
+
+/// A client certificate valid between `validity` days from now.
+fn client(ca: &Ca, validity: (i64, i64)) -> CertificateDer<'static> {
+    let issued = ca.issue_client("zone", days(validity)).unwrap();
+    CertificateDer::from_pem_slice(issued.cert_pem.as_bytes()).unwrap()
+}
+
+fn serial(certificate: &CertificateDer<'_>) -> Serial {
+    Serial::of_certificate_der(certificate).unwrap()
 }
 
 fn now() -> UnixTime {
@@ -68,10 +70,7 @@ fn check(
     ignore_expiry: bool,
 ) -> Check {
     let function = Arc::new(Listed {
-        listed: listed
-            .iter()
-            .map(|c| SerialNumber::of(c).unwrap().canonical())
-            .collect(),
+        listed: listed.iter().map(|c| serial(c)).collect(),
         calls: AtomicUsize::new(0),
     });
     let parts = VerifierParts {
@@ -79,7 +78,7 @@ fn check(
         ignore_expiry,
         function: function.clone(),
     };
-    let (verifier, outcome) = parts.for_connection("127.0.0.1:1".parse().unwrap());
+    let (verifier, outcome) = parts.for_connection();
     let result = verifier
         .verify_client_cert(certificate, &[], now())
         .map(|_| ());
@@ -97,7 +96,7 @@ fn a_listed_certificate_of_the_ca_is_allowed() {
     let zone = client(&ca, (-1, 90));
     let checked = check(roots, &zone, &[&zone], false);
     assert!(checked.result.is_ok());
-    let serial = SerialNumber::of(&zone).unwrap().canonical();
+    let serial = serial(&zone).as_str().to_owned();
     assert_eq!(
         checked.outcome,
         Some(Outcome::Allowed {
@@ -113,7 +112,7 @@ fn an_unlisted_serial_is_refused_by_the_function() {
     let zone = client(&ca, (-1, 90));
     let checked = check(roots, &zone, &[], false);
     assert_eq!(checked.calls, 1);
-    let serial = SerialNumber::of(&zone).unwrap().canonical();
+    let serial = serial(&zone).as_str().to_owned();
     assert_eq!(
         checked.outcome,
         Some(Outcome::Refused(Refusal::SerialNotListed(serial)))

@@ -15,11 +15,22 @@ use super::pki::{Ca, Client};
 /// A bound against a hang, never a measured time.
 pub const LIMIT: Duration = Duration::from_secs(30);
 
-/// The Connection Function the tests run (contract 2's behaviour).
-const FUNCTION: &str = include_str!("../fixtures/viewer-mtls.connection.js");
+/// Writes the generated Connection Function (`mtls_connection_function`, what
+/// `cargo xtask cloudfront-function` writes to target/edge) into `edge`, with its sidecar.
+fn write_generated_function(edge: &Path) {
+    let function = mtls_connection_function::generate().unwrap();
+    std::fs::create_dir_all(edge).unwrap();
+    std::fs::write(edge.join("viewer-mtls.connection.js"), &function.code).unwrap();
+    std::fs::write(
+        edge.join("viewer-mtls.connection.json"),
+        function.sidecar.to_json(),
+    )
+    .unwrap();
+}
 
-/// Writes `code` as the Connection Function into `edge`, with its sidecar (contract 3).
-pub fn write_function(edge: &Path, code: &str) {
+/// Writes `code` as the Connection Function into `edge`, with a sidecar (contract 3) that
+/// describes it.
+fn write_function(edge: &Path, code: &str) {
     std::fs::create_dir_all(edge).unwrap();
     std::fs::write(edge.join("viewer-mtls.connection.js"), code).unwrap();
     let sidecar = serde_json::json!({
@@ -66,7 +77,7 @@ pub struct World {
 pub struct Options {
     /// `--viewer-mtls-ignore-certificate-expiry`.
     pub ignore_expiry: bool,
-    /// Another Connection Function than the contract's.
+    /// Another Connection Function than the generated one.
     pub function: Option<&'static str>,
 }
 
@@ -77,7 +88,10 @@ impl World {
         let ca = Ca::new(dir.path(), "zone-ca");
         let zone = ca.issue(dir.path(), "zone", (-1, 90));
         let edge = dir.path().join("edge");
-        write_function(&edge, options.function.unwrap_or(FUNCTION));
+        match options.function {
+            Some(code) => write_function(&edge, code),
+            None => write_generated_function(&edge),
+        }
         let kvs = dir.path().join("kvs.json");
         list(&kvs, &[&zone.serial]);
         let server_cert = dir.path().join("server.pem");
