@@ -131,11 +131,13 @@ pub struct OacDev {
     child: Child,
     /// Where it listens.
     pub address: SocketAddr,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl OacDev {
     /// Starts `command` (an `oac-dev` command line; its stderr is taken here) and waits for its
-    /// "listening on" line. Panics with its output if it exits first.
+    /// "listening on" line (`http://` or, with viewer mTLS, `https://`). Panics with its output
+    /// if it exits first. Its stderr is kept ([`OacDev::log`]) and echoed.
     pub fn start(mut command: std::process::Command) -> Self {
         let mut child = command
             .stderr(Stdio::piped())
@@ -143,6 +145,7 @@ impl OacDev {
             .expect("starting oac-dev");
         let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
         let mut seen = String::new();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let address = loop {
             let Some(Ok(line)) = lines.next() else {
                 let _ = child.wait();
@@ -150,14 +153,51 @@ impl OacDev {
             };
             seen.push_str(&line);
             seen.push('\n');
-            if let Some(rest) = line.split_once("listening on http://").map(|(_, r)| r) {
+            log.lock().expect("log lock").push(line.clone());
+            let after = |scheme: &str| line.split_once(scheme).map(|(_, r)| r.to_owned());
+            if let Some(rest) =
+                after("listening on http://").or_else(|| after("listening on https://"))
+            {
                 let address = rest.split_whitespace().next().unwrap_or_default();
                 break address.parse().expect("a socket address after http://");
             }
         };
         // Keep reading, so oac-dev never blocks on a full pipe; echo for the test's output.
-        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| eprintln!("{l}")));
-        Self { child, address }
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            lines.map_while(Result::ok).for_each(|l| {
+                eprintln!("{l}");
+                kept.lock().expect("log lock").push(l);
+            })
+        });
+        Self {
+            child,
+            address,
+            log,
+        }
+    }
+
+    /// Its stderr lines so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    /// Waits for a stderr line containing `needle` that is not among the first `after` lines;
+    /// that line. Panics after `limit` with the log (a bound against a hang).
+    pub fn wait_for_log(&self, needle: &str, after: usize, limit: Duration) -> String {
+        let until = Instant::now() + limit;
+        loop {
+            let log = self.log();
+            if let Some(line) = log.iter().skip(after).find(|l| l.contains(needle)) {
+                return line.clone();
+            }
+            assert!(
+                Instant::now() < until,
+                "no line with {needle:?} within {limit:?}:\n{}",
+                log.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// The process.

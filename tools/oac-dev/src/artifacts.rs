@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::cloudfront::kvs;
 use crate::cloudfront::kvs_edge::EdgeKvs;
+use crate::cloudfront::{connection_function, kvs};
 use crate::config::{ChainConfig, ViewerFilter};
 use crate::edge_worker::WorkerSpec;
 
@@ -35,11 +35,16 @@ pub fn worker_spec(config: &ChainConfig, edge_kvs: Option<&EdgeKvs>) -> Result<W
             config.viewer_filter == ViewerFilter::LambdaEdge,
         )?,
     };
+    let connection = artifact(connection_function::FILE, config.connection_function)?;
+    if let Some(path) = &connection {
+        connection_function::check_sidecar(path)?;
+    }
     Ok(WorkerSpec {
         node: config.node.clone(),
         viewer_cloudfront_function,
         viewer_bundle,
         origin_bundle: artifact("body-hash", config.body_hash)?,
+        connection_function: connection,
         env: edge_kvs.map(EdgeKvs::worker_env).unwrap_or_default(),
     })
 }

@@ -105,13 +105,23 @@ impl Chain {
 
     /// Serves the chain on `listener` until the task is dropped.
     pub async fn serve(self: Arc<Self>, listener: tokio::net::TcpListener) -> Result<()> {
-        let app = axum::Router::new().fallback(entry).with_state(self);
+        let app = self.router();
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .await?;
         Ok(())
+    }
+
+    /// The chain as a service (each request needs its `ConnectInfo<SocketAddr>`).
+    pub fn router(self: Arc<Self>) -> axum::Router {
+        axum::Router::new().fallback(entry).with_state(self)
+    }
+
+    /// The edge workers (the viewer mTLS Connection Function runs there too).
+    pub fn workers(&self) -> Arc<EdgeWorkers> {
+        self.workers.clone()
     }
 
     /// Kills the function instances and the edge workers and waits for each to exit, so none
@@ -260,7 +270,7 @@ impl Chain {
             forwarded,
             withheld,
         )?;
-        log.push_str(&filter_pass(&forwarded));
+        log.push_str(&viewer::filter_pass(&forwarded));
         Ok(forwarded)
     }
 
@@ -377,31 +387,6 @@ impl Chain {
             .map_err(|e| edge_result::threw(&e))?;
         serde_json::from_value(result).map_err(|e| edge_result::invalid(&e))
     }
-}
-
-/// The chain line's note on a request the viewer filter let through, with the viewer's host it
-/// hands on (`x-forwarded-host`, what the function will see).
-fn filter_pass(forwarded: &CfRequest) -> String {
-    let header = ip_filter_core::forwarded_host::HEADER;
-    match forwarded.headers.0.get(header).map(Vec::as_slice) {
-        Some([one]) => format!(" → viewer filter pass ({header}: {})", one.value),
-        Some(_) | None => format!(" → viewer filter pass (no single {header})"),
-    }
-}
-
-#[cfg(test)]
-#[test]
-fn the_chain_line_shows_the_forwarded_host() {
-    let mut request = cloudfront::test_request(&[("x-forwarded-host", "api.example.com:8443")]);
-    assert_eq!(
-        filter_pass(&request),
-        " → viewer filter pass (x-forwarded-host: api.example.com:8443)"
-    );
-    request.headers.0.clear();
-    assert_eq!(
-        filter_pass(&request),
-        " → viewer filter pass (no single x-forwarded-host)"
-    );
 }
 
 async fn entry(

@@ -86,4 +86,7 @@ pub struct ChainConfig {
     pub trust_viewer_ip_header: bool,
     /// Print one line per request.
     pub log_requests: bool,
+    /// Load the viewer mTLS Connection Function (`viewer-mtls.connection.js`, its sidecar
+    /// checked) into the edge workers.
+    pub connection_function: bool,
 }

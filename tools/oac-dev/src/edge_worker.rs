@@ -19,6 +19,17 @@ pub enum Stage {
     Viewer,
     /// origin-request.
     Origin,
+    /// The viewer mTLS handshake (the Connection Function).
+    Connection,
+}
+
+/// Which KeyValueStore stand-in of the worker: each function has its own store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// The KVS-mode viewer filter's.
+    ViewerFilter,
+    /// The Connection Function's.
+    Connection,
 }
 
 /// What the worker loads.
@@ -32,6 +43,8 @@ pub struct WorkerSpec {
     pub viewer_bundle: Option<PathBuf>,
     /// Lambda@Edge bundle directory for origin-request.
     pub origin_bundle: Option<PathBuf>,
+    /// Generated Connection Function (viewer mTLS).
+    pub connection_function: Option<PathBuf>,
     /// Extra environment for the worker (the credentials Lambda gives a function).
     pub env: Vec<(String, String)>,
 }
@@ -71,6 +84,7 @@ impl EdgeWorkers {
         let stage = match stage {
             Stage::Viewer => "viewer",
             Stage::Origin => "origin",
+            Stage::Connection => "connection",
         };
         self.workers[i]
             .send(json!({"stage": stage, "event": event}))
@@ -87,8 +101,13 @@ impl EdgeWorkers {
         }
     }
 
-    /// Replaces what every worker's KeyValueStore stand-in holds (`None`: every read fails).
-    pub async fn set_kvs(&self, items: Option<&Vec<(String, String)>>) -> Result<(), String> {
+    /// Replaces what every worker's KeyValueStore stand-in `store` holds (`None`: every read
+    /// fails).
+    pub async fn set_kvs(
+        &self,
+        store: Store,
+        items: Option<&Vec<(String, String)>>,
+    ) -> Result<(), String> {
         let items: Value = match items {
             Some(items) => items
                 .iter()
@@ -97,8 +116,12 @@ impl EdgeWorkers {
                 .into(),
             None => Value::Null,
         };
+        let store = match store {
+            Store::ViewerFilter => "viewer",
+            Store::Connection => "connection",
+        };
         for worker in &self.workers {
-            worker.send(json!({"kvs": items})).await?;
+            worker.send(json!({"kvs": items, "store": store})).await?;
         }
         Ok(())
     }
@@ -119,6 +142,7 @@ impl Worker {
             ),
             ("--viewer-bundle", &spec.viewer_bundle),
             ("--origin-bundle", &spec.origin_bundle),
+            ("--connection-function", &spec.connection_function),
         ] {
             if let Some(path) = path {
                 cmd.arg(flag).arg(path);

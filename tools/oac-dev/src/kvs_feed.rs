@@ -4,14 +4,14 @@
 //! and re-read when it changes. Wiring between the CloudFront side and the edge workers.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::cloudfront::kvs::{KvsView, describe, parse_state};
 use crate::cloudfront::kvs_edge::EdgeKvs;
-use crate::edge_worker::EdgeWorkers;
+use crate::edge_worker::{EdgeWorkers, Store};
 use crate::model::{Items, KvsSource};
 
 /// How often the state file is looked at.
@@ -43,7 +43,7 @@ async fn publish(
     }
     readers
         .workers
-        .set_kvs(items.as_ref())
+        .set_kvs(Store::ViewerFilter, items.as_ref())
         .await
         .map_err(anyhow::Error::msg)
         .context("handing the KeyValueStore to the edge workers")?;
@@ -69,39 +69,44 @@ pub async fn start(source: &KvsSource, readers: Readers) -> Result<Arc<KvsView>>
                 &origin,
             )
             .await?;
-            tokio::spawn(watch(
-                path.clone(),
-                text,
-                Arc::downgrade(&readers.workers),
-                readers.edge,
-                view.clone(),
-            ));
+            let workers = Arc::downgrade(&readers.workers);
+            let edge = readers.edge;
+            let watched = view.clone();
+            tokio::spawn(follow(path.clone(), text, move |items| {
+                let readers = workers.upgrade().map(|workers| Readers {
+                    workers,
+                    edge: edge.clone(),
+                });
+                let (view, origin) = (watched.clone(), origin.clone());
+                async move {
+                    let Some(readers) = readers else {
+                        return false;
+                    };
+                    if let Err(e) = publish(&readers, &view, items, &origin).await {
+                        eprintln!("oac-dev: {e:#}");
+                    }
+                    true
+                }
+            }));
         }
     }
     Ok(view)
 }
 
-async fn watch(
-    path: PathBuf,
-    mut last: Option<Vec<u8>>,
-    workers: Weak<EdgeWorkers>,
-    edge: Option<Arc<EdgeKvs>>,
-    view: Arc<KvsView>,
-) {
+/// Looks at the state file `path` every [`POLL`] and hands `changed` its items (`None`: missing
+/// or not a state file) whenever its bytes differ from what was last read (`last`: what the
+/// caller read first), until `changed` answers `false`.
+pub async fn follow<F, Fut>(path: PathBuf, mut last: Option<Vec<u8>>, changed: F)
+where
+    F: Fn(Option<Items>) -> Fut,
+    Fut: Future<Output = bool>,
+{
     loop {
         tokio::time::sleep(POLL).await;
-        let Some(workers) = workers.upgrade() else {
-            return;
-        };
         let text = std::fs::read(&path).ok();
         if text != last {
-            let items = text.as_deref().and_then(parse_state);
-            let readers = Readers {
-                workers,
-                edge: edge.clone(),
-            };
-            if let Err(e) = publish(&readers, &view, items, &path.display().to_string()).await {
-                eprintln!("oac-dev: {e:#}");
+            if !changed(text.as_deref().and_then(parse_state)).await {
+                return;
             }
             last = text;
         }

@@ -15,8 +15,13 @@
 //!
 //! The components ([`cloudfront`], [`function_url`], [`runtime_api`], [`edge_worker`]) import the
 //! shared [`model`] and the plumbing ([`config`], [`http`], [`stage`], [`secret_source`],
-//! [`stop_signal`]), never each other; the wiring ([`chain`], [`artifacts`], [`kvs_feed`])
-//! assembles them. `cargo xtask crate-graph` checks it.
+//! [`stop_signal`]), never each other; the wiring ([`chain`], [`artifacts`], [`kvs_feed`],
+//! [`viewer_mtls`]) assembles them.
+//!
+//! With viewer mTLS ([`viewer_tls`], CloudFront's `ViewerMtlsConfig`) the listener serves HTTPS,
+//! requires a client certificate from the trust store's CA and runs the generated Connection
+//! Function on its serial during the handshake; [`viewer_tls::cloudflare_side`] is the local
+//! Cloudflare side presenting the zone's Authenticated Origin Pulls certificate. `cargo xtask crate-graph` checks it.
 
 pub mod artifacts;
 pub mod chain;
@@ -33,6 +38,8 @@ pub mod secret_source;
 pub mod sigv4_fixtures;
 pub mod stage;
 pub mod stop_signal;
+pub mod viewer_mtls;
+pub mod viewer_tls;
 
 pub use chain::Chain;
 pub use config::{ChainConfig, FUNCTION_HOST, InvokeMode, VIEWER_IP_HEADER, ViewerFilter};

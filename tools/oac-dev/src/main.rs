@@ -1,7 +1,10 @@
 //! `oac-dev --listen 127.0.0.1:8080 --function target/release/api`: the chain on localhost.
 
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -11,6 +14,9 @@ use oac_dev::config::{InvokeMode, OriginSecretConfig};
 use oac_dev::model::Grants;
 use oac_dev::secret_source::{self, SecretSourceError};
 use oac_dev::stop_signal::StopSignals;
+use oac_dev::viewer_mtls::{self, ViewerMtlsConfig};
+use oac_dev::viewer_tls::cloudflare_side::CloudflareSide;
+use oac_dev::viewer_tls::pem::{self, Identity};
 use oac_dev::{Chain, ChainConfig, VIEWER_IP_HEADER, ViewerFilter};
 
 // The chain allocates per request (events, headers, JSON); mimalloc is markedly cheaper here.
@@ -96,6 +102,44 @@ struct Args {
     /// Don't print a line per request.
     #[arg(long)]
     quiet: bool,
+    /// Viewer mTLS (CloudFront's `ViewerMtlsConfig`, mode required): `--listen` serves HTTPS and
+    /// requires a client certificate from this PEM CA bundle (the TrustStore), then runs the
+    /// Connection Function (`viewer-mtls.connection.js` in --edge-dir) on its serial.
+    #[arg(long, value_name = "PATH")]
+    viewer_mtls_trust_store: Option<PathBuf>,
+    /// The Connection Function's KeyValueStore: the KVS stand-in's state file (keys
+    /// `serial:<hex>`), re-read when it changes (missing or unreadable: every connection is
+    /// refused).
+    #[arg(long, value_name = "PATH")]
+    viewer_mtls_kvs_file: Option<PathBuf>,
+    /// CloudFront's IgnoreCertificateExpiry: an expired but otherwise valid client certificate
+    /// reaches the Connection Function.
+    #[arg(long)]
+    viewer_mtls_ignore_certificate_expiry: bool,
+    /// The HTTPS listener's certificate chain (PEM); without it one is generated at start for
+    /// localhost and 127.0.0.1 and written to --tls-cert-out.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The key of --tls-cert (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Where the generated server certificate is written (for `curl --cacert`).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "target/oac-dev/viewer-tls-cert.pem"
+    )]
+    tls_cert_out: PathBuf,
+    /// A local Cloudflare side (Authenticated Origin Pulls): a plain-HTTP listener forwarding
+    /// every request to the mTLS listener presenting --cloudflare-client-cert.
+    #[arg(long, value_name = "ADDR", requires_all = ["cloudflare_client_cert", "cloudflare_client_key"])]
+    cloudflare_listen: Option<SocketAddr>,
+    /// The zone's client certificate (PEM) the Cloudflare side presents.
+    #[arg(long, value_name = "PEM", requires = "cloudflare_listen")]
+    cloudflare_client_cert: Option<PathBuf>,
+    /// Its key (PEM).
+    #[arg(long, value_name = "PEM", requires = "cloudflare_listen")]
+    cloudflare_client_key: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -140,6 +184,52 @@ fn origin_secret(args: &Args) -> Result<Option<OriginSecretConfig>> {
     }))
 }
 
+/// The viewer mTLS flags, checked: `None` without `--viewer-mtls-trust-store`, when every other
+/// mTLS flag is refused (it would mean nothing).
+fn viewer_mtls_flags(args: &Args) -> Result<Option<(PathBuf, PathBuf)>> {
+    let Some(trust_store) = &args.viewer_mtls_trust_store else {
+        let given = [
+            (
+                "--viewer-mtls-kvs-file",
+                args.viewer_mtls_kvs_file.is_some(),
+            ),
+            (
+                "--viewer-mtls-ignore-certificate-expiry",
+                args.viewer_mtls_ignore_certificate_expiry,
+            ),
+            ("--tls-cert", args.tls_cert.is_some()),
+            ("--cloudflare-listen", args.cloudflare_listen.is_some()),
+        ];
+        if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
+            bail!(
+                "{flag} needs viewer mTLS: give --viewer-mtls-trust-store PATH (the CA bundle of the client certificates)"
+            );
+        }
+        return Ok(None);
+    };
+    let Some(kvs_file) = &args.viewer_mtls_kvs_file else {
+        bail!(
+            "--viewer-mtls-trust-store needs --viewer-mtls-kvs-file PATH (the Connection Function's KeyValueStore, the KVS stand-in's state file)"
+        );
+    };
+    Ok(Some((trust_store.clone(), kvs_file.clone())))
+}
+
+/// The HTTPS listener's identity: given, or generated and written to `--tls-cert-out`.
+fn server_identity(args: &Args) -> Result<(Identity, Option<PathBuf>)> {
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        return Ok((pem::identity(cert, key)?, None));
+    }
+    let (identity, certificate_pem) = pem::generated_server_identity()?;
+    let out = &args.tls_cert_out;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(out, certificate_pem)
+        .with_context(|| format!("writing the server certificate to {}", out.display()))?;
+    Ok((identity, Some(out.clone())))
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     match serve(Args::parse()).await {
@@ -159,6 +249,10 @@ async fn serve(args: Args) -> Result<()> {
         bail!("--no-include-body needs the body-hash function (drop --no-body-hash)");
     }
     let origin_secret = origin_secret(&args)?;
+    let viewer_mtls = match viewer_mtls_flags(&args)? {
+        Some(files) => Some((files, server_identity(&args)?)),
+        None => None,
+    };
     let mut stop = StopSignals::install().context("catching the stop signals")?;
     let config = ChainConfig {
         origin_secret,
@@ -190,6 +284,7 @@ async fn serve(args: Args) -> Result<()> {
         viewer_ip: args.viewer_ip,
         trust_viewer_ip_header: args.trust_viewer_ip_header,
         log_requests: !args.quiet,
+        connection_function: viewer_mtls.is_some(),
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -208,12 +303,62 @@ async fn serve(args: Args) -> Result<()> {
         None => (String::new(), String::new()),
     };
     let chain = Chain::start(config).await?;
-    eprintln!(
-        "oac-dev: CloudFront → OAC → Function URL listening on http://{address} ({viewer}{secret})"
-    );
-    eprintln!("  try: curl -i {send_secret}http://{address}/health");
+    let serving: Pin<Box<dyn Future<Output = Result<()>> + Send>> = match viewer_mtls {
+        None => {
+            eprintln!(
+                "oac-dev: CloudFront → OAC → Function URL listening on http://{address} ({viewer}{secret})"
+            );
+            eprintln!("  try: curl -i {send_secret}http://{address}/health");
+            Box::pin(chain.clone().serve(listener))
+        }
+        Some(((trust_store, kvs_file), (server, written))) => {
+            let server_certificate = server.chain[0].clone();
+            let config = ViewerMtlsConfig {
+                trust_store,
+                kvs_file,
+                ignore_certificate_expiry: args.viewer_mtls_ignore_certificate_expiry,
+                server,
+                log_connections: !args.quiet,
+            };
+            let tls = Arc::new(viewer_mtls::start(&chain, config).await?);
+            let expiry = if args.viewer_mtls_ignore_certificate_expiry {
+                ", IgnoreCertificateExpiry"
+            } else {
+                ""
+            };
+            eprintln!(
+                "oac-dev: CloudFront (viewer mTLS required{expiry}) → OAC → Function URL listening on https://{address} ({viewer}{secret})"
+            );
+            let cacert = match &written {
+                Some(path) => format!("--cacert {} ", path.display()),
+                None => String::new(),
+            };
+            eprintln!(
+                "  try: curl -i {cacert}--cert ZONE-CERT.pem --key ZONE-KEY.pem {send_secret}https://{address}/health"
+            );
+            if let (Some(listen), Some(cert), Some(key)) = (
+                args.cloudflare_listen,
+                &args.cloudflare_client_cert,
+                &args.cloudflare_client_key,
+            ) {
+                let client = pem::identity(cert, key).context("--cloudflare-client-cert/-key")?;
+                let side = CloudflareSide::new(address, server_certificate, client)?;
+                let cloudflare = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                let at = cloudflare.local_addr()?;
+                eprintln!(
+                    "oac-dev: local Cloudflare side (Authenticated Origin Pulls, presenting {}) listening on http://{at}",
+                    cert.display()
+                );
+                eprintln!("  try: curl -i {send_secret}http://{at}/health");
+                tokio::spawn(side.serve(cloudflare));
+            }
+            Box::pin(tls.serve(listener, chain.clone().router()))
+        }
+    };
     let served = tokio::select! {
-        served = chain.clone().serve(listener) => served,
+        served = serving => served,
         signal = stop.recv() => {
             eprintln!("oac-dev: {signal}: stopping the function instances and the edge workers");
             Ok(())

@@ -25,7 +25,13 @@ pub const MODEL: &[&str] = &["model"];
 /// Plumbing any module may import.
 pub const PLUMBING: &[&str] = &["config", "http", "stage", "secret_source", "stop_signal"];
 /// The wiring: only it imports components of its own choosing.
-pub const WIRING: &[&str] = &["chain", "artifacts", "kvs_feed", "sigv4_fixtures"];
+pub const WIRING: &[&str] = &[
+    "chain",
+    "artifacts",
+    "kvs_feed",
+    "sigv4_fixtures",
+    "viewer_mtls",
+];
 
 /// A source file: its path relative to `src/` and its text.
 pub type Source = (PathBuf, String);

@@ -47,6 +47,7 @@ pub fn config(function: PathBuf, function_env: Vec<(String, String)>) -> ChainCo
         viewer_ip: None,
         trust_viewer_ip_header: true,
         log_requests: false,
+        connection_function: false,
         invoke_mode: oac_dev::InvokeMode::Buffered,
     }
 }

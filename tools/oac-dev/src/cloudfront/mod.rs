@@ -5,6 +5,7 @@
 //! Between its stages the request is a typed [`cloudfront_event::Request`], the shape CloudFront
 //! hands a Lambda@Edge function.
 
+pub mod connection_function;
 pub mod edge_result;
 pub mod function_event;
 pub mod header_rules;

@@ -104,6 +104,16 @@ fn with_headers(
     response
 }
 
+/// The chain line's note on a request the viewer filter let through, with the viewer's host it
+/// hands on (`x-forwarded-host`, what the function will see).
+pub fn filter_pass(forwarded: &Request) -> String {
+    let header = ip_filter_core::forwarded_host::HEADER;
+    match forwarded.headers.0.get(header).map(Vec::as_slice) {
+        Some([one]) => format!(" → viewer filter pass ({header}: {})", one.value),
+        Some(_) | None => format!(" → viewer filter pass (no single {header})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -132,6 +142,7 @@ mod tests {
             viewer_ip: None,
             trust_viewer_ip_header,
             log_requests: false,
+            connection_function: false,
         }
     }
 
@@ -178,6 +189,21 @@ mod tests {
         assert_eq!(
             (request.uri.as_str(), request.querystring.as_str()),
             ("/v1/x", "a=1")
+        );
+    }
+
+    #[test]
+    fn the_chain_line_shows_the_forwarded_host() {
+        let mut request =
+            crate::cloudfront::test_request(&[("x-forwarded-host", "api.example.com:8443")]);
+        assert_eq!(
+            filter_pass(&request),
+            " → viewer filter pass (x-forwarded-host: api.example.com:8443)"
+        );
+        request.headers.0.clear();
+        assert_eq!(
+            filter_pass(&request),
+            " → viewer filter pass (no single x-forwarded-host)"
         );
     }
 }
