@@ -14,16 +14,19 @@ import { CloudflareProps, cloudflareSettings, ruleRef } from './cloudflare.js';
 import { CloudflareSetup } from './cloudflare-setup.js';
 import { InvokeMode, invokeModeSettings, originRequestPolicy } from './invoke-mode.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
-import { OriginSecretOption, originSecretSettings } from './origin-secret.js';
+import { IP_CHECK_ONLY, OriginSecretOption, originSecretSettings } from './origin-secret.js';
 import { OriginSecretRotation } from './origin-secret-rotation.js';
 import { RangeSync } from './range-sync.js';
 import { ViewerFilter, createViewerFilter, edgeFunctionProps, required } from './viewer-filter.js';
+import { ViewerMtlsProps, originPullRef, viewerMtlsSettings } from './viewer-mtls.js';
+import { ViewerMtlsSetup } from './viewer-mtls-setup.js';
 
 export { IP_CHECK_ONLY } from './origin-secret.js';
 export type { OriginSecretOption, OriginSecretProps } from './origin-secret.js';
 export type { CloudflareProps, SslMode } from './cloudflare.js';
 export type { ViewerFilter } from './viewer-filter.js';
 export type { InvokeMode } from './invoke-mode.js';
+export type { ViewerMtlsProps } from './viewer-mtls.js';
 
 /** Where the build put each artifact (see docs/deploying.md). */
 export interface OacArtifacts {
@@ -43,6 +46,8 @@ export interface OacArtifacts {
   readonly cloudflareSetupCode?: string;
   /** The origin secret's rotation (`cloudflare` set, rotation on): `target/lambda/origin-secret-rotation/bootstrap.zip`. */
   readonly originSecretRotationCode?: string;
+  /** The viewer-mTLS Connection Function (`viewerMtls` set): `target/edge/viewer-mtls.connection.js`, its sidecar beside it. */
+  readonly viewerMtlsConnectionFunction?: string;
 }
 
 /** The Lambdalith origin. */
@@ -129,6 +134,17 @@ export interface OacProtectedApiProps {
    */
   readonly cloudflare?: CloudflareProps;
   /**
+   * Viewer mTLS bound to the zone (needs `cloudflare`): CloudFront requires the client certificate
+   * our own CA issues and Cloudflare presents (Authenticated Origin Pulls), and a Connection Function
+   * admits only the serials listed in its store; renewed daily without lockout (docs/deploying.md#viewer-mtls).
+   */
+  readonly viewerMtls?: ViewerMtlsProps;
+  /**
+   * The HTTP versions viewers may use. Default HTTP/2 and HTTP/3; HTTP/2 with `viewerMtls` (CloudFront's
+   * viewer mTLS is not supported on HTTP/3, and another version is refused with it).
+   */
+  readonly httpVersion?: cloudfront.HttpVersion;
+  /**
    * The distribution's standard access logs (CloudFront standard logging v2, delivered by CloudWatch
    * Logs to S3 under `AWSLogs/<account>/`): default on, into a bucket the construct makes;
    * `{ bucket }` for one of the app's; `false` for none.
@@ -173,6 +189,8 @@ export class OacProtectedApi extends Construct {
   readonly cloudflareSetup?: CloudflareSetup;
   /** The origin secret's rotation, with `cloudflare` (unless `rotation: false`). */
   readonly rotation?: OriginSecretRotation;
+  /** The CA, the trust store, the Connection Function and the renewal, with `viewerMtls`. */
+  readonly viewerMtls?: ViewerMtlsSetup;
 
   constructor(scope: Construct, id: string, props: OacProtectedApiProps) {
     super(scope, id);
@@ -182,8 +200,18 @@ export class OacProtectedApi extends Construct {
     if (props.staticPaths?.length && !(props.lambdaOrigin && props.staticSite)) {
       throw new Error('staticPaths route to the bucket beside a Lambda origin: give both lambdaOrigin and staticSite');
     }
-    const secret = originSecretSettings(props.originSecret);
-    const cloudflare = props.cloudflare && cloudflareSettings(props.cloudflare, { originSecret: secret !== undefined, domainNames: props.domainNames, lambdaOrigin: props.lambdaOrigin !== undefined });
+    const mtls = viewerMtlsSettings(props.viewerMtls, {
+      cloudflare: props.cloudflare !== undefined,
+      domainNames: props.cloudflare?.hostnames ?? props.domainNames,
+      httpVersion: props.httpVersion,
+      originSecret: props.originSecret === undefined ? 'default' : props.originSecret === IP_CHECK_ONLY ? 'ip-check-only' : 'settings',
+    });
+    // viewerMtls.keepOriginSecret: false drops the secret (and with it the range sync and the rule).
+    const secret = mtls?.keepOriginSecret === false ? undefined : originSecretSettings(props.originSecret);
+    const cloudflare = props.cloudflare && cloudflareSettings(props.cloudflare, {
+      originSecret: secret !== undefined, viewerMtlsWithoutSecret: mtls?.keepOriginSecret === false,
+      domainNames: props.domainNames, lambdaOrigin: props.lambdaOrigin !== undefined,
+    });
     if (props.domainNames?.length && !props.certificate && !cloudflare) {
       throw new Error('domainNames need a certificate (in us-east-1)');
     }
@@ -201,22 +229,40 @@ export class OacProtectedApi extends Construct {
       });
     }
     const rule = ruleRef(this);
-    if (cloudflare && this.rangeSync) {
+    // The Lambdas of the Cloudflare half take the range sync's build settings (or their defaults without it).
+    const architecture = secret?.syncArchitecture ?? lambda.Architecture.X86_64;
+    const logRetention = secret?.syncLogRetention ?? logs.RetentionDays.ONE_MONTH;
+    if (cloudflare) {
       this.cloudflareSetup = new CloudflareSetup(this, 'Cloudflare', {
         settings: cloudflare,
         code: required(props.artifacts.cloudflareSetupCode, 'artifacts.cloudflareSetupCode'),
-        originSecret: this.rangeSync.secret,
-        originSecretHeader: secret!.headerName,
+        originSecret: this.rangeSync?.secret,
+        originSecretHeader: secret?.headerName,
         ruleRef: rule,
-        architecture: secret!.syncArchitecture,
-        logRetention: secret!.syncLogRetention,
+        architecture,
+        logRetention,
       });
     }
+    if (mtls && cloudflare && this.cloudflareSetup) {
+      this.viewerMtls = new ViewerMtlsSetup(this, 'ViewerMtls', {
+        settings: mtls,
+        cloudflare,
+        setup: this.cloudflareSetup,
+        connectionFunction: required(props.artifacts.viewerMtlsConnectionFunction, 'artifacts.viewerMtlsConnectionFunction'),
+        code: required(props.artifacts.cloudflareSetupCode, 'artifacts.cloudflareSetupCode'),
+        ref: originPullRef(this),
+        architecture,
+        logRetention,
+        alarmTopic: secret?.alarmTopic ?? (props.observability || undefined)?.alarmTopic,
+      });
+    }
+    // Viewer mTLS admits no behavior that speaks plain HTTP (not even to redirect it).
+    const viewerProtocolPolicy = mtls ? cloudfront.ViewerProtocolPolicy.HTTPS_ONLY : cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS;
     const certificate = props.certificate ?? this.cloudflareSetup?.certificate();
     const viewer = filter.behavior;
     let lambdaBehavior: cloudfront.BehaviorOptions | undefined;
     if (props.lambdaOrigin) {
-      lambdaBehavior = this.lambdaBehavior(props, props.lambdaOrigin, viewer);
+      lambdaBehavior = this.lambdaBehavior(props, props.lambdaOrigin, viewer, viewerProtocolPolicy);
     }
     let staticBehavior: cloudfront.BehaviorOptions | undefined;
     if (props.staticSite) {
@@ -230,7 +276,7 @@ export class OacProtectedApi extends Construct {
       (this as { bucket?: s3.IBucket }).bucket = bucket;
       staticBehavior = {
         origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        viewerProtocolPolicy,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         ...viewer,
@@ -250,13 +296,14 @@ export class OacProtectedApi extends Construct {
       // With the default *.cloudfront.net certificate the policy is fixed by CloudFront (TLSv1);
       // with a certificate, a 2025 policy (TLS 1.3 only unless opted down to 1.2).
       minimumProtocolVersion: certificate ? tlsPolicy as cloudfront.SecurityPolicyProtocol : undefined,
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      httpVersion: props.httpVersion ?? (mtls ? cloudfront.HttpVersion.HTTP2 : cloudfront.HttpVersion.HTTP2_AND_3),
     });
-    const logs = accessLogs(this, this.distribution, props.accessLogs);
+    this.viewerMtls?.applyTo(this.distribution);
+    const logDelivery = accessLogs(this, this.distribution, props.accessLogs);
 
-    if (cloudflare && this.cloudflareSetup && this.rangeSync) {
+    if (cloudflare && this.cloudflareSetup) {
       const zone = this.cloudflareSetup.zone(this.distribution);
-      if (cloudflare.rotation !== false) {
+      if (this.rangeSync && cloudflare.rotation !== false) {
         this.rotation = new OriginSecretRotation(this, 'Rotation', {
           settings: { ...cloudflare, rotation: cloudflare.rotation },
           code: required(props.artifacts.originSecretRotationCode, 'artifacts.originSecretRotationCode'),
@@ -290,7 +337,7 @@ export class OacProtectedApi extends Construct {
         description: 'Sign X-Fluid-Identity values for this: fluid-identity sign --audience <value>',
       });
     }
-    if (logs) new CfnOutput(this, 'AccessLogBucket', { value: logs.bucket.bucketName });
+    if (logDelivery) new CfnOutput(this, 'AccessLogBucket', { value: logDelivery.bucket.bucketName });
 
     const edgeFunctions = Object.fromEntries(Object.entries({ BodyHash: 'BodyHash', IpFilter: 'IpFilterEdge' })
       .map(([label, id]) => [label, this.node.tryFindChild(id)])
@@ -299,7 +346,11 @@ export class OacProtectedApi extends Construct {
       this.observability = new ChainObservability(this, 'Observability', {
         ...props.observability, distribution: this.distribution, edgeFunctions, api: this.function,
         viewerFunction: this.node.tryFindChild('IpFilterFunction') as cloudfront.Function | undefined,
-        otherAlarms: [...this.rangeSync?.alarms ?? [], ...this.rotation ? [this.rotation.errorsAlarm] : []],
+        otherAlarms: [
+          ...this.rangeSync?.alarms ?? [],
+          ...this.rotation ? [this.rotation.errorsAlarm] : [],
+          ...this.viewerMtls ? [this.viewerMtls.renewalErrorsAlarm] : [],
+        ],
       });
     }
     acknowledgeNagFindings({
@@ -307,11 +358,12 @@ export class OacProtectedApi extends Construct {
       hasCertificate: certificate !== undefined,
       api: this.function,
       edgeFunctions: Object.values(edgeFunctions),
-      accessLogs: logs,
+      accessLogs: logDelivery,
       staticBucket: this.node.tryFindChild('StaticBucket') as s3.Bucket | undefined,
       rangeSync: this.rangeSync,
       rotation: this.rotation,
       cloudflareSetup: this.cloudflareSetup,
+      viewerMtls: this.viewerMtls,
     });
   }
 
@@ -319,6 +371,7 @@ export class OacProtectedApi extends Construct {
     props: OacProtectedApiProps,
     o: LambdaOriginProps,
     viewer: Pick<cloudfront.BehaviorOptions, 'functionAssociations' | 'edgeLambdas'>,
+    viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy,
   ): cloudfront.BehaviorOptions {
     const table = new dynamodb.Table(this, 'AuditTable', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -374,7 +427,7 @@ export class OacProtectedApi extends Construct {
           signing: cloudfront.Signing.SIGV4_ALWAYS,
         }),
       }),
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      viewerProtocolPolicy,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: originRequestPolicy(this, mode),
