@@ -8,7 +8,8 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ConnectionFunctionSidecar, FunctionSidecar, sidecarPath } from '../lib/function-sidecar.js';
-import { OacArtifacts, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CloudflareProps, OacArtifacts, OacProtectedApi, OacProtectedApiProps, ViewerMtlsProps } from '../lib/oac-protected-api.js';
 
 /** A store ARN as `cargo xtask edge --kvs-arn` would bake it. */
 export const STORE_ARN = 'arn:aws:cloudfront::111122223333:key-value-store/9c6b5a4e-1f2d-4c3b-8a7e-6d5c4b3a2f10';
@@ -183,4 +184,20 @@ export function edgeStack(app: App): Template {
   assert.equal(stacks.length, 1, 'one edge support stack');
   assert.equal(stacks[0].region, 'us-east-1');
   return Template.fromStack(stacks[0]);
+}
+
+/** Stack `Test` with `Api` (a Lambda origin) given `cloudflare` (api.example.com) and `viewerMtls`. */
+export function buildMtls(
+  mtls: ViewerMtlsProps = {},
+  props: Partial<OacProtectedApiProps> = {},
+  cf: Partial<CloudflareProps> = {},
+  outdir?: string,
+  extend?: (stack: Stack) => void,
+) {
+  const { app, stack } = testStack('eu-west-1', outdir);
+  const apiToken = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Token', TOKEN_SECRET_ARN);
+  const cloudflare: CloudflareProps = { zoneId: ZONE_ID, hostnames: ['api.example.com'], apiToken, ...cf };
+  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {}, cloudflare, viewerMtls: mtls, ...props });
+  extend?.(stack);
+  return { app, stack, api, template: Template.fromStack(stack) };
 }
