@@ -3,7 +3,7 @@
 // provider, the CA bundle in S3 and the trust store reading it, the Connection Function with its own
 // KeyValueStore of admitted serials, the daily renewal, and the distribution's ViewerMtlsConfig.
 import { readFileSync } from 'node:fs';
-import { CustomResource, Duration, Names, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -158,6 +158,15 @@ export class ViewerMtlsSetup extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     notifyOn(props.alarmTopic, [this.renewalErrorsAlarm]);
+
+    new CfnOutput(this, 'SerialStoreArn', {
+      value: this.serialStore.keyValueStoreArn,
+      description: 'Revoke a client certificate without a deploy: aws cloudfront-keyvaluestore delete-key --kvs-arn <this> --key serial:<hex> --if-match <etag>',
+    });
+    new CfnOutput(this, 'RenewalFunctionName', {
+      value: this.renewal.functionName,
+      description: 'Run one renewal step now: aws lambda invoke --function-name <name> with the schedule\'s event (the custom resource\'s properties)',
+    });
   }
 
   /** Requires a client certificate of the trust store (`required`, expiry checked) and runs the Connection Function. */
