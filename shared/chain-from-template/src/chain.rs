@@ -60,7 +60,9 @@ fn viewer_certificate(cert: Option<&Value>) -> ViewerCertificate {
     }
 }
 
-/// oac-kit's Cloudflare zone resource whose `DistributionDomainName` is this distribution's.
+/// The origin-secret rule of oac-kit's Cloudflare zone resource whose `DistributionDomainName` is
+/// this distribution's; none when that resource writes no rule (no `OriginSecretHeader`: viewer mTLS
+/// without the origin secret).
 fn cloudflare_rule(a: &Assembly, d: Res<'_>) -> Option<CloudflareRule> {
     all(a)
         .filter(|r| r.ty() == CLOUDFLARE_ZONE)
@@ -70,8 +72,10 @@ fn cloudflare_rule(a: &Assembly, d: Res<'_>) -> Option<CloudflareRule> {
                 .and_then(|v| resolve(a, r.stack, v).ok())
                 .is_some_and(|t| t.stack == d.stack && t.logical == d.logical)
         })
-        .map(|r| CloudflareRule {
-            resource: r.label(),
-            header: r.prop("OriginSecretHeader").map(render).unwrap_or_default(),
+        .and_then(|r| {
+            Some(CloudflareRule {
+                resource: r.label(),
+                header: render(r.prop("OriginSecretHeader")?),
+            })
         })
 }

@@ -108,6 +108,23 @@ fn the_good_chain_as_the_model_sees_it() {
 }
 
 #[test]
+fn a_zone_resource_without_an_origin_secret_header_writes_no_rule() {
+    let text = fs::read_to_string(corpus().join("good/Oac.template.json")).unwrap();
+    let mut template: Value = serde_json::from_str(&text).unwrap();
+    let read_rule = |t: &Value| read_json(t).unwrap().remove(0).cloudflare_rule;
+    assert_eq!(read_rule(&template).unwrap().header, "x-origin-secret");
+    // viewerMtls with keepOriginSecret: false: the Zone resource has no rule to write.
+    for r in template["Resources"].as_object_mut().unwrap().values_mut() {
+        if r["Type"] == "Custom::OacKitCloudflareZone" {
+            let props = r["Properties"].as_object_mut().unwrap();
+            props.remove("OriginSecretHeader");
+            props.remove("OriginSecretArn");
+        }
+    }
+    assert_eq!(read_rule(&template), None);
+}
+
+#[test]
 fn one_template_of_an_assembly_alone_still_knows_its_region() {
     let chains = read(&corpus().join("good/Oac.template.json")).unwrap();
     let b = &chains[0].distribution.behaviors[0];
