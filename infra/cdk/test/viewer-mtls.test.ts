@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IP_CHECK_ONLY, ViewerMtlsProps } from '../lib/oac-protected-api.js';
 import { CA_SECRET_ACTIONS, SERIAL_STORE_ACTIONS } from '../lib/viewer-mtls.js';
@@ -132,6 +133,8 @@ describe('viewerMtls: wired', () => {
     assert.equal(c.ViewerMtlsConfig, undefined);
     assert.equal(c.ConnectionFunctionAssociation, undefined);
     plain.resourceCountIs('AWS::CloudFront::TrustStore', 0);
+    const http2 = synth({ httpVersion: cloudfront.HttpVersion.HTTP2 }).template;
+    assert.equal(only(http2, 'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig.HttpVersion, 'http2');
   });
 
   it('the Connection Function: the generated code, cloudfront-js-2.0, published LIVE, its own store', () => {
