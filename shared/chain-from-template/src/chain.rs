@@ -1,6 +1,8 @@
 //! One [`Chain`] per `AWS::CloudFront::Distribution` of the assembly. Pure.
 
-use oac_doctor::model::{Chain, CloudflareRule, Distribution, Source, ViewerCertificate};
+use oac_doctor::model::{
+    Chain, CloudflareRule, Distribution, Source, ViewerCertificate, ViewerMtls,
+};
 use serde_json::Value;
 
 use crate::behavior::behaviors;
@@ -43,7 +45,29 @@ fn distribution(a: &Assembly, d: Res<'_>) -> Distribution {
             .collect(),
         behaviors: behaviors(a, d.stack, config),
         viewer_certificate: viewer_certificate(config.get("ViewerCertificate")),
+        http_version: config.get("HttpVersion").map(render),
+        viewer_mtls: viewer_mtls(config),
     }
+}
+
+/// `ViewerMtlsConfig` and `ConnectionFunctionAssociation`, when there is the first.
+fn viewer_mtls(config: &Value) -> Option<ViewerMtls> {
+    let m = config.get("ViewerMtlsConfig")?;
+    let trust = m.get("TrustStoreConfig");
+    Some(ViewerMtls {
+        // CloudFormation's default mode is `required`.
+        mode: m.get("Mode").map_or_else(|| "required".to_owned(), render),
+        trust_store: trust.and_then(|t| t.get("TrustStoreId")).map(render),
+        ignore_certificate_expiry: trust
+            .and_then(|t| t.get("IgnoreCertificateExpiry"))
+            .map(render)
+            .as_deref()
+            == Some("true"),
+        connection_function: config
+            .get("ConnectionFunctionAssociation")
+            .and_then(|c| c.get("Id"))
+            .map(render),
+    })
 }
 
 /// No `ViewerCertificate`, or `CloudFrontDefaultCertificate: true`, is the default certificate.
