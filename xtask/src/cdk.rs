@@ -13,7 +13,7 @@ use crate::edge::{self, EdgeArgs};
 use crate::functions::{self, Kind};
 use crate::run::{cargo, run};
 use crate::{paths, toolchain};
-use ip_filter_cloudfront_function::sidecar;
+use function_sidecar as sidecar;
 
 /// Options of `cargo xtask synth` / `deploy`.
 #[derive(Args)]
@@ -255,7 +255,11 @@ mod tests {
             .filter(|a| a.builder == Builder::CloudfrontFunction)
             .map(|a| format!("target/{}", a.path))
             .collect();
-        let written = [cloudfront_function::OUTPUT, cloudfront_function::OUTPUT_KVS];
+        let written = [
+            cloudfront_function::OUTPUT,
+            cloudfront_function::OUTPUT_KVS,
+            cloudfront_function::OUTPUT_CONNECTION,
+        ];
         let sidecars = written.map(|f| sidecar::path_beside(Path::new(f)));
         let sidecars = sidecars.iter().map(|p| p.to_str().unwrap());
         let mut expected: Vec<String> = written

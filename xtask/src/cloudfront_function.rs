@@ -4,7 +4,10 @@
 //! `target/edge/ip-filter-kvs.cloudfront.js` (address + origin secret, data from the
 //! KeyValueStore), each with its sidecar beside it (`….cloudfront.json`: the header it checks,
 //! whether it reads the store, its size and digest; `ip_filter_cloudfront_function::sidecar`),
-//! and the values the Node tests feed the second one ([`crate::kvs_cases`]).
+//! and the values the Node tests feed the second one ([`crate::kvs_cases`]); and the viewer-mTLS
+//! Connection Function, `target/edge/viewer-mtls.connection.js` with its sidecar
+//! (`mtls_connection_function`), and the serial cases its Node tests hold it to
+//! ([`crate::serial_cases`]).
 
 use std::fs;
 use std::path::PathBuf;
@@ -12,7 +15,7 @@ use std::path::PathBuf;
 use anyhow::{Result, ensure};
 use clap::Args;
 use cloudflare_ranges::{Snapshot, parse_cidr};
-use ip_filter_cloudfront_function::{self as cloudfront_function, Function, sidecar};
+use ip_filter_cloudfront_function::{self as cloudfront_function, Function};
 use ip_filter_core::origin_secret::DEFAULT_HEADER;
 use ip_filter_core::{Config, RangeSet};
 use ipnet::IpNet;
@@ -21,6 +24,8 @@ use ipnet::IpNet;
 pub const OUTPUT: &str = "target/edge/ip-filter.cloudfront.js";
 /// Where the KVS-mode function (address + origin secret) is written.
 pub const OUTPUT_KVS: &str = "target/edge/ip-filter-kvs.cloudfront.js";
+/// Where the viewer-mTLS Connection Function is written (contract 3 of issue 24).
+pub const OUTPUT_CONNECTION: &str = "target/edge/viewer-mtls.connection.js";
 
 /// Options of `cargo xtask cloudfront-function`.
 #[derive(Args)]
@@ -44,43 +49,63 @@ impl Default for CloudfrontFunctionArgs {
     }
 }
 
-/// Generates both functions and writes them with their sidecars (and the Node tests' KVS
-/// values); returns the address-only function's path.
+/// Generates the three functions and writes them with their sidecars (and the Node tests' KVS
+/// values and serial cases); returns the address-only function's path.
 pub fn build(args: &CloudfrontFunctionArgs) -> Result<PathBuf> {
     let config = Config::with_extra_cidrs(args.allow_cidrs.iter().cloned())?;
     let snapshot = Snapshot::bundled()?;
-    let path = write(OUTPUT, &render(&snapshot, &config)?)?;
+    let path = write_ip_filter(OUTPUT, &render(&snapshot, &config)?)?;
     let kvs = render_kvs(&snapshot, &config, &args.origin_secret_header)?;
-    write(OUTPUT_KVS, &kvs)?;
+    write_ip_filter(OUTPUT_KVS, &kvs)?;
     crate::kvs_cases::write(&snapshot, &config, &args.origin_secret_header)?;
+    let connection = mtls_connection_function::generate()?;
+    write(
+        OUTPUT_CONNECTION,
+        &connection.code,
+        &connection.sidecar.to_json(),
+        "viewer-mTLS Connection Function",
+        mtls_connection_function::MAX_BYTES,
+    )?;
+    crate::serial_cases::write()?;
     Ok(path)
 }
 
-/// Writes one generated function under the workspace root, then its sidecar beside it, checking
-/// CloudFront's size limit on what is written (generate() refuses oversize code already; the
+/// Writes one ip-filter function (see [`write`]).
+fn write_ip_filter(relative: &str, function: &Function) -> Result<PathBuf> {
+    write(
+        relative,
+        &function.code,
+        &function.sidecar.to_json(),
+        "ip-filter CloudFront Function",
+        cloudfront_function::MAX_BYTES,
+    )
+}
+
+/// Writes one generated function (`what`) under the workspace root, then its sidecar beside it,
+/// checking the size limit on what is written (the generators refuse oversize code already; the
 /// limit is CloudFront's).
-fn write(relative: &str, function: &Function) -> Result<PathBuf> {
-    let js = &function.code;
+fn write(
+    relative: &str,
+    js: &str,
+    sidecar_json: &str,
+    what: &str,
+    max_bytes: usize,
+) -> Result<PathBuf> {
     ensure!(
-        js.len() <= cloudfront_function::MAX_BYTES,
+        js.len() <= max_bytes,
         "generated function {relative} is {} bytes",
         js.len()
     );
     let path = crate::paths::in_target(relative);
     fs::create_dir_all(path.parent().expect("output has a directory"))?;
     fs::write(&path, js)?;
-    fs::write(sidecar::path_beside(&path), function.sidecar.to_json())?;
+    fs::write(function_sidecar::path_beside(&path), sidecar_json)?;
     eprintln!(
-        "ip-filter CloudFront Function: {} ({} bytes, limit {})",
+        "{what}: {} ({} bytes, limit {max_bytes})",
         path.display(),
         js.len(),
-        cloudfront_function::MAX_BYTES
     );
-    crate::sizes::record(
-        relative,
-        js.len() as u64,
-        Some(cloudfront_function::MAX_BYTES as u64),
-    )?;
+    crate::sizes::record(relative, js.len() as u64, Some(max_bytes as u64))?;
     Ok(path)
 }
 

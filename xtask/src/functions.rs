@@ -204,6 +204,17 @@ pub const IP_FILTER_KVS_CLOUDFRONT: Function = Function {
     checks: &[Check::MaxBytes(CLOUDFRONT_FUNCTION_MAX)],
 };
 
+/// The viewer-mTLS Connection Function (issue 24): only listed client-certificate serials pass.
+pub const VIEWER_MTLS_CONNECTION: Function = Function {
+    name: "viewer-mtls-connection",
+    package: "mtls-connection-function",
+    kind: Kind::CloudfrontFunction {
+        output: crate::cloudfront_function::OUTPUT_CONNECTION,
+    },
+    deployed: true,
+    checks: &[Check::MaxBytes(mtls_connection_function::MAX_BYTES as u64)],
+};
+
 /// Every function, in build order.
 pub const FUNCTIONS: &[Function] = &[
     API,
@@ -216,6 +227,7 @@ pub const FUNCTIONS: &[Function] = &[
     IP_FILTER_EDGE,
     IP_FILTER_CLOUDFRONT,
     IP_FILTER_KVS_CLOUDFRONT,
+    VIEWER_MTLS_CONNECTION,
 ];
 
 /// The `lambda_runtime` binaries cargo-lambda builds.

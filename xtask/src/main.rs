@@ -19,6 +19,7 @@ mod lambda;
 mod paths;
 mod run;
 mod schemathesis;
+mod serial_cases;
 mod sizes;
 mod supervise;
 mod test;

@@ -79,6 +79,8 @@ mod tests {
             in_target(crate::sizes::FILE),
             in_target(crate::cloudfront_function::OUTPUT),
             in_target(crate::cloudfront_function::OUTPUT_KVS),
+            in_target(crate::cloudfront_function::OUTPUT_CONNECTION),
+            in_target(crate::serial_cases::OUTPUT),
             in_target(crate::kvs_cases::OUTPUT),
             in_target(crate::header_name_cases::OUTPUT),
             in_target(crate::kvs_arn_cases::OUTPUT),

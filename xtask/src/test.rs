@@ -159,7 +159,8 @@ pub fn demo() -> Result<()> {
 
 /// The body-hash bundle against a plain Node.js handler and SHA-256 alone, on the local Node.js
 /// and on Node.js 22; the ip-filter bundle in KVS mode and the KVS-mode CloudFront Function
-/// against the address-only ones; then this machine's SHA-256 limit (`openssl speed`), with the
+/// against the address-only ones; the viewer-mTLS Connection Function per connection; then this
+/// machine's SHA-256 limit (`openssl speed`), with the
 /// load before and after (`uptime`: the machine is shared, so every table says how busy it was).
 pub fn bench() -> Result<()> {
     let node = check_node()?;
@@ -177,6 +178,9 @@ pub fn bench() -> Result<()> {
         .arg(bundle_dir(&functions::IP_FILTER_EDGE)?))?;
     run(Command::new(&node)
         .arg("benches/ip-filter-cloudfront-function.bench.mjs")
+        .arg(paths::edge_dir()))?;
+    run(Command::new(&node)
+        .arg("benches/viewer-mtls-connection-function.bench.mjs")
         .arg(paths::edge_dir()))?;
     run(Command::new("openssl").args(["speed", "-seconds", "3", "-bytes", "1048576", "sha256"]))?;
     run(&mut Command::new("uptime"))

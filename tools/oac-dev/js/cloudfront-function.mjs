@@ -13,9 +13,9 @@ const KVS_IMPORTS = ["import cf from 'cloudfront';", "import crypto from 'crypto
 
 /**
  * A KeyValueStore stand-in. `handle.get(key)` resolves to the value and rejects, as CloudFront's
- * does, for a key the store does not have; every read rejects while the store is unreadable
- * (`set(null)`, the initial state). `failing` names keys whose reads reject (a failed read of
- * one key, for tests).
+ * does, for a key the store does not have; `handle.exists(key)` resolves to whether it has it.
+ * Every read rejects while the store is unreadable (`set(null)`, the initial state). `failing`
+ * names keys whose reads reject (a failed read of one key, for tests).
  */
 export function keyValueStore() {
   let items = null;
@@ -31,6 +31,10 @@ export function keyValueStore() {
         if (items === null || failing.has(key)) throw new Error('KeyValueStore: the read failed');
         if (!items.has(key)) throw new Error(`KeyValueStore: the key ${key} does not exist`);
         return items.get(key);
+      },
+      async exists(key) {
+        if (items === null || failing.has(key)) throw new Error('KeyValueStore: the read failed');
+        return items.has(key);
       },
     },
   };
