@@ -122,7 +122,7 @@ export interface OacProtectedApiProps {
   /**
    * Viewer mTLS bound to the zone (needs `cloudflare`): CloudFront requires the client certificate
    * our own CA issues and Cloudflare presents (Authenticated Origin Pulls), and a Connection Function
-   * admits only the serials listed in its store; renewed daily without lockout (docs/deploying.md#viewer-mtls).
+   * admits only the serials listed in its store; renewed daily without lockout (docs/deploying.md#viewer-mtls-bound-to-the-zone-by-certificate).
    */
   readonly viewerMtls?: ViewerMtlsProps;
   /**

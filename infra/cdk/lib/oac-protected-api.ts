@@ -39,7 +39,8 @@ export const ALL_VIEWER_EXCEPT_HOST_HEADER_ID = 'b689b0a8-53d0-40ab-baf2-68738e2
  * streaming URL, `Accept-Encoding`), every behavior reaching the Lambda runs body-hash at
  * origin-request with the body included, and every behavior runs the Cloudflare-only viewer
  * filter: the address and, unless opted out, the origin secret our Cloudflare zone adds (its store
- * kept current by the range-sync Lambda).
+ * kept current by the range-sync Lambda). With `viewerMtls`, CloudFront also requires the client
+ * certificate our own CA issued to the zone, and a Connection Function admits only listed serials.
  */
 export class OacProtectedApi extends Construct {
   /** The distribution. */

@@ -1,4 +1,4 @@
-// Viewer mTLS bound to our Cloudflare zone (docs/deploying.md#viewer-mtls): the CA's secret (created
+// Viewer mTLS bound to our Cloudflare zone (docs/deploying.md#viewer-mtls-bound-to-the-zone-by-certificate): the CA's secret (created
 // empty: only the Lambda writes it), the `OriginPullCertificate` custom resource on the cloudflare-setup
 // provider, the CA bundle in S3 and the trust store reading it, the Connection Function with its own
 // KeyValueStore of admitted serials, the daily renewal, and the distribution's ViewerMtlsConfig.

@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { ownerRef } from './cloudflare.js';
 
 /**
- * CloudFront viewer mTLS bound to our Cloudflare zone (docs/deploying.md#viewer-mtls): a CA of our
+ * CloudFront viewer mTLS bound to our Cloudflare zone (docs/deploying.md#viewer-mtls-bound-to-the-zone-by-certificate): a CA of our
  * own issues the client certificate Cloudflare presents (Authenticated Origin Pulls, per hostname),
  * the distribution requires a certificate of that CA, and a Connection Function admits only the
  * serial numbers listed in its KeyValueStore. Needs `cloudflare`.
