@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CloudflareProps, IP_CHECK_ONLY, OacProtectedApi, OriginSecretOption } from '../lib/oac-protected-api.js';
+import { CloudflareProps, IP_CHECK_ONLY, OacProtectedApi, OriginSecretOption, ViewerMtlsProps } from '../lib/oac-protected-api.js';
 import { ArtifactPaths, missingArtifacts, missingArtifactsHint, neededArtifacts } from './artifacts.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -48,6 +48,19 @@ function cloudflareContext(): CloudflareContext | undefined {
   return { zoneId, hostnames, tokenArn, sslMode: app.node.tryGetContext('cloudflareSslMode'), rotation };
 }
 
+/**
+ * `-c viewerMtls=on` (the origin secret kept as a second layer) or `-c viewerMtls=without-origin-secret`
+ * (the certificate alone; the origin secret is then off unless its settings are given, which is refused).
+ */
+function viewerMtlsContext(): ViewerMtlsProps | undefined {
+  const v = app.node.tryGetContext('viewerMtls');
+  if (v === undefined) return undefined;
+  if (v === 'on') return {};
+  if (v === 'without-origin-secret') return { keepOriginSecret: false };
+  console.error(`oac-kit: -c viewerMtls=${v}: 'on' or 'without-origin-secret'`);
+  process.exit(1);
+}
+
 // Offline synthesis (no AWS credentials, no Docker): nothing is bundled at synth time.
 const app = new App({ postCliContext: { 'aws:cdk:bundling-stacks': [] } });
 const viewerFilter = app.node.tryGetContext('viewerFilter') ?? 'cloudfront-function';
@@ -61,11 +74,16 @@ const artifacts: ArtifactPaths = {
   rangeSyncCode: process.env.OAC_KIT_RANGE_SYNC_ZIP ?? 'lambda/range-sync/bootstrap.zip',
   cloudflareSetupCode: process.env.OAC_KIT_CLOUDFLARE_SETUP_ZIP ?? 'lambda/cloudflare-setup/bootstrap.zip',
   originSecretRotationCode: process.env.OAC_KIT_ORIGIN_SECRET_ROTATION_ZIP ?? 'lambda/origin-secret-rotation/bootstrap.zip',
+  viewerMtlsConnectionFunction: 'edge/viewer-mtls.connection.js',
 };
-const originSecret = originSecretContext();
+const viewerMtls = viewerMtlsContext();
+const givenSecret = originSecretContext();
+const secretSettingsGiven = typeof givenSecret === 'object' && Object.values(givenSecret).some((v) => v !== undefined);
+const originSecret = viewerMtls?.keepOriginSecret === false && !secretSettingsGiven ? IP_CHECK_ONLY : givenSecret;
 const cloudflare = cloudflareContext();
 const needed = neededArtifacts(artifacts, {
-  viewerFilter, originSecret: originSecret !== IP_CHECK_ONLY, cloudflare: cloudflare !== undefined, rotation: cloudflare?.rotation !== false,
+  viewerFilter, originSecret: originSecret !== IP_CHECK_ONLY, cloudflare: cloudflare !== undefined,
+  rotation: cloudflare?.rotation !== false && originSecret !== IP_CHECK_ONLY, viewerMtls: viewerMtls !== undefined,
 });
 const missing = missingArtifacts(targetDir, needed);
 if (missing.length > 0) {
@@ -87,6 +105,7 @@ new OacProtectedApi(stack, 'Api', {
     rangeSyncCode: target(artifacts.rangeSyncCode),
     cloudflareSetupCode: target(artifacts.cloudflareSetupCode),
     originSecretRotationCode: target(artifacts.originSecretRotationCode),
+    viewerMtlsConnectionFunction: target(artifacts.viewerMtlsConnectionFunction),
   },
   lambdaOrigin: {
     identity: {
@@ -105,4 +124,5 @@ new OacProtectedApi(stack, 'Api', {
     sslMode: cloudflare.sslMode,
     rotation: cloudflare.rotation,
   },
+  viewerMtls,
 });

@@ -16,6 +16,7 @@ export interface ArtifactPaths {
   readonly rangeSyncCode: string;
   readonly cloudflareSetupCode: string;
   readonly originSecretRotationCode: string;
+  readonly viewerMtlsConnectionFunction: string;
 }
 
 /** What decides which artifacts the construct reads. */
@@ -27,13 +28,15 @@ export interface Deployment {
   readonly cloudflare?: boolean;
   /** `cloudflare` set with rotation on: the rotation Lambda. */
   readonly rotation?: boolean;
+  /** `viewerMtls` set: the Connection Function. */
+  readonly viewerMtls?: boolean;
 }
 
 /**
  * The artifacts this deployment reads: the api and body-hash always; the Lambda@Edge bundle, or the
  * CloudFront Function (the KVS-mode one with the origin secret, the address-only one without); the
  * range-sync Lambda whenever the origin secret is on; with `cloudflare` the custom resource's Lambda
- * and (rotation on) the rotation Lambda.
+ * and (rotation on) the rotation Lambda; with `viewerMtls` the Connection Function.
  */
 export function neededArtifacts(paths: ArtifactPaths, d: Deployment): string[] {
   const filter = d.viewerFilter === 'lambda-edge'
@@ -44,6 +47,7 @@ export function neededArtifacts(paths: ArtifactPaths, d: Deployment): string[] {
     ...(d.originSecret ? [paths.rangeSyncCode] : []),
     ...(d.cloudflare ? [paths.cloudflareSetupCode] : []),
     ...(d.cloudflare && d.rotation ? [paths.originSecretRotationCode] : []),
+    ...(d.viewerMtls ? [paths.viewerMtlsConnectionFunction] : []),
   ];
 }
 

@@ -1,8 +1,9 @@
-// Synth-time checks that the viewer-filter artifacts were built for what the construct deploys:
-// the origin-secret header, the KeyValueStore, or neither. A mismatch would deploy a filter that
-// answers 403 to everyone (wrong header, wrong store) or one that skips the secret: refuse instead.
+// Synth-time checks that the viewer-filter artifacts (and the viewer-mTLS Connection Function) were
+// built for what the construct deploys: the origin-secret header, the KeyValueStore, or neither. A
+// mismatch would deploy a filter that answers 403 to everyone (wrong header, wrong store) or one that
+// skips the secret: refuse instead.
 import { readBundleFile } from './bundle-file.js';
-import { readSidecar } from './function-sidecar.js';
+import { ConnectionFunctionSidecar, readConnectionSidecar, readSidecar } from './function-sidecar.js';
 
 /** Throws unless `file` is the KVS-mode CloudFront Function built for header `headerName`, as its sidecar says. */
 export function checkKvsFunction(file: string, headerName: string): void {
@@ -81,4 +82,26 @@ export function checkEdgeBundle(bundle: string, expected: EdgeKvsExpectation | u
       `originSecret.headerName ${JSON.stringify(expected.headerName)}: rebuild with cargo xtask edge --origin-secret-header ${expected.headerName}`,
     );
   }
+}
+
+/** The prefix of the serial keys in the Connection Function's store (contract 2: `SERIAL_KEY_PREFIX`). */
+export const SERIAL_KEY_PREFIX = 'serial:';
+
+/**
+ * Throws unless `file` is the viewer-mTLS Connection Function reading serials under `serial:` from
+ * its store, as its sidecar says; returns the sidecar.
+ */
+export function checkConnectionFunction(file: string): ConnectionFunctionSidecar {
+  const name = 'artifacts.viewerMtlsConnectionFunction';
+  const built = readConnectionSidecar(file, name);
+  if (built.kind !== 'connection') {
+    throw new Error(`${name} ${file} is not a Connection Function (its sidecar says kind ${JSON.stringify(built.kind)}): give target/edge/viewer-mtls.connection.js`);
+  }
+  if (!built.readsKvs || built.kvsKeyPrefix !== SERIAL_KEY_PREFIX) {
+    throw new Error(
+      `${name} ${file} does not look serials up under ${JSON.stringify(SERIAL_KEY_PREFIX)} in its store (its sidecar says readsKvs ` +
+      `${built.readsKvs}, kvsKeyPrefix ${JSON.stringify(built.kvsKeyPrefix)}): the custom resource lists serials there`,
+    );
+  }
+  return built;
 }

@@ -1,7 +1,8 @@
 // The Cloudflare custom resources (functions/cloudflare-setup through the CDK provider framework):
-// `Certificate` (ACM in us-east-1, validated through the zone's DNS) and `Zone` (proxied CNAMEs to the
-// distribution, the SSL mode, the origin-secret Transform Rule). One role for both phases, naming
-// exactly the two secrets it reads and ACM in us-east-1 only.
+// `Certificate` (ACM in us-east-1, validated through the zone's DNS), `Zone` (proxied CNAMEs to the
+// distribution, the SSL mode, the origin-secret Transform Rule) and, with viewer mTLS,
+// `OriginPullCertificate`. One role for both phases, naming exactly the secrets (and the store) it
+// touches and ACM in us-east-1 only.
 import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -12,6 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { CloudflareSettings } from './cloudflare.js';
+import { CA_SECRET_ACTIONS, SERIAL_STORE_ACTIONS } from './viewer-mtls.js';
 
 /** ACM is always called here: CloudFront takes certificates from us-east-1 only. */
 export const ACM_REGION = 'us-east-1';
@@ -27,9 +29,9 @@ export interface CloudflareSetupProps {
   readonly settings: CloudflareSettings;
   /** cargo-lambda's `target/lambda/cloudflare-setup/bootstrap.zip` (or its directory). */
   readonly code: string;
-  /** The origin secret the Zone resource writes into the rule. */
-  readonly originSecret: secretsmanager.ISecret;
-  readonly originSecretHeader: string;
+  /** The origin secret the Zone resource writes into the rule; none with `viewerMtls.keepOriginSecret: false` (no rule). */
+  readonly originSecret?: secretsmanager.ISecret;
+  readonly originSecretHeader?: string;
   /** The rule's `ref` ({@link ruleRef}). */
   readonly ruleRef: string;
   readonly architecture: lambda.Architecture;
@@ -67,7 +69,7 @@ export class CloudflareSetup extends Construct {
     }));
     this.role.addToPolicy(new iam.PolicyStatement({
       actions: ['secretsmanager:GetSecretValue'],
-      resources: [secretArnForPolicy(props.settings.apiToken), secretArnForPolicy(props.originSecret)],
+      resources: [props.settings.apiToken, props.originSecret].filter((s) => s !== undefined).map(secretArnForPolicy),
     }));
     props.settings.apiToken.encryptionKey?.grantDecrypt(this.role);
     const fn = (phase: 'on-event' | 'is-complete', name: string) => new lambda.Function(this, name, {
@@ -119,14 +121,28 @@ export class CloudflareSetup extends Construct {
         Hostnames: s.hostnames,
         ApiTokenSecretArn: s.apiToken.secretArn,
         DistributionDomainName: distribution.distributionDomainName,
-        OriginSecretArn: this.props.originSecret.secretArn,
-        OriginSecretHeader: this.props.originSecretHeader,
+        // Without the origin secret (viewer mTLS alone) the zone gets no rule.
+        ...this.props.originSecret ? { OriginSecretArn: this.props.originSecret.secretArn, OriginSecretHeader: this.props.originSecretHeader } : {},
         SslMode: s.sslMode,
         RuleRef: this.props.ruleRef,
       },
     });
     resource.node.addDependency(distribution);
     return resource;
+  }
+
+  /**
+   * The `OriginPullCertificate` resource (viewer mTLS) with `properties` (lib/viewer-mtls-setup.ts);
+   * the role may read and write `caSecret` and the keys of `store`, nothing more of either.
+   */
+  originPullCertificate(properties: Record<string, unknown>, caSecret: secretsmanager.ISecret, store: cloudfront.IKeyValueStore): CustomResource {
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: CA_SECRET_ACTIONS, resources: [caSecret.secretArn] }));
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: SERIAL_STORE_ACTIONS, resources: [store.keyValueStoreArn] }));
+    return new CustomResource(this, 'OriginPullCertificate', {
+      serviceToken: this.provider.serviceToken,
+      resourceType: 'Custom::OacKitOriginPullCertificate',
+      properties,
+    });
   }
 }
 

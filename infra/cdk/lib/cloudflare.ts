@@ -24,7 +24,10 @@ export interface CloudflareProps {
    * `set-strict`: the deploy sets it (zone-wide, every hostname of the zone).
    */
   readonly sslMode?: SslMode;
-  /** How often the origin secret rotates. Default 30 days; 4 hours to 1000 days; `false`: manual rotation. */
+  /**
+   * How often the origin secret rotates. Default 30 days; 4 hours to 1000 days; `false`: manual
+   * rotation. Without the origin secret (`viewerMtls.keepOriginSecret: false`) there is nothing to rotate.
+   */
   readonly rotation?: Duration | false;
 }
 
@@ -39,8 +42,10 @@ export interface CloudflareSettings {
 
 /** What else the construct was given that `cloudflare` must agree with. */
 export interface CloudflareContext {
-  /** False when `originSecret` is opted out. */
+  /** False when `originSecret` is opted out (or dropped by `viewerMtls.keepOriginSecret: false`). */
   readonly originSecret: boolean;
+  /** True with `viewerMtls.keepOriginSecret: false`: the client certificate binds the zone instead of the secret. */
+  readonly viewerMtlsWithoutSecret?: boolean;
   readonly domainNames?: string[];
   /** False for a static-only distribution (no Lambdalith, so no `/health` to prove a new secret with). */
   readonly lambdaOrigin: boolean;
@@ -56,10 +61,13 @@ const MAX_ROTATION = Duration.days(1000);
 
 /** Applies the defaults and refuses settings that cannot work. */
 export function cloudflareSettings(p: CloudflareProps, c: CloudflareContext): CloudflareSettings {
-  if (!c.originSecret) {
+  if (!c.originSecret && !c.viewerMtlsWithoutSecret) {
     throw new Error('cloudflare needs the origin secret (the zone\'s rule sends it): remove originSecret: IP_CHECK_ONLY');
   }
-  if (!c.lambdaOrigin && p.rotation !== false) {
+  if (!c.originSecret && p.rotation !== undefined && p.rotation !== false) {
+    throw new Error('cloudflare.rotation: viewerMtls.keepOriginSecret: false leaves no origin secret to rotate; leave rotation out');
+  }
+  if (c.originSecret && !c.lambdaOrigin && p.rotation !== false) {
     throw new Error('cloudflare.rotation: the rotation proves a new secret with GET /health of the Lambdalith, which a static-only distribution does not have: set cloudflare.rotation: false and rotate by the runbook (docs/ip-filter.md)');
   }
   if (typeof p.zoneId !== 'string' || Token.isUnresolved(p.zoneId) || !ZONE_ID.test(p.zoneId)) {
@@ -88,7 +96,7 @@ export function cloudflareSettings(p: CloudflareProps, c: CloudflareContext): Cl
   if (sslMode !== 'require-strict' && sslMode !== 'set-strict') {
     throw new Error(`cloudflare.sslMode ${JSON.stringify(sslMode)}: 'require-strict' or 'set-strict'`);
   }
-  const rotation = p.rotation ?? Duration.days(30);
+  const rotation = c.originSecret ? p.rotation ?? Duration.days(30) : false;
   if (rotation !== false) {
     const ms = rotation.toMilliseconds();
     if (!(ms >= MIN_ROTATION.toMilliseconds() && ms <= MAX_ROTATION.toMilliseconds())) {
@@ -110,8 +118,13 @@ export function checkHostname(h: string): string {
 
 /** `oac-kit-origin-secret-` + a stable hash of the stack and the construct's path: the rule's `ref`. */
 export function ruleRef(scope: IConstruct): string {
+  return ownerRef(scope, 'oac-kit-origin-secret');
+}
+
+/** `<prefix>-` + 16 hex of a hash of the stack's name and the construct's path: what marks a Cloudflare object as ours. */
+export function ownerRef(scope: IConstruct, prefix: string): string {
   const hash = createHash('sha256').update(`${Stack.of(scope).stackName}/${scope.node.path}`).digest('hex').slice(0, 16);
-  return `oac-kit-origin-secret-${hash}`;
+  return `${prefix}-${hash}`;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -32,6 +32,41 @@ export function sidecarPath(file: string): string {
  * when it is missing, malformed, or of other code (a function rebuilt or edited after it).
  */
 export function readSidecar(file: string, name: string): FunctionSidecar {
+  return readCheckedSidecar(file, name, 'function', SIDECAR_FIELDS, (s) =>
+    (s.secretHeader === null || typeof s.secretHeader === 'string') && typeof s.readsKvs === 'boolean') as unknown as FunctionSidecar;
+}
+
+/**
+ * What `cargo xtask cloudfront-function` writes beside the viewer-mTLS Connection Function
+ * (`viewer-mtls.connection.json`): the kind, the prefix of the store's keys it looks up, whether it
+ * reads its store, and the code's size and digest.
+ */
+export interface ConnectionFunctionSidecar {
+  /** Always `connection`: a viewer-request function in its place is refused. */
+  readonly kind: 'connection';
+  /** The prefix of the KeyValueStore keys the function looks serials up under (`serial:`). */
+  readonly kvsKeyPrefix: string;
+  readonly readsKvs: boolean;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+}
+
+const CONNECTION_SIDECAR_FIELDS = ['kind', 'kvsKeyPrefix', 'readsKvs', 'sizeBytes', 'sha256'];
+
+/** The sidecar of the Connection Function `file`, checked like {@link readSidecar}. */
+export function readConnectionSidecar(file: string, name: string): ConnectionFunctionSidecar {
+  return readCheckedSidecar(file, name, 'connection function', CONNECTION_SIDECAR_FIELDS, (s) =>
+    typeof s.kind === 'string' && typeof s.kvsKeyPrefix === 'string' && typeof s.readsKvs === 'boolean') as unknown as ConnectionFunctionSidecar;
+}
+
+/** Reads `file` and its sidecar: exactly `fields`, `valid` for the kind's own fields, the size and digest of the code. */
+function readCheckedSidecar(
+  file: string,
+  name: string,
+  kind: string,
+  fields: readonly string[],
+  valid: (s: Record<string, unknown>) => boolean,
+): Record<string, unknown> {
   let code: Buffer;
   try {
     code = readFileSync(file);
@@ -53,11 +88,10 @@ export function readSidecar(file: string, name: string): FunctionSidecar {
   }
   const keys = sidecar !== null && typeof sidecar === 'object' && !Array.isArray(sidecar) ? Object.keys(sidecar) : [];
   if (
-    keys.length !== SIDECAR_FIELDS.length || !SIDECAR_FIELDS.every((k) => keys.includes(k)) ||
-    !(sidecar.secretHeader === null || typeof sidecar.secretHeader === 'string') || typeof sidecar.readsKvs !== 'boolean' ||
+    keys.length !== fields.length || !fields.every((k) => keys.includes(k)) || !valid(sidecar) ||
     !Number.isSafeInteger(sidecar.sizeBytes) || typeof sidecar.sha256 !== 'string'
   ) {
-    throw new Error(`${name} sidecar ${path} is not a function sidecar (${SIDECAR_FIELDS.join(', ')}, nothing else)`);
+    throw new Error(`${name} sidecar ${path} is not a ${kind} sidecar (${fields.join(', ')}, nothing else)`);
   }
   const digest = createHash('sha256').update(code).digest('hex');
   for (const [field, differs] of [['sizeBytes', sidecar.sizeBytes !== code.length], ['sha256', sidecar.sha256 !== digest]] as const) {
@@ -65,5 +99,5 @@ export function readSidecar(file: string, name: string): FunctionSidecar {
       throw new Error(`${name} sidecar ${path} does not describe ${file} (its ${field} differs): rebuild both with cargo xtask cloudfront-function`);
     }
   }
-  return sidecar as unknown as FunctionSidecar;
+  return sidecar;
 }

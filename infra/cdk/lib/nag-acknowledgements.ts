@@ -12,6 +12,7 @@ import type { AccessLogs } from './access-logs.js';
 import type { CloudflareSetup } from './cloudflare-setup.js';
 import type { OriginSecretRotation } from './origin-secret-rotation.js';
 import type { RangeSync } from './range-sync.js';
+import type { ViewerMtlsSetup } from './viewer-mtls-setup.js';
 
 /** The managed policy every Lambda role here carries: CloudWatch Logs writes only. */
 const BASIC_EXECUTION_ROLE = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -32,6 +33,8 @@ export interface NagScope {
   readonly rotation?: OriginSecretRotation;
   /** The Cloudflare custom resources and their provider. */
   readonly cloudflareSetup?: CloudflareSetup;
+  /** The CA, its bucket and the renewal, with `viewerMtls`. */
+  readonly viewerMtls?: ViewerMtlsSetup;
 }
 
 /** Acknowledges the by-design findings of one OacProtectedApi. */
@@ -72,6 +75,32 @@ export function acknowledgeNagFindings(s: NagScope): void {
   if (s.rangeSync) acknowledgeRangeSync(s.rangeSync, s.rotation === undefined);
   if (s.rotation) acknowledgeRotation(s.rotation);
   if (s.cloudflareSetup) acknowledgeCloudflareSetup(s.cloudflareSetup);
+  if (s.viewerMtls) acknowledgeViewerMtls(s.viewerMtls);
+  if (s.rangeSync || s.viewerMtls) acknowledgeSdkCallProvider(s.distribution);
+}
+
+/** The CA's secret, the bundle's bucket and the renewal Lambda. */
+function acknowledgeViewerMtls(m: ViewerMtlsSetup): void {
+  const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+  ack(m.caSecret, 'AwsSolutions-SMG4', 'The client certificates in this secret are renewed by the daily renewal Lambda (issue, list ' +
+    'both serials, switch Cloudflare, retire: no lockout); Secrets Manager\'s rotation could not drive the Cloudflare switch. The CA ' +
+    'itself is replaced by a new deployment of the stack');
+  ack(m.bucket, 'AwsSolutions-S1', 'The bucket holds one public CA certificate, written at deploy by an AwsCustomResource (in ' +
+    'CloudTrail) and read by CloudFront when the trust store is created or updated; there is nothing secret to audit reads of');
+  ack(m.node.findChild('RenewalRole'), BASIC_EXECUTION_ROLE, 'The AWS-managed basic execution policy grants only CloudWatch Logs ' +
+    'writes; the CA secret, the serial store and the token are separate statements naming exactly those');
+}
+
+/** The one AwsCustomResource provider of a stack (the range sync's first run, the CA bundle's write). */
+function acknowledgeSdkCallProvider(scope: IConstruct): void {
+  const provider = Stack.of(scope).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  if (provider) {
+    Validations.of(provider).acknowledge({
+      id: BASIC_EXECUTION_ROLE,
+      reason: 'The provider of the deploy-time SDK calls (AwsCustomResource) gets only CloudWatch Logs writes from the managed ' +
+        'policy; its calls are lambda:InvokeFunction on the range-sync function and s3:PutObject on the CA bundle\'s key',
+    });
+  }
 }
 
 /** The origin secret, the range-sync Lambda, and the provider of its deploy-time sync (AwsCustomResource). */
@@ -83,12 +112,6 @@ function acknowledgeRangeSync(r: RangeSync, manualRotation: boolean): void {
   }
   ack(r.function, BASIC_EXECUTION_ROLE, 'The AWS-managed basic execution policy grants only CloudWatch Logs writes; the store ' +
     'and the secret are separate statements naming exactly this store and this secret');
-  // The AwsCustomResource's provider is one singleton function per stack, outside this construct.
-  const provider = Stack.of(r).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-  if (provider) {
-    ack(provider, BASIC_EXECUTION_ROLE, 'The provider of the deploy-time sync (AwsCustomResource) gets only CloudWatch Logs ' +
-      'writes from the managed policy; its one call is lambda:InvokeFunction on the range-sync function');
-  }
 }
 
 /** The rotation Lambda. */

@@ -1,5 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -7,136 +6,28 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AccessLogsOption, accessLogs } from './access-logs.js';
+import { accessLogs } from './access-logs.js';
 import { apiEnvironment, checkAudience, deploymentAudience } from './api-environment.js';
-import { ChainObservability, ObservabilityOptions } from './chain-observability.js';
-import { CloudflareProps, cloudflareSettings, ruleRef } from './cloudflare.js';
+import { ChainObservability } from './chain-observability.js';
+import { cloudflareSettings, ruleRef } from './cloudflare.js';
 import { CloudflareSetup } from './cloudflare-setup.js';
-import { InvokeMode, invokeModeSettings, originRequestPolicy } from './invoke-mode.js';
+import { invokeModeSettings, originRequestPolicy } from './invoke-mode.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
-import { OriginSecretOption, originSecretSettings } from './origin-secret.js';
+import type { LambdaOriginProps, OacProtectedApiProps } from './oac-protected-api-props.js';
+import { IP_CHECK_ONLY, originSecretSettings } from './origin-secret.js';
 import { OriginSecretRotation } from './origin-secret-rotation.js';
 import { RangeSync } from './range-sync.js';
-import { ViewerFilter, createViewerFilter, edgeFunctionProps, required } from './viewer-filter.js';
+import { createViewerFilter, edgeFunctionProps, required } from './viewer-filter.js';
+import { originPullRef, viewerMtlsSettings } from './viewer-mtls.js';
+import { ViewerMtlsSetup } from './viewer-mtls-setup.js';
 
 export { IP_CHECK_ONLY } from './origin-secret.js';
 export type { OriginSecretOption, OriginSecretProps } from './origin-secret.js';
 export type { CloudflareProps, SslMode } from './cloudflare.js';
 export type { ViewerFilter } from './viewer-filter.js';
 export type { InvokeMode } from './invoke-mode.js';
-
-/** Where the build put each artifact (see docs/deploying.md). */
-export interface OacArtifacts {
-  /** The Lambdalith: cargo-lambda's `target/lambda/<bin>/bootstrap.zip` (or its directory). */
-  readonly apiCode?: string;
-  /** The body-hash Lambda@Edge bundle: `target/edge/body-hash/body-hash.zip` (or its directory). */
-  readonly bodyHashBundle: string;
-  /** The address-only CloudFront Function (`originSecret` opted out): `target/edge/ip-filter.cloudfront.js`. */
-  readonly ipFilterCloudFrontFunction?: string;
-  /** The KVS-mode CloudFront Function (address + origin secret, the default): `target/edge/ip-filter-kvs.cloudfront.js`. */
-  readonly ipFilterKvsCloudFrontFunction?: string;
-  /** The ip-filter Lambda@Edge bundle: `target/edge/ip-filter/ip-filter.zip` (or its directory). */
-  readonly ipFilterBundle?: string;
-  /** The range-sync Lambda (origin secret on): `target/lambda/range-sync/bootstrap.zip` (or its directory). */
-  readonly rangeSyncCode?: string;
-  /** The Cloudflare custom resource (`cloudflare` set): `target/lambda/cloudflare-setup/bootstrap.zip` (or its directory). */
-  readonly cloudflareSetupCode?: string;
-  /** The origin secret's rotation (`cloudflare` set, rotation on): `target/lambda/origin-secret-rotation/bootstrap.zip`. */
-  readonly originSecretRotationCode?: string;
-}
-
-/** The Lambdalith origin. */
-export interface LambdaOriginProps {
-  /** CPU architecture of the `provided.al2023` function (the build must match). Default x86_64. */
-  readonly architecture?: lambda.Architecture;
-  /** Memory in MiB. Default 256. */
-  readonly memorySize?: number;
-  /**
-   * How the Function URL answers: `RESPONSE_STREAM` (default: server-sent events and exports past
-   * 6 MB stream through CloudFront) or `BUFFERED`. The api's `API_INVOKE_MODE`, the default timeout
-   * and the origin request policy follow it (docs/deploying.md#streaming).
-   */
-  readonly invokeMode?: InvokeMode;
-  /** Timeout. Default 60 seconds with `RESPONSE_STREAM` (a stream ends at it), 10 with `BUFFERED`. */
-  readonly timeout?: Duration;
-  /**
-   * Extra environment for the function (e.g. `LOG_LEVEL`, `MAX_BODY_BYTES`). Keys the construct
-   * owns — `STORE`, `TABLE_NAME`, `SQLITE_PATH`, `AWS_ENDPOINT_URL[_DYNAMODB]`, `API_INVOKE_MODE`, `IDENTITY_*`,
-   * `UNSAFE_*` — are refused at synth (identity settings go in `identity`).
-   */
-  readonly environment?: Record<string, string>;
-  /** Log retention of the function's log group. Default one month. */
-  readonly logRetention?: logs.RetentionDays;
-  /** Reserved concurrency (caps what one service may take of the account's pool). Default none. */
-  readonly reservedConcurrency?: number;
-  /** X-Fluid-Identity: this service's audience and the IAM ARN patterns of its readers and writers. */
-  readonly identity?: IdentityProps;
-}
-
-/** Who may call the Lambdalith (see docs/identity.md for the pattern syntax). */
-export interface IdentityProps {
-  /**
-   * The `x-fluid-audience` values must be signed for (1–128 visible ASCII). Default: one derived
-   * for this deployment, `<account>:<region>:<stack name>/<construct path>` (output `Audience`).
-   */
-  readonly audience?: string;
-  /** ARN patterns (`*` wildcards) allowed to read. */
-  readonly readers?: string[];
-  /** ARN patterns allowed to append (and read). */
-  readonly writers?: string[];
-  /**
-   * Accept `federated-user/…` patterns (`IDENTITY_ALLOW_FEDERATED_USERS`): their names are chosen
-   * by whoever calls `sts:GetFederationToken`. Default false: the api refuses to start with one.
-   */
-  readonly allowFederatedUsers?: boolean;
-  /**
-   * Accept a wildcard account (`arn:aws:iam::*:…`) and the bare `*` (`IDENTITY_ALLOW_ANY_ACCOUNT`):
-   * every AWS account on earth, an attacker's included. Default false.
-   */
-  readonly allowAnyAccount?: boolean;
-}
-
-/** Props of {@link OacProtectedApi}: one per service. */
-export interface OacProtectedApiProps {
-  /** Build outputs to deploy. */
-  readonly artifacts: OacArtifacts;
-  /** The Lambdalith origin; omit for a static-only site. */
-  readonly lambdaOrigin?: LambdaOriginProps;
-  /** Serve a private bucket (alone, or for `staticPaths` beside the Lambda). */
-  readonly staticSite?: { readonly bucket?: s3.IBucket };
-  /** Path patterns (e.g. `/assets/*`) routed to the bucket when both origins exist. */
-  readonly staticPaths?: string[];
-  /** Cloudflare-only filter: the cheap CloudFront Function (default) or the Lambda@Edge bundle. */
-  readonly viewerFilter?: ViewerFilter;
-  /**
-   * The second layer: a secret header only our Cloudflare zone adds, kept in a KeyValueStore by the
-   * range-sync Lambda with the current Cloudflare ranges. Default on (`{}`); `IP_CHECK_ONLY` opts
-   * out: IP check only, anyone's Cloudflare zone can reach you.
-   */
-  readonly originSecret?: OriginSecretOption;
-  /** Certificate (us-east-1) for `domainNames` (with `cloudflare`: made by the Certificate resource unless given). */
-  readonly certificate?: acm.ICertificate;
-  /** Alternate domain names. Requires `certificate`; with `cloudflare` they are its hostnames. */
-  readonly domainNames?: string[];
-  /**
-   * The viewer security policy with a certificate: `TLSv1.3_2025` (default, TLS 1.3 only) or
-   * `TLSv1.2_2025` (TLS 1.2 and 1.3, for clients without 1.3). 2021 policies are not offered.
-   */
-  readonly viewerTlsPolicy?: 'TLSv1.3_2025' | 'TLSv1.2_2025';
-  /**
-   * The Cloudflare half as code: DNS records, the certificate, the SSL mode and the origin-secret
-   * rule written at deploy time, and the origin secret rotated on a schedule (docs/deploying.md).
-   */
-  readonly cloudflare?: CloudflareProps;
-  /**
-   * The distribution's standard access logs (CloudFront standard logging v2, delivered by CloudWatch
-   * Logs to S3 under `AWSLogs/<account>/`): default on, into a bucket the construct makes;
-   * `{ bucket }` for one of the app's; `false` for none.
-   */
-  readonly accessLogs?: AccessLogsOption;
-  /** Alarms and a dashboard for the chain (lib/chain-observability.ts). Default on; `false` opts out. */
-  readonly observability?: ObservabilityOptions | false;
-}
+export type { ViewerMtlsProps } from './viewer-mtls.js';
+export type { IdentityProps, LambdaOriginProps, OacArtifacts, OacProtectedApiProps } from './oac-protected-api-props.js';
 
 /** The managed origin request policy that forwards everything but `Host` (a Function URL needs its own). */
 export const ALL_VIEWER_EXCEPT_HOST_HEADER_ID = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
@@ -148,7 +39,8 @@ export const ALL_VIEWER_EXCEPT_HOST_HEADER_ID = 'b689b0a8-53d0-40ab-baf2-68738e2
  * streaming URL, `Accept-Encoding`), every behavior reaching the Lambda runs body-hash at
  * origin-request with the body included, and every behavior runs the Cloudflare-only viewer
  * filter: the address and, unless opted out, the origin secret our Cloudflare zone adds (its store
- * kept current by the range-sync Lambda).
+ * kept current by the range-sync Lambda). With `viewerMtls`, CloudFront also requires the client
+ * certificate our own CA issued to the zone, and a Connection Function admits only listed serials.
  */
 export class OacProtectedApi extends Construct {
   /** The distribution. */
@@ -173,6 +65,8 @@ export class OacProtectedApi extends Construct {
   readonly cloudflareSetup?: CloudflareSetup;
   /** The origin secret's rotation, with `cloudflare` (unless `rotation: false`). */
   readonly rotation?: OriginSecretRotation;
+  /** The CA, the trust store, the Connection Function and the renewal, with `viewerMtls`. */
+  readonly viewerMtls?: ViewerMtlsSetup;
 
   constructor(scope: Construct, id: string, props: OacProtectedApiProps) {
     super(scope, id);
@@ -182,8 +76,18 @@ export class OacProtectedApi extends Construct {
     if (props.staticPaths?.length && !(props.lambdaOrigin && props.staticSite)) {
       throw new Error('staticPaths route to the bucket beside a Lambda origin: give both lambdaOrigin and staticSite');
     }
-    const secret = originSecretSettings(props.originSecret);
-    const cloudflare = props.cloudflare && cloudflareSettings(props.cloudflare, { originSecret: secret !== undefined, domainNames: props.domainNames, lambdaOrigin: props.lambdaOrigin !== undefined });
+    const mtls = viewerMtlsSettings(props.viewerMtls, {
+      cloudflare: props.cloudflare !== undefined,
+      domainNames: props.cloudflare?.hostnames ?? props.domainNames,
+      httpVersion: props.httpVersion,
+      originSecret: props.originSecret === undefined ? 'default' : props.originSecret === IP_CHECK_ONLY ? 'ip-check-only' : 'settings',
+    });
+    // viewerMtls.keepOriginSecret: false drops the secret (and with it the range sync and the rule).
+    const secret = mtls?.keepOriginSecret === false ? undefined : originSecretSettings(props.originSecret);
+    const cloudflare = props.cloudflare && cloudflareSettings(props.cloudflare, {
+      originSecret: secret !== undefined, viewerMtlsWithoutSecret: mtls?.keepOriginSecret === false,
+      domainNames: props.domainNames, lambdaOrigin: props.lambdaOrigin !== undefined,
+    });
     if (props.domainNames?.length && !props.certificate && !cloudflare) {
       throw new Error('domainNames need a certificate (in us-east-1)');
     }
@@ -201,22 +105,40 @@ export class OacProtectedApi extends Construct {
       });
     }
     const rule = ruleRef(this);
-    if (cloudflare && this.rangeSync) {
+    // The Lambdas of the Cloudflare half take the range sync's build settings (or their defaults without it).
+    const architecture = secret?.syncArchitecture ?? lambda.Architecture.X86_64;
+    const logRetention = secret?.syncLogRetention ?? logs.RetentionDays.ONE_MONTH;
+    if (cloudflare) {
       this.cloudflareSetup = new CloudflareSetup(this, 'Cloudflare', {
         settings: cloudflare,
         code: required(props.artifacts.cloudflareSetupCode, 'artifacts.cloudflareSetupCode'),
-        originSecret: this.rangeSync.secret,
-        originSecretHeader: secret!.headerName,
+        originSecret: this.rangeSync?.secret,
+        originSecretHeader: secret?.headerName,
         ruleRef: rule,
-        architecture: secret!.syncArchitecture,
-        logRetention: secret!.syncLogRetention,
+        architecture,
+        logRetention,
       });
     }
+    if (mtls && cloudflare && this.cloudflareSetup) {
+      this.viewerMtls = new ViewerMtlsSetup(this, 'ViewerMtls', {
+        settings: mtls,
+        cloudflare,
+        setup: this.cloudflareSetup,
+        connectionFunction: required(props.artifacts.viewerMtlsConnectionFunction, 'artifacts.viewerMtlsConnectionFunction'),
+        code: required(props.artifacts.cloudflareSetupCode, 'artifacts.cloudflareSetupCode'),
+        ref: originPullRef(this),
+        architecture,
+        logRetention,
+        alarmTopic: secret?.alarmTopic ?? (props.observability || undefined)?.alarmTopic,
+      });
+    }
+    // Viewer mTLS admits no behavior that speaks plain HTTP (not even to redirect it).
+    const viewerProtocolPolicy = mtls ? cloudfront.ViewerProtocolPolicy.HTTPS_ONLY : cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS;
     const certificate = props.certificate ?? this.cloudflareSetup?.certificate();
     const viewer = filter.behavior;
     let lambdaBehavior: cloudfront.BehaviorOptions | undefined;
     if (props.lambdaOrigin) {
-      lambdaBehavior = this.lambdaBehavior(props, props.lambdaOrigin, viewer);
+      lambdaBehavior = this.lambdaBehavior(props, props.lambdaOrigin, viewer, viewerProtocolPolicy);
     }
     let staticBehavior: cloudfront.BehaviorOptions | undefined;
     if (props.staticSite) {
@@ -230,7 +152,7 @@ export class OacProtectedApi extends Construct {
       (this as { bucket?: s3.IBucket }).bucket = bucket;
       staticBehavior = {
         origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        viewerProtocolPolicy,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         ...viewer,
@@ -250,13 +172,14 @@ export class OacProtectedApi extends Construct {
       // With the default *.cloudfront.net certificate the policy is fixed by CloudFront (TLSv1);
       // with a certificate, a 2025 policy (TLS 1.3 only unless opted down to 1.2).
       minimumProtocolVersion: certificate ? tlsPolicy as cloudfront.SecurityPolicyProtocol : undefined,
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      httpVersion: props.httpVersion ?? (mtls ? cloudfront.HttpVersion.HTTP2 : cloudfront.HttpVersion.HTTP2_AND_3),
     });
-    const logs = accessLogs(this, this.distribution, props.accessLogs);
+    this.viewerMtls?.applyTo(this.distribution);
+    const logDelivery = accessLogs(this, this.distribution, props.accessLogs);
 
-    if (cloudflare && this.cloudflareSetup && this.rangeSync) {
+    if (cloudflare && this.cloudflareSetup) {
       const zone = this.cloudflareSetup.zone(this.distribution);
-      if (cloudflare.rotation !== false) {
+      if (this.rangeSync && cloudflare.rotation !== false) {
         this.rotation = new OriginSecretRotation(this, 'Rotation', {
           settings: { ...cloudflare, rotation: cloudflare.rotation },
           code: required(props.artifacts.originSecretRotationCode, 'artifacts.originSecretRotationCode'),
@@ -290,7 +213,7 @@ export class OacProtectedApi extends Construct {
         description: 'Sign X-Fluid-Identity values for this: fluid-identity sign --audience <value>',
       });
     }
-    if (logs) new CfnOutput(this, 'AccessLogBucket', { value: logs.bucket.bucketName });
+    if (logDelivery) new CfnOutput(this, 'AccessLogBucket', { value: logDelivery.bucket.bucketName });
 
     const edgeFunctions = Object.fromEntries(Object.entries({ BodyHash: 'BodyHash', IpFilter: 'IpFilterEdge' })
       .map(([label, id]) => [label, this.node.tryFindChild(id)])
@@ -299,7 +222,11 @@ export class OacProtectedApi extends Construct {
       this.observability = new ChainObservability(this, 'Observability', {
         ...props.observability, distribution: this.distribution, edgeFunctions, api: this.function,
         viewerFunction: this.node.tryFindChild('IpFilterFunction') as cloudfront.Function | undefined,
-        otherAlarms: [...this.rangeSync?.alarms ?? [], ...this.rotation ? [this.rotation.errorsAlarm] : []],
+        otherAlarms: [
+          ...this.rangeSync?.alarms ?? [],
+          ...this.rotation ? [this.rotation.errorsAlarm] : [],
+          ...this.viewerMtls ? [this.viewerMtls.renewalErrorsAlarm] : [],
+        ],
       });
     }
     acknowledgeNagFindings({
@@ -307,11 +234,12 @@ export class OacProtectedApi extends Construct {
       hasCertificate: certificate !== undefined,
       api: this.function,
       edgeFunctions: Object.values(edgeFunctions),
-      accessLogs: logs,
+      accessLogs: logDelivery,
       staticBucket: this.node.tryFindChild('StaticBucket') as s3.Bucket | undefined,
       rangeSync: this.rangeSync,
       rotation: this.rotation,
       cloudflareSetup: this.cloudflareSetup,
+      viewerMtls: this.viewerMtls,
     });
   }
 
@@ -319,6 +247,7 @@ export class OacProtectedApi extends Construct {
     props: OacProtectedApiProps,
     o: LambdaOriginProps,
     viewer: Pick<cloudfront.BehaviorOptions, 'functionAssociations' | 'edgeLambdas'>,
+    viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy,
   ): cloudfront.BehaviorOptions {
     const table = new dynamodb.Table(this, 'AuditTable', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -374,7 +303,7 @@ export class OacProtectedApi extends Construct {
           signing: cloudfront.Signing.SIGV4_ALWAYS,
         }),
       }),
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      viewerProtocolPolicy,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: originRequestPolicy(this, mode),

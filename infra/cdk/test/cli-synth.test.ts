@@ -137,6 +137,20 @@ describe('without the build artifacts', () => {
     assert.match(off.stderr, /lambda\/range-sync\/bootstrap\.zip, lambda\/cloudflare-setup\/bootstrap\.zip\): run/);
   });
 
+  it('with viewerMtls=on: the Connection Function too; without-origin-secret: the address-only filter, no range sync, no rotation', () => {
+    const on = appWith({ ...CLOUDFLARE_CONTEXT, viewerMtls: 'on' });
+    assert.notEqual(on.status, 0, 'exit code');
+    assert.match(on.stderr, /lambda\/origin-secret-rotation\/bootstrap\.zip, edge\/viewer-mtls\.connection\.js\): run/);
+    const alone = appWith({ ...CLOUDFLARE_CONTEXT, viewerMtls: 'without-origin-secret' });
+    assert.match(alone.stderr, /body-hash\.zip, edge\/ip-filter\.cloudfront\.js, lambda\/cloudflare-setup\/bootstrap\.zip, edge\/viewer-mtls\.connection\.js\): run/);
+  });
+
+  it('an unknown viewerMtls value: one line naming the two', () => {
+    const r = appWith({ ...CLOUDFLARE_CONTEXT, viewerMtls: 'yes' });
+    assert.notEqual(r.status, 0, 'exit code');
+    assert.match(r.stderr.trimEnd(), /^oac-kit: -c viewerMtls=yes: 'on' or 'without-origin-secret'$/);
+  });
+
   it('Cloudflare settings given in part: one line naming all three', () => {
     const r = appWith({ cloudflareZoneId: CLOUDFLARE_CONTEXT.cloudflareZoneId });
     assert.notEqual(r.status, 0, 'exit code');

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkAddressOnlyFunction, checkKvsFunction } from '../lib/artifact-checks.js';
-import { readSidecar, sidecarPath } from '../lib/function-sidecar.js';
+import { checkAddressOnlyFunction, checkConnectionFunction, checkKvsFunction } from '../lib/artifact-checks.js';
+import { readConnectionSidecar, readSidecar, sidecarPath } from '../lib/function-sidecar.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const edge = process.env.OAC_KIT_EDGE_DIR ?? join(repo, 'target/edge');
 const addressOnly = join(edge, 'ip-filter.cloudfront.js');
 const kvs = join(edge, 'ip-filter-kvs.cloudfront.js');
+const connection = join(edge, 'viewer-mtls.connection.js');
 /** What `cargo xtask cloudfront-function` builds the KVS-mode function for unless told. */
 const DEFAULT_HEADER = 'x-origin-secret';
 
@@ -51,5 +52,15 @@ describe('the generated functions\' sidecars, as the synth checks read them', ()
     code[code.length - 2] ^= 1;
     writeFileSync(copy, code);
     assert.throws(() => checkKvsFunction(copy, DEFAULT_HEADER), /its sha256 differs/);
+  });
+
+  it('the viewer-mTLS Connection Function: kind connection, serials under serial:, its own size; refused as a viewer filter', () => {
+    assert.ok(existsSync(connection) && existsSync(sidecarPath(connection)), `${connection} or its sidecar is missing: run cargo xtask cloudfront-function`);
+    const sidecar = checkConnectionFunction(connection);
+    assert.deepEqual([sidecar.kind, sidecar.kvsKeyPrefix, sidecar.readsKvs], ['connection', 'serial:', true]);
+    assert.equal(sidecar.sizeBytes, readFileSync(connection).length);
+    assert.match(readFileSync(connection, 'utf8'), /async function connectionHandler\(connection\)/);
+    assert.throws(() => readSidecar(connection, 'connection'), /is not a function sidecar/);
+    assert.throws(() => readConnectionSidecar(kvs, 'kvs'), /is not a connection function sidecar/);
   });
 });

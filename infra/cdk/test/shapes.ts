@@ -36,6 +36,12 @@ export const SHAPES: readonly Shape[] = [
   { name: 'lambda-in-us-east-1', region: 'us-east-1', props: { lambdaOrigin: {} } },
   { name: 'lambda-with-domain', region: 'eu-west-1', props: { lambdaOrigin: {}, domainNames: ['api.example.com'] }, withCertificate: true },
   { name: 'lambda-with-cloudflare', region: 'eu-west-1', props: { lambdaOrigin: {} }, cloudflareHostnames: ['api.example.com', 'www.example.com'] },
+  // Viewer mTLS bound to the zone (the origin secret kept as a second layer), and without the secret.
+  { name: 'lambda-with-viewer-mtls', region: 'eu-west-1', props: { lambdaOrigin: {}, viewerMtls: {} }, cloudflareHostnames: ['api.example.com'] },
+  {
+    name: 'lambda-with-viewer-mtls-only', region: 'us-east-1',
+    props: { lambdaOrigin: {}, viewerMtls: { keepOriginSecret: false }, originSecret: IP_CHECK_ONLY }, cloudflareHostnames: ['api.example.com'],
+  },
   { name: 'bucket-with-cloudflare-in-us-east-1', region: 'us-east-1', props: { staticSite: {} }, cloudflareHostnames: ['static.example.com'] },
   { name: 'bucket', region: 'eu-west-1', props: { staticSite: {} } },
   { name: 'lambda-and-bucket', region: 'eu-west-1', props: { lambdaOrigin: {}, staticSite: {}, staticPaths: ['/assets/*'] } },

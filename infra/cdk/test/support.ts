@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FunctionSidecar, sidecarPath } from '../lib/function-sidecar.js';
-import { OacArtifacts, OacProtectedApi, OacProtectedApiProps } from '../lib/oac-protected-api.js';
+import { ConnectionFunctionSidecar, FunctionSidecar, sidecarPath } from '../lib/function-sidecar.js';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CloudflareProps, OacArtifacts, OacProtectedApi, OacProtectedApiProps, ViewerMtlsProps } from '../lib/oac-protected-api.js';
 
 /** A store ARN as `cargo xtask edge --kvs-arn` would bake it. */
 export const STORE_ARN = 'arn:aws:cloudfront::111122223333:key-value-store/9c6b5a4e-1f2d-4c3b-8a7e-6d5c4b3a2f10';
@@ -45,6 +46,22 @@ export function writeFunction(file: string, code: string, secretHeader: string |
   writeFileSync(sidecarPath(file), `${JSON.stringify(sidecar, null, 2)}\n`);
 }
 
+/** A stand-in for the generated viewer-mTLS Connection Function (contract 3: entry point, `cloudfront` import). */
+export const CONNECTION_FUNCTION_STAND_IN = "import cf from 'cloudfront';\n" +
+  'async function connectionHandler(connection) { const kvs = cf.kvs(); ' +
+  "if (await kvs.exists('serial:' + connection.clientCertInfo.serialNumber)) { connection.allow(); } else { connection.deny(); } }\n";
+
+/** Writes `code` to `file` and the sidecar `cargo xtask cloudfront-function` writes for a Connection Function, changed by `overrides`. */
+export function writeConnectionFunction(file: string, code: string, overrides: Partial<Record<keyof ConnectionFunctionSidecar, unknown>> = {}): void {
+  writeFileSync(file, code);
+  const sidecar = {
+    kind: 'connection', kvsKeyPrefix: 'serial:', readsKvs: true,
+    sizeBytes: Buffer.byteLength(code), sha256: createHash('sha256').update(code).digest('hex'),
+    ...overrides,
+  };
+  writeFileSync(sidecarPath(file), `${JSON.stringify(sidecar, null, 2)}\n`);
+}
+
 /** The `lambda_runtime` functions the construct may deploy (their directories under `target/lambda`). */
 const LAMBDAS = ['api', 'range-sync', 'cloudflare-setup', 'origin-secret-rotation'];
 
@@ -67,6 +84,7 @@ export function artifacts(built: BuiltWith = {}): Required<OacArtifacts> {
   writeFunction(join(dir, 'ip-filter.cloudfront.js'), ADDRESS_ONLY_STAND_IN, null);
   const header = built.kvsFunctionHeader ?? 'x-origin-secret';
   writeFunction(join(dir, 'ip-filter-kvs.cloudfront.js'), kvsFunctionStandIn(header), header);
+  writeConnectionFunction(join(dir, 'viewer-mtls.connection.js'), CONNECTION_FUNCTION_STAND_IN);
   return {
     apiCode: join(dir, 'api'),
     bodyHashBundle: join(dir, 'body-hash'),
@@ -76,6 +94,7 @@ export function artifacts(built: BuiltWith = {}): Required<OacArtifacts> {
     rangeSyncCode: join(dir, 'range-sync'),
     cloudflareSetupCode: join(dir, 'cloudflare-setup'),
     originSecretRotationCode: join(dir, 'origin-secret-rotation'),
+    viewerMtlsConnectionFunction: join(dir, 'viewer-mtls.connection.js'),
   };
 }
 
@@ -165,4 +184,20 @@ export function edgeStack(app: App): Template {
   assert.equal(stacks.length, 1, 'one edge support stack');
   assert.equal(stacks[0].region, 'us-east-1');
   return Template.fromStack(stacks[0]);
+}
+
+/** Stack `Test` with `Api` (a Lambda origin) given `cloudflare` (api.example.com) and `viewerMtls`. */
+export function buildMtls(
+  mtls: ViewerMtlsProps = {},
+  props: Partial<OacProtectedApiProps> = {},
+  cf: Partial<CloudflareProps> = {},
+  outdir?: string,
+  extend?: (stack: Stack) => void,
+) {
+  const { app, stack } = testStack('eu-west-1', outdir);
+  const apiToken = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Token', TOKEN_SECRET_ARN);
+  const cloudflare: CloudflareProps = { zoneId: ZONE_ID, hostnames: ['api.example.com'], apiToken, ...cf };
+  const api = new OacProtectedApi(stack, 'Api', { artifacts: artifacts(), lambdaOrigin: {}, cloudflare, viewerMtls: mtls, ...props });
+  extend?.(stack);
+  return { app, stack, api, template: Template.fromStack(stack) };
 }

@@ -12,7 +12,7 @@ use aws_sdk_cloudfront::types::{
 use oac_doctor::model::{
     Behavior, CachePolicy, CloudFrontFunction, Distribution, EdgeFunction, FunctionAssociation,
     FunctionUrl, Headers, Known, LambdaAssociation, Origin, OriginAccessControl, OriginKind,
-    OriginRequestPolicy, ViewerCertificate,
+    OriginRequestPolicy, ViewerCertificate, ViewerMtls,
 };
 
 use crate::arn;
@@ -166,6 +166,21 @@ pub fn map(id: &str, arn: &str, config: &DistributionConfig, parts: &Parts) -> D
             .map(|b| behavior(b, parts))
             .collect(),
         viewer_certificate: viewer_certificate(config.viewer_certificate.as_ref()),
+        http_version: config.http_version.as_ref().map(|v| v.as_str().to_owned()),
+        viewer_mtls: config.viewer_mtls_config.as_ref().map(|m| {
+            let trust = m.trust_store_config.as_ref();
+            ViewerMtls {
+                mode: m.mode.as_str().to_owned(),
+                trust_store: trust.map(|t| t.trust_store_id.clone()),
+                ignore_certificate_expiry: trust
+                    .and_then(|t| t.ignore_certificate_expiry)
+                    .unwrap_or(false),
+                connection_function: config
+                    .connection_function_association
+                    .as_ref()
+                    .map(|c| c.id.clone()),
+            }
+        }),
     }
 }
 

@@ -279,3 +279,44 @@ fn legacy_star_is_every_viewer_header_and_default_ttls_cache() {
     assert_eq!(p.key_headers, Headers::AllViewer);
     assert!(p.caches);
 }
+
+#[test]
+fn viewer_mtls_and_the_http_version_are_read() {
+    use aws_sdk_cloudfront::types::{
+        ConnectionFunctionAssociation, HttpVersion, TrustStoreConfig, ViewerMtlsConfig,
+        ViewerMtlsMode,
+    };
+    let plain = map("E2EXAMPLE", ARN, &config(None), &Parts::default());
+    assert_eq!(plain.viewer_mtls, None);
+    let mut c = config(None);
+    c.http_version = Some(HttpVersion::Http2and3);
+    c.viewer_mtls_config = Some(
+        ViewerMtlsConfig::builder()
+            .mode(ViewerMtlsMode::Optional)
+            .trust_store_config(
+                TrustStoreConfig::builder()
+                    .trust_store_id("ts-1")
+                    .ignore_certificate_expiry(true)
+                    .build()
+                    .unwrap(),
+            )
+            .build(),
+    );
+    c.connection_function_association = Some(
+        ConnectionFunctionAssociation::builder()
+            .id("cf-1")
+            .build()
+            .unwrap(),
+    );
+    let d = map("E2EXAMPLE", ARN, &c, &Parts::default());
+    assert_eq!(d.http_version.as_deref(), Some("http2and3"));
+    assert_eq!(
+        d.viewer_mtls,
+        Some(ViewerMtls {
+            mode: "optional".into(),
+            trust_store: Some("ts-1".into()),
+            ignore_certificate_expiry: true,
+            connection_function: Some("cf-1".into()),
+        })
+    );
+}

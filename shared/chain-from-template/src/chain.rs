@@ -1,6 +1,8 @@
 //! One [`Chain`] per `AWS::CloudFront::Distribution` of the assembly. Pure.
 
-use oac_doctor::model::{Chain, CloudflareRule, Distribution, Source, ViewerCertificate};
+use oac_doctor::model::{
+    Chain, CloudflareRule, Distribution, Source, ViewerCertificate, ViewerMtls,
+};
 use serde_json::Value;
 
 use crate::behavior::behaviors;
@@ -43,7 +45,29 @@ fn distribution(a: &Assembly, d: Res<'_>) -> Distribution {
             .collect(),
         behaviors: behaviors(a, d.stack, config),
         viewer_certificate: viewer_certificate(config.get("ViewerCertificate")),
+        http_version: config.get("HttpVersion").map(render),
+        viewer_mtls: viewer_mtls(config),
     }
+}
+
+/// `ViewerMtlsConfig` and `ConnectionFunctionAssociation`, when there is the first.
+fn viewer_mtls(config: &Value) -> Option<ViewerMtls> {
+    let m = config.get("ViewerMtlsConfig")?;
+    let trust = m.get("TrustStoreConfig");
+    Some(ViewerMtls {
+        // CloudFormation's default mode is `required`.
+        mode: m.get("Mode").map_or_else(|| "required".to_owned(), render),
+        trust_store: trust.and_then(|t| t.get("TrustStoreId")).map(render),
+        ignore_certificate_expiry: trust
+            .and_then(|t| t.get("IgnoreCertificateExpiry"))
+            .map(render)
+            .as_deref()
+            == Some("true"),
+        connection_function: config
+            .get("ConnectionFunctionAssociation")
+            .and_then(|c| c.get("Id"))
+            .map(render),
+    })
 }
 
 /// No `ViewerCertificate`, or `CloudFrontDefaultCertificate: true`, is the default certificate.
@@ -60,7 +84,9 @@ fn viewer_certificate(cert: Option<&Value>) -> ViewerCertificate {
     }
 }
 
-/// oac-kit's Cloudflare zone resource whose `DistributionDomainName` is this distribution's.
+/// The origin-secret rule of oac-kit's Cloudflare zone resource whose `DistributionDomainName` is
+/// this distribution's; none when that resource writes no rule (no `OriginSecretHeader`: viewer mTLS
+/// without the origin secret).
 fn cloudflare_rule(a: &Assembly, d: Res<'_>) -> Option<CloudflareRule> {
     all(a)
         .filter(|r| r.ty() == CLOUDFLARE_ZONE)
@@ -70,8 +96,10 @@ fn cloudflare_rule(a: &Assembly, d: Res<'_>) -> Option<CloudflareRule> {
                 .and_then(|v| resolve(a, r.stack, v).ok())
                 .is_some_and(|t| t.stack == d.stack && t.logical == d.logical)
         })
-        .map(|r| CloudflareRule {
-            resource: r.label(),
-            header: r.prop("OriginSecretHeader").map(render).unwrap_or_default(),
+        .and_then(|r| {
+            Some(CloudflareRule {
+                resource: r.label(),
+                header: render(r.prop("OriginSecretHeader")?),
+            })
         })
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use chain_from_template::{Error, read};
 use common::corpus;
-use oac_doctor::model::{Chain, Headers, Known, OriginKind};
+use oac_doctor::model::{Chain, Headers, Known, OriginKind, ViewerMtls};
 use serde_json::{Value, json};
 
 fn good() -> Chain {
@@ -105,6 +105,50 @@ fn the_good_chain_as_the_model_sees_it() {
         Some("TLSv1.2_2021")
     );
     assert_eq!(c.cloudflare_rule.unwrap().header, "x-origin-secret");
+}
+
+#[test]
+fn viewer_mtls_and_the_http_version_as_the_model_sees_them() {
+    let text = fs::read_to_string(corpus().join("good/Oac.template.json")).unwrap();
+    let mut template: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        read_json(&template).unwrap()[0].distribution.viewer_mtls,
+        None
+    );
+    let config = &mut template["Resources"]["ApiDistribution"]["Properties"]["DistributionConfig"];
+    config["HttpVersion"] = json!("http2");
+    config["ViewerMtlsConfig"] = json!({"TrustStoreConfig": {
+        "TrustStoreId": {"Fn::GetAtt": ["TrustStore", "Id"]}, "IgnoreCertificateExpiry": false}});
+    config["ConnectionFunctionAssociation"] = json!({"Id": {"Fn::GetAtt": ["Connection", "Id"]}});
+    let d = read_json(&template).unwrap().remove(0).distribution;
+    assert_eq!(d.http_version.as_deref(), Some("http2"));
+    assert_eq!(
+        d.viewer_mtls,
+        Some(ViewerMtls {
+            // No Mode: CloudFormation's default.
+            mode: "required".into(),
+            trust_store: Some("${TrustStore.Id}".into()),
+            ignore_certificate_expiry: false,
+            connection_function: Some("${Connection.Id}".into()),
+        })
+    );
+}
+
+#[test]
+fn a_zone_resource_without_an_origin_secret_header_writes_no_rule() {
+    let text = fs::read_to_string(corpus().join("good/Oac.template.json")).unwrap();
+    let mut template: Value = serde_json::from_str(&text).unwrap();
+    let read_rule = |t: &Value| read_json(t).unwrap().remove(0).cloudflare_rule;
+    assert_eq!(read_rule(&template).unwrap().header, "x-origin-secret");
+    // viewerMtls with keepOriginSecret: false: the Zone resource has no rule to write.
+    for r in template["Resources"].as_object_mut().unwrap().values_mut() {
+        if r["Type"] == "Custom::OacKitCloudflareZone" {
+            let props = r["Properties"].as_object_mut().unwrap();
+            props.remove("OriginSecretHeader");
+            props.remove("OriginSecretArn");
+        }
+    }
+    assert_eq!(read_rule(&template), None);
 }
 
 #[test]

@@ -73,6 +73,24 @@ pub struct Distribution {
     pub behaviors: Vec<Behavior>,
     /// The viewer certificate and TLS policy.
     pub viewer_certificate: ViewerCertificate,
+    /// The HTTP versions viewers may use (`http2and3`, `http2`, …); `None` when the source leaves
+    /// it out (CloudFront's default, `http2`).
+    pub http_version: Option<String>,
+    /// Viewer mTLS, when the distribution has a `ViewerMtlsConfig`.
+    pub viewer_mtls: Option<ViewerMtls>,
+}
+
+/// A distribution's viewer mTLS settings (`ViewerMtlsConfig`, `ConnectionFunctionAssociation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ViewerMtls {
+    /// `required` or `optional` (CloudFront's default `required` when the source leaves it out).
+    pub mode: String,
+    /// The trust store's ID, rendered; `None` without one.
+    pub trust_store: Option<String>,
+    /// `IgnoreCertificateExpiry` (absent: false).
+    pub ignore_certificate_expiry: bool,
+    /// The associated Connection Function's ID, rendered; `None` without one.
+    pub connection_function: Option<String>,
 }
 
 /// One origin of the distribution.

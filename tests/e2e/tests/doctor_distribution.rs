@@ -213,6 +213,7 @@ fn a_healthy_deployed_chain_passes_every_check_and_the_doctor_only_reads() {
         [
             "origin-secret-header",
             "streaming-accept-encoding",
+            "viewer-mtls",
             "viewer-tls"
         ],
         "{report:#}"

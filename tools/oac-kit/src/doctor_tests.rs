@@ -76,6 +76,8 @@ fn healthy() -> Chain {
                 cloudfront_default: true,
                 minimum_protocol_version: None,
             },
+            http_version: None,
+            viewer_mtls: None,
         },
         cloudflare_rule: None,
     }

@@ -38,6 +38,8 @@ pub fn chain() -> Chain {
                 cloudfront_default: false,
                 minimum_protocol_version: Some("TLSv1.3_2025".into()),
             },
+            http_version: Some("http2and3".into()),
+            viewer_mtls: None,
         },
         cloudflare_rule: Some(CloudflareRule {
             resource: "Custom::CloudflareZone ApiCloudflareZone1234ABCD".into(),

@@ -11,6 +11,7 @@ mod caching;
 mod edge;
 mod functions;
 mod grants;
+mod mtls;
 mod oac;
 mod tls;
 
@@ -20,7 +21,7 @@ pub(crate) mod good;
 use crate::model::{Behavior, Chain, FunctionUrl, Headers, Known, Origin, OriginKind};
 use crate::{Check, Status, Verdict};
 
-static ALL: [Check; 14] = [
+static ALL: [Check; 15] = [
     oac::ORIGIN_TYPE,
     oac::SIGNING,
     oac::FUNCTION_URL_AUTH,
@@ -33,6 +34,7 @@ static ALL: [Check; 14] = [
     caching::IDENTITY_NOT_CACHED,
     caching::STREAMING_ACCEPT_ENCODING,
     tls::VIEWER_TLS,
+    mtls::VIEWER_MTLS,
     functions::KVS_ASSOCIATION,
     functions::ORIGIN_SECRET_HEADER,
 ];
@@ -221,7 +223,7 @@ mod tests {
         }
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 14);
+        assert_eq!(ids.len(), 15);
     }
 
     #[test]
