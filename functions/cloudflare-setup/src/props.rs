@@ -52,14 +52,23 @@ pub struct ZoneProps {
     pub api_token_secret_arn: String,
     /// The CloudFront distribution's domain name (the records' target).
     pub distribution_domain_name: String,
-    /// The origin secret (`{"current":…}`, optional `next`).
-    pub origin_secret_arn: String,
-    /// The header the rule sets.
-    pub origin_secret_header: String,
+    /// The origin-secret Transform Rule's secret and header; `None` with viewer mTLS and the origin
+    /// secret opted out (`viewerMtls.keepOriginSecret: false`): then no rule of ours may exist.
+    pub origin_secret: Option<RuleSecret>,
     /// Check or set the SSL mode.
     pub ssl_mode: SslMode,
     /// The rule's `ref` (also in the physical id and the records' comment).
     pub rule_ref: String,
+}
+
+/// What the origin-secret Transform Rule sends: `OriginSecretArn` and `OriginSecretHeader`, both
+/// or neither.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSecret {
+    /// The origin secret (`{"current":…}`, optional `next`).
+    pub arn: String,
+    /// The header the rule sets.
+    pub header: String,
 }
 
 impl ZoneProps {
@@ -155,9 +164,7 @@ pub fn parse(value: &Value) -> Result<Props, String> {
                 need(raw.distribution_domain_name, "DistributionDomainName")?;
             check_hostname(&distribution_domain_name)
                 .map_err(|e| format!("DistributionDomainName: {e}"))?;
-            let origin_secret_header = need(raw.origin_secret_header, "OriginSecretHeader")?;
-            check_header_name(&origin_secret_header)
-                .map_err(|e| format!("OriginSecretHeader: {e}"))?;
+            let origin_secret = rule_secret(raw.origin_secret_arn, raw.origin_secret_header)?;
             let rule_ref = need(raw.rule_ref, "RuleRef")?;
             check_rule_ref(&rule_ref).map_err(|e| format!("RuleRef: {e}"))?;
             let ssl_mode = match raw.ssl_mode.as_deref() {
@@ -174,11 +181,7 @@ pub fn parse(value: &Value) -> Result<Props, String> {
                 hostnames,
                 api_token_secret_arn,
                 distribution_domain_name,
-                origin_secret_arn: secret_arn(
-                    need(raw.origin_secret_arn, "OriginSecretArn")?,
-                    "OriginSecretArn",
-                )?,
-                origin_secret_header,
+                origin_secret,
                 ssl_mode,
                 rule_ref,
             }))
@@ -190,6 +193,20 @@ pub fn parse(value: &Value) -> Result<Props, String> {
         other => Err(format!(
             "Kind {other:?}: \"Certificate\", \"Zone\" or \"OriginPullCertificate\""
         )),
+    }
+}
+
+/// Both (the rule) or neither (no rule: viewer mTLS without the origin secret); one alone is
+/// refused, naming the missing one.
+fn rule_secret(arn: Option<String>, header: Option<String>) -> Result<Option<RuleSecret>, String> {
+    match (arn, header) {
+        (None, None) => Ok(None),
+        (arn, header) => {
+            let header = need(header, "OriginSecretHeader")?;
+            check_header_name(&header).map_err(|e| format!("OriginSecretHeader: {e}"))?;
+            let arn = secret_arn(need(arn, "OriginSecretArn")?, "OriginSecretArn")?;
+            Ok(Some(RuleSecret { arn, header }))
+        }
     }
 }
 

@@ -82,6 +82,7 @@ fn every_refusal_names_the_property() {
             "ApiTokenSecretArn",
         ),
         (without(zone(), "OriginSecretArn"), "OriginSecretArn"),
+        (without(zone(), "OriginSecretHeader"), "OriginSecretHeader"),
         (
             with(zone(), "OriginSecretHeader", json!("cf-secret")),
             "OriginSecretHeader",
@@ -98,4 +99,17 @@ fn every_refusal_names_the_property() {
         let err = parse(&props).unwrap_err();
         assert!(err.contains(named), "{named}: {err}");
     }
+}
+
+#[test]
+fn a_zone_without_both_origin_secret_properties_has_no_rule() {
+    let props = without(without(zone(), "OriginSecretArn"), "OriginSecretHeader");
+    let Props::Zone(no_rule) = parse(&props).unwrap() else {
+        panic!("not a zone")
+    };
+    assert_eq!(no_rule.origin_secret, None);
+    let Props::Zone(with_rule) = parse(&zone()).unwrap() else {
+        panic!("not a zone")
+    };
+    assert_eq!(with_rule.origin_secret.unwrap().header, "x-origin-secret");
 }

@@ -62,17 +62,27 @@ pub async fn on_event(
     let dropped = dropped_names(event, props);
     // Planned (and refused) before the rule changes; applied after it.
     let actions = plan(&client, props, &wanted, &dropped).await?;
-    let secret = rule_value(&origin_secret_string(&env.secrets, &props.origin_secret_arn).await?)?;
-    let rule = OriginSecretRule {
-        rule_ref: props.rule_ref.clone(),
-        hostnames: props.hostnames.clone(),
-        header: props.origin_secret_header.clone(),
-        value: secret,
-    };
-    client
-        .upsert_origin_secret_rule(&props.zone_id, &rule)
-        .await
-        .map_err(|e| format!("writing the origin-secret rule {}: {e}", props.rule_ref))?;
+    match &props.origin_secret {
+        Some(secret) => {
+            let value = rule_value(&origin_secret_string(&env.secrets, &secret.arn).await?)?;
+            let rule = OriginSecretRule {
+                rule_ref: props.rule_ref.clone(),
+                hostnames: props.hostnames.clone(),
+                header: secret.header.clone(),
+                value,
+            };
+            client
+                .upsert_origin_secret_rule(&props.zone_id, &rule)
+                .await
+                .map_err(|e| format!("writing the origin-secret rule {}: {e}", props.rule_ref))?;
+        }
+        // No origin secret (viewer mTLS alone): a rule of ours left from before would send a
+        // secret nothing checks any more; remove it.
+        None => client
+            .delete_origin_secret_rule(&props.zone_id, &props.rule_ref)
+            .await
+            .map_err(|e| format!("deleting the origin-secret rule {}: {e}", props.rule_ref))?,
+    }
     zone_io::apply(&client, &props.zone_id, &actions).await?;
     Ok(answer(&physical_id))
 }

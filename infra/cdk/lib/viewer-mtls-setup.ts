@@ -72,8 +72,12 @@ export class ViewerMtlsSetup extends Construct {
     this.caSecret = new secretsmanager.Secret(this, 'CaSecret', {
       description: 'oac-kit viewer mTLS: the CA and the client certificates with their private keys (written by cloudflare-setup only)',
     });
-    // Created without a value: no generated string, nothing of the CA in the template.
-    (this.caSecret.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
+    // Created as `{}` (what cloudflare-setup reads as "no CA yet"; a secret without any value would
+    // answer GetSecretValue with ResourceNotFoundException): no generated string, nothing of the CA
+    // in the template.
+    const cfnCaSecret = this.caSecret.node.defaultChild as secretsmanager.CfnSecret;
+    cfnCaSecret.addPropertyDeletionOverride('GenerateSecretString');
+    cfnCaSecret.addPropertyOverride('SecretString', '{}');
 
     this.serialStore = new cloudfront.KeyValueStore(this, 'SerialStore', {
       comment: 'oac-kit viewer mTLS: the client certificate serials the Connection Function admits',

@@ -61,9 +61,7 @@ export const CA_SECRET_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanag
 /** What they do to the Connection Function's store of admitted serials, and nothing more. */
 export const SERIAL_STORE_ACTIONS = [
   'cloudfront-keyvaluestore:DescribeKeyValueStore',
-  'cloudfront-keyvaluestore:GetKey',
-  'cloudfront-keyvaluestore:PutKey',
-  'cloudfront-keyvaluestore:DeleteKey',
+  'cloudfront-keyvaluestore:ListKeys',
   'cloudfront-keyvaluestore:UpdateKeys',
 ];
 /** The daily renewal schedule (one step per run at most). */

@@ -279,3 +279,44 @@ async fn a_pending_rotation_puts_awspending_into_the_rule_and_next_wins_over_cur
         assert!(!line.contains(PENDING) && !line.contains(NEXT), "{line}");
     }
 }
+
+#[tokio::test]
+async fn a_zone_without_the_origin_secret_writes_no_rule_and_removes_ours() {
+    let mut rig = Rig::start(ALL, "60").await;
+    set_ssl(&rig, "strict");
+    rig.cf.with_zone(|z| z.seed_rule(PHASE, &users_rule()));
+    // With the rule first (the origin secret kept), then viewer mTLS alone: the Update drops the
+    // two properties, and the rule that would send a secret nothing checks goes.
+    let with_rule = zone_props(&rig, &[A], None);
+    let physical = format!("cloudflare-zone:{ZONE}:{RULE_REF}");
+    rig.on_event(&event("Create", &with_rule, None, None))
+        .await
+        .unwrap();
+    assert!(our_rule(&rig).is_some());
+    let mut without = with_rule.clone();
+    let map = without.as_object_mut().unwrap();
+    map.remove("OriginSecretArn");
+    map.remove("OriginSecretHeader");
+    let answer = rig
+        .on_event(&event(
+            "Update",
+            &without,
+            Some(&physical),
+            Some(&with_rule),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(answer["PhysicalResourceId"], physical);
+    assert_eq!(our_rule(&rig), None);
+    assert_users_rule_intact(&rig);
+    assert_eq!(rig.records(), [proxied(A)]);
+
+    // One of the two alone is refused, naming the missing one.
+    let mut half = without.clone();
+    half["OriginSecretHeader"] = json!("x-origin-secret");
+    let err = rig
+        .on_event(&event("Update", &half, Some(&physical), Some(&without)))
+        .await
+        .unwrap_err();
+    assert!(err.contains("OriginSecretArn"), "{err}");
+}
