@@ -1,4 +1,4 @@
-//! The api's deployment artifact: `cargo lambda build --release -p api` (with the other functions) →
+//! The api's deployment artifact: `cargo lambda build --release -p api` →
 //! `target/lambda/api/bootstrap.zip`, which must stay under [`API_ZIP_MAX_BYTES`] (8 MB): a small
 //! zip uploads and deploys fast and leaves room below Lambda's 50 MB direct-upload limit, and a
 //! size regression (a new default feature, a second TLS stack) fails the build instead of going
@@ -27,7 +27,7 @@ pub fn check_size(artifact: &str, size: u64, max: u64) -> Result<()> {
 }
 
 /// Checks the size of the api zip `cargo xtask test`'s cargo-lambda step built
-/// ([`crate::lambda::check`] builds it with the other functions, in one invocation); returns its
+/// ([`crate::lambda::check`] builds it for release, alone); returns its
 /// path.
 pub fn check_built() -> Result<PathBuf> {
     let api = &crate::functions::API;

@@ -49,16 +49,14 @@ pub fn run_all(args: &TestArgs) -> Result<()> {
     // The api's deployment zip, built as it is deployed (by the cargo-lambda step), under its
     // size limit.
     crate::api_zip::check_built()?;
-    // The end-to-end tests (`tests/e2e`) run the real function binaries: build them first, in
-    // one invocation, so they never run a stale one; the variable hands each to
-    // `test_support::cargo_bin` (which would otherwise build it itself).
+    // The end-to-end tests (`tests/e2e`) run the real function binaries: build them first, so
+    // they never run a stale one; the variable hands each to `test_support::cargo_bin` (which
+    // would otherwise build it itself). Built with every test target in one invocation: the same
+    // packages and targets as `cargo test --workspace` below resolve the same features, so that
+    // compiles nothing more. Building only the binaries resolved features without the
+    // dev-dependencies' (tokio's `test-util` among them) and compiled the dependency tree twice.
     let binaries = e2e_binaries();
-    let mut build = cargo();
-    build.arg("build");
-    for binary in &binaries {
-        build.args(["-p", binary.package, "--bin", binary.bin]);
-    }
-    run(&mut build)?;
+    run(cargo().args(E2E_BUILD))?;
     // The Node.js caller snippet's signer packages, pinned by its lockfile (tests/e2e runs it).
     toolchain::npm_ci_if_stale(&root().join("clients/node"))?;
     let mut test = cargo();
@@ -203,11 +201,14 @@ fn cdk_tests() -> Result<()> {
         .current_dir(&dir))
 }
 
+/// The one debug build of `cargo xtask test`: every binary and every test target of the
+/// workspace (the e2e binaries among them), with the feature resolution `cargo test --workspace`
+/// uses.
+pub const E2E_BUILD: [&str; 4] = ["build", "--workspace", "--bins", "--tests"];
+
 /// A binary the end-to-end tests (`tests/e2e`) run, built by `cargo xtask test` beforehand and
 /// handed to `test_support::cargo_bin` through its variable.
 pub struct E2eBinary {
-    /// Its package.
-    pub package: &'static str,
     /// The binary.
     pub bin: &'static str,
 }
@@ -228,27 +229,14 @@ impl E2eBinary {
 /// echo function, the signer CLI and `oac-kit` (the doctor's probe).
 pub fn e2e_binaries() -> Vec<E2eBinary> {
     functions::lambdas()
-        .map(|f| E2eBinary {
-            package: f.package,
-            bin: f.package,
-        })
+        .map(|f| E2eBinary { bin: f.package })
         .chain([
+            E2eBinary { bin: "oac-dev" },
+            E2eBinary { bin: "oac-echo" },
             E2eBinary {
-                package: "oac-dev",
-                bin: "oac-dev",
-            },
-            E2eBinary {
-                package: "oac-dev",
-                bin: "oac-echo",
-            },
-            E2eBinary {
-                package: "fluid-identity-cli",
                 bin: "fluid-identity",
             },
-            E2eBinary {
-                package: "oac-kit",
-                bin: "oac-kit",
-            },
+            E2eBinary { bin: "oac-kit" },
         ])
         .collect()
 }
@@ -292,6 +280,30 @@ fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_debug_build_covers_every_e2e_binary_and_the_test_targets() {
+        // `--workspace --bins` builds every binary of every member, so each e2e binary must be a
+        // workspace binary (not an example), and `--tests` keeps the dev-dependencies' features.
+        let members = output(cargo().args(["metadata", "--no-deps", "--format-version", "1"]))
+            .expect("cargo metadata");
+        let metadata: serde_json::Value = serde_json::from_str(&members).unwrap();
+        let bins: Vec<&str> = metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["targets"].as_array().unwrap())
+            .filter(|t| t["kind"][0] == "bin")
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        for binary in e2e_binaries() {
+            assert!(
+                bins.contains(&binary.bin),
+                "{} is not a workspace binary",
+                binary.bin
+            );
+        }
+    }
 
     #[test]
     fn each_e2e_binary_is_handed_over_in_the_variable_test_support_reads() {
