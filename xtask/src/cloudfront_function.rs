@@ -70,7 +70,7 @@ pub fn build(args: &CloudfrontFunctionArgs) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Writes one ip-filter function (see [`write`]).
+/// Writes one ip-filter function (see [`write()`]).
 fn write_ip_filter(relative: &str, function: &Function) -> Result<PathBuf> {
     write(
         relative,

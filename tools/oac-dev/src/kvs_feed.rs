@@ -93,7 +93,7 @@ pub async fn start(source: &KvsSource, readers: Readers) -> Result<Arc<KvsView>>
     Ok(view)
 }
 
-/// Looks at the state file `path` every [`POLL`] and hands `changed` its items (`None`: missing
+/// Looks at the state file `path` every 200 ms and hands `changed` its items (`None`: missing
 /// or not a state file) whenever its bytes differ from what was last read (`last`: what the
 /// caller read first), until `changed` answers `false`.
 pub async fn follow<F, Fut>(path: PathBuf, mut last: Option<Vec<u8>>, changed: F)
