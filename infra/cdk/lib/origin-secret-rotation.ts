@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IDependable } from 'constructs';
 import type { CloudflareSettings } from './cloudflare.js';
 import { secretArnForPolicy } from './cloudflare-setup.js';
-import { KVS_SYNC_ACTIONS, notifyOn } from './range-sync.js';
+import { KVS_SYNC_ACTIONS, anyErrorAlarm } from './range-sync.js';
 
 /** What a rotation does to the secret's versions, and nothing more. */
 export const ROTATION_SECRET_ACTIONS = [
@@ -88,15 +88,8 @@ export class OriginSecretRotation extends Construct {
       rotateImmediatelyOnUpdate: false,
     });
     this.schedule.node.addDependency(props.after);
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'oac-kit origin-secret-rotation: a rotation step failed in the last hour; the previous secret stays valid ' +
-        '(docs/ip-filter.md, Operator\'s runbook)',
-      metric: this.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.hours(1) }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    notifyOn(props.alarmTopic, [this.errorsAlarm]);
+    this.errorsAlarm = anyErrorAlarm(this, 'ErrorsAlarm', this.function, Duration.hours(1),
+      'oac-kit origin-secret-rotation: a rotation step failed in the last hour; the previous secret stays valid ' +
+        '(docs/ip-filter.md, Operator\'s runbook)', props.alarmTopic);
   }
 }

@@ -34,6 +34,25 @@ export function notifyOn(topic: sns.ITopic | undefined, alarms: readonly cloudwa
   }
 }
 
+/**
+ * An alarm when `fn` reports any error within `period` (no invocations: OK), notifying `topic` if
+ * given: the scheduled Lambdas' (rotation, renewal) one alarm.
+ */
+export function anyErrorAlarm(
+  scope: Construct, id: string, fn: lambda.IFunction, period: Duration, description: string, topic: sns.ITopic | undefined,
+): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    alarmDescription: description,
+    metric: fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period }),
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    threshold: 1,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  notifyOn(topic, [alarm]);
+  return alarm;
+}
+
 /** Props of {@link RangeSync}. */
 export interface RangeSyncProps {
   /** The store the viewer filter reads. */

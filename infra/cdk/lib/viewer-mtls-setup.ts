@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { checkConnectionFunction } from './artifact-checks.js';
 import type { CloudflareSettings } from './cloudflare.js';
 import { CloudflareSetup, secretArnForPolicy } from './cloudflare-setup.js';
-import { notifyOn } from './range-sync.js';
+import { anyErrorAlarm } from './range-sync.js';
 import { CA_SECRET_ACTIONS, RENEWAL_SCHEDULE, SERIAL_STORE_ACTIONS, ViewerMtlsSettings } from './viewer-mtls.js';
 
 /** The trust store's CA bundle in its bucket. */
@@ -152,16 +152,9 @@ export class ViewerMtlsSetup extends Construct {
     });
     // The first run finds what the custom resource created.
     this.schedule.node.addDependency(this.certificate);
-    this.renewalErrorsAlarm = new cloudwatch.Alarm(this, 'RenewalErrorsAlarm', {
-      alarmDescription: 'oac-kit viewer mTLS: a renewal run failed in the last day; the active client certificate stays valid until it ' +
-        'expires and the next run retries (docs/deploying.md, Viewer mTLS)',
-      metric: this.renewal.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.days(1) }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    notifyOn(props.alarmTopic, [this.renewalErrorsAlarm]);
+    this.renewalErrorsAlarm = anyErrorAlarm(this, 'RenewalErrorsAlarm', this.renewal, Duration.days(1),
+      'oac-kit viewer mTLS: a renewal run failed in the last day; the active client certificate stays valid until it ' +
+        'expires and the next run retries (docs/deploying.md, Viewer mTLS)', props.alarmTopic);
 
     new CfnOutput(this, 'SerialStoreArn', {
       value: this.serialStore.keyValueStoreArn,
